@@ -1,0 +1,44 @@
+# Every target uses the project's own virtual environment in .venv/.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DATA_DIR ?=
+DEMO_DIR ?= $(CURDIR)/.demo-store
+DATA_ARG := $(if $(DATA_DIR),--data-dir $(DATA_DIR),)
+
+.PHONY: run test demo lint bench install clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m safespace_desk $(DATA_ARG)
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+demo: $(STAMP)
+	@if [ ! -f "$(DEMO_DIR)/store.db" ]; then \
+		$(PY) -m safespace_desk --data-dir "$(DEMO_DIR)" demo --years 1 --scale 1; \
+	else \
+		echo "Using the existing demo store in $(DEMO_DIR) (delete it to make a new one)."; \
+		echo "Demo sign-in: Demo Manager / demo-manager-password"; \
+	fi
+	$(PY) -m safespace_desk --data-dir "$(DEMO_DIR)"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+bench: $(STAMP)
+	@for script in bench/*.py; do $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from safespace_desk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,175 @@
+"""Typed SQLAlchemy 2 models. The schema itself is created by Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from safespace_desk.db.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Setting(Base):
+    """Small key/value facts about this desk, e.g. its device id."""
+
+    __tablename__ = "desk_setting"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Site(Base):
+    __tablename__ = "site"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))
+    # Site rules (capacity periods, beds, ratios, idle lock) as JSON; see services/site.py.
+    settings: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    login: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    pin_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class AuditEntry(Base):
+    """Append-only and hash-chained (see domain/audit_chain.py). Triggers refuse edits."""
+
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(32))
+    staff_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(64))
+    entity_kind: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    entity_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class OutboxOp(Base):
+    """A named operation waiting to be pushed to the sync server (sync reads it later)."""
+
+    __tablename__ = "outbox"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    device_id: Mapped[str] = mapped_column(String(36))
+    op: Mapped[str] = mapped_column(String(64))
+    args: Mapped[str] = mapped_column(Text)
+    staff_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("staff.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    schema_version: Mapped[int] = mapped_column(Integer)
+    pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+# --- front desk (migration 0002) --------------------------------------------------------------
+
+
+class Guest(Base):
+    __tablename__ = "guest"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    preferred_name: Mapped[str] = mapped_column(String(200))
+    legal_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    birth_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    birth_date: Mapped[str | None] = mapped_column(String(10), nullable=True)  # ISO date
+    gender: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    flags: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of flag codes
+    support_notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    card_code: Mapped[str] = mapped_column(String(16), unique=True)
+    merged_into: Mapped[str | None] = mapped_column(String(36), ForeignKey("guest.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class GuestAlias(Base):
+    __tablename__ = "guest_alias"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    guest_id: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Visit(Base):
+    __tablename__ = "visit"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    guest_id: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"))
+    signed_in_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    signed_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    arrived_via: Mapped[str] = mapped_column(String(16))
+    departed_to: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    staff_in: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    staff_out: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    override_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # A mistaken sign-in is voided, never deleted.
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    voided_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class BedAssignment(Base):
+    __tablename__ = "bed_assignment"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    visit_id: Mapped[str] = mapped_column(String(36), ForeignKey("visit.id"))
+    guest_id: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"))
+    bed_label: Mapped[str] = mapped_column(String(40))
+    night_of: Mapped[str] = mapped_column(String(10))  # local date the night began (ISO)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    assigned_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Exclusion(Base):
+    __tablename__ = "exclusion"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    guest_id: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(Text)
+    issued_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    lifted_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    lift_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class DutySpell(Base):
+    """A staff member marked on duty (for the night ratio and the minimum staffing warning)."""
+
+    __tablename__ = "duty_spell"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(String(36), ForeignKey("staff.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class GuestMerge(Base):
+    __tablename__ = "guest_merge"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kept_id: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"))
+    merged_id: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"))
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    merged_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    undone_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class NotDuplicate(Base):
+    """A pair of guests a lead has reviewed and found to be different people."""
+
+    __tablename__ = "not_duplicate"
+    guest_a: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"), primary_key=True)
+    guest_b: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"), primary_key=True)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(36), nullable=True)

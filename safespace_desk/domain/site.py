@@ -1,0 +1,91 @@
+"""Site settings: capacity periods, beds, staffing ratio, exclusion default, idle lock.
+
+Defaults follow Derby's Safe Space (DOMAIN.md): 16 places by day, 8 beds from 8pm to 8am,
+one staff member to three guests at night and never fewer than two staff.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from safespace_desk.domain.errors import ValidationError
+
+
+@dataclass(frozen=True)
+class CapacityPeriod:
+    name: str
+    starts: time
+    ends: time
+    places: int
+    beds: bool  # a night period: every guest in needs a bed
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "starts": self.starts.strftime("%H:%M"),
+                "ends": self.ends.strftime("%H:%M"), "places": self.places, "beds": self.beds}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CapacityPeriod:
+        return cls(name=str(data["name"]), starts=time.fromisoformat(data["starts"]),
+                   ends=time.fromisoformat(data["ends"]), places=int(data["places"]),
+                   beds=bool(data["beds"]))
+
+
+def _default_periods() -> tuple[CapacityPeriod, ...]:
+    return (
+        CapacityPeriod("Day", time(8, 0), time(20, 0), 16, beds=False),
+        CapacityPeriod("Night", time(20, 0), time(8, 0), 8, beds=True),
+    )
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    periods: tuple[CapacityPeriod, ...] = field(default_factory=_default_periods)
+    bed_labels: tuple[str, ...] = tuple(f"Bed {n}" for n in range(1, 9))
+    night_guests_per_staff: int = 3
+    minimum_staff: int = 2
+    default_exclusion_hours: int = 24
+    idle_lock_minutes: int = 5
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["periods"] = [p.to_json() for p in self.periods]
+        data["bed_labels"] = list(self.bed_labels)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SiteSettings:
+        defaults = cls()
+        periods = tuple(CapacityPeriod.from_json(p) for p in data.get("periods", [])) or defaults.periods
+        return cls(
+            periods=periods,
+            bed_labels=tuple(data.get("bed_labels", defaults.bed_labels)),
+            night_guests_per_staff=int(data.get("night_guests_per_staff", defaults.night_guests_per_staff)),
+            minimum_staff=int(data.get("minimum_staff", defaults.minimum_staff)),
+            default_exclusion_hours=int(data.get("default_exclusion_hours",
+                                                 defaults.default_exclusion_hours)),
+            idle_lock_minutes=int(data.get("idle_lock_minutes", defaults.idle_lock_minutes)),
+        )
+
+
+def check_timezone(name: str | None) -> ZoneInfo:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("A time zone is needed, e.g. Europe/London.", field="timezone")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"“{name[:64]}” is not a known time zone; use a name such as "
+                              "Europe/London.", field="timezone") from None
+
+
+def known_timezones() -> list[str]:
+    return sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+
+
+def check_idle_lock_minutes(value: int) -> int:
+    if not 1 <= value <= 60:
+        raise ValidationError("The idle lock must be between 1 and 60 minutes.", field="idle_lock_minutes")
+    return value

@@ -1,0 +1,157 @@
+"""What every service call runs with, and the unit of work each staff action runs in.
+
+A unit of work is ONE transaction holding the domain change, its audit entry and its outbox
+operation: either all three are committed or none is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from safespace_desk.db import migrate
+from safespace_desk.db.fileio import atomic_write_bytes
+from safespace_desk.db.keyslots import KeySlots
+from safespace_desk.db.models import AuditEntry, OutboxOp, Setting
+from safespace_desk.db.store import Store
+from safespace_desk.db.types import utc_text
+from safespace_desk.domain.audit_chain import GENESIS, AuditFields, entry_hash
+from safespace_desk.domain.clock import Clock
+from safespace_desk.domain.errors import PermissionDenied
+from safespace_desk.domain.roles import Permission, Role, require
+from safespace_desk.ids import new_id
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The staff member on whose behalf services act (the one signed in at the desk)."""
+
+    staff_id: str
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a service call changed, so each view can decide whether to refresh."""
+
+    kinds: frozenset[str] = frozenset()
+    ids: frozenset[str] = frozenset()
+
+    def touches(self, *kinds: str) -> bool:
+        return bool(self.kinds.intersection(kinds))
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(self.kinds | other.kinds, self.ids | other.ids)
+
+
+@dataclass
+class DeskContext:
+    """An unlocked desk: the open store, its key slots, the clock and who is signed in."""
+
+    store: Store
+    keyslots: KeySlots
+    master_key: bytes = field(repr=False)
+    clock: Clock
+    device_id: str
+    actor: Actor | None = None
+
+    def require_actor(self) -> Actor:
+        if self.actor is None:
+            raise PermissionDenied("Sign in first.")
+        return self.actor
+
+    def require(self, permission: Permission, action: str) -> Actor:
+        actor = self.require_actor()
+        require(actor.role, permission, action)
+        return actor
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        with self.store.write() as session:
+            yield UnitOfWork(session, self.clock.now(), self.device_id,
+                             self.actor.staff_id if self.actor else None)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+class UnitOfWork:
+    def __init__(self, session: Session, now: datetime, device_id: str, staff_id: str | None) -> None:
+        self.session = session
+        self.now = now
+        self.device_id = device_id
+        self.staff_id = staff_id
+        self._changes: set[tuple[str, str]] = set()
+
+    def audit(self, action: str, entity_kind: str | None = None, entity_id: str | None = None,
+              detail: str | None = None) -> None:
+        """Append to the hash chain. ``detail`` names fields or reasons' kinds, never note text."""
+        last = self.session.execute(
+            select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+        ).first()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        fields = AuditFields(seq=seq, at=utc_text(self.now), staff_id=self.staff_id,
+                             device_id=self.device_id, action=action, entity_kind=entity_kind,
+                             entity_id=entity_id, detail=detail)
+        self.session.add(AuditEntry(seq=seq, at=fields.at, staff_id=fields.staff_id,
+                                    device_id=fields.device_id, action=action,
+                                    entity_kind=entity_kind, entity_id=entity_id, detail=detail,
+                                    prev_hash=prev, hash=entry_hash(prev, fields)))
+
+    def outbox(self, op: str, **args: Any) -> None:
+        """Record a named operation for sync, with this desk's next sequence number."""
+        last = self.session.execute(select(OutboxOp.seq).order_by(OutboxOp.seq.desc()).limit(1)).scalar()
+        self.session.add(OutboxOp(seq=(last or 0) + 1, device_id=self.device_id, op=op,
+                                  args=json.dumps(args, sort_keys=True, ensure_ascii=False,
+                                                  default=_json_default),
+                                  staff_id=self.staff_id, at=self.now,
+                                  schema_version=migrate.schema_version()))
+
+    def changed(self, kind: str, entity_id: str = "") -> None:
+        self._changes.add((kind, entity_id))
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(frozenset(k for k, _ in self._changes),
+                       frozenset(i for _, i in self._changes if i))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return utc_text(value)
+    raise TypeError(f"cannot put {type(value).__name__} in an outbox operation")
+
+
+DEVICE_ID_KEY = "device_id"
+
+
+def ensure_device_id(session: Session) -> str:
+    row = session.get(Setting, DEVICE_ID_KEY)
+    if row is None:
+        row = Setting(key=DEVICE_ID_KEY, value=new_id())
+        session.add(row)
+    return row.value
+
+
+@contextmanager
+def keyslot_change(desk: DeskContext) -> Iterator[None]:
+    """Keep the key-slot file and the database in step.
+
+    Wrap a unit of work that also saves the key slots: if anything fails, including the commit
+    after the file was saved, the previous key-slot file is put back, in memory and on disk.
+    """
+    before = desk.keyslots.to_json()
+    try:
+        yield
+    except BaseException:
+        desk.keyslots = KeySlots.parse(before)
+        atomic_write_bytes(desk.store.paths.keyslots, before)
+        raise

@@ -1,0 +1,151 @@
+"""Staff accounts: managers add, deactivate and reset; everyone sets their own PIN and password."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from safespace_desk.db.models import Staff
+from safespace_desk.domain.errors import NotFound, RuleViolation, ValidationError
+from safespace_desk.domain.roles import Permission, Role
+from safespace_desk.domain.staff import StaffMember, check_password, check_pin, clean_staff_name, login_key
+from safespace_desk.ids import new_id
+from safespace_desk.services.auth import hash_pin
+from safespace_desk.services.context import Changes, DeskContext, keyslot_change
+
+STAFF = "staff"
+
+
+def _member(row: Staff) -> StaffMember:
+    return StaffMember(id=row.id, name=row.name, role=Role(row.role), active=row.active,
+                       has_pin=row.pin_hash is not None)
+
+
+def list_staff(desk: DeskContext, *, include_inactive: bool = True) -> list[StaffMember]:
+    desk.require_actor()
+    with desk.store.read() as session:
+        query = select(Staff).order_by(Staff.active.desc(), func.lower(Staff.name))
+        if not include_inactive:
+            query = query.where(Staff.active.is_(True))
+        return [_member(row) for row in session.scalars(query)]
+
+
+def add_staff(desk: DeskContext, *, name: str, role: Role | str, password: str,
+              pin: str | None = None) -> tuple[StaffMember, Changes]:
+    """Add an account and its key slot (the password opens the store for them)."""
+    desk.require(Permission.MANAGE_STAFF, "add staff accounts")
+    name = clean_staff_name(name)
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ValidationError("Choose a role: desk, lead, manager or paramedic.", field="role") from None
+    check_password(password)
+    pin_hash = hash_pin(check_pin(pin)) if pin else None
+    login = login_key(name)
+    staff_id = new_id()
+    with keyslot_change(desk), desk.unit_of_work() as uow:
+        if uow.session.scalar(select(Staff.id).where(Staff.login == login)) is not None:
+            raise ValidationError(f"There is already an account called “{name}”. Add a surname "
+                                  "initial to tell them apart.", field="name")
+        row = Staff(id=staff_id, name=name, login=login, role=role.value, pin_hash=pin_hash,
+                    active=True, created_at=uow.now)
+        uow.session.add(row)
+        uow.audit("staff_added", STAFF, staff_id, detail=f"role={role.value}")
+        uow.outbox("staff.add", staff_id=staff_id, name=name, role=role.value)
+        uow.changed(STAFF, staff_id)
+        desk.keyslots.set_staff_slot(desk.master_key, staff_id, login, password)
+        desk.keyslots.save(desk.store.paths.keyslots)
+        member = _member(row)
+    return member, uow.changes
+
+
+def deactivate_staff(desk: DeskContext, staff_id: str) -> Changes:
+    """Deactivate an account and remove its key slot; its history stays."""
+    actor = desk.require(Permission.MANAGE_STAFF, "deactivate staff accounts")
+    if staff_id == actor.staff_id:
+        raise RuleViolation("You cannot deactivate your own account while signed in.")
+    with keyslot_change(desk), desk.unit_of_work() as uow:
+        row = _get(uow.session, staff_id)
+        if not row.active:
+            raise RuleViolation(f"{row.name}'s account is already deactivated.")
+        if row.role == Role.MANAGER.value and _active_managers(uow.session) <= 1:
+            raise RuleViolation("This is the last active manager; add another manager first.")
+        row.active = False
+        row.deactivated_at = uow.now
+        row.pin_hash = None
+        uow.audit("staff_deactivated", STAFF, staff_id)
+        uow.outbox("staff.deactivate", staff_id=staff_id)
+        uow.changed(STAFF, staff_id)
+        desk.keyslots.remove_staff_slot(desk.master_key, staff_id)
+        desk.keyslots.save(desk.store.paths.keyslots)
+    return uow.changes
+
+
+def reset_password(desk: DeskContext, staff_id: str, new_password: str) -> Changes:
+    """A manager sets a new password (and re-activates the account if it was deactivated)."""
+    desk.require(Permission.MANAGE_STAFF, "reset passwords")
+    check_password(new_password)
+    with keyslot_change(desk), desk.unit_of_work() as uow:
+        row = _get(uow.session, staff_id)
+        reactivated = not row.active
+        row.active = True
+        row.deactivated_at = None
+        uow.audit("password_reset", STAFF, staff_id, detail="reactivated" if reactivated else None)
+        uow.outbox("staff.reset", staff_id=staff_id, reactivated=reactivated)
+        uow.changed(STAFF, staff_id)
+        desk.keyslots.set_staff_slot(desk.master_key, staff_id, row.login, new_password)
+        desk.keyslots.save(desk.store.paths.keyslots)
+    return uow.changes
+
+
+def change_own_password(desk: DeskContext, current_password: str, new_password: str) -> Changes:
+    actor = desk.require_actor()
+    check_password(new_password, field="new_password")
+    with keyslot_change(desk), desk.unit_of_work() as uow:
+        row = _get(uow.session, actor.staff_id)
+        desk.keyslots.unlock_with_password(row.login, current_password)  # proves the old one
+        uow.audit("password_changed", STAFF, actor.staff_id)
+        uow.changed(STAFF, actor.staff_id)
+        desk.keyslots.set_staff_slot(desk.master_key, actor.staff_id, row.login, new_password)
+        desk.keyslots.save(desk.store.paths.keyslots)
+    return uow.changes
+
+
+def set_own_pin(desk: DeskContext, pin: str) -> Changes:
+    actor = desk.require_actor()
+    pin_hash = hash_pin(check_pin(pin))
+    with desk.unit_of_work() as uow:
+        _get(uow.session, actor.staff_id).pin_hash = pin_hash
+        uow.audit("pin_set", STAFF, actor.staff_id)
+        uow.changed(STAFF, actor.staff_id)
+    return uow.changes
+
+
+def change_role(desk: DeskContext, staff_id: str, role: Role | str) -> Changes:
+    actor = desk.require(Permission.MANAGE_STAFF, "change roles")
+    role = Role(role)
+    with desk.unit_of_work() as uow:
+        row = _get(uow.session, staff_id)
+        if row.role == Role.MANAGER.value and role != Role.MANAGER and _active_managers(uow.session) <= 1:
+            raise RuleViolation("This is the last active manager; add another manager first.")
+        if staff_id == actor.staff_id and role != Role.MANAGER:
+            raise RuleViolation("You cannot take away your own manager role.")
+        row.role = role.value
+        uow.audit("role_changed", STAFF, staff_id, detail=f"role={role.value}")
+        uow.outbox("staff.role", staff_id=staff_id, role=role.value)
+        uow.changed(STAFF, staff_id)
+    return uow.changes
+
+
+def _get(session: Session, staff_id: str) -> Staff:
+    row = session.get(Staff, staff_id)
+    if row is None:
+        raise NotFound("That staff account no longer exists.")
+    return row
+
+
+def _active_managers(session: Session) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Staff).where(Staff.active.is_(True),
+                                                       Staff.role == Role.MANAGER.value)
+    ) or 0

@@ -1,0 +1,58 @@
+"""Shared fixtures. Stores are real encrypted files; a template is built once and copied per test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from safespace_desk.domain.clock import FixedClock  # noqa: E402
+from safespace_desk.services import auth, setup  # noqa: E402
+from safespace_desk.services.context import DeskContext  # noqa: E402
+
+MANAGER_NAME = "Mo Manager"
+MANAGER_PASSWORD = "correct horse battery"
+# A Tuesday in November, midday in London (UTC+0 in winter).
+START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def _template_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    folder = tmp_path_factory.mktemp("template") / "data"
+    result = setup.initialise_store(folder, site_name="Test Hub", timezone="Europe/London",
+                                    manager_name=MANAGER_NAME, manager_password=MANAGER_PASSWORD,
+                                    clock=FixedClock(START))
+    result.desk.close()
+    return folder, result.recovery_key
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, _template_store: tuple[Path, str]) -> Path:
+    """A fresh copy of a set-up store (manager Mo Manager), not yet opened."""
+    target = tmp_path / "data"
+    shutil.copytree(_template_store[0], target)
+    return target
+
+
+@pytest.fixture
+def recovery_key(_template_store: tuple[Path, str]) -> str:
+    return _template_store[1]
+
+
+@pytest.fixture
+def desk(data_dir: Path, clock: FixedClock) -> Iterator[DeskContext]:
+    """The store opened by the manager."""
+    context = auth.sign_in(data_dir, MANAGER_NAME, MANAGER_PASSWORD, clock)
+    yield context
+    context.close()
