@@ -117,6 +117,9 @@ class Visit(Base):
     # A mistaken sign-in is voided, never deleted.
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     voided_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    no_bed_night: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    no_bed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    no_bed_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
 
 class BedAssignment(Base):

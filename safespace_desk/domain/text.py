@@ -47,7 +47,12 @@ def _is_emoji_block(ch: str) -> bool:
     return 0x1F000 <= ord(ch) <= 0x1FAFF
 
 
+# Letters that Unicode does not decompose into a base letter plus an accent.
+_UNDECOMPOSABLE = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae",
+                                 "œ": "oe", "ı": "i", "ħ": "h", "ŧ": "t", "’": "'", "‘": "'"})
+
+
 def fold(text: str) -> str:
-    """Lower-case and strip accents, for matching (``Zoë`` matches ``zoe``)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Lower-case and strip accents, for matching (``Zoë`` matches ``zoe``, ``Łukasz`` ``lukasz``)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSABLE))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -62,6 +62,8 @@ class DeskContext:
     clock: Clock
     device_id: str
     actor: Actor | None = None
+    # Per-desk caches owned by services (e.g. the guest search index); dropped with the desk.
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def require_actor(self) -> Actor:
         if self.actor is None:

@@ -57,6 +57,10 @@ def upgrade() -> None:
         sa.Column("override_by", ID),
         sa.Column("voided_at", TIME),
         sa.Column("voided_by", ID),
+        # A lead's decision to let a guest stay overnight without a bed (the night it applies to).
+        sa.Column("no_bed_night", sa.String(10)),
+        sa.Column("no_bed_reason", sa.Text),
+        sa.Column("no_bed_by", ID),
     )
     op.create_index("visit_guest_time", "visit", ["guest_id", "signed_in_at"])
     op.create_index("visit_time", "visit", ["signed_in_at"])

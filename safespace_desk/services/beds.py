@@ -1,0 +1,183 @@
+"""The bed board: who holds each bed tonight; give, move and free beds; the day-to-night check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from safespace_desk.db.models import BedAssignment, Guest, Visit
+from safespace_desk.domain.capacity import PeriodWindow
+from safespace_desk.domain.errors import NotFound, RuleViolation, ValidationError
+from safespace_desk.domain.roles import Permission
+from safespace_desk.ids import new_id
+from safespace_desk.services.context import Changes, DeskContext
+from safespace_desk.services.frontdesk_common import (
+    BED,
+    VISIT,
+    Override,
+    bed_of_visit,
+    check_override,
+    held_beds,
+    moment,
+)
+from safespace_desk.services.visits import InNow, who_is_in
+
+
+@dataclass(frozen=True)
+class BedRow:
+    label: str
+    guest_id: str | None
+    guest_name: str | None
+    visit_id: str | None
+
+
+@dataclass(frozen=True)
+class BedBoard:
+    window: PeriodWindow  # tonight's bed period (in force now or next to start)
+    in_force: bool  # True once the night has begun
+    beds: list[BedRow]
+
+    @property
+    def free(self) -> list[str]:
+        return [b.label for b in self.beds if b.guest_id is None]
+
+
+@dataclass(frozen=True)
+class NightCheck:
+    """At the change to a bed period: guests in with no bed, and what is free."""
+
+    window: PeriodWindow
+    without_bed: list[InNow]
+    free_beds: list[str]
+
+    @property
+    def needs_decision(self) -> bool:
+        return bool(self.without_bed)
+
+
+def bed_board(desk: DeskContext) -> BedBoard:
+    desk.require_actor()
+    m = moment(desk)
+    if m.bed_window is None or m.bed_window.night_of is None:
+        raise RuleViolation("This site has no bed period set up.")
+    night_of = m.bed_window.night_of
+    with desk.store.read() as session:
+        held = held_beds(session, night_of)
+        names = {gid: name for gid, name in session.execute(select(Guest.id, Guest.preferred_name).where(
+            Guest.id.in_([a.guest_id for a in held.values()])))}
+        rows = []
+        for label in m.site.settings.bed_labels:
+            a = held.get(label)
+            rows.append(BedRow(label, a.guest_id if a else None, names.get(a.guest_id) if a else None,
+                               a.visit_id if a else None))
+    return BedBoard(m.bed_window, m.window.period.beds, rows)
+
+
+def give_bed(desk: DeskContext, visit_id: str, bed_label: str) -> Changes:
+    """Give (or move to) ``bed_label`` for tonight. Moving frees the old bed in the same step."""
+    desk.require(Permission.FRONT_DESK, "give beds")
+    m = moment(desk)
+    if m.bed_window is None or m.bed_window.night_of is None:
+        raise RuleViolation("This site has no bed period set up.")
+    night_of = m.bed_window.night_of
+    if bed_label not in m.site.settings.bed_labels:
+        raise ValidationError(f"There is no bed called “{bed_label}”.", field="bed")
+    with desk.unit_of_work() as uow:
+        visit = uow.session.get(Visit, visit_id)
+        if visit is None or visit.voided_at is not None or visit.signed_out_at is not None:
+            raise NotFound("That guest is not signed in.")
+        held = held_beds(uow.session, night_of)
+        holder = held.get(bed_label)
+        if holder is not None and holder.visit_id != visit_id:
+            raise RuleViolation(f"{bed_label} is already taken tonight.")
+        if holder is not None:
+            return uow.changes  # already theirs
+        current = bed_of_visit(uow.session, visit_id, night_of)
+        if current is not None:
+            current.released_at = uow.now
+            uow.changed(BED, current.bed_label)
+            uow.session.flush()  # free the old bed before the unique index sees the new one
+        uow.session.add(BedAssignment(id=new_id(), visit_id=visit_id, guest_id=visit.guest_id,
+                                      bed_label=bed_label, night_of=night_of, assigned_at=uow.now,
+                                      assigned_by=uow.staff_id))
+        visit.no_bed_night = None
+        visit.no_bed_reason = None
+        visit.no_bed_by = None
+        action = "bed_moved" if current is not None else "bed_given"
+        uow.audit(action, VISIT, visit_id, detail=f"bed={bed_label}")
+        uow.outbox("bed.give", visit_id=visit_id, bed=bed_label, night_of=night_of)
+        uow.changed(BED, bed_label)
+        uow.changed(VISIT, visit_id)
+    return uow.changes
+
+
+def free_bed(desk: DeskContext, visit_id: str) -> Changes:
+    desk.require(Permission.FRONT_DESK, "free beds")
+    m = moment(desk)
+    night_of = m.bed_window.night_of if m.bed_window else None
+    with desk.unit_of_work() as uow:
+        current = bed_of_visit(uow.session, visit_id, night_of) if night_of else None
+        if current is None:
+            raise RuleViolation("That guest has no bed tonight.")
+        current.released_at = uow.now
+        uow.audit("bed_freed", VISIT, visit_id, detail=f"bed={current.bed_label}")
+        uow.outbox("bed.free", visit_id=visit_id, night_of=night_of)
+        uow.changed(BED, current.bed_label)
+        uow.changed(VISIT, visit_id)
+    return uow.changes
+
+
+def keep_without_bed(desk: DeskContext, visit_id: str, override: Override) -> Changes:
+    """A lead lets a guest stay tonight without a bed (e.g. on a chair), with a reason."""
+    check_override(override, "let a guest stay without a bed")
+    m = moment(desk)
+    if m.bed_window is None or m.bed_window.night_of is None:
+        raise RuleViolation("This site has no bed period set up.")
+    with desk.unit_of_work() as uow:
+        visit = uow.session.get(Visit, visit_id)
+        if visit is None or visit.voided_at is not None or visit.signed_out_at is not None:
+            raise NotFound("That guest is not signed in.")
+        visit.no_bed_night = m.bed_window.night_of
+        visit.no_bed_reason = override.reason.strip()
+        visit.no_bed_by = override.by.staff_id
+        uow.audit("no_bed_override", VISIT, visit_id)
+        uow.outbox("visit.no_bed", visit_id=visit_id, night_of=m.bed_window.night_of,
+                   reason=visit.no_bed_reason, by=override.by.staff_id)
+        uow.changed(VISIT, visit_id)
+    return uow.changes
+
+
+def night_check(desk: DeskContext) -> NightCheck | None:
+    """In a bed period: who is in without a bed and without a lead's no-bed decision."""
+    m = moment(desk)
+    if not m.window.period.beds:
+        return None
+    board = bed_board(desk)
+    without = [g for g in who_is_in(desk) if g.bed is None and g.no_bed_reason is None]
+    return NightCheck(m.window, without, board.free)
+
+
+def carry_over_beds(desk: DeskContext) -> Changes:
+    """Give each guest still in the bed they had last night, where it is free tonight."""
+    desk.require(Permission.FRONT_DESK, "give beds")
+    m = moment(desk)
+    if m.bed_window is None or m.bed_window.night_of is None:
+        return Changes()
+    tonight = m.bed_window.night_of
+    with desk.store.read() as session:
+        open_visits = {v.id for v in session.scalars(select(Visit).where(
+            Visit.signed_out_at.is_(None), Visit.voided_at.is_(None)))}
+        previous = session.scalars(select(BedAssignment).where(
+            BedAssignment.visit_id.in_(open_visits), BedAssignment.night_of < tonight)
+            .order_by(BedAssignment.night_of)).all()
+        last_bed = {a.visit_id: a.bed_label for a in previous}
+        held = held_beds(session, tonight)
+    taken = set(held)
+    bedded = {a.visit_id for a in held.values()}
+    changes = Changes()
+    for visit_id, label in last_bed.items():
+        if visit_id not in bedded and label not in taken and label in m.site.settings.bed_labels:
+            changes = changes | give_bed(desk, visit_id, label)
+            taken.add(label)
+    return changes

@@ -1,0 +1,345 @@
+"""Guests: add with only a name, edit, view (audited), find duplicates, merge and un-merge."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from safespace_desk.db.models import Guest, GuestAlias, GuestMerge, NotDuplicate, Visit
+from safespace_desk.domain.errors import NotFound, RuleViolation, ValidationError
+from safespace_desk.domain.guests import GuestDetails, GuestFlag, clean_guest_details, new_card_code
+from safespace_desk.domain.roles import Permission
+from safespace_desk.domain.text import fold
+from safespace_desk.ids import new_id
+from safespace_desk.services.context import Changes, DeskContext, UnitOfWork
+from safespace_desk.services.guest_index import GuestIndex
+from safespace_desk.services.site import get_site
+
+GUEST = "guest"
+_INDEX_KEY = "guest_index"
+
+
+@dataclass(frozen=True)
+class GuestRecord:
+    id: str
+    preferred_name: str
+    aliases: tuple[str, ...]
+    legal_name: str | None
+    birth_year: int | None
+    birth_date: date | None
+    gender: str | None
+    flags: frozenset[GuestFlag]
+    support_notes: str | None
+    card_code: str
+    merged_into: str | None
+    created_at: datetime
+    last_seen_at: datetime | None
+
+    def details(self) -> GuestDetails:
+        return GuestDetails(self.preferred_name, self.aliases, self.legal_name, self.birth_year,
+                            self.birth_date, self.gender, self.flags, self.support_notes)
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    first_id: str
+    first_name: str
+    second_id: str
+    second_name: str
+    why: str
+
+
+def guest_index(desk: DeskContext) -> GuestIndex:
+    index = desk.cache.get(_INDEX_KEY)
+    if index is None:
+        with desk.store.read() as session:
+            index = GuestIndex.build(session)
+        desk.cache[_INDEX_KEY] = index
+    return index
+
+
+def refresh_index(desk: DeskContext, guest_ids: set[str]) -> None:
+    index = desk.cache.get(_INDEX_KEY)
+    if index is not None and guest_ids:
+        with desk.store.read() as session:
+            index.refresh(session, guest_ids)
+
+
+def _today(desk: DeskContext) -> date:
+    return desk.clock.now().astimezone(get_site(desk).zone).date()
+
+
+def add_guest(desk: DeskContext, details: GuestDetails) -> tuple[GuestRecord, Changes]:
+    """Register a guest. Only a name (a nickname is fine) is required."""
+    desk.require(Permission.FRONT_DESK, "add guests")
+    details = clean_guest_details(details, today=_today(desk))
+    guest_id = new_id()
+    with desk.unit_of_work() as uow:
+        row = Guest(id=guest_id, card_code=_unused_card_code(uow.session), created_at=uow.now,
+                    updated_at=uow.now)
+        _apply(uow, row, details)
+        uow.session.add(row)
+        _replace_aliases(uow, guest_id, details.aliases)
+        uow.audit("guest_added", GUEST, guest_id)
+        uow.outbox("guest.add", guest_id=guest_id, card_code=row.card_code, **_details_json(details))
+        uow.changed(GUEST, guest_id)
+    refresh_index(desk, {guest_id})
+    return get_guest(desk, guest_id, audit_view=False), uow.changes
+
+
+def update_guest(desk: DeskContext, guest_id: str, details: GuestDetails) -> Changes:
+    desk.require(Permission.FRONT_DESK, "edit guests")
+    details = clean_guest_details(details, today=_today(desk))
+    with desk.unit_of_work() as uow:
+        row = _live(uow.session, guest_id)
+        changed_fields = _apply(uow, row, details)
+        _replace_aliases(uow, guest_id, details.aliases)
+        row.updated_at = uow.now
+        # Field names only: the audit never holds what the notes say.
+        uow.audit("guest_updated", GUEST, guest_id, detail=",".join(changed_fields) or None)
+        uow.outbox("guest.update", guest_id=guest_id, **_details_json(details))
+        uow.changed(GUEST, guest_id)
+    refresh_index(desk, {guest_id})
+    return uow.changes
+
+
+def get_guest(desk: DeskContext, guest_id: str, *, audit_view: bool = True) -> GuestRecord:
+    """The full record. Every view by staff is audited (who looked at whom, and when)."""
+    desk.require_actor()
+    with desk.store.read() as session:
+        row = session.get(Guest, guest_id)
+        if row is None:
+            raise NotFound("That guest record no longer exists.")
+        aliases = tuple(session.scalars(select(GuestAlias.name).where(GuestAlias.guest_id == guest_id)
+                                        .order_by(GuestAlias.created_at)))
+        record = _record(row, aliases)
+    if audit_view:
+        with desk.unit_of_work() as uow:
+            uow.audit("viewed", GUEST, guest_id)
+    return record
+
+
+def possible_duplicates(desk: DeskContext, name: str, *, exclude_id: str | None = None,
+                        limit: int = 5) -> list[tuple[str, str]]:
+    """Existing guests whose names are close to ``name``: (guest id, name) for the add form."""
+    folded = " ".join(fold(name).split())
+    if len(folded) < 2:
+        return []
+    out = []
+    for match in guest_index(desk).search(name, limit=limit * 3):
+        if match.guest.id == exclude_id:
+            continue
+        # Only close calls: the whole name starts the same, or the spelling is very close.
+        if match.tier <= 1 or fold(match.matched_name).startswith(folded[:3]):
+            out.append((match.guest.id, match.guest.name))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def duplicate_review(desk: DeskContext, limit: int = 100) -> list[DuplicatePair]:
+    """Pairs of live records that may be one person: same name (accents and case ignored), or the
+    same legal name. Pairs a lead has marked as different people are left out."""
+    desk.require(Permission.FRONT_DESK, "review duplicates")
+    with desk.store.read() as session:
+        rows = session.execute(select(Guest.id, Guest.preferred_name, Guest.legal_name)
+                               .where(Guest.merged_into.is_(None))).all()
+        dismissed = {(a, b) for a, b in session.execute(select(NotDuplicate.guest_a, NotDuplicate.guest_b))}
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for guest_id, name, legal in rows:
+        groups.setdefault(("name", " ".join(fold(name).split())), []).append((guest_id, name))
+        if legal:
+            groups.setdefault(("legal", " ".join(fold(legal).split())), []).append((guest_id, name))
+    pairs: list[DuplicatePair] = []
+    seen: set[tuple[str, str]] = set()
+    for (kind, _), members in sorted(groups.items()):
+        for i, (a_id, a_name) in enumerate(members):
+            for b_id, b_name in members[i + 1:]:
+                key = (min(a_id, b_id), max(a_id, b_id))
+                if key in seen or key in dismissed:
+                    continue
+                seen.add(key)
+                pairs.append(DuplicatePair(a_id, a_name, b_id, b_name,
+                                           "same name" if kind == "name" else "same legal name"))
+                if len(pairs) >= limit:
+                    return pairs
+    return pairs
+
+
+def mark_not_duplicate(desk: DeskContext, first_id: str, second_id: str) -> Changes:
+    desk.require(Permission.OVERRIDE, "decide on duplicates")
+    a, b = sorted((first_id, second_id))
+    with desk.unit_of_work() as uow:
+        if uow.session.get(NotDuplicate, (a, b)) is None:
+            uow.session.add(NotDuplicate(guest_a=a, guest_b=b, decided_at=uow.now,
+                                         decided_by=uow.staff_id))
+            uow.audit("marked_not_duplicate", GUEST, a, detail=f"other={b}")
+            uow.outbox("guest.not_duplicate", guest_a=a, guest_b=b)
+        uow.changed(GUEST, a)
+        uow.changed(GUEST, b)
+    return uow.changes
+
+
+def merge_guests(desk: DeskContext, keep_id: str, merge_id: str) -> tuple[str, Changes]:
+    """A lead merges ``merge_id`` into ``keep_id``. Both histories are kept; returns the merge id."""
+    desk.require(Permission.OVERRIDE, "merge guest records")
+    if keep_id == merge_id:
+        raise ValidationError("Choose two different records to merge.", field="merge")
+    merge_record_id = new_id()
+    with desk.unit_of_work() as uow:
+        keep = _live(uow.session, keep_id)
+        gone = _live(uow.session, merge_id)
+        open_visits = uow.session.scalar(
+            select(func.count()).select_from(Visit).where(
+                Visit.guest_id.in_(identity_ids(uow.session, keep_id) + identity_ids(uow.session, merge_id)),
+                Visit.signed_out_at.is_(None), Visit.voided_at.is_(None)))
+        if open_visits and open_visits > 1:
+            raise RuleViolation("Both records are signed in. Sign one out before merging.")
+        gone.merged_into = keep.id
+        gone.updated_at = uow.now
+        keep.updated_at = uow.now
+        if gone.last_seen_at and (keep.last_seen_at is None or gone.last_seen_at > keep.last_seen_at):
+            keep.last_seen_at = gone.last_seen_at
+        uow.session.add(GuestMerge(id=merge_record_id, kept_id=keep_id, merged_id=merge_id,
+                                   merged_at=uow.now, merged_by=uow.staff_id))
+        uow.audit("guests_merged", GUEST, keep_id, detail=f"merged={merge_id}")
+        uow.outbox("guest.merge", merge_id=merge_record_id, kept_id=keep_id, merged_id=merge_id)
+        uow.changed(GUEST, keep_id)
+        uow.changed(GUEST, merge_id)
+    _reset_index(desk)
+    return merge_record_id, uow.changes
+
+
+def undo_merge(desk: DeskContext, merge_record_id: str) -> Changes:
+    """A lead reverses a merge: the merged record is live again, with its own history."""
+    desk.require(Permission.OVERRIDE, "undo a merge")
+    with desk.unit_of_work() as uow:
+        merge = uow.session.get(GuestMerge, merge_record_id)
+        if merge is None or merge.undone_at is not None:
+            raise NotFound("That merge does not exist or was already undone.")
+        gone = uow.session.get(Guest, merge.merged_id)
+        assert gone is not None
+        if gone.merged_into != merge.kept_id:
+            raise RuleViolation("That record has changed since the merge; undo later merges first.")
+        gone.merged_into = None
+        gone.updated_at = uow.now
+        merge.undone_at = uow.now
+        merge.undone_by = uow.staff_id
+        uow.audit("merge_undone", GUEST, merge.kept_id, detail=f"merged={merge.merged_id}")
+        uow.outbox("guest.unmerge", merge_id=merge_record_id)
+        uow.changed(GUEST, merge.kept_id)
+        uow.changed(GUEST, merge.merged_id)
+    _reset_index(desk)
+    return uow.changes
+
+
+def merges_of(desk: DeskContext, guest_id: str) -> list[tuple[str, str, str, datetime]]:
+    """Live merges into this guest: (merge id, merged guest id, merged name, when)."""
+    with desk.store.read() as session:
+        rows = session.execute(
+            select(GuestMerge.id, GuestMerge.merged_id, Guest.preferred_name, GuestMerge.merged_at)
+            .join(Guest, Guest.id == GuestMerge.merged_id)
+            .where(GuestMerge.kept_id == guest_id, GuestMerge.undone_at.is_(None))
+            .order_by(GuestMerge.merged_at.desc())).all()
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def identity_ids(session: Session, guest_id: str) -> list[str]:
+    """This guest and every record merged into them (directly or through earlier merges)."""
+    ids = [guest_id]
+    frontier = [guest_id]
+    while frontier:
+        children = list(session.scalars(select(Guest.id).where(Guest.merged_into.in_(frontier))))
+        children = [c for c in children if c not in ids]
+        ids.extend(children)
+        frontier = children
+    return ids
+
+
+def resolve_live(session: Session, guest_id: str) -> Guest:
+    """Follow merges up to the record that is live now."""
+    row = session.get(Guest, guest_id)
+    hops = 0
+    while row is not None and row.merged_into is not None and hops < 50:
+        row = session.get(Guest, row.merged_into)
+        hops += 1
+    if row is None:
+        raise NotFound("That guest record no longer exists.")
+    return row
+
+
+# --- internals --------------------------------------------------------------------------------
+
+
+def _reset_index(desk: DeskContext) -> None:
+    desk.cache.pop(_INDEX_KEY, None)
+
+
+def _live(session: Session, guest_id: str) -> Guest:
+    row = session.get(Guest, guest_id)
+    if row is None:
+        raise NotFound("That guest record no longer exists.")
+    if row.merged_into is not None:
+        raise RuleViolation("That record was merged into another; open the merged record instead.")
+    return row
+
+
+def _unused_card_code(session: Session) -> str:
+    while True:
+        code = new_card_code()
+        if session.scalar(select(Guest.id).where(Guest.card_code == code)) is None:
+            return code
+
+
+def _apply(uow: UnitOfWork, row: Guest, details: GuestDetails) -> list[str]:
+    new_values = {
+        "preferred_name": details.preferred_name,
+        "legal_name": details.legal_name,
+        "birth_year": details.birth_year,
+        "birth_date": details.birth_date.isoformat() if details.birth_date else None,
+        "gender": details.gender,
+        "flags": json.dumps(sorted(f.value for f in details.flags)),
+        "support_notes": details.support_notes,
+    }
+    changed = [k for k, v in new_values.items() if getattr(row, k, None) != v]
+    for key, value in new_values.items():
+        setattr(row, key, value)
+    return changed
+
+
+def _replace_aliases(uow: UnitOfWork, guest_id: str, aliases: tuple[str, ...]) -> None:
+    existing = {a.name: a for a in uow.session.scalars(select(GuestAlias).where(GuestAlias.guest_id == guest_id))}
+    for name, alias in existing.items():
+        if name not in aliases:
+            uow.session.delete(alias)
+    for name in aliases:
+        if name not in existing:
+            uow.session.add(GuestAlias(id=new_id(), guest_id=guest_id, name=name, created_at=uow.now))
+
+
+def _details_json(details: GuestDetails) -> dict[str, object]:
+    return {
+        "preferred_name": details.preferred_name,
+        "aliases": list(details.aliases),
+        "legal_name": details.legal_name,
+        "birth_year": details.birth_year,
+        "birth_date": details.birth_date.isoformat() if details.birth_date else None,
+        "gender": details.gender,
+        "flags": sorted(f.value for f in details.flags),
+        "support_notes": details.support_notes,
+    }
+
+
+def _record(row: Guest, aliases: tuple[str, ...]) -> GuestRecord:
+    return GuestRecord(
+        id=row.id, preferred_name=row.preferred_name, aliases=aliases, legal_name=row.legal_name,
+        birth_year=row.birth_year,
+        birth_date=date.fromisoformat(row.birth_date) if row.birth_date else None,
+        gender=row.gender, flags=frozenset(GuestFlag(f) for f in json.loads(row.flags or "[]")
+                                           if f in GuestFlag._value2member_map_),
+        support_notes=row.support_notes, card_code=row.card_code, merged_into=row.merged_into,
+        created_at=row.created_at, last_seen_at=row.last_seen_at)

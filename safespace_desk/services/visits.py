@@ -1,0 +1,266 @@
+"""Signing guests in and out, and undoing a mistake (recorded, never erased)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from safespace_desk.db.models import BedAssignment, Guest, Visit
+from safespace_desk.domain.errors import NotFound, RuleViolation, ValidationError
+from safespace_desk.domain.exclusions import format_time_left
+from safespace_desk.domain.guests import ArrivedVia, GuestFlag
+from safespace_desk.domain.roles import Permission
+from safespace_desk.domain.text import SHORT_TEXT_MAX, clean_text
+from safespace_desk.ids import new_id
+from safespace_desk.services.context import Changes, DeskContext
+from safespace_desk.services.frontdesk_common import (
+    BED,
+    VISIT,
+    Override,
+    SignInBlocked,
+    active_exclusion,
+    check_override,
+    held_beds,
+    local_time_text,
+    moment,
+    open_visit_count,
+    open_visit_for,
+    release_beds_of_visit,
+)
+from safespace_desk.services.guests import GUEST, guest_index, identity_ids, resolve_live
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    visit_id: str
+    guest_id: str
+    guest_name: str
+    bed: str | None
+    overridden: bool
+    changes: Changes
+
+
+@dataclass(frozen=True)
+class InNow:
+    visit_id: str
+    guest_id: str
+    name: str
+    signed_in_at: datetime
+    arrived_via: ArrivedVia
+    bed: str | None
+    no_bed_reason: str | None
+    flags: frozenset[GuestFlag]
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    id: str
+    signed_in_at: datetime
+    signed_out_at: datetime | None
+    arrived_via: ArrivedVia
+    departed_to: str | None
+    voided: bool
+    override_reason: str | None
+
+
+def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
+            override: Override | None = None, bed: str | None = None) -> SignInResult:
+    """Sign a guest in. An exclusion or a full house blocks it unless a lead overrides with a reason.
+
+    In a bed period the guest is given ``bed`` or the first free bed; with no bed free a lead's
+    override lets them stay without one (recorded for that night).
+    """
+    desk.require(Permission.FRONT_DESK, "sign guests in")
+    try:
+        via = ArrivedVia(arrived_via)
+    except ValueError:
+        raise ValidationError("Choose how the guest arrived (self, police, paramedic, ...).",
+                              field="arrived_via") from None
+    check_override(override, "override a sign-in")
+    m = moment(desk)
+    with desk.unit_of_work() as uow:
+        guest = resolve_live(uow.session, guest_id)
+        ids = identity_ids(uow.session, guest.id)
+        already = open_visit_for(uow.session, ids)
+        if already is not None:
+            raise RuleViolation(f"{guest.preferred_name} is already signed in (since "
+                                f"{local_time_text(already.signed_in_at, m.site, m.now)}).")
+        blocks = []
+        exclusion = active_exclusion(uow.session, ids, m.now)
+        if exclusion is not None:
+            blocks.append(SignInBlocked(
+                f"{guest.preferred_name} is excluded until "
+                f"{local_time_text(exclusion.ends_at, m.site, m.now)} "
+                f"({format_time_left(exclusion.time_left(m.now))}). Reason: {exclusion.reason}",
+                kind="excluded"))
+        used = open_visit_count(uow.session)
+        if used >= m.window.period.places:
+            blocks.append(SignInBlocked(
+                f"The hub is full: {used} of {m.window.period.places} places in use "
+                f"({m.window.period.name.lower()}).", kind="full"))
+        if blocks and override is None:
+            raise blocks[0]
+        visit = Visit(id=new_id(), guest_id=guest.id, signed_in_at=m.now, arrived_via=via.value,
+                      staff_in=uow.staff_id)
+        if override is not None and blocks:
+            visit.override_reason = override.reason.strip()
+            visit.override_by = override.by.staff_id
+        uow.session.add(visit)
+        uow.session.flush()
+        given_bed = None
+        if m.window.period.beds and m.window.night_of:
+            given_bed = _bed_for_new_visit(uow.session, m.site.settings.bed_labels, m.window.night_of, bed)
+            if given_bed is None:
+                if override is None:
+                    raise SignInBlocked("Every bed is taken tonight.", kind="full")
+                visit.no_bed_night = m.window.night_of
+                visit.no_bed_reason = override.reason.strip()
+                visit.no_bed_by = override.by.staff_id
+            else:
+                uow.session.add(BedAssignment(id=new_id(), visit_id=visit.id, guest_id=guest.id,
+                                              bed_label=given_bed, night_of=m.window.night_of,
+                                              assigned_at=m.now, assigned_by=uow.staff_id))
+                uow.changed(BED, given_bed)
+        guest.last_seen_at = m.now
+        overridden = override is not None and bool(blocks)
+        detail = f"via={via.value}" + (f";override={','.join(b.kind for b in blocks)}" if overridden else "")
+        uow.audit("signed_in", VISIT, visit.id, detail=detail)
+        uow.outbox("visit.sign_in", visit_id=visit.id, guest_id=guest.id, at=m.now, arrived_via=via.value,
+                   bed=given_bed, night_of=m.window.night_of,
+                   override_reason=visit.override_reason, override_by=visit.override_by)
+        uow.changed(VISIT, visit.id)
+        uow.changed(GUEST, guest.id)
+        name = guest.preferred_name
+        guest_live_id = guest.id
+    guest_index(desk).touch(guest_live_id, m.now)
+    return SignInResult(visit.id, guest_live_id, name, given_bed, overridden, uow.changes)
+
+
+def sign_out(desk: DeskContext, visit_id: str, departed_to: str | None = None) -> Changes:
+    desk.require(Permission.FRONT_DESK, "sign guests out")
+    departed = clean_text(departed_to, field="departed_to", label="Where to", max_len=SHORT_TEXT_MAX) or None
+    now = desk.clock.now()
+    with desk.unit_of_work() as uow:
+        visit = _open_visit(uow.session, visit_id)
+        visit.signed_out_at = now
+        visit.staff_out = uow.staff_id
+        visit.departed_to = departed
+        for label in release_beds_of_visit(uow.session, visit.id, now):
+            uow.changed(BED, label)
+        uow.audit("signed_out", VISIT, visit.id)
+        uow.outbox("visit.sign_out", visit_id=visit.id, at=now, departed_to=departed)
+        uow.changed(VISIT, visit.id)
+        uow.changed(GUEST, visit.guest_id)
+    return uow.changes
+
+
+def undo_sign_in(desk: DeskContext, visit_id: str) -> Changes:
+    """A sign-in made by mistake is voided (kept, marked, left out of figures)."""
+    desk.require(Permission.FRONT_DESK, "undo a sign-in")
+    now = desk.clock.now()
+    with desk.unit_of_work() as uow:
+        visit = _open_visit(uow.session, visit_id)
+        visit.voided_at = now
+        visit.voided_by = uow.staff_id
+        for label in release_beds_of_visit(uow.session, visit.id, now):
+            uow.changed(BED, label)
+        uow.audit("sign_in_undone", VISIT, visit.id)
+        uow.outbox("visit.void", visit_id=visit.id, at=now)
+        uow.changed(VISIT, visit.id)
+        uow.changed(GUEST, visit.guest_id)
+    return uow.changes
+
+
+def undo_sign_out(desk: DeskContext, visit_id: str) -> Changes:
+    """A sign-out made by mistake: the guest is in again, and gets their bed back if it is free."""
+    desk.require(Permission.FRONT_DESK, "undo a sign-out")
+    m = moment(desk)
+    with desk.unit_of_work() as uow:
+        visit = uow.session.get(Visit, visit_id)
+        if visit is None or visit.voided_at is not None:
+            raise NotFound("That visit does not exist.")
+        if visit.signed_out_at is None:
+            raise RuleViolation("That guest is still signed in.")
+        if open_visit_for(uow.session, identity_ids(uow.session, visit.guest_id)) is not None:
+            raise RuleViolation("The guest has been signed in again since; nothing to undo.")
+        signed_out_at = visit.signed_out_at
+        visit.signed_out_at = None
+        visit.staff_out = None
+        visit.departed_to = None
+        if m.window.night_of:
+            released = uow.session.scalars(select(BedAssignment).where(
+                BedAssignment.visit_id == visit.id, BedAssignment.night_of == m.window.night_of,
+                BedAssignment.released_at == signed_out_at)).first()
+            if released is not None and released.bed_label not in held_beds(uow.session, m.window.night_of):
+                released.released_at = None
+                uow.changed(BED, released.bed_label)
+        uow.audit("sign_out_undone", VISIT, visit.id)
+        uow.outbox("visit.unsign_out", visit_id=visit.id)
+        uow.changed(VISIT, visit.id)
+        uow.changed(GUEST, visit.guest_id)
+    return uow.changes
+
+
+def who_is_in(desk: DeskContext) -> list[InNow]:
+    """Everyone signed in now, earliest first, with their bed for the current or coming night."""
+    desk.require_actor()
+    m = moment(desk)
+    night_of = m.bed_window.night_of if m.bed_window else None
+    with desk.store.read() as session:
+        rows = session.execute(
+            select(Visit, Guest.preferred_name, Guest.flags).join(Guest, Guest.id == Visit.guest_id)
+            .where(Visit.signed_out_at.is_(None), Visit.voided_at.is_(None))
+            .order_by(Visit.signed_in_at)).all()
+        beds = {a.visit_id: a.bed_label for a in held_beds(session, night_of).values()} if night_of else {}
+        out = []
+        for visit, name, flags in rows:
+            out.append(InNow(
+                visit_id=visit.id, guest_id=visit.guest_id, name=name, signed_in_at=visit.signed_in_at,
+                arrived_via=ArrivedVia(visit.arrived_via), bed=beds.get(visit.id),
+                no_bed_reason=visit.no_bed_reason if visit.no_bed_night == night_of else None,
+                flags=frozenset(GuestFlag(f) for f in json.loads(flags or "[]")
+                                if f in GuestFlag._value2member_map_)))
+        return out
+
+
+def guest_visits(desk: DeskContext, guest_id: str, limit: int = 50) -> list[VisitRow]:
+    """A guest's recent visits (including records merged into theirs), newest first."""
+    desk.require_actor()
+    with desk.store.read() as session:
+        ids = identity_ids(session, guest_id)
+        rows = session.scalars(select(Visit).where(Visit.guest_id.in_(ids))
+                               .order_by(Visit.signed_in_at.desc()).limit(limit))
+        return [VisitRow(v.id, v.signed_in_at, v.signed_out_at, ArrivedVia(v.arrived_via), v.departed_to,
+                         v.voided_at is not None, v.override_reason) for v in rows]
+
+
+def open_visit_of(desk: DeskContext, guest_id: str) -> str | None:
+    with desk.store.read() as session:
+        visit = open_visit_for(session, identity_ids(session, guest_id))
+        return visit.id if visit else None
+
+
+def _bed_for_new_visit(session: Session, labels: tuple[str, ...], night_of: str,
+                       wanted: str | None) -> str | None:
+    taken = held_beds(session, night_of)
+    if wanted is not None:
+        if wanted not in labels:
+            raise ValidationError(f"There is no bed called “{wanted}”.", field="bed")
+        if wanted in taken:
+            raise RuleViolation(f"{wanted} is already taken tonight.")
+        return wanted
+    return next((label for label in labels if label not in taken), None)
+
+
+def _open_visit(session: Session, visit_id: str) -> Visit:
+    visit = session.get(Visit, visit_id)
+    if visit is None or visit.voided_at is not None:
+        raise NotFound("That visit does not exist.")
+    if visit.signed_out_at is not None:
+        raise RuleViolation("That guest has already been signed out.")
+    return visit
+
