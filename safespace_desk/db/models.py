@@ -176,3 +176,76 @@ class NotDuplicate(Base):
     guest_b: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"), primary_key=True)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+# --- messages, shift log, handovers, triage (migration 0003) ---------------------------------
+
+
+class Agency(Base):
+    __tablename__ = "agency"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Message(Base):
+    __tablename__ = "message"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    guest_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("guest.id"), nullable=True)
+    for_name: Mapped[str] = mapped_column(String(200))  # as the agency gave it
+    agency_id: Mapped[str] = mapped_column(String(36), ForeignKey("agency.id"))
+    contact: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    body: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(16))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    relevant_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    linked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    delivered_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    delivery_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    not_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    not_passed_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    not_passed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    withdraw_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ShiftLogEntry(Base):
+    __tablename__ = "shift_log"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(32))
+    guest_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("guest.id"), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    staff_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Handover(Base):
+    __tablename__ = "handover"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    shift_name: Mapped[str] = mapped_column(String(40))
+    shift_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    shift_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    author_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    snapshot: Mapped[str] = mapped_column(Text)  # JSON, see services/handover.py
+    text: Mapped[str] = mapped_column(Text)
+    follow_ups: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of strings
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class Triage(Base):
+    __tablename__ = "triage"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    guest_id: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    presenting_need: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    paramedic_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -30,14 +30,19 @@ class Permission(StrEnum):
     OVERRIDE = "override"  # sign in over capacity or despite an exclusion, lift exclusions
     FRONT_DESK = "front_desk"
     READ_TRIAGE_NOTES = "read_triage_notes"
+    RECORD_TRIAGE = "record_triage"
     MANAGE_SITE = "manage_site"
+    MESSAGES = "messages"  # read the board, leave and pass on messages
+    SHIFT_LOG = "shift_log"  # write and read the shift log and handovers
 
 
+_DESK = {Permission.FRONT_DESK, Permission.MESSAGES, Permission.SHIFT_LOG}
 _GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.DESK: frozenset({Permission.FRONT_DESK}),
-    Role.LEAD: frozenset({Permission.FRONT_DESK, Permission.OVERRIDE}),
-    Role.MANAGER: frozenset(Permission),
-    Role.PARAMEDIC: frozenset({Permission.READ_TRIAGE_NOTES}),
+    Role.DESK: frozenset(_DESK),
+    Role.LEAD: frozenset(_DESK | {Permission.OVERRIDE}),
+    # Managers read triage notes (Caldicott guardian duty) but do not record assessments.
+    Role.MANAGER: frozenset(set(Permission) - {Permission.RECORD_TRIAGE}),
+    Role.PARAMEDIC: frozenset({Permission.READ_TRIAGE_NOTES, Permission.RECORD_TRIAGE, Permission.MESSAGES}),
 }
 
 

@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from safespace_desk.db.models import Exclusion, Guest, Visit
 from safespace_desk.domain.guests import GuestFlag, looks_like_card_code
+from safespace_desk.domain.roles import Permission, can
 from safespace_desk.services.context import DeskContext
 from safespace_desk.services.guests import guest_index
+from safespace_desk.services.messages import waiting_counts
 
 MAX_RESULTS = 20
 
@@ -93,5 +95,7 @@ def _with_status(desk: DeskContext, rows: list[tuple[str, str, str | None, tuple
 
 
 def _messages_waiting(desk: DeskContext, guest_ids: list[str]) -> dict[str, tuple[int, int]]:
-    """(waiting, urgent) per guest. There are no messages until the message board exists."""
-    return {}
+    """(waiting, urgent) per guest; roles without the message board see no counts."""
+    if desk.actor is None or not can(desk.actor.role, Permission.MESSAGES):
+        return {}
+    return waiting_counts(desk, guest_ids)
