@@ -55,9 +55,8 @@ def test_life_cycle_waiting_delivered_and_never_back(desk: DeskContext, clock: F
         with pytest.raises(RuleViolation):
             action()
     # Not even a raw UPDATE can make it undelivered: the store refuses.
-    with pytest.raises(Exception, match="cannot become undelivered"):
-        with desk.store.write() as session:
-            session.connection().exec_driver_sql(f"UPDATE message SET delivered_at = NULL WHERE id = '{message_id}'")
+    with pytest.raises(Exception, match="cannot become undelivered"), desk.store.write() as session:
+        session.connection().exec_driver_sql(f"UPDATE message SET delivered_at = NULL WHERE id = '{message_id}'")
     assert "delivered on" in messages.describe_outcome(desk, message_id)
 
 

@@ -9,7 +9,12 @@ from safespace_desk.db.errors import KeySlotsTampered, WrongPassword, WrongRecov
 from safespace_desk.db.keyslots import KeySlots
 from safespace_desk.db.store import StorePaths
 from safespace_desk.domain.clock import FixedClock
-from safespace_desk.domain.errors import AuthenticationFailed, PermissionDenied, RuleViolation, ValidationError
+from safespace_desk.domain.errors import (
+    AuthenticationFailed,
+    PermissionDenied,
+    RuleViolation,
+    ValidationError,
+)
 from safespace_desk.domain.pin_lock import PinAttempts
 from safespace_desk.domain.roles import Role
 from safespace_desk.services import audit, auth, staff
