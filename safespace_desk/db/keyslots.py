@@ -189,7 +189,7 @@ def format_recovery_key(raw: bytes) -> str:
 def normalise_recovery_key(text: str) -> str:
     """Forgive how people copy keys: case, spaces, dashes, and digits that look like letters."""
     cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
-    return cleaned.translate(str.maketrans({"0": "O", "1": "I", "8": "B"}))
+    return cleaned.translate(str.maketrans("018", "OIB"))
 
 
 def _default_kdf_params() -> dict[str, Any]:

@@ -234,8 +234,8 @@ def waiting_counts(desk: DeskContext, guest_ids: list[str]) -> dict[str, tuple[i
         return {}
     now = desk.clock.now()
     with desk.store.read() as session:
-        children = {c: p for c, p in session.execute(select(Guest.id, Guest.merged_into)
-                                                     .where(Guest.merged_into.in_(guest_ids)))}
+        children: dict[str, str] = {c: p for c, p in session.execute(
+            select(Guest.id, Guest.merged_into).where(Guest.merged_into.in_(guest_ids))) if p}
         owner = {g: g for g in guest_ids} | children
         rows = session.execute(
             _open_q(select(Message.guest_id, func.count(), func.sum(case((Message.urgent.is_(True), 1), else_=0)))

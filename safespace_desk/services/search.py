@@ -60,8 +60,8 @@ def _with_status(desk: DeskContext, rows: list[tuple[str, str, str | None, tuple
     ids = [r[0] for r in rows]
     with desk.store.read() as session:
         # Merged-away records count as the live guest: follow them to their live id.
-        children = dict(session.execute(select(Guest.id, Guest.merged_into)
-                                        .where(Guest.merged_into.in_(ids))).all())
+        children: dict[str, str] = {c: p for c, p in session.execute(
+            select(Guest.id, Guest.merged_into).where(Guest.merged_into.in_(ids))) if p}
         all_ids = ids + list(children)
         owner = {i: i for i in ids} | {child: parent for child, parent in children.items()}
         open_visits = {}
