@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from safespace_desk.domain.errors import ValidationError
@@ -36,7 +36,9 @@ def _contains(period: CapacityPeriod, t: time) -> bool:
 
 
 def _local(d: date, t: time, zone: ZoneInfo) -> datetime:
-    return datetime.combine(d, t, tzinfo=zone)
+    # Returned in UTC: Python subtracts datetimes sharing a tzinfo by wall clock, which would hide
+    # the 11- and 13-hour nights at the clock changes.
+    return datetime.combine(d, t, tzinfo=zone).astimezone(UTC)
 
 
 def window_at(settings: SiteSettings, zone: ZoneInfo, at: datetime) -> PeriodWindow:
@@ -49,8 +51,8 @@ def window_at(settings: SiteSettings, zone: ZoneInfo, at: datetime) -> PeriodWin
             if period.starts > period.ends and t < period.ends:
                 start_date -= timedelta(days=1)  # the small hours belong to last night
             end_date = start_date + timedelta(days=1) if period.starts >= period.ends else start_date
-            return PeriodWindow(period, _local(start_date, period.starts, zone).astimezone(at.tzinfo),
-                                _local(end_date, period.ends, zone).astimezone(at.tzinfo), start_date)
+            return PeriodWindow(period, _local(start_date, period.starts, zone),
+                                _local(end_date, period.ends, zone), start_date)
     raise ValidationError("The site's capacity periods do not cover every hour of the day.",
                           field="periods")
 

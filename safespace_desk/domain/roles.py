@@ -34,6 +34,8 @@ class Permission(StrEnum):
     MANAGE_SITE = "manage_site"
     MESSAGES = "messages"  # read the board, leave and pass on messages
     SHIFT_LOG = "shift_log"  # write and read the shift log and handovers
+    REPORTS = "reports"  # monthly figures and exports for funders
+    DATA_RIGHTS = "data_rights"  # subject access exports, erasure, retention, backups
 
 
 _DESK = {Permission.FRONT_DESK, Permission.MESSAGES, Permission.SHIFT_LOG}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Select, and_, case, func, or_, select
@@ -295,8 +295,8 @@ def agency_outcomes(desk: DeskContext, agency_id: str | None, start: date, end: 
     if end < start:
         raise ValidationError("The end date is before the start date.", field="end")
     site = get_site(desk)
-    lo = datetime.combine(start, time(0), tzinfo=site.zone)
-    hi = datetime.combine(end + timedelta(days=1), time(0), tzinfo=site.zone)
+    lo = datetime.combine(start, time(0), tzinfo=site.zone).astimezone(UTC)
+    hi = datetime.combine(end + timedelta(days=1), time(0), tzinfo=site.zone).astimezone(UTC)
     q = _base().where(Message.created_at >= lo, Message.created_at < hi).order_by(Message.created_at)
     if agency_id:
         q = q.where(Message.agency_id == agency_id)
@@ -362,4 +362,4 @@ def _until(desk: DeskContext, value: datetime | date | None) -> datetime | None:
             raise ValidationError("“Relevant until” needs a time zone.", field="relevant_until")
         return value
     zone = get_site(desk).zone
-    return datetime.combine(value + timedelta(days=1), time(0), tzinfo=zone)
+    return datetime.combine(value + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)

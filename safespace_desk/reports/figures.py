@@ -1,0 +1,326 @@
+"""Figures for funders and partners over any date range. docs/figures.md defines each one.
+
+All queries are bounded by indexed time ranges so a monthly report stays fast on ten years of data;
+the arithmetic (people per day, occupancy sweeps) is done in memory over the range's visits.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, union
+from sqlalchemy.orm import Session
+
+from safespace_desk.db.models import (
+    Agency,
+    BedAssignment,
+    Exclusion,
+    Guest,
+    Message,
+    ShiftLogEntry,
+    Triage,
+    Visit,
+)
+from safespace_desk.domain.capacity import window_at
+from safespace_desk.domain.guests import ArrivedVia
+from safespace_desk.domain.messages import LogKind
+from safespace_desk.domain.roles import Permission
+from safespace_desk.reports.period import ReportRange
+from safespace_desk.services.context import DeskContext
+from safespace_desk.services.site import SiteInfo, get_site
+
+
+@dataclass(frozen=True)
+class PeriodOccupancy:
+    name: str
+    places: int
+    windows: int
+    peak: int
+    average: float
+
+
+@dataclass(frozen=True)
+class AgencyFigures:
+    received: int = 0
+    delivered: int = 0
+    expired: int = 0
+    not_passed_on: int = 0
+    median_hours_to_delivery: float | None = None
+
+
+@dataclass(frozen=True)
+class Figures:
+    site_name: str
+    range_label: str
+    first_day: date
+    last_day: date
+    generated_at: datetime
+    unique_guests: int
+    new_guests: int
+    returning_guests: int
+    visits: int
+    average_daily_unique_guests: float
+    occupancy: list[PeriodOccupancy]
+    bed_nights: int
+    arrivals_by_source: dict[str, int]
+    police_drop_offs: int
+    exclusions_issued: int
+    average_exclusion_hours: float | None
+    exclusions_lifted_early: int
+    messages_received: int
+    messages_delivered: int
+    messages_expired: int
+    messages_not_passed_on: int
+    median_hours_to_delivery: float | None
+    messages_by_agency: dict[str, AgencyFigures]
+    triage_assessments: int
+    guests_triaged: int
+    log_entries_by_kind: dict[str, int]
+    guests_by_gender: dict[str, int]
+    daily_unique_guests: list[tuple[date, int]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["first_day"] = self.first_day.isoformat()
+        data["last_day"] = self.last_day.isoformat()
+        data["generated_at"] = self.generated_at.isoformat()
+        data["daily_unique_guests"] = [{"date": d.isoformat(), "unique_guests": n}
+                                       for d, n in self.daily_unique_guests]
+        return data
+
+
+@dataclass(frozen=True)
+class _Visit:
+    guest: str  # the live guest (merged records resolved)
+    start: datetime
+    end: datetime | None
+
+
+def compute_figures(desk: DeskContext, rng: ReportRange) -> Figures:
+    desk.require(Permission.REPORTS, "see reports")
+    site = get_site(desk)
+    now = desk.clock.now()
+    lo, hi = rng.starts_at, rng.ends_at
+    with desk.store.read() as session:
+        live = _live_ids(session)
+        visits = _overlapping_visits(session, lo, hi, live)
+        present = {v.guest for v in visits}
+        signed_in = [v for v in visits if lo <= v.start < hi]
+        arrivals = _arrivals(session, lo, hi)
+        first_seen = _first_visits(session, present, live)
+        new = {g for g, first in first_seen.items() if lo <= first < hi}
+        exclusions = _exclusions(session, lo, hi)
+        messages = _messages(session, lo, hi, now)
+        triage_count, triaged = _triage(session, lo, hi, live)
+        log_kinds = _log_kinds(session, lo, hi)
+        genders = _genders(session, present)
+        bed_nights = _bed_nights(session, rng, site)
+    daily = [(day, _present_on(visits, *rng.day_bounds(day))) for day in rng.days]
+    return Figures(
+        site_name=site.name, range_label=rng.label(), first_day=rng.first_day, last_day=rng.last_day,
+        generated_at=now, unique_guests=len(present), new_guests=len(new),
+        returning_guests=len(present) - len(new), visits=len(signed_in),
+        average_daily_unique_guests=round(sum(n for _, n in daily) / len(daily), 1) if daily else 0.0,
+        occupancy=_occupancy(visits, rng, site, now), bed_nights=bed_nights,
+        arrivals_by_source=arrivals, police_drop_offs=arrivals.get(ArrivedVia.POLICE.value, 0),
+        exclusions_issued=exclusions[0], average_exclusion_hours=exclusions[1],
+        exclusions_lifted_early=exclusions[2], messages_received=messages["received"],
+        messages_delivered=messages["delivered"], messages_expired=messages["expired"],
+        messages_not_passed_on=messages["not_passed_on"], median_hours_to_delivery=messages["median"],
+        messages_by_agency=messages["by_agency"], triage_assessments=triage_count, guests_triaged=triaged,
+        log_entries_by_kind=log_kinds, guests_by_gender=genders, daily_unique_guests=daily)
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+
+def _live_ids(session: Session) -> dict[str, str]:
+    """Merged-away guest id -> the live guest it now belongs to (only merged ones are listed)."""
+    parent = {c: p for c, p in session.execute(select(Guest.id, Guest.merged_into)
+                                               .where(Guest.merged_into.is_not(None))) if p}
+    resolved = {}
+    for child in parent:
+        top, hops = child, 0
+        while top in parent and hops < 50:
+            top, hops = parent[top], hops + 1
+        resolved[child] = top
+    return resolved
+
+
+def _overlapping_visits(session: Session, lo: datetime, hi: datetime, live: dict[str, str]) -> list[_Visit]:
+    # Three index-friendly parts of "present at some moment in [lo, hi)": began inside the range;
+    # began before and ended inside; began before and ended after (or still open).
+    began_inside = select(Visit.id).where(Visit.signed_in_at >= lo, Visit.signed_in_at < hi)
+    ended_inside = select(Visit.id).where(Visit.signed_out_at > lo, Visit.signed_out_at < hi,
+                                          Visit.signed_in_at < lo)
+    spanning = select(Visit.id).where(or_(Visit.signed_out_at >= hi, Visit.signed_out_at.is_(None)),
+                                      Visit.signed_in_at < lo)
+    ids = union(began_inside, ended_inside, spanning).subquery()
+    rows = session.execute(select(Visit.guest_id, Visit.signed_in_at, Visit.signed_out_at)
+                           .where(Visit.id.in_(select(ids.c.id)), Visit.voided_at.is_(None)))
+    return [_Visit(live.get(g, g), start, end) for g, start, end in rows]
+
+
+def _arrivals(session: Session, lo: datetime, hi: datetime) -> dict[str, int]:
+    counts = {via.value: 0 for via in ArrivedVia}
+    for via, n in session.execute(select(Visit.arrived_via, func.count()).where(
+            Visit.signed_in_at >= lo, Visit.signed_in_at < hi, Visit.voided_at.is_(None))
+            .group_by(Visit.arrived_via)):
+        counts[via] = counts.get(via, 0) + n
+    return counts
+
+
+def _first_visits(session: Session, guests: set[str], live: dict[str, str]) -> dict[str, datetime]:
+    if not guests:
+        return {}
+    members = [child for child, top in live.items() if top in guests]
+    first: dict[str, datetime] = {}
+    ids = list(guests) + members
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for guest_id, earliest in session.execute(select(Visit.guest_id, func.min(Visit.signed_in_at))
+                                                  .where(Visit.guest_id.in_(chunk), Visit.voided_at.is_(None))
+                                                  .group_by(Visit.guest_id)):
+            key = live.get(guest_id, guest_id)
+            # min() keeps the column's type, so this is already an aware datetime.
+            if key not in first or earliest < first[key]:
+                first[key] = earliest
+    return first
+
+
+def _exclusions(session: Session, lo: datetime, hi: datetime) -> tuple[int, float | None, int]:
+    rows = session.execute(select(Exclusion.starts_at, Exclusion.ends_at, Exclusion.lifted_at)
+                           .where(Exclusion.starts_at >= lo, Exclusion.starts_at < hi)).all()
+    hours = [(end - start).total_seconds() / 3600 for start, end, _ in rows]
+    lifted = sum(1 for _, end, lifted_at in rows if lifted_at is not None and lifted_at < end)
+    return len(rows), (round(sum(hours) / len(hours), 1) if hours else None), lifted
+
+
+def _messages(session: Session, lo: datetime, hi: datetime, now: datetime) -> dict[str, Any]:
+    agencies = {a.id: a.name for a in session.scalars(select(Agency))}
+    per: dict[str, dict[str, Any]] = {}
+
+    def bucket(agency_id: str) -> dict[str, Any]:
+        return per.setdefault(agencies.get(agency_id, "Unknown"),
+                              {"received": 0, "delivered": 0, "expired": 0, "not_passed_on": 0, "hours": []})
+
+    for (agency_id,) in session.execute(select(Message.agency_id).where(Message.created_at >= lo,
+                                                                         Message.created_at < hi)):
+        bucket(agency_id)["received"] += 1
+    for agency_id, created, delivered in session.execute(
+            select(Message.agency_id, Message.created_at, Message.delivered_at)
+            .where(Message.delivered_at >= lo, Message.delivered_at < hi)):
+        b = bucket(agency_id)
+        b["delivered"] += 1
+        if delivered is not None:  # always, given the WHERE; this tells the type checker
+            b["hours"].append((delivered - created).total_seconds() / 3600)
+    for (agency_id,) in session.execute(select(Message.agency_id).where(
+            Message.not_passed_at >= lo, Message.not_passed_at < hi, Message.delivered_at.is_(None))):
+        bucket(agency_id)["not_passed_on"] += 1
+    for (agency_id,) in session.execute(select(Message.agency_id).where(
+            Message.relevant_until >= lo, Message.relevant_until < hi, Message.relevant_until <= now,
+            Message.delivered_at.is_(None), Message.not_passed_at.is_(None), Message.withdrawn_at.is_(None))):
+        bucket(agency_id)["expired"] += 1
+    all_hours = [h for b in per.values() for h in b["hours"]]
+    by_agency = {name: AgencyFigures(b["received"], b["delivered"], b["expired"], b["not_passed_on"],
+                                     _median(b["hours"])) for name, b in sorted(per.items())}
+    return {"received": sum(b.received for b in by_agency.values()),
+            "delivered": sum(b.delivered for b in by_agency.values()),
+            "expired": sum(b.expired for b in by_agency.values()),
+            "not_passed_on": sum(b.not_passed_on for b in by_agency.values()),
+            "median": _median(all_hours), "by_agency": by_agency}
+
+
+def _triage(session: Session, lo: datetime, hi: datetime, live: dict[str, str]) -> tuple[int, int]:
+    rows = session.execute(select(Triage.guest_id).where(Triage.at >= lo, Triage.at < hi)).all()
+    return len(rows), len({live.get(g, g) for (g,) in rows})
+
+
+def _log_kinds(session: Session, lo: datetime, hi: datetime) -> dict[str, int]:
+    counts = {kind.value: 0 for kind in LogKind}
+    for kind, n in session.execute(select(ShiftLogEntry.kind, func.count()).where(
+            ShiftLogEntry.at >= lo, ShiftLogEntry.at < hi).group_by(ShiftLogEntry.kind)):
+        counts[kind] = counts.get(kind, 0) + n
+    return counts
+
+
+def _genders(session: Session, guests: set[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    ids = list(guests)
+    for start in range(0, len(ids), 500):
+        for (gender,) in session.execute(select(Guest.gender).where(Guest.id.in_(ids[start:start + 500]))):
+            key = (gender or "").strip().lower() or "not recorded"
+            counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (kv[0] == "not recorded", -kv[1], kv[0])))
+
+
+def _bed_nights(session: Session, rng: ReportRange, site: SiteInfo) -> int:
+    """Nights (by the local date they began) on which a guest held a bed during the night."""
+    first, last = rng.first_day.isoformat(), rng.last_day.isoformat()
+    rows = session.execute(select(BedAssignment.night_of, BedAssignment.guest_id, BedAssignment.assigned_at,
+                                  BedAssignment.released_at)
+                           .where(BedAssignment.night_of >= first, BedAssignment.night_of <= last)).all()
+    nights: set[tuple[str, str]] = set()
+    starts: dict[str, datetime] = {}
+    for night_of, guest_id, _assigned, released in rows:
+        if night_of not in starts:
+            starts[night_of] = _night_start(night_of, site)
+        # A bed given by day for tonight and freed before the night began was never slept in.
+        if released is None or released > starts[night_of]:
+            nights.add((night_of, guest_id))
+    return len(nights)
+
+
+def _night_start(night_of: str, site: SiteInfo) -> datetime:
+    night = next((p for p in site.settings.periods if p.beds), None)
+    day = date.fromisoformat(night_of)
+    return datetime.combine(day, night.starts if night else datetime.min.time(), tzinfo=site.zone)
+
+
+# --- arithmetic -------------------------------------------------------------------------------
+
+
+def _present_on(visits: list[_Visit], lo: datetime, hi: datetime) -> int:
+    return len({v.guest for v in visits if v.start < hi and (v.end is None or v.end > lo)})
+
+
+def _occupancy(visits: list[_Visit], rng: ReportRange, site: SiteInfo, now: datetime) -> list[PeriodOccupancy]:
+    """Peak and time-weighted average number present, per capacity period, over the range."""
+    windows = []
+    cursor = rng.starts_at
+    end = min(rng.ends_at, now) if rng.starts_at < now else rng.ends_at
+    while cursor < end:
+        window = window_at(site.settings, site.zone, cursor)
+        windows.append((window.period.name, window.period.places, max(window.starts_at, rng.starts_at),
+                        min(window.ends_at, end)))
+        cursor = window.ends_at
+    stats: dict[str, dict[str, Any]] = {}
+    for name, places, lo, hi in windows:
+        inside = [v for v in visits if v.start < hi and (v.end is None or v.end > lo)]
+        events = sorted([(max(v.start, lo), 1) for v in inside] +
+                        [(min(v.end, hi), -1) for v in inside if v.end is not None and v.end < hi],
+                        key=lambda e: (e[0], e[1]))
+        count = peak = 0
+        area = 0.0
+        last = lo
+        for when, delta in events:
+            area += count * (when - last).total_seconds()
+            count += delta
+            peak = max(peak, count)
+            last = when
+        area += count * (hi - last).total_seconds()
+        s = stats.setdefault(name, {"places": places, "windows": 0, "peak": 0, "area": 0.0, "seconds": 0.0})
+        s["windows"] += 1
+        s["peak"] = max(s["peak"], peak)
+        s["area"] += area
+        s["seconds"] += (hi - lo).total_seconds()
+    return [PeriodOccupancy(name, s["places"], s["windows"], s["peak"],
+                            round(s["area"] / s["seconds"], 1) if s["seconds"] else 0.0)
+            for name, s in stats.items()]
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
