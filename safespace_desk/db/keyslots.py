@@ -122,6 +122,13 @@ class KeySlots:
         self.slots = [s for s in self.slots if s.staff_id != staff_id]
         self.mac = self._compute_mac(master)
 
+    def for_copy(self, master: bytes, store_salt: bytes) -> KeySlots:
+        """The same slots for a copy of the store (a backup), which has its own SQLCipher salt."""
+        self.verify(master)
+        copy = KeySlots(store_salt=store_salt.hex(), slots=[Slot(**s.__dict__) for s in self.slots])
+        copy.mac = copy._compute_mac(master)
+        return copy
+
     def has_login(self, login: str) -> bool:
         return any(s.login == login for s in self.slots if s.kind == "staff")
 

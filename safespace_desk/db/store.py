@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
@@ -90,6 +90,9 @@ def connect_raw(path: Path, master: bytes, *, create: bool = False) -> sqlcipher
     conn = sqlcipher.connect(f"file:{path}?mode={mode}", uri=True, check_same_thread=False,
                              isolation_level=None)
     try:
+        # SQLCipher's own log goes to stderr by default; failures are reported through our typed
+        # errors instead, and nothing from the library ends up in a console or log file.
+        conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(_raw_key_pragma(master))
         version = conn.execute("PRAGMA cipher_version").fetchone()
         if not version or not version[0]:

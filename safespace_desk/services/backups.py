@@ -1,0 +1,151 @@
+"""Backups: daily while the app runs, to a chosen folder (e.g. a USB stick); restore with a copy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from safespace_desk.db.backup import BackupInfo, list_backups, prune_backups, restore_into, write_backup
+from safespace_desk.db.keyslots import KeySlots
+from safespace_desk.db.models import Setting, Staff
+from safespace_desk.db.store import Store, StorePaths
+from safespace_desk.db.types import parse_utc, utc_text
+from safespace_desk.domain.clock import Clock
+from safespace_desk.domain.errors import PermissionDenied, ValidationError
+from safespace_desk.domain.roles import Permission, Role
+from safespace_desk.domain.staff import login_key
+from safespace_desk.services.context import Changes, DeskContext, ensure_device_id
+
+FOLDER_KEY = "backup_folder"
+KEEP_KEY = "backup_keep"
+LAST_KEY = "last_backup_at"
+DEFAULT_KEEP = 14
+BACKUP_EVERY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    folder: Path | None
+    keep: int
+    last_backup_at: datetime | None
+
+    def due(self, now: datetime) -> bool:
+        return self.folder is not None and (self.last_backup_at is None
+                                            or now - self.last_backup_at >= BACKUP_EVERY)
+
+
+def backup_settings(desk: DeskContext) -> BackupSettings:
+    desk.require_actor()
+    with desk.store.read() as session:
+        values = {row.key: row.value for row in session.scalars(
+            select(Setting).where(Setting.key.in_([FOLDER_KEY, KEEP_KEY, LAST_KEY])))}
+    return BackupSettings(Path(values[FOLDER_KEY]) if values.get(FOLDER_KEY) else None,
+                          int(values.get(KEEP_KEY, DEFAULT_KEEP)),
+                          parse_utc(values[LAST_KEY]) if values.get(LAST_KEY) else None)
+
+
+def configure_backups(desk: DeskContext, folder: str | Path, keep: int = DEFAULT_KEEP) -> Changes:
+    """Choose where backups go (a manager's decision). The folder must be writable now."""
+    desk.require(Permission.DATA_RIGHTS, "choose the backup folder")
+    path = Path(str(folder).strip()).expanduser()
+    if not str(folder).strip():
+        raise ValidationError("Choose a folder for backups.", field="backup_folder")
+    if not 1 <= keep <= 365:
+        raise ValidationError("Keep between 1 and 365 backups.", field="backup_keep")
+    if path.resolve() == desk.store.paths.data_dir.resolve():
+        raise ValidationError("Backups must not go into the live data folder.", field="backup_folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".safespace-write-test"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as error:
+        raise ValidationError(f"SafeSpace Desk cannot write to that folder ({error.strerror}).",
+                              field="backup_folder") from None
+    with desk.unit_of_work() as uow:
+        _set(uow.session, FOLDER_KEY, str(path))
+        _set(uow.session, KEEP_KEY, str(keep))
+        uow.audit("backup_folder_set", "site")
+        uow.changed("backup")
+    return uow.changes
+
+
+def run_backup(desk: DeskContext, folder: Path | None = None, *, automatic: bool = False) -> BackupInfo:
+    """Write and verify a backup now. Automatic daily backups run whoever is signed in."""
+    if not automatic:
+        desk.require(Permission.DATA_RIGHTS, "make backups")
+    settings = backup_settings(desk)
+    target = folder or settings.folder
+    if target is None:
+        raise ValidationError("Choose a backup folder first (Admin → Backups).", field="backup_folder")
+    now = desk.clock.now()
+    info = write_backup(desk.store, desk.keyslots, desk.master_key, target, now)
+    prune_backups(target, settings.keep)
+    with desk.unit_of_work() as uow:
+        _set(uow.session, LAST_KEY, utc_text(now))
+        uow.audit("backup_written", "site", detail="automatic" if automatic else "manual")
+        uow.changed("backup")
+    return info
+
+
+def run_backup_if_due(desk: DeskContext) -> BackupInfo | None:
+    if backup_settings(desk).due(desk.clock.now()):
+        return run_backup(desk, automatic=True)
+    return None
+
+
+def backups_in(desk: DeskContext, folder: Path | None = None) -> list[BackupInfo]:
+    desk.require_actor()
+    target = folder or backup_settings(desk).folder
+    return list_backups(target) if target else []
+
+
+def restore_backup(data_dir: Path, backup: Path, clock: Clock, *, recovery_key: str | None = None,
+                   manager_name: str | None = None, password: str | None = None) -> Path:
+    """Replace the store in ``data_dir`` with ``backup``, after checking it opens and is whole.
+
+    The backup is unlocked with the recovery key or with the password a manager had when it was
+    taken. The live store is kept in ``data_dir/replaced-<time>/``, which is returned."""
+    slots = KeySlots.load(StorePaths(backup).keyslots)
+    if recovery_key:
+        master = slots.unlock_with_recovery(recovery_key)
+        staff_id = None
+    elif manager_name and password:
+        master, staff_id = slots.unlock_with_password(login_key(manager_name), password)
+    else:
+        raise ValidationError("Give the recovery key, or a manager's name and password.", field="password")
+    if staff_id is not None:
+        probe = Store.open(backup, master, bytes.fromhex(slots.store_salt))
+        try:
+            with probe.read() as session:
+                row = session.get(Staff, staff_id)
+                if row is None or row.role != Role.MANAGER.value or not row.active:
+                    raise PermissionDenied("Only a manager can restore a backup.")
+        finally:
+            probe.close()
+    aside = restore_into(data_dir, backup, master, clock.now())
+    restored = Store.open(data_dir, master, bytes.fromhex(KeySlots.load(StorePaths(data_dir).keyslots).store_salt))
+    try:
+        restored_desk = DeskContext(store=restored, keyslots=slots, master_key=master, clock=clock,
+                                    device_id="")
+        with restored.write() as session:
+            restored_desk.device_id = ensure_device_id(session)
+        with restored_desk.unit_of_work() as uow:
+            uow.staff_id = staff_id
+            uow.audit("restored_from_backup", "site", detail=f"backup={backup.name};previous={aside.name}")
+    finally:
+        restored.close()
+    return aside
+
+
+def _set(session: Session, key: str, value: str) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
