@@ -102,7 +102,7 @@ def verify_backup(folder: Path, master: bytes) -> None:
 
 
 def list_backups(folder: Path) -> list[BackupInfo]:
-    out = []
+    out: list[BackupInfo] = []
     if not folder.is_dir():
         return out
     for child in folder.iterdir():
