@@ -1,0 +1,1 @@
+"""The Admin page: staff accounts (managers only)."""

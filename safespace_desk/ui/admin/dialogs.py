@@ -1,0 +1,183 @@
+"""Small forms for staff accounts. Each runs its service call through the task runner (most
+touch key slots, which costs an Argon2 derivation) and keeps itself open on an error, shown next
+to the field it names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from safespace_desk.domain.roles import Role
+from safespace_desk.domain.staff import PIN_MAX, StaffMember
+from safespace_desk.services import staff
+from safespace_desk.services.context import DeskContext
+from safespace_desk.ui.forms import (
+    Banner,
+    FieldRow,
+    FormErrors,
+    explanation,
+    heading,
+    password_edit,
+    primary_button,
+    text_edit,
+)
+from safespace_desk.ui.tasks import TaskRunner
+
+ROLE_HELP = ("Desk staff: the front desk. Shift lead: also overrides and exclusions. Paramedic: "
+             "messages and their own triage notes. Manager: everything, including staff accounts.")
+
+
+def role_combo(current: Role = Role.DESK) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName("Role")
+    for role in (Role.DESK, Role.LEAD, Role.PARAMEDIC, Role.MANAGER):
+        combo.addItem(role.label, role)
+    combo.setCurrentIndex(combo.findData(current))
+    return combo
+
+
+class FormDialog(QDialog):
+    """A titled form with OK/Cancel. Subclasses add rows and say what work OK runs."""
+
+    succeeded = Signal(object)  # whatever the service returned
+
+    def __init__(self, title: str, intro: str, action: str, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(520)
+        self._runner = runner
+        self._rows: dict[str, FieldRow] = {}
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(28, 24, 28, 20)
+        self._layout.setSpacing(10)
+        self._layout.addWidget(heading(title))
+        if intro:
+            self._layout.addWidget(explanation(intro))
+        self.banner = Banner()
+        self._layout.addWidget(self.banner)
+        self._rows_end = self._layout.count()
+        self.ok_button = primary_button(action)
+        self.ok_button.setDefault(True)  # Enter in any box submits
+        self.ok_button.clicked.connect(self.submit)
+        cancel = QPushButton("Cancel")
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.ok_button)
+        self._layout.addSpacing(6)
+        self._layout.addLayout(buttons)
+        self.errors = FormErrors(self.banner, self._rows)
+
+    def fit_to_contents(self) -> None:
+        """Grow to fit wrapped text (hints, errors): Qt does not use height-for-width when it
+        sizes a top-level window, so a long error would otherwise overlap the box below it."""
+        layout = self.layout()
+        height = layout.totalHeightForWidth(self.width())
+        if self.height() < height:
+            self.resize(self.width(), height)
+
+    def add_row(self, key: str, row: FieldRow) -> None:
+        self._layout.insertWidget(self._rows_end + len(self._rows), row)
+        self._rows[key] = row
+        self.errors.rows[key] = row
+
+    def check(self) -> str | None:
+        """A check the form makes itself; returns the field key to complain about, or None."""
+        return None
+
+    def work(self) -> Callable[[], Any]:
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        if self._runner.busy:
+            return
+        self.errors.clear()
+        problem = self.check()
+        if problem is not None:
+            self.errors.show_field(problem, "The two entries are different. Type them again.")
+            self.fit_to_contents()
+            return
+        self.ok_button.setEnabled(False)
+        self._runner.run(self.work(), self._done, self._failed)
+
+    def _done(self, result: object) -> None:
+        self.ok_button.setEnabled(True)
+        self.succeeded.emit(result)
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        self.ok_button.setEnabled(True)
+        self.errors.show(error)
+        self.fit_to_contents()
+
+    def showEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)  # type: ignore[arg-type]
+        self.fit_to_contents()
+        if self._rows and not self.focusWidget():
+            next(iter(self._rows.values())).editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class AddStaffDialog(FormDialog):
+    def __init__(self, desk: DeskContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__("Add a staff account", "They sign in with this name and password. Tell them "
+                         "the password in person; they can change it under My account.",
+                         "&Add account", runner, parent)
+        self._desk = desk
+        self.name = text_edit("Name", 80)
+        self.role = role_combo()
+        self.password = password_edit("Password")
+        self.confirm = password_edit("Type the password again")
+        self.pin = password_edit("Quick-unlock PIN (optional)")
+        self.pin.setMaxLength(PIN_MAX)
+        self.add_row("name", FieldRow("&Name", self.name))
+        self.add_row("role", FieldRow("&Role", self.role, ROLE_HELP))
+        self.add_row("password", FieldRow("&Password (at least 10 characters)", self.password))
+        self.add_row("confirm", FieldRow("Type the password a&gain", self.confirm))
+        self.add_row("pin", FieldRow("Quick-unlock P&IN (optional, 4 to 8 digits)", self.pin))
+
+    def check(self) -> str | None:
+        return "confirm" if self.password.text() != self.confirm.text() else None
+
+    def work(self) -> Callable[[], Any]:
+        desk, name, role = self._desk, self.name.text(), self.role.currentData()
+        password, pin = self.password.text(), self.pin.text().strip() or None
+        return lambda: staff.add_staff(desk, name=name, role=role, password=password, pin=pin)
+
+
+class ResetPasswordDialog(FormDialog):
+    def __init__(self, desk: DeskContext, member: StaffMember, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        note = " This also brings the deactivated account back." if not member.active else ""
+        super().__init__(f"New password for {member.name}",
+                         "Use this when someone has forgotten their password. Tell them the new one "
+                         f"in person.{note}", "&Set password", runner, parent)
+        self._desk, self._member = desk, member
+        self.password = password_edit("New password")
+        self.confirm = password_edit("Type the new password again")
+        self.add_row("password", FieldRow("New &password (at least 10 characters)", self.password))
+        self.add_row("confirm", FieldRow("Type it a&gain", self.confirm))
+
+    def check(self) -> str | None:
+        return "confirm" if self.password.text() != self.confirm.text() else None
+
+    def work(self) -> Callable[[], Any]:
+        desk, staff_id, password = self._desk, self._member.id, self.password.text()
+        return lambda: staff.reset_password(desk, staff_id, password)
+
+
+class ChangeRoleDialog(FormDialog):
+    def __init__(self, desk: DeskContext, member: StaffMember, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(f"Change {member.name}'s role", "", "&Change role", runner, parent)
+        self._desk, self._member = desk, member
+        self.role = role_combo(member.role)
+        self.add_row("role", FieldRow("&Role", self.role, ROLE_HELP))
+
+    def work(self) -> Callable[[], Any]:
+        desk, staff_id, role = self._desk, self._member.id, self.role.currentData()
+        return lambda: staff.change_role(desk, staff_id, role)

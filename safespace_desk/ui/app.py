@@ -1,0 +1,40 @@
+"""Starting the desktop app: the QApplication, the theme, the main window and the event loop."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import cast
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from safespace_desk.clock import SystemClock
+from safespace_desk.ui.main_window import MainWindow
+from safespace_desk.ui.tasks import ThreadPoolRunner
+from safespace_desk.ui.theme import Theme, ThemeController
+
+APP_NAME = "SafeSpace Desk"
+
+
+def default_theme(local_hour: int) -> Theme:
+    """Before anyone has chosen, start in night colours between 8pm and 8am (the night shift)."""
+    return Theme.DAY if 8 <= local_hour < 20 else Theme.NIGHT
+
+
+def run_gui(data_dir: Path) -> int:
+    """Open the desk on ``data_dir`` (set-up wizard if there is no store yet). Returns the exit code."""
+    app = cast(QApplication, QApplication.instance()) or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("SafeSpace")
+    # Only display preferences are kept here (theme, text size): nothing personal.
+    settings = QSettings()
+    theme = ThemeController(app, theme=default_theme(datetime.now().hour), settings=settings)
+    runner = ThreadPoolRunner()
+    window = MainWindow(data_dir, clock=SystemClock(), runner=runner, theme=theme)
+    window.showMaximized()
+    code = app.exec()
+    # No background job may outlive the window (the store is closed at sign-out).
+    runner.wait_for_done()
+    return code

@@ -1,0 +1,210 @@
+"""Form building blocks: labelled fields with their own inline error, a message banner, and
+routing of service errors (DeskError.field) to the box they name.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safespace_desk.domain.errors import DeskError
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED_ERROR = ("Something went wrong that SafeSpace Desk did not expect, so nothing was saved. "
+                    "Try again; if it happens again, tell a manager.")
+
+
+def describe_error(error: BaseException) -> str:
+    """The plain message for staff. Anything that is not a DeskError is a bug: it is logged
+    (type and stack only, since the message might hold personal data) and shown generically."""
+    if isinstance(error, DeskError):
+        return error.message
+    log.error("Unexpected %s in a desk action:\n%s", type(error).__name__,
+              "".join(traceback.format_tb(error.__traceback__)))
+    return UNEXPECTED_ERROR
+
+
+def repolish(widget: QWidget) -> None:
+    """Re-apply the stylesheet after a dynamic property used by QSS changed."""
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
+
+
+def password_edit(accessible_name: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setAccessibleName(accessible_name)
+    return edit
+
+
+def text_edit(accessible_name: str, max_length: int = 200) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setAccessibleName(accessible_name)
+    edit.setMaxLength(max_length)
+    return edit
+
+
+def primary_button(text: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName("primary")
+    return button
+
+
+def heading(text: str, object_name: str = "heading") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    return label
+
+
+def explanation(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("explanation")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+class Banner(QLabel):
+    """A message across the top of a form: errors that name no single field, or good news."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setProperty("kind", "error")
+        self.hide()
+
+    def show_message(self, text: str, kind: str = "error") -> None:
+        self.setProperty("kind", kind)
+        repolish(self)
+        self.setText(text)
+        self.setAccessibleName(f"{kind}: {text}")
+        self.show()
+
+    def clear_message(self) -> None:
+        self.setText("")
+        self.hide()
+
+
+class FieldRow(QWidget):
+    """A label above its input, an optional hint, and space for the input's own error."""
+
+    def __init__(self, label: str, editor: QWidget, hint: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.label = QLabel(label)
+        self.label.setObjectName("fieldLabel")
+        self.label.setBuddy(editor)
+        layout.addWidget(self.label)
+        layout.addWidget(editor)
+        if hint:
+            hint_label = QLabel(hint)
+            hint_label.setObjectName("hint")
+            hint_label.setWordWrap(True)
+            layout.addWidget(hint_label)
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.hide()
+        layout.addWidget(self.error)
+
+    def set_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+        self.editor.setProperty("invalid", True)
+        repolish(self.editor)
+
+    def clear_error(self) -> None:
+        self.error.clear()
+        self.error.hide()
+        if self.editor.property("invalid"):
+            self.editor.setProperty("invalid", False)
+            repolish(self.editor)
+
+
+class FormErrors:
+    """Shows an error next to the field it names (``DeskError.field``), else in the banner.
+
+    ``aliases`` maps a service's field name onto a row of this form with another key
+    (for example the service's ``password`` shown on this form's ``new_password`` box).
+    """
+
+    def __init__(self, banner: Banner, rows: Mapping[str, FieldRow],
+                 aliases: Mapping[str, str] | None = None) -> None:
+        self.banner = banner
+        self.rows = dict(rows)
+        self.aliases = dict(aliases or {})
+
+    def clear(self) -> None:
+        self.banner.clear_message()
+        for row in self.rows.values():
+            row.clear_error()
+
+    def show(self, error: BaseException) -> None:
+        self.clear()
+        message = describe_error(error)
+        field = getattr(error, "field", None)
+        row = self.rows.get(self.aliases.get(field, field)) if field else None
+        if row is None:
+            self.banner.show_message(message)
+            return
+        row.set_error(message)
+        row.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        if isinstance(row.editor, QLineEdit):
+            row.editor.selectAll()
+
+    def show_field(self, field: str, message: str) -> None:
+        """A check made by the form itself (e.g. two passwords that differ)."""
+        self.show(DeskError(message, field=field))
+
+
+class Card(QFrame):
+    """The centred panel that holds the sign-in, lock and set-up forms."""
+
+    def __init__(self, max_width: int = 560, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setMaximumWidth(max_width)
+        # Preferred (not Maximum) height: wrapped text needs its height-for-width honoured.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(36, 28, 36, 28)
+        self.body.setSpacing(12)
+
+
+def centred(card: QWidget) -> QWidget:
+    """A full-screen backdrop with ``card`` in the middle."""
+    backdrop = QWidget()
+    backdrop.setObjectName("backdrop")
+    outer = QVBoxLayout(backdrop)
+    outer.addStretch(1)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(card, 4)
+    row.addStretch(1)
+    outer.addLayout(row)
+    outer.addStretch(1)
+    return backdrop

@@ -1,0 +1,235 @@
+"""The main shell: navigation on the left, the pages, and a status bar along the bottom.
+
+Pages are added with ``add_page``; each is shown only to the roles that may use it, so a member
+of staff never sees a page that would only tell them "not allowed".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safespace_desk.domain.clock import Clock
+from safespace_desk.domain.roles import Role
+from safespace_desk.services.context import Changes, DeskContext
+from safespace_desk.services.site import SiteInfo
+from safespace_desk.ui.tasks import TaskRunner
+from safespace_desk.ui.theme import Theme, ThemeController
+from safespace_desk.ui.time_display import MinuteTicker, site_time_text
+
+LOCK_SHORTCUT = "Ctrl+L"
+
+
+@dataclass
+class _Page:
+    key: str
+    title: str
+    widget: QWidget
+    roles: frozenset[Role] | None
+    button: QPushButton
+    shortcut: QShortcut | None
+
+    def allowed(self, role: Role) -> bool:
+        return self.roles is None or role in self.roles
+
+
+class NavButton(QPushButton):
+    """A navigation entry: the page title, with its keyboard shortcut shown on the right."""
+
+    def __init__(self, title: str, shortcut: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("navButton")
+        self.setCheckable(True)
+        self.setAccessibleName(f"{title} ({shortcut})" if shortcut else title)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 0, 12, 0)
+        for text, name in ((title, "navTitle"), (_native(shortcut), "navShortcut")):
+            label = QLabel(text)
+            label.setObjectName(name)
+            # Clicks go to the button underneath, not the label.
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            layout.addWidget(label, 1 if name == "navTitle" else 0)
+
+
+class MainShell(QWidget):
+    changes_applied = Signal(object)  # Changes: pages refresh what they show when it touches them
+    lock_requested = Signal()
+    sign_out_requested = Signal()
+
+    def __init__(self, desk: DeskContext, site: SiteInfo, clock: Clock, runner: TaskRunner,
+                 theme: ThemeController | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.site = site
+        self.runner = runner
+        self._clock = clock
+        self._theme = theme
+        self._pages: dict[str, _Page] = {}
+        self._nav_group = QButtonGroup(self)
+        self._nav_group.setExclusive(True)
+
+        self.nav = QFrame()
+        self.nav.setObjectName("nav")
+        self._nav_layout = QVBoxLayout(self.nav)
+        self._nav_layout.setContentsMargins(10, 16, 10, 12)
+        self._nav_layout.setSpacing(6)
+        brand = QLabel("SafeSpace Desk")
+        brand.setObjectName("brand")
+        self._nav_layout.addWidget(brand)
+        self._nav_layout.addSpacing(8)
+        self._nav_end = self._nav_layout.count()  # page buttons are inserted here
+        self._nav_layout.addStretch(1)
+        self._add_display_options()
+
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("pages")
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.nav)
+        body.addWidget(self.pages, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(body, 1)
+        layout.addWidget(self._build_status_bar())
+
+        lock = QShortcut(QKeySequence(LOCK_SHORTCUT), self)
+        lock.activated.connect(self.lock_requested)
+        self._ticker = MinuteTicker(clock, self)
+        self._ticker.tick.connect(self._show_time)
+        self._ticker.start()
+        self.refresh_status()
+
+    # -- pages -------------------------------------------------------------------------------
+    def add_page(self, key: str, title: str, widget: QWidget, shortcut: str | None = None,
+                 roles: set[Role] | frozenset[Role] | None = None) -> None:
+        """Add a page; it is shown only if the signed-in role is in ``roles`` (None: everyone)."""
+        if key in self._pages:
+            raise ValueError(f"a page called {key!r} is already in the shell")
+        button = NavButton(title, shortcut)
+        self._nav_group.addButton(button)
+        self._nav_layout.insertWidget(self._nav_end + len(self._pages), button)
+        self.pages.addWidget(widget)
+        page_shortcut = None
+        if shortcut:
+            page_shortcut = QShortcut(QKeySequence(shortcut), self)
+            page_shortcut.activated.connect(lambda: self.show_page(key))
+        button.clicked.connect(lambda: self.show_page(key))
+        self._pages[key] = _Page(key, title, widget, frozenset(roles) if roles is not None else None,
+                                 button, page_shortcut)
+        self._apply_roles()
+
+    def show_page(self, key: str) -> bool:
+        """Switch to a page if this role may see it. Focus moves into the page."""
+        page = self._pages.get(key)
+        if page is None or not page.allowed(self._role()):
+            return False
+        self.pages.setCurrentWidget(page.widget)
+        page.button.setChecked(True)
+        page.widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        focus_first = getattr(page.widget, "focus_first", None)
+        if callable(focus_first):
+            focus_first()
+        return True
+
+    def page(self, key: str) -> QWidget:
+        return self._pages[key].widget
+
+    def visible_page_keys(self) -> list[str]:
+        return [key for key, page in self._pages.items() if page.allowed(self._role())]
+
+    @property
+    def current_page_key(self) -> str | None:
+        current = self.pages.currentWidget()
+        return next((k for k, p in self._pages.items() if p.widget is current), None)
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Pages call this with what a service changed; every page may then refresh."""
+        if changes.touches("staff", "site"):
+            self.refresh_status()
+        self.changes_applied.emit(changes)
+
+    def _role(self) -> Role:
+        return self.desk.require_actor().role
+
+    def _apply_roles(self) -> None:
+        role = self._role()
+        for page in self._pages.values():
+            allowed = page.allowed(role)
+            page.button.setVisible(allowed)
+            if page.shortcut is not None:
+                page.shortcut.setEnabled(allowed)
+        current = self.current_page_key
+        if current is None or not self._pages[current].allowed(role):
+            first = next(iter(self.visible_page_keys()), None)
+            if first is not None:
+                self.show_page(first)
+
+    # -- status bar and display options -------------------------------------------------------
+    def _build_status_bar(self) -> QWidget:
+        bar = QFrame()
+        bar.setObjectName("statusBar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(16, 6, 10, 6)
+        row.setSpacing(20)
+        self.who_label = QLabel()
+        self.who_label.setObjectName("statusWho")
+        self.site_label = QLabel()
+        self.time_label = QLabel()
+        self.time_label.setObjectName("statusTime")
+        self.lock_button = QPushButton(f"Lock   {_native(LOCK_SHORTCUT)}")
+        self.lock_button.setObjectName("lockButton")
+        self.lock_button.setAccessibleName("Lock the desk")
+        self.lock_button.clicked.connect(self.lock_requested)
+        for widget in (self.who_label, self.site_label, self.time_label):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.lock_button)
+        return bar
+
+    def _add_display_options(self) -> None:
+        self.night_toggle = QCheckBox("&Night colours")
+        self.large_text_toggle = QCheckBox("Lar&ge text")
+        for box in (self.night_toggle, self.large_text_toggle):
+            box.setObjectName("navOption")
+            self._nav_layout.addWidget(box)
+        if self._theme is None:
+            self.night_toggle.hide()
+            self.large_text_toggle.hide()
+            return
+        self.night_toggle.setChecked(self._theme.theme == Theme.NIGHT)
+        self.large_text_toggle.setChecked(self._theme.large_text)
+        self.night_toggle.toggled.connect(self._theme.set_night)
+        self.large_text_toggle.toggled.connect(self._theme.set_large_text)
+
+    def refresh_status(self) -> None:
+        actor = self.desk.require_actor()
+        self.who_label.setText(f"{actor.name} · {actor.role.label}")
+        self.site_label.setText(self.site.name)
+        self._show_time()
+        self._apply_roles()
+
+    def _show_time(self) -> None:
+        self.time_label.setText(site_time_text(self._clock.now(), self.site.zone))
+
+    def stop(self) -> None:
+        self._ticker.stop()
+
+
+def _native(shortcut: str | None) -> str:
+    return QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText) if shortcut else ""
