@@ -1,0 +1,72 @@
+"""Small inline forms used in banners and panels: sign out (where to), and a single reason."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from safespace_desk.domain.errors import DeskError
+from safespace_desk.ui.desk.widgets import FieldErrors, add_shortcut, shortcut_button
+
+
+class TextPromptForm(QWidget):
+    """One line of text, a confirm button and a cancel; Enter confirms, Esc cancels.
+
+    Used for "where to" on sign-out (optional) and for reasons (required).
+    """
+
+    submitted = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, *, label: str, placeholder: str, submit_text: str, field: str,
+                 required: bool = False, cancel_text: str = "Cancel", parent: QWidget | None = None,
+                 name: str = "textPrompt") -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self._required = required
+        self._label_text = label
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        caption = QLabel(label, self)
+        self.editor = QLineEdit(self)
+        self.editor.setObjectName(f"{name}Text")
+        self.editor.setPlaceholderText(placeholder)
+        caption.setBuddy(self.editor)
+        row.addWidget(caption)
+        row.addWidget(self.editor, 1)
+        self.submit_button = shortcut_button(f"{submit_text} · Enter", None, self.submit, parent=self,
+                                             kind="primary")
+        self.cancel_button = shortcut_button(f"{cancel_text} · Esc", None, self.cancelled.emit, parent=self,
+                                             kind="quiet")
+        row.addWidget(self.submit_button)
+        row.addWidget(self.cancel_button)
+        layout.addLayout(row)
+        error = QLabel(self)
+        general = QLabel(self)
+        self.errors = FieldErrors(general)
+        self.errors.bind(field, self.editor, error)
+        self._field = field
+        layout.addWidget(error)
+        layout.addWidget(general)
+        self.editor.returnPressed.connect(self.submit)
+        add_shortcut(self, "Esc", self.cancelled.emit)
+
+    def start(self, text: str = "") -> None:
+        self.errors.clear()
+        self.editor.setText(text)
+        self.show()
+        self.editor.setFocus()
+
+    def submit(self) -> None:
+        text = self.editor.text().strip()
+        if self._required and not text:
+            self.errors.show(f"{self._label_text.rstrip(':')} is needed; it is recorded.", field=self._field)
+            return
+        self.errors.clear()
+        self.submitted.emit(text)
+
+    def show_error(self, error: DeskError) -> None:
+        self.errors.show(error, field=self._field if error.field in (None, self._field) else None)

@@ -1,0 +1,116 @@
+"""The inline override form: a shift lead lets something through despite a rule, with a reason.
+
+If the person signed in is a lead or manager, only the reason is asked for. Otherwise the lead who
+has come over to this desk types their name and PIN or password (auth.authorise_override), so the
+override is recorded against the lead, not the desk account.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from safespace_desk.domain.errors import DeskError
+from safespace_desk.services import auth
+from safespace_desk.services.frontdesk_common import Override
+from safespace_desk.ui.desk.desk_actions import DeskActions
+from safespace_desk.ui.desk.widgets import FieldErrors, add_shortcut, muted_label, shortcut_button
+
+
+class OverrideForm(QWidget):
+    authorised = Signal(object)  # Override
+    cancelled = Signal()
+
+    def __init__(self, actions: DeskActions, *, submit_text: str, reason_hint: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("overrideForm")
+        self._actions = actions
+        self._lead_here = actions.is_lead
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(8)
+        who = actions.desk.actor.name if actions.desk.actor else ""
+        layout.addWidget(muted_label(
+            f"Recorded as an override by {who}." if self._lead_here
+            else "A shift lead or manager types their own name and PIN or password here.", self))
+        form = QFormLayout()
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(6)
+        self.lead_name = QLineEdit(self)
+        self.lead_name.setObjectName("leadName")
+        self.lead_name.setPlaceholderText("Lead's name")
+        self.lead_secret = QLineEdit(self)
+        self.lead_secret.setObjectName("leadSecret")
+        self.lead_secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.lead_secret.setPlaceholderText("PIN or password")
+        self.reason = QLineEdit(self)
+        self.reason.setObjectName("overrideReason")
+        self.reason.setPlaceholderText(reason_hint)
+        general = QLabel(self)
+        self.errors = FieldErrors(general)
+        for field, label_text, editor in (("lead_name", "Lead's &name", self.lead_name),
+                                          ("lead_secret", "&PIN or password", self.lead_secret),
+                                          ("reason", "&Reason", self.reason)):
+            if field != "reason" and self._lead_here:
+                editor.hide()
+                continue
+            error = QLabel(self)
+            self.errors.bind(field, editor, error)
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            box.addWidget(editor)
+            box.addWidget(error)
+            label = QLabel(label_text, self)
+            label.setBuddy(editor)
+            form.addRow(label, box)
+            editor.returnPressed.connect(self.submit)
+        layout.addLayout(form)
+        layout.addWidget(general)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        # Enter and Esc act while focus is in this form only: as window shortcuts they would
+        # steal Enter from the search box and Esc from other panels.
+        self.cancel_button = shortcut_button("Cancel · Esc", None, self.cancel, parent=self, kind="quiet")
+        self.submit_button = shortcut_button(f"{submit_text} · Enter", None, self.submit, parent=self,
+                                             kind="primary")
+        add_shortcut(self, "Esc", self.cancel)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.submit_button)
+        layout.addLayout(buttons)
+
+    def first_field(self) -> QLineEdit:
+        return self.reason if self._lead_here else self.lead_name
+
+    def focus_first(self) -> None:
+        self.first_field().setFocus()
+
+    def submit(self) -> None:
+        self.errors.clear()
+        reason = self.reason.text().strip()
+        if not self._lead_here and not self.lead_name.text().strip():
+            self.errors.show("Type the shift lead's name.", field="lead_name")
+            return
+        if not self._lead_here and not self.lead_secret.text():
+            self.errors.show("Type the lead's PIN or password.", field="lead_secret")
+            return
+        if not reason:
+            self.errors.show("Give a reason; it is recorded with the override.", field="reason")
+            return
+        try:
+            if self._lead_here:
+                by = self._actions.desk.require_actor()
+            else:
+                by = self._actions.read(auth.authorise_override, self.lead_name.text(), self.lead_secret.text())
+        except DeskError as err:
+            self.lead_secret.clear()
+            self.errors.show(err)
+            return
+        self.lead_secret.clear()
+        self.authorised.emit(Override(reason, by))
+
+    def show_error(self, error: DeskError) -> None:
+        self.errors.show(error, field="reason" if error.field is None else None)
+
+    def cancel(self) -> None:
+        self.cancelled.emit()

@@ -1,0 +1,212 @@
+"""The front desk page: status strip, night check, search and sign-in on the left, and the
+In now / Beds / Exclusions / Guest / Duplicates tabs on the right.
+
+Every mutation goes through DeskActions, whose Changes refresh the page and are re-emitted for the
+shell (``changes_applied``); the shell's own Changes come in through ``apply_changes``. A timer
+re-evaluates time-based state (period, time left, the night check), because exclusions expire and
+nights begin without anyone pressing a key.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+
+from safespace_desk.services.context import Changes, DeskContext
+from safespace_desk.services.guests import GuestRecord
+from safespace_desk.services.site import SITE
+from safespace_desk.ui.desk.add_guest_panel import AddGuestPanel
+from safespace_desk.ui.desk.bed_board import BedBoardPanel
+from safespace_desk.ui.desk.desk_actions import DeskActions
+from safespace_desk.ui.desk.duplicates_panel import DuplicatesPanel
+from safespace_desk.ui.desk.exclusions_panel import ExclusionsPanel
+from safespace_desk.ui.desk.guest_details import GuestDetailsPanel
+from safespace_desk.ui.desk.in_now import InNowPanel
+from safespace_desk.ui.desk.night_banner import NightCheckBanner
+from safespace_desk.ui.desk.search_panel import SearchPanel
+from safespace_desk.ui.desk.status_context import StatusContext
+from safespace_desk.ui.desk.status_strip import StatusStrip
+from safespace_desk.ui.desk.theme import colours_for, desk_stylesheet
+from safespace_desk.ui.desk.widgets import add_shortcut
+
+TICK_MS = 30_000
+TAB_IN_NOW, TAB_BEDS, TAB_EXCLUSIONS, TAB_GUEST, TAB_DUPLICATES = range(5)
+
+
+class FrontDeskPage(QWidget):
+    changes_applied = Signal(object)  # Changes made on this page, for the shell to pass to other pages
+
+    def __init__(self, desk: DeskContext, *, ticker: QTimer | None = None, own_style: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("frontDesk")
+        self.actions = DeskActions(desk, self)
+        self.context = StatusContext(self.actions)
+        if own_style:
+            self.setStyleSheet(desk_stylesheet(colours_for(self.palette())))
+
+        self.status_strip = StatusStrip(self.actions, self.context, self)
+        self.night_banner = NightCheckBanner(self.actions, self)
+        self.search_panel = SearchPanel(self.actions, self.context, self)
+        self.add_guest = AddGuestPanel(self.actions, self)
+        self.left = QStackedWidget(self)
+        self.left.addWidget(self.search_panel)
+        self.left.addWidget(self.add_guest)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("sidePanel")
+        self.tabs.setDocumentMode(False)
+        self.in_now = InNowPanel(self.actions, self.context, self.tabs)
+        self.bed_board = BedBoardPanel(self.actions, self.context, self.tabs)
+        self.exclusions = ExclusionsPanel(self.actions, self.context, self.tabs)
+        self.details = GuestDetailsPanel(self.actions, self.context, self.tabs)
+        self.duplicates = DuplicatesPanel(self.actions, self.tabs)
+        for panel, title, keys in ((self.in_now, "In now", "Ctrl+1"), (self.bed_board, "Beds", "Ctrl+2"),
+                                   (self.exclusions, "Exclusions", "Ctrl+3"), (self.details, "Guest", "Ctrl+4"),
+                                   (self.duplicates, "Duplicates", "Ctrl+5")):
+            index = self.tabs.addTab(panel, title)
+            self.tabs.setTabToolTip(index, f"{title} ({keys})")
+            add_shortcut(self, keys, lambda i=index: self.show_tab(i))
+        self.tabs.setTabVisible(TAB_DUPLICATES, self.actions.is_lead)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.status_strip)
+        content = QVBoxLayout()
+        content.setContentsMargins(20, 14, 20, 16)
+        content.setSpacing(12)
+        content.addWidget(self.night_banner)
+        columns = QHBoxLayout()
+        columns.setSpacing(20)
+        columns.addWidget(self.left, 11)
+        columns.addWidget(self.tabs, 9)
+        content.addLayout(columns, 1)
+        layout.addLayout(content, 1)
+
+        for keys in ("Ctrl+F", "F2"):
+            add_shortcut(self, keys, self.focus_search)
+        add_shortcut(self, "Ctrl+N", self.start_add_guest)
+        add_shortcut(self, "Ctrl+I", self.search_panel.open_selected_details)
+
+        self.actions.changes_applied.connect(self._on_own_changes)
+        self.search_panel.add_guest_requested.connect(self.start_add_guest)
+        self.search_panel.details_requested.connect(self.open_guest)
+        self.add_guest.guest_saved.connect(self._guest_saved)
+        self.add_guest.existing_chosen.connect(self._existing_chosen)
+        self.add_guest.closed.connect(self.focus_search)
+        self.details.edit_requested.connect(self.start_edit_guest)
+        for panel in (self.in_now, self.bed_board, self.exclusions, self.details, self.duplicates):
+            panel.message.connect(self.show_message)
+        self.night_banner.message_for_page.connect(self.show_message)
+        for panel in (self.in_now, self.exclusions, self.duplicates):
+            panel.details_requested.connect(self.open_guest)
+
+        self._own_ticker = ticker is None
+        self.ticker = ticker if ticker is not None else QTimer(self)
+        if self._own_ticker:
+            self.ticker.setInterval(TICK_MS)
+        self.ticker.timeout.connect(self.tick)
+        self.refresh()
+
+    # --- refreshing ------------------------------------------------------------------------------
+
+    def _on_own_changes(self, changes: Changes) -> None:
+        self.refresh(changes)
+        self.changes_applied.emit(changes)
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Changes made elsewhere (another page, a sync pull): bring every panel up to date."""
+        self.refresh(changes)
+
+    def refresh(self, changes: Changes | None = None) -> None:
+        if changes is not None and changes.touches(SITE):
+            self.context.reload_site()
+        self.context.reload_in_now()
+        self.status_strip.refresh()
+        self.night_banner.refresh()
+        self.in_now.refresh()
+        self.bed_board.refresh()
+        self.exclusions.refresh()
+        self.details.refresh()
+        self.duplicates.refresh()
+        self.search_panel.refresh()
+        self._update_tab_titles()
+
+    def tick(self) -> None:
+        """Time moved on: the period may have changed, exclusions may have ended, a night may begin."""
+        self.context.reload_in_now()
+        self.status_strip.refresh()
+        self.night_banner.refresh(force=False)
+        self.in_now.tick()
+        self.bed_board.refresh()
+        self.exclusions.tick()
+        self.search_panel.refresh()
+        self._update_tab_titles()
+
+    def _update_tab_titles(self) -> None:
+        self.tabs.setTabText(TAB_IN_NOW, f"In now ({len(self.context.in_now)})")
+        count = self.exclusions.model.rowCount()
+        self.tabs.setTabText(TAB_EXCLUSIONS, f"Exclusions ({count})" if count else "Exclusions")
+        dupes = self.duplicates.model.rowCount()
+        self.tabs.setTabText(TAB_DUPLICATES, f"Duplicates ({dupes})" if dupes else "Duplicates")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._own_ticker and not self.ticker.isActive():
+            self.ticker.start()
+        self.focus_search()
+
+    # --- navigation ------------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.left.setCurrentWidget(self.search_panel)
+        self.search_panel.focus_search()
+
+    def show_tab(self, index: int) -> None:
+        if self.tabs.isTabVisible(index):
+            self.tabs.setCurrentIndex(index)
+            self.tabs.currentWidget().setFocus()
+
+    def show_message(self, tone: str, text: str) -> None:
+        self.search_panel.banner.show_message(tone, text)
+
+    def start_add_guest(self, name: str | None = None) -> None:
+        typed = self.search_panel.search_box.text().strip() if name is None else name
+        self.add_guest.start_add(typed)
+        self.left.setCurrentWidget(self.add_guest)
+        self.add_guest.name.setFocus()
+
+    def start_edit_guest(self, record: GuestRecord) -> None:
+        self.add_guest.start_edit(record)
+        self.left.setCurrentWidget(self.add_guest)
+        self.add_guest.name.setFocus()
+
+    def open_guest(self, guest_id: str) -> None:
+        self.details.open_guest(guest_id)
+        self.tabs.setCurrentIndex(TAB_GUEST)
+
+    def _show_guest_in_search(self, guest_id: str, name: str) -> None:
+        """Put the guest in the results, highlighted, so Enter signs them in."""
+        self.left.setCurrentWidget(self.search_panel)
+        box = self.search_panel.search_box
+        box.blockSignals(True)
+        box.setText(name)
+        box.blockSignals(False)
+        self.search_panel.run_search(name)
+        row = self.search_panel.model.row_of(guest_id)
+        if row is not None:
+            self.search_panel.results.setCurrentIndex(self.search_panel.model.index(row))
+        box.setFocus()
+
+    def _guest_saved(self, saved: object) -> None:
+        if isinstance(saved, GuestRecord):
+            self._show_guest_in_search(saved.id, saved.preferred_name)
+            self.show_message("success", f"{saved.preferred_name} added. Press Enter to sign them in.")
+        else:
+            self.focus_search()
+            self.show_message("success", "Changes saved.")
+
+    def _existing_chosen(self, guest_id: str, name: str) -> None:
+        self._show_guest_in_search(guest_id, name)

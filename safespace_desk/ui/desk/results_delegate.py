@@ -1,0 +1,111 @@
+"""Paints a search result: the name large, the matching alias quietly, status pills underneath.
+
+Pills use the same colours as the ``badge`` QSS property (theme.py), chosen by the palette's
+darkness, so painted rows and label badges always agree.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from safespace_desk.ui.desk.formatting import Badge
+from safespace_desk.ui.desk.results_model import ResultRole
+from safespace_desk.ui.desk.theme import colours_for
+
+PAD_X = 16
+PAD_Y = 10
+PILL_PAD_X = 10
+PILL_GAP = 8
+LINE_GAP = 6
+
+
+def _name_font(base: QFont) -> QFont:
+    font = QFont(base)
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+    font.setBold(True)
+    return font
+
+
+class GuestResultDelegate(QStyledItemDelegate):
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        name_height = QFontMetrics(_name_font(option.font)).height()
+        pill_height = QFontMetrics(option.font).height() + 6
+        has_badges = bool(index.data(ResultRole.BADGES))
+        height = PAD_Y * 2 + name_height + ((LINE_GAP + pill_height) if has_badges else 0)
+        return QSize(option.rect.width(), height)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        colours = colours_for(option.palette)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = option.rect
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(colours.badges["messages"][0]))
+            painter.drawRoundedRect(rect.adjusted(4, 2, -4, -2), 6, 6)
+            painter.setBrush(QColor(colours.accent))
+            painter.drawRoundedRect(QRect(rect.left() + 4, rect.top() + 6, 4, rect.height() - 12), 2, 2)
+        else:
+            painter.setPen(QColor(colours.line))
+            painter.drawLine(rect.left() + PAD_X, rect.bottom(), rect.right() - PAD_X, rect.bottom())
+        text_colour = QColor(colours.text)
+        muted = QColor(colours.muted)
+        name_font = _name_font(option.font)
+        name_metrics = QFontMetrics(name_font)
+        x = rect.left() + PAD_X
+        y = rect.top() + PAD_Y
+        kind = index.data(ResultRole.KIND)
+        name = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        painter.setFont(name_font)
+        painter.setPen(QColor(colours.accent) if kind == "add" else text_colour)
+        shown = ("+  " + name) if kind == "add" else name
+        painter.drawText(QRect(x, y, rect.width() - 2 * PAD_X, name_metrics.height()),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
+        after_name = x + name_metrics.horizontalAdvance(shown) + 12
+        painter.setFont(option.font)
+        painter.setPen(muted)
+        if kind == "add":
+            painter.drawText(QRect(x, y, rect.width() - 2 * PAD_X, name_metrics.height()),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "Enter or Ctrl+N")
+        aka = index.data(ResultRole.ALSO_KNOWN_AS)
+        if aka:
+            painter.drawText(QRect(after_name, y, rect.right() - after_name - PAD_X, name_metrics.height()),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"also known as {aka}")
+        if selected and kind == "guest":
+            painter.drawText(QRect(x, y, rect.width() - 2 * PAD_X, name_metrics.height()),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "Enter: sign in")
+        badges: list[Badge] = index.data(ResultRole.BADGES) or []
+        self._paint_pills(painter, option.font, badges, x, y + name_metrics.height() + LINE_GAP,
+                          rect.right() - PAD_X, colours.badges)
+        painter.restore()
+
+    @staticmethod
+    def _paint_pills(painter: QPainter, font: QFont, badges: list[Badge], x: int, y: int, right: int,
+                     palette: dict[str, tuple[str, str]]) -> None:
+        metrics = QFontMetrics(font)
+        height = metrics.height() + 6
+        for badge in badges:
+            bg, fg = palette.get(badge.kind, palette["flag"])
+            text = badge.text
+            width = metrics.horizontalAdvance(text) + 2 * PILL_PAD_X
+            if x + width > right:
+                text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, right - x - 2 * PILL_PAD_X))
+                width = metrics.horizontalAdvance(text) + 2 * PILL_PAD_X
+                if width <= 2 * PILL_PAD_X + 8:
+                    break
+            font_for_pill = QFont(font)
+            font_for_pill.setBold(badge.kind in ("excluded", "urgent"))
+            painter.setFont(font_for_pill)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(bg))
+            painter.drawRoundedRect(QRect(x, y, width, height), height / 2, height / 2)
+            painter.setPen(QColor(fg))
+            painter.drawText(QRect(x, y, width, height), Qt.AlignmentFlag.AlignCenter, text)
+            x += width + PILL_GAP
+
+

@@ -1,0 +1,285 @@
+"""Find a guest and sign them in: the search box, "arrived via", the feedback banner and results.
+
+The whole flow works from the keyboard: type two or three letters (or scan a card), Up/Down to pick,
+Enter to sign in. The box is cleared and focused again for the next person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView, QVBoxLayout, QWidget
+
+from safespace_desk.domain.errors import DeskError
+from safespace_desk.domain.guests import ArrivedVia, looks_like_card_code
+from safespace_desk.services import search, visits
+from safespace_desk.services.frontdesk_common import Override, SignInBlocked
+from safespace_desk.services.search import GuestHit
+from safespace_desk.ui.desk.arrival_selector import ArrivalSelector
+from safespace_desk.ui.desk.banners import Banner
+from safespace_desk.ui.desk.desk_actions import DeskActions
+from safespace_desk.ui.desk.formatting import hit_badges, messages_text
+from safespace_desk.ui.desk.inline_forms import TextPromptForm
+from safespace_desk.ui.desk.override_form import OverrideForm
+from safespace_desk.ui.desk.results_delegate import GuestResultDelegate
+from safespace_desk.ui.desk.results_model import GuestResultsModel
+from safespace_desk.ui.desk.status_context import StatusContext
+from safespace_desk.ui.desk.widgets import muted_label, scaled_font
+
+_MOVE_KEYS = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
+
+
+class SearchPanel(QWidget):
+    add_guest_requested = Signal(str)  # the name typed so far
+    details_requested = Signal(str)  # guest id
+
+    def __init__(self, actions: DeskActions, context: StatusContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("searchPanel")
+        self._actions = actions
+        self._context = context
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+
+        self.search_box = QLineEdit(self)
+        self.search_box.setObjectName("guestSearch")
+        self.search_box.setFont(scaled_font(self.search_box, 1.6))
+        self.search_box.setPlaceholderText("Find a guest: type a few letters or scan their card")
+        self.search_box.setToolTip("Find a guest (Ctrl+F or F2). Enter signs in the highlighted guest.")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setAccessibleName("Find a guest")
+        layout.addWidget(self.search_box)
+
+        self.arrival = ArrivalSelector(self)
+        layout.addWidget(self.arrival)
+
+        self.banner = Banner(self, name="deskBanner")
+        layout.addWidget(self.banner)
+
+        self.hint = muted_label("Type two or three letters of any name they use. The people seen most "
+                                "recently come first. Ctrl+N adds a new guest.", self)
+        layout.addWidget(self.hint)
+
+        self.model = GuestResultsModel(self)
+        self.results = QListView(self)
+        self.results.setObjectName("guestResults")
+        self.results.setModel(self.model)
+        self.results.setItemDelegate(GuestResultDelegate(self.results))
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results.setUniformItemSizes(False)
+        self.results.setAccessibleName("Guests found")
+        layout.addWidget(self.results, 1)
+
+        self.search_box.textChanged.connect(self._on_text_changed)
+        self.search_box.returnPressed.connect(self.activate_selected)
+        self.search_box.installEventFilter(self)
+        self.results.activated.connect(lambda _index: self.activate_selected())
+        self.results.doubleClicked.connect(lambda index: self._open_details(index.row()))
+
+    # --- searching ------------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def _on_text_changed(self, text: str) -> None:
+        if self.banner.property("tone") in ("danger", "warning", "info") and self.banner.isVisible():
+            self.banner.dismiss()  # a new search means the last problem has been dealt with
+        self.run_search(text)
+
+    def run_search(self, text: str | None = None, *, keep_selection: bool = False) -> None:
+        text = self.search_box.text() if text is None else text
+        selected = self.selected_hit().guest_id if keep_selection and self.selected_hit() else None
+        typed = text.strip()
+        hits = self._actions.read(search.find_guests, typed) if typed else []
+        now, zone = self._context.now(), self._context.zone
+        badges = [hit_badges(h, zone, now, self._context.bed_of_visit(h.visit_id)) for h in hits]
+        add_text = None if not typed or looks_like_card_code(typed) else typed
+        self.model.set_results(hits, badges, add_text)
+        self.hint.setVisible(not typed)
+        row = self.model.row_of(selected) if selected else None
+        self._select_row(row if row is not None else 0)
+
+    def refresh(self) -> None:
+        """Time passed or the store changed: re-run the search, keeping the highlighted guest."""
+        self.run_search(keep_selection=True)
+
+    def _select_row(self, row: int) -> None:
+        if self.model.rowCount() == 0:
+            return
+        row = max(0, min(row, self.model.rowCount() - 1))
+        index = self.model.index(row)
+        self.results.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.results.scrollTo(index)
+
+    def selected_row(self) -> int:
+        index = self.results.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def selected_hit(self) -> GuestHit | None:
+        return self.model.hit(self.selected_row())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Up/Down in the search box move the highlight, so hands never leave the keyboard row.
+        if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in _MOVE_KEYS and self.model.rowCount():
+                step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -5,
+                        Qt.Key.Key_PageDown: 5}[Qt.Key(event.key())]
+                self._select_row(self.selected_row() + step)
+                return True
+            if event.key() == Qt.Key.Key_Escape:
+                if self.search_box.text():
+                    self.search_box.clear()
+                else:
+                    self.banner.dismiss()
+                return True
+        return super().eventFilter(watched, event)
+
+    # --- Enter: sign in, or offer sign-out, or add ------------------------------------------------
+
+    def activate_selected(self) -> None:
+        typed = self.search_box.text().strip()
+        if looks_like_card_code(typed):
+            self.run_search(typed)  # a scanner types fast: make sure the results match the code
+        row = self.selected_row()
+        if self.model.rowCount() == 0:
+            if typed and looks_like_card_code(typed):
+                self.banner.show_message("warning", "No guest has that card.",
+                                         "Check the card, or find the guest by name.")
+            elif typed:
+                self.add_guest_requested.emit(typed)
+            return
+        if self.model.is_add_row(row):
+            self.add_guest_requested.emit(self.model.add_text or typed)
+            return
+        hit = self.model.hit(row)
+        if hit is None:
+            return
+        if hit.visit_id is not None:
+            self.offer_sign_out(hit)
+        else:
+            self.sign_in(hit)
+
+    def sign_in(self, hit: GuestHit, override: Override | None = None,
+                on_error: Callable[[DeskError], None] | None = None) -> bool:
+        via = self.arrival.value()
+        try:
+            result = self._actions.run(visits.sign_in, hit.guest_id, via, override=override)
+        except SignInBlocked as blocked:
+            if override is not None and on_error is not None:
+                on_error(blocked)
+            else:
+                self.show_blocked(hit, blocked)
+            return False
+        except DeskError as err:
+            if on_error is not None:
+                on_error(err)
+            else:
+                self.banner.show_message("danger", f"{hit.name} was not signed in.", err.message)
+            return False
+        parts = [f"{result.guest_name} signed in"]
+        if result.bed:
+            parts.append(result.bed)
+        parts.append(f"via {via.label}")
+        details = []
+        if result.overridden and override is not None:
+            details.append(f"Override recorded (by {override.by.name}): {override.reason}")
+        if hit.messages_waiting:
+            details.append(messages_text(hit.messages_waiting, hit.urgent_messages)
+                           + ": open their record (Ctrl+I) to pass them on.")
+        self.banner.show_message("success", " · ".join(parts), "\n".join(details))
+        self.banner.add_action("Undo", "Ctrl+Z", lambda: self._undo_sign_in(result.visit_id, result.guest_name),
+                               kind="quiet")
+        self._ready_for_next()
+        return True
+
+    def _ready_for_next(self) -> None:
+        self.arrival.reset()
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self.run_search("")
+        self.search_box.setFocus()
+
+    def _undo_sign_in(self, visit_id: str, name: str) -> None:
+        try:
+            self._actions.run(visits.undo_sign_in, visit_id)
+        except DeskError as err:
+            self.banner.show_message("danger", "Could not undo the sign-in.", err.message)
+            return
+        self.banner.show_message("info", f"Sign-in of {name} undone.", "It stays in the record, marked undone.")
+        self.search_box.setFocus()
+
+    def show_blocked(self, hit: GuestHit, blocked: SignInBlocked) -> None:
+        tone = "danger" if blocked.kind == "excluded" else "warning"
+        self.banner.show_message(tone, blocked.message,
+                                 "A shift lead can let them in with a reason; it is recorded.")
+        self.banner.setProperty("blocked_guest", hit.guest_id)
+        self.banner.add_action("Override (lead)…", "Ctrl+O", lambda: self.show_override_form(hit),
+                               kind="danger" if tone == "danger" else None)
+        self.banner.add_action("Not now", "Ctrl+Esc", self._back_to_search, kind="quiet")
+
+    def show_override_form(self, hit: GuestHit) -> OverrideForm:
+        form = OverrideForm(self._actions, submit_text="Sign in with override",
+                            reason_hint="Why they are let in (recorded)", parent=self.banner)
+        form.authorised.connect(lambda override: self.sign_in(hit, override, on_error=form.show_error))
+        form.cancelled.connect(self._back_to_search)
+        self.banner.set_body(form)
+        form.focus_first()
+        return form
+
+    def offer_sign_out(self, hit: GuestHit) -> None:
+        when = hit_badges(hit, self._context.zone, self._context.now(),
+                          self._context.bed_of_visit(hit.visit_id))
+        status = next((b.text for b in when if b.kind == "in"), "In now")
+        self.banner.show_message("info", f"{hit.name} is in already ({status[0].lower()}{status[1:]}).",
+                                 "Sign them out? Where they are going is optional.")
+        form = TextPromptForm(label="Where to:", placeholder="e.g. hostel, hospital, friend (optional)",
+                              submit_text="Sign out", cancel_text="Keep in", field="departed_to",
+                              parent=self.banner, name="signOutPrompt")
+        form.submitted.connect(lambda where: self._sign_out(hit, where, form))
+        form.cancelled.connect(self._back_to_search)
+        self.banner.set_body(form)
+        form.start()
+
+    def _sign_out(self, hit: GuestHit, where: str, form: TextPromptForm) -> None:
+        assert hit.visit_id is not None
+        try:
+            self._actions.run(visits.sign_out, hit.visit_id, where or None)
+        except DeskError as err:
+            form.show_error(err)
+            return
+        visit_id = hit.visit_id
+        self.banner.show_message("success", f"{hit.name} signed out" + (f" · to {where}" if where else ""))
+        self.banner.add_action("Undo", "Ctrl+Z", lambda: self._undo_sign_out(visit_id, hit.name), kind="quiet")
+        self._ready_for_next()
+
+    def _undo_sign_out(self, visit_id: str, name: str) -> None:
+        try:
+            self._actions.run(visits.undo_sign_out, visit_id)
+        except DeskError as err:
+            self.banner.show_message("danger", "Could not undo the sign-out.", err.message)
+            return
+        self.banner.show_message("info", f"{name} is signed in again.", "The sign-out stays in the record.")
+        self.search_box.setFocus()
+
+    def _back_to_search(self) -> None:
+        self.banner.dismiss()
+        self.search_box.setFocus()
+
+    def _open_details(self, row: int) -> None:
+        hit = self.model.hit(row)
+        if hit is not None:
+            self.details_requested.emit(hit.guest_id)
+
+    def open_selected_details(self) -> None:
+        self._open_details(self.selected_row())
+
+    def set_arrival(self, via: ArrivedVia) -> None:
+        self.arrival.set_value(via)

@@ -1,0 +1,101 @@
+"""The strip across the top: the period in force with places used and free, the next period,
+the staffing warning, and "I'm on duty"."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from safespace_desk.domain.errors import DeskError
+from safespace_desk.services import duty
+from safespace_desk.services.duty import DeskStatus
+from safespace_desk.ui.desk.desk_actions import DeskActions
+from safespace_desk.ui.desk.formatting import clock_time, day_and_time
+from safespace_desk.ui.desk.status_context import StatusContext
+from safespace_desk.ui.desk.widgets import muted_label, scaled_font, set_state, shortcut_button
+
+
+def period_text(status: DeskStatus) -> str:
+    """'Day · 11 of 16 places free' or 'Night · 8 beds: 2 free' (and how far over, if over)."""
+    cap = status.capacity
+    name = cap.window.period.name
+    if cap.window.period.beds:
+        text = f"{name} · {cap.places} beds: {cap.free} free"
+    else:
+        text = f"{name} · {cap.free} of {cap.places} places free"
+    if cap.over_by:
+        text += f" · {cap.over_by} over"
+    return text
+
+
+class StatusStrip(QFrame):
+    def __init__(self, actions: DeskActions, context: StatusContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusStrip")
+        self._actions = actions
+        self._context = context
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(20, 10, 20, 10)
+        layout.setSpacing(24)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        self.period = QLabel(self)
+        self.period.setObjectName("periodText")
+        self.period.setFont(scaled_font(self.period, 1.3, bold=True))
+        self.next_period = muted_label("", self)
+        self.next_period.setObjectName("nextPeriod")
+        texts.addWidget(self.period)
+        texts.addWidget(self.next_period)
+        layout.addLayout(texts)
+        self.staffing = QLabel(self)
+        self.staffing.setObjectName("staffingWarning")
+        self.staffing.setWordWrap(True)
+        layout.addWidget(self.staffing, 1)
+        self.on_duty_names = muted_label("", self)
+        self.on_duty_names.setObjectName("onDutyNames")
+        layout.addWidget(self.on_duty_names)
+        self.duty_button = shortcut_button("I'm on duty", "Ctrl+D", self.toggle_duty, parent=self,
+                                           tooltip="Mark yourself on or off duty (counts for the night ratio)")
+        self.duty_button.setObjectName("onDutyToggle")
+        self.duty_button.setCheckable(True)
+        self.duty_button.setProperty("toggle", True)
+        layout.addWidget(self.duty_button)
+        self.error = QLabel(self)
+        self.error.setProperty("error", True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.status: DeskStatus | None = None
+
+    def refresh(self) -> None:
+        status = self._actions.read(duty.desk_status)
+        self.status = status
+        self.period.setText(period_text(status))
+        set_state(self.period, "full", status.capacity.full)
+        zone, now = self._context.zone, status.now
+        starts = status.next_period_starts
+        when = clock_time(starts, zone) if (starts - now).total_seconds() < 20 * 3600 \
+            else day_and_time(starts, zone, now)
+        next_has_beds = any(p.beds for p in self._context.site.settings.periods
+                            if p.name == status.next_period_name)
+        unit = "beds" if next_has_beds else "places"
+        self.next_period.setText(f"{status.next_period_name} from {when} · {status.next_period_places} {unit}"
+                                 f" · {status.capacity.used} in now")
+        self.staffing.setText(status.staffing_warning or "")
+        self.staffing.setVisible(bool(status.staffing_warning))
+        names = [d.name.split()[0] for d in status.on_duty]
+        self.on_duty_names.setText(f"On duty: {', '.join(names)}" if names else "Nobody marked on duty")
+        actor = self._actions.desk.actor
+        mine = actor is not None and any(d.staff_id == actor.staff_id for d in status.on_duty)
+        self.duty_button.blockSignals(True)
+        self.duty_button.setChecked(mine)
+        self.duty_button.blockSignals(False)
+        self.duty_button.setText(("On duty ✓" if mine else "I'm on duty") + " · Ctrl+D")
+
+    def toggle_duty(self) -> None:
+        self.error.hide()
+        try:
+            on = self._actions.read(duty.is_on_duty)
+            self._actions.run(duty.end_duty if on else duty.start_duty)
+        except DeskError as err:
+            self.error.setText(err.message)
+            self.error.show()
+        self.refresh()

@@ -1,0 +1,44 @@
+"""A calm table view for the desk: whole rows selected, roomy rows, no grid, keyboard friendly."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from safespace_desk.ui.desk.table_model import RecordTableModel
+
+
+def desk_table(model: RecordTableModel, parent: QWidget, *, stretch_column: int = 0,
+               name: str = "") -> QTableView:
+    view = QTableView(parent)
+    if name:
+        view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setShowGrid(False)
+    view.setAlternatingRowColors(False)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 16)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+def selected_row(view: QTableView) -> int:
+    index = view.currentIndex()
+    return index.row() if index.isValid() else -1
+
+
+def select_row(view: QTableView, row: int) -> None:
+    model = view.model()
+    if model is None or model.rowCount() == 0:
+        return
+    row = max(0, min(row, model.rowCount() - 1))
+    view.selectionModel().setCurrentIndex(
+        model.index(row, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)

@@ -1,0 +1,70 @@
+"""Finding and signing in guests from the keyboard, as a tired person at 3am would."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from safespace_desk.domain.clock import FixedClock
+from safespace_desk.domain.guests import ArrivedVia
+from safespace_desk.services import guests, visits
+from safespace_desk.services.context import DeskContext
+from tests.services.frontdesk_helpers import add, at_local
+from tests.ui.desk.conftest import OFFSCREEN_NOISE
+
+pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
+
+
+def test_returning_guest_found_and_signed_in_with_three_letters_and_enter(
+        qtbot: QtBot, desk: DeskContext, clock: FixedClock, make_page) -> None:
+    at_local(clock, 2026, 11, 24, 14, 2)
+    kez = add(desk, "Kez")
+    add(desk, "Kevin")
+    add(desk, "Kerry-Ann")
+    visits.sign_out(desk, visits.sign_in(desk, kez, "self").visit_id)  # seen most recently
+    page = make_page(desk)
+    box = page.search_panel.search_box
+
+    qtbot.keyClick(box, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # arrived via Police
+    assert page.search_panel.arrival.value() == ArrivedVia.POLICE
+    qtbot.keyClicks(box, "kez")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    inside = visits.who_is_in(desk)
+    assert [(g.name, g.arrived_via) for g in inside] == [("Kez", ArrivedVia.POLICE)]
+    banner = page.search_panel.banner
+    assert banner.isVisible() and banner.message.text() == "Kez signed in · via Police"
+    assert box.text() == "" and box.hasFocus()
+    assert page.search_panel.arrival.value() == ArrivedVia.SELF
+    assert page.tabs.tabText(0) == "In now (1)"
+
+
+def test_enter_on_a_guest_already_in_offers_sign_out(qtbot: QtBot, desk: DeskContext, make_page) -> None:
+    kez = add(desk, "Kez")
+    visits.sign_in(desk, kez, "self")
+    page = make_page(desk)
+    box = page.search_panel.search_box
+    qtbot.keyClicks(box, "kez")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    banner = page.search_panel.banner
+    assert "is in already" in banner.message.text()
+    assert len(visits.who_is_in(desk)) == 1  # nothing happened silently
+    where = banner.findChild(type(box), "signOutPromptText")
+    assert where.hasFocus()
+    qtbot.keyClicks(where, "Hostel")
+    qtbot.keyClick(where, Qt.Key.Key_Return)
+    assert visits.who_is_in(desk) == []
+    assert visits.guest_visits(desk, kez)[0].departed_to == "Hostel"
+
+
+def test_scanned_card_code_and_enter_signs_the_guest_in(qtbot: QtBot, desk: DeskContext, make_page) -> None:
+    add(desk, "Sam")
+    jo = add(desk, "Jo")
+    code = guests.get_guest(desk, jo).card_code
+    page = make_page(desk)
+    box = page.search_panel.search_box
+    qtbot.keyClicks(box, code)  # a keyboard-wedge scanner types the code, then Enter
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert [g.name for g in visits.who_is_in(desk)] == ["Jo"]
+    assert page.search_panel.banner.message.text() == "Jo signed in · via Self"
