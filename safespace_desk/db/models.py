@@ -92,6 +92,7 @@ class Guest(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class GuestAlias(Base):
@@ -120,6 +121,7 @@ class Visit(Base):
     no_bed_night: Mapped[str | None] = mapped_column(String(10), nullable=True)
     no_bed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     no_bed_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    notes: Mapped[str | None] = mapped_column(Text, nullable=True)  # from imported sign-in sheets
 
 
 class BedAssignment(Base):
@@ -249,3 +251,37 @@ class Triage(Base):
     outcome: Mapped[str] = mapped_column(String(20))
     paramedic_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# --- import, data rights and retention (migration 0004) ---------------------------------------
+
+
+class ImportedVisit(Base):
+    """A line of a sign-in sheet already imported, so importing the same file twice adds nothing."""
+
+    __tablename__ = "imported_visit"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    visit_id: Mapped[str] = mapped_column(String(36), ForeignKey("visit.id"))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DuplicateHint(Base):
+    """Two records that may be one person (from an import or an 'add anyway'), for a lead's review."""
+
+    __tablename__ = "duplicate_hint"
+    guest_a: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"), primary_key=True)
+    guest_b: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"), primary_key=True)
+    why: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PurgeRecord(Base):
+    """What the retention purge removed: when, which kind of record, how many, and the cut-off."""
+
+    __tablename__ = "purge_log"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    record_kind: Mapped[str] = mapped_column(String(32))
+    removed: Mapped[int] = mapped_column(Integer)
+    cutoff: Mapped[datetime] = mapped_column(UTCDateTime())
+    staff_id: Mapped[str | None] = mapped_column(String(36), nullable=True)

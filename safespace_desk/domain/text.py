@@ -33,7 +33,7 @@ def clean_text(value: str | None, *, field: str, label: str, max_len: int, requi
         category = unicodedata.category(ch)
         # Cc: control characters; Cs: lone surrogates (cannot be stored as UTF-8);
         # Co/Cn: private-use and unassigned code points that no font can show.
-        if category in {"Cc", "Cs"} or (category == "Cn" and not _is_emoji_block(ch)):
+        if category in {"Cc", "Cs", "Co"} or (category == "Cn" and not _is_emoji_block(ch)):
             raise ValidationError(
                 f"{label} contains a character that cannot be shown (code U+{ord(ch):04X}). "
                 "Please retype it.",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -136,6 +137,21 @@ class GuestIndex:
             self._add_fuzzy(q, best)
         ranked = sorted(best.values(), key=lambda m: (m.tier, -m.guest.last_seen_ts, m.guest.name))
         return ranked[:limit]
+
+    def similar(self, name: str, cutoff: float = 0.88, limit: int = 3) -> list[IndexedGuest]:
+        """Guests with a whole name spelled much like ``name`` (Jonny/Jonnie), best first.
+
+        Jaro-Winkler favours names that share their start, as people's spellings of a name do."""
+        key = " ".join(fold(name).split())
+        entries = [(folded.strip(), guest.id) for guest in self._guests.values() for _, folded in guest.names]
+        hits = process.extract(key, [e[0] for e in entries], scorer=JaroWinkler.normalized_similarity,
+                               score_cutoff=cutoff, limit=limit * 3)
+        out: list[IndexedGuest] = []
+        for _, _, position in hits:
+            guest = self._guests[entries[position][1]]
+            if guest not in out:
+                out.append(guest)
+        return out[:limit]
 
     # --- internals ---------------------------------------------------------------------------
     def _add_fuzzy(self, q: str, best: dict[str, Match]) -> None:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from safespace_desk.db.models import Guest, GuestAlias, GuestMerge, NotDuplicate, Visit
+from safespace_desk.db.models import DuplicateHint, Guest, GuestAlias, GuestMerge, NotDuplicate, Visit
 from safespace_desk.domain.errors import NotFound, RuleViolation, ValidationError
 from safespace_desk.domain.guests import GuestDetails, GuestFlag, clean_guest_details, new_card_code
 from safespace_desk.domain.roles import Permission
@@ -149,6 +149,10 @@ def duplicate_review(desk: DeskContext, limit: int = 100) -> list[DuplicatePair]
         rows = session.execute(select(Guest.id, Guest.preferred_name, Guest.legal_name)
                                .where(Guest.merged_into.is_(None))).all()
         dismissed = {(a, b) for a, b in session.execute(select(NotDuplicate.guest_a, NotDuplicate.guest_b))}
+        live_names = {gid: name for gid, name, _ in rows}
+        hinted = [(a, b, why) for a, b, why in session.execute(
+            select(DuplicateHint.guest_a, DuplicateHint.guest_b, DuplicateHint.why))
+            if a in live_names and b in live_names]
     groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for guest_id, name, legal in rows:
         groups.setdefault(("name", " ".join(fold(name).split())), []).append((guest_id, name))
@@ -156,6 +160,11 @@ def duplicate_review(desk: DeskContext, limit: int = 100) -> list[DuplicatePair]
             groups.setdefault(("legal", " ".join(fold(legal).split())), []).append((guest_id, name))
     pairs: list[DuplicatePair] = []
     seen: set[tuple[str, str]] = set()
+    for a, b, why in hinted:  # flagged when they were added (an import, or "add anyway")
+        key = (min(a, b), max(a, b))
+        if key not in seen and key not in dismissed:
+            seen.add(key)
+            pairs.append(DuplicatePair(a, live_names[a], b, live_names[b], why))
     for (kind, _), members in sorted(groups.items()):
         for i, (a_id, a_name) in enumerate(members):
             for b_id, b_name in members[i + 1:]:

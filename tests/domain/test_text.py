@@ -111,8 +111,6 @@ def test_surrounding_space_is_trimmed_and_required_means_something_visible() -> 
     assert "needed" in str(err)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG in domain/text.py: its comment says private-use (Co) "
-                   "code points are refused, but only Cc, Cs and Cn are checked")
 def test_private_use_characters_are_refused() -> None:
     _refused("glyph \ue000")
 
