@@ -1,0 +1,134 @@
+"""The banner for handovers not yet acknowledged: the shell shows it on every page.
+
+For the incoming shift: "Handover from the Night shift is waiting — Read and acknowledge ·
+Ctrl+Shift+H", which opens the handover inline under the banner with an Acknowledge button.
+For its author it only says the handover is waiting for the next shift. Roles without the
+shift log (the paramedic) never see it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+
+from safespace_desk.domain.errors import DeskError
+from safespace_desk.domain.roles import Permission
+from safespace_desk.services import handover
+from safespace_desk.services.context import Changes, DeskContext
+from safespace_desk.services.handover import HandoverView
+from safespace_desk.services.site import get_site
+from safespace_desk.ui.messages.actions import HANDOVER_KINDS, ServiceActions
+from safespace_desk.ui.messages.formatting import when_text
+from safespace_desk.ui.messages.handover_page import handover_browser
+from safespace_desk.ui.messages.handover_render import handover_html
+from safespace_desk.ui.messages.style import palette_for, stylesheet
+from safespace_desk.ui.messages.widgets import label, scaled_font, set_state, shortcut_button
+
+READ_HANDOVER_KEYS = "Ctrl+Shift+H"
+
+
+class HandoverBanner(QFrame):
+    changes_made = Signal(object)  # Changes: forward to the shell's apply_changes
+    acknowledged = Signal(str)  # handover id
+
+    def __init__(self, desk: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("handoverBanner")
+        # The banner sits in the shell, outside these pages: it carries its own stylesheet.
+        self.setStyleSheet(stylesheet(palette_for(self.palette())))
+        self.actions = ServiceActions(desk, self)
+        self.actions.changes_made.connect(self.changes_made)
+        self.waiting: HandoverView | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(14, 8, 14, 8)
+        outer.setSpacing(6)
+        row = QHBoxLayout()
+        self.text = label()
+        self.text.setFont(scaled_font(self.text, 1.0, bold=True))
+        row.addWidget(self.text, 1)
+        self.read_button = shortcut_button("Read and acknowledge", READ_HANDOVER_KEYS, self.open_reader,
+                                           parent=self, kind="primary")
+        row.addWidget(self.read_button)
+        outer.addLayout(row)
+        self.reader_box = QWidget(self)
+        reader_layout = QVBoxLayout(self.reader_box)
+        reader_layout.setContentsMargins(0, 0, 0, 0)
+        self.reader = handover_browser()
+        self.reader.setMinimumHeight(260)
+        reader_layout.addWidget(self.reader)
+        buttons = QHBoxLayout()
+        self.ack_button = shortcut_button("I have read it: acknowledge", "Ctrl+Shift+A", self.acknowledge,
+                                          parent=self.reader_box, kind="primary")
+        self.close_button = shortcut_button("Close", None, self.close_reader, parent=self.reader_box, kind="quiet")
+        self.error = label()
+        self.error.setProperty("error", True)
+        buttons.addWidget(self.ack_button)
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(self.error, 1)
+        reader_layout.addLayout(buttons)
+        outer.addWidget(self.reader_box)
+        self.reader_box.hide()
+        self.hide()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Ask the store again (after any change, at sign-in or unlock)."""
+        actor = self.actions.desk.actor
+        if actor is None or not self.actions.can(Permission.SHIFT_LOG):
+            self.waiting = None
+            self.hide()
+            return
+        pending = self.actions.read(handover.pending)
+        for_me = [h for h in pending if h.author_id != actor.staff_id]
+        zone = self.actions.read(get_site).zone
+        now = self.actions.desk.clock.now()
+        if for_me:
+            self.waiting = for_me[0]
+            more = f" (and {len(for_me) - 1} more)" if len(for_me) > 1 else ""
+            self.text.setText(f"Handover from the {self.waiting.shift_name} shift, written by "
+                              f"{self.waiting.author_name} at {when_text(self.waiting.created_at, zone, now)}, "
+                              f"is waiting to be read{more}.")
+            set_state(self, "tone", "warning")
+            self.read_button.show()
+            self.show()
+        elif pending:
+            self.waiting = None
+            self.text.setText("Your handover is waiting for the next shift to acknowledge it.")
+            set_state(self, "tone", "info")
+            self.read_button.hide()
+            self.reader_box.hide()
+            self.show()
+        else:
+            self.waiting = None
+            self.reader_box.hide()
+            self.hide()
+
+    def apply_changes(self, changes: Changes) -> None:
+        if changes.touches(*HANDOVER_KINDS):
+            self.refresh()
+
+    def open_reader(self) -> None:
+        if self.waiting is None:
+            return
+        view = self.actions.read(handover.get_handover, self.waiting.id)  # audited read
+        site = self.actions.read(get_site)
+        self.reader.setHtml(handover_html(view, site.zone, site.name))
+        self.error.clear()
+        self.reader_box.show()
+        self.ack_button.setFocus()
+
+    def close_reader(self) -> None:
+        self.reader_box.hide()
+
+    def acknowledge(self) -> None:
+        if self.waiting is None:
+            return
+        handover_id = self.waiting.id
+        try:
+            self.actions.run(handover.acknowledge, handover_id)
+        except DeskError as err:
+            self.error.setText(err.message)
+            return
+        self.reader_box.hide()
+        self.acknowledged.emit(handover_id)
+        self.refresh()

@@ -1,0 +1,82 @@
+"""Paper and PDF: an HTML document laid out on A4 by QTextDocument, written with QPdfWriter or
+sent to a printer. The same HTML is shown on screen, so what is printed is what staff read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import QWidget
+
+PDF_RESOLUTION = 300  # dpi: crisp text on paper; fonts are in points so the size is the same
+BODY_POINT_SIZE = 10.5
+
+# Qt's rich-text subset: simple selectors and table cell padding; no flex or grid.
+DOCUMENT_CSS = """
+body { font-family: 'DejaVu Sans', 'Segoe UI', Arial, sans-serif; color: #1f2328; }
+h1 { font-size: 17pt; margin: 0 0 2px 0; }
+h2 { font-size: 13pt; margin: 14px 0 4px 0; color: #2d6a86; border-bottom: 1px solid #2d6a86; }
+p { margin: 2px 0 6px 0; }
+.muted { color: #59636e; }
+.urgent { color: #7a3f00; font-weight: bold; }
+.none { color: #59636e; font-style: italic; }
+table.data { border-collapse: collapse; margin: 2px 0 6px 0; }
+table.data th { background: #e7f0f7; text-align: left; font-weight: bold; }
+.notes { white-space: pre-wrap; }
+"""
+
+
+def wrap_html(title: str, body: str) -> str:
+    return f"<html><head><title>{title}</title><style>{DOCUMENT_CSS}</style></head><body>{body}</body></html>"
+
+
+def document_for(html: str, page_width_points: float | None = None) -> QTextDocument:
+    document = QTextDocument()
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(BODY_POINT_SIZE)
+    document.setDefaultFont(font)
+    document.setDefaultStyleSheet(DOCUMENT_CSS)
+    document.setHtml(html)
+    if page_width_points:
+        document.setPageSize(QSizeF(page_width_points, -1))
+    return document
+
+
+def write_pdf(html: str, path: str | Path, title: str) -> Path:
+    """Lay ``html`` out on A4 and write it as a PDF.
+
+    The writer has no margins of its own because ``QTextDocument.print_`` adds 2 cm all round and
+    numbers the pages in the bottom margin; margins on both would leave a narrow column.
+    """
+    path = Path(path)
+    writer = QPdfWriter(str(path))
+    writer.setTitle(title)
+    writer.setCreator("SafeSpace Desk")
+    writer.setResolution(PDF_RESOLUTION)
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                     QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter))
+    document_for(html).print_(writer)
+    del writer  # the file is finished when the writer goes
+    return path
+
+
+def print_html(parent: QWidget | None, html: str, title: str) -> bool:
+    """Ask which printer (the system's own dialog), then print. Returns False if cancelled."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(title)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    dialog = QPrintDialog(printer, parent)
+    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+        return False
+    document_for(html).print_(printer)
+    return True
+
+
+def escape(text: str | None) -> str:
+    if not text:
+        return ""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("\n", "<br>"))

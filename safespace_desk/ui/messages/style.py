@@ -1,0 +1,111 @@
+"""The look of the message, shift log, handover and paramedic pages.
+
+Each page applies this to itself (object name ``messagesPage``) so the pages read well before the
+shell's QSS themes exist; every hook is an object name or a dynamic property (``tone``, ``urgent``,
+``chip``, ``error``, ``muted``, ``kind``), so a theme in resources/themes/ can restyle all of it.
+Font sizes are left to the app font so the large-text option keeps working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QPalette
+
+
+@dataclass(frozen=True)
+class Palette:
+    window: str
+    surface: str
+    text: str
+    muted: str
+    line: str
+    accent: str
+    accent_text: str
+    error: str
+    urgent_bg: str
+    urgent_text: str
+    done_bg: str
+    done_text: str
+    # tone -> (background, edge) for inline banners
+    tones: dict[str, tuple[str, str]]
+
+
+DAY = Palette(
+    window="#f4f3ef", surface="#ffffff", text="#1f2328", muted="#59636e", line="#d5d9de",
+    accent="#2d6a86", accent_text="#ffffff", error="#a3261b",
+    urgent_bg="#fde3c2", urgent_text="#7a3f00", done_bg="#dff0e4", done_text="#1d5b36",
+    tones={"success": ("#e6f3ea", "#2e7d4f"), "info": ("#e7f0f7", "#2d6a86"),
+           "warning": ("#fdf1dc", "#b7791f"), "danger": ("#fbe8e5", "#b3362a")},
+)
+
+NIGHT = Palette(
+    window="#16191d", surface="#1f2328", text="#e6e6e3", muted="#a2abb5", line="#353b43",
+    accent="#5d9cbc", accent_text="#0f1214", error="#f19a90",
+    urgent_bg="#4a3316", urgent_text="#f6c98a", done_bg="#1f3a2a", done_text="#9fd9b0",
+    tones={"success": ("#1c3326", "#4fa36f"), "info": ("#1b2b38", "#5d9cbc"),
+           "warning": ("#3b2e17", "#d49a3a"), "danger": ("#3d1d1a", "#d2594c")},
+)
+
+
+def palette_for(qt_palette: QPalette) -> Palette:
+    """Night colours when the app's palette is dark (the shell's night theme)."""
+    return NIGHT if qt_palette.color(QPalette.ColorRole.Window).lightness() < 110 else DAY
+
+
+def urgent_colours(p: Palette) -> tuple[QColor, QColor]:
+    return QColor(p.urgent_bg), QColor(p.urgent_text)
+
+
+def stylesheet(p: Palette) -> str:
+    tones = "\n".join(
+        f'QFrame[tone="{tone}"] {{ background: {bg}; border: 1px solid {edge}; border-left: 6px solid {edge};'
+        f' border-radius: 6px; }}'
+        for tone, (bg, edge) in p.tones.items())
+    return f"""
+QWidget#messagesPage, QDialog#messagesPage {{ background: {p.window}; color: {p.text}; }}
+QWidget#messagesPage QLabel {{ background: transparent; color: {p.text}; }}
+QLabel[muted="true"] {{ color: {p.muted}; }}
+QLabel[error="true"] {{ color: {p.error}; font-weight: bold; }}
+QLabel[prompt="true"] {{ color: {p.muted}; font-style: italic; }}
+QLabel#pageTitle {{ font-weight: bold; }}
+QLabel[urgent="true"] {{ background: {p.urgent_bg}; color: {p.urgent_text}; border-radius: 9px;
+    padding: 1px 8px; font-weight: bold; }}
+QLabel[done="true"] {{ background: {p.done_bg}; color: {p.done_text}; border-radius: 9px; padding: 1px 8px; }}
+QFrame#panel {{ background: {p.surface}; border: 1px solid {p.line}; border-radius: 8px; }}
+QFrame#messageCard {{ background: {p.surface}; border: 1px solid {p.line}; border-radius: 8px; }}
+QFrame#messageCard[urgent="true"] {{ border: 2px solid {p.urgent_text}; border-left: 8px solid {p.urgent_text}; }}
+QFrame#messageCard[done="true"] {{ background: {p.window}; }}
+QLineEdit, QPlainTextEdit, QComboBox, QDateEdit, QTimeEdit, QDateTimeEdit, QListWidget, QTextBrowser {{
+    background: {p.surface}; color: {p.text}; border: 1px solid {p.line}; border-radius: 6px; padding: 4px 6px;
+    selection-background-color: {p.accent}; selection-color: {p.accent_text}; }}
+QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QDateEdit:focus, QTimeEdit:focus,
+QListWidget:focus, QTableView:focus, QTextBrowser:focus {{ border: 2px solid {p.accent}; }}
+QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"] {{
+    border: 2px solid {p.error}; }}
+QPushButton {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.line}; border-radius: 6px;
+    padding: 5px 10px; }}
+QPushButton:hover {{ border-color: {p.accent}; }}
+QPushButton:focus {{ border: 2px solid {p.accent}; }}
+QPushButton:disabled {{ color: {p.muted}; background: {p.window}; }}
+QPushButton[kind="primary"] {{ background: {p.accent}; color: {p.accent_text}; border-color: {p.accent};
+    font-weight: bold; }}
+QPushButton[kind="danger"] {{ color: {p.error}; border-color: {p.error}; }}
+QPushButton[kind="quiet"] {{ background: transparent; border-color: transparent; color: {p.muted}; }}
+QPushButton[chip="true"] {{ padding: 4px 10px; border-radius: 13px; }}
+QPushButton[chip="true"]:checked {{ background: {p.accent}; color: {p.accent_text}; border-color: {p.accent}; }}
+QTableView {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.line}; border-radius: 6px;
+    gridline-color: transparent; selection-background-color: #cfe0f5; selection-color: #1f2328; outline: 0; }}
+QTableView::item {{ padding: 3px 4px; }}
+QHeaderView::section {{ background: {p.window}; color: {p.muted}; border: none;
+    border-bottom: 1px solid {p.line}; padding: 5px 6px; font-weight: bold; }}
+QTabWidget::pane {{ border: none; }}
+QTabBar::tab {{ background: transparent; color: {p.muted}; padding: 7px 14px; border: none;
+    border-bottom: 3px solid transparent; }}
+QTabBar::tab:selected {{ color: {p.text}; border-bottom: 3px solid {p.accent}; font-weight: bold; }}
+QCheckBox {{ color: {p.text}; spacing: 6px; }}
+QScrollArea {{ border: none; background: transparent; }}
+QWidget#scrollBody {{ background: transparent; }}
+{tones}
+"""
+
