@@ -3,25 +3,38 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLabel, QPushButton, QWidget
 
 from safespace_desk.domain.guests import ArrivedVia
-from safespace_desk.ui.desk.widgets import add_shortcut
+
+
+def arrival_for_key(key: int, modifiers: Qt.KeyboardModifier) -> ArrivedVia | None:
+    """Alt+1 .. Alt+8 (Alt alone: keypad digits and Shift-less layouts only)."""
+    if modifiers & ~Qt.KeyboardModifier.KeypadModifier != Qt.KeyboardModifier.AltModifier:
+        return None
+    if Qt.Key.Key_1 <= key <= Qt.Key.Key_8:
+        return list(ArrivedVia)[key - Qt.Key.Key_1]
+    return None
 
 
 class ArrivalSelector(QWidget):
+    """The keys are handled by the page (see FrontDeskPage.event): they must win over the shell's
+    own Alt+number page shortcuts while the desk has focus, which a QShortcut cannot do."""
+
     changed = Signal(object)  # ArrivedVia
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("arrivalSelector")
-        layout = QHBoxLayout(self)
+        # Two rows of four: one row of eight does not fit beside the side panel at 1366 wide.
+        layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        caption = QLabel("Arrived via", self)
+        layout.setHorizontalSpacing(6)
+        layout.setVerticalSpacing(6)
+        caption = QLabel("Arrived via · Alt+1 to Alt+8", self)
         caption.setProperty("muted", True)
         caption.setToolTip("Alt+1 to Alt+8 choose; it goes back to Self after each sign-in")
-        layout.addWidget(caption)
+        layout.addWidget(caption, 0, 0, 1, 4)
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
         self._buttons: dict[ArrivedVia, QPushButton] = {}
@@ -34,9 +47,8 @@ class ArrivalSelector(QWidget):
             button.setToolTip(f"Arrived via {via.label} (Alt+{number})")
             self._group.addButton(button, number)
             self._buttons[via] = button
-            layout.addWidget(button)
-            add_shortcut(button, f"Alt+{number}", button.click, context=Qt.ShortcutContext.WindowShortcut)
-        layout.addStretch(1)
+            layout.addWidget(button, 1 + (number - 1) // 4, (number - 1) % 4)
+        layout.setColumnStretch(4, 1)
         self._group.idClicked.connect(lambda _id: self.changed.emit(self.value()))
         self.reset()
 

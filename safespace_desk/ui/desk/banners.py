@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from safespace_desk.ui.desk.widgets import scaled_font, set_state, shortcut_button
+from safespace_desk.ui.desk.widgets import set_state, shortcut_button
 
 
 class Banner(QFrame):
@@ -26,27 +26,23 @@ class Banner(QFrame):
         self.setFrameShape(QFrame.Shape.NoFrame)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 12)
-        outer.setSpacing(10)
-        top = QHBoxLayout()
-        top.setSpacing(12)
+        outer.setSpacing(6)
+        # Text first, then the actions on their own row: beside the text they squeeze it into a
+        # narrow column at 1366 wide.
         self.message = QLabel(self)
         self.message.setObjectName("bannerMessage")
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setFont(scaled_font(self.message, 1.1, bold=True))
         self.detail = QLabel(self)
         self.detail.setObjectName("bannerDetail")
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.PlainText)
-        texts = QVBoxLayout()
-        texts.setSpacing(4)
-        texts.addWidget(self.message)
-        texts.addWidget(self.detail)
-        top.addLayout(texts, 1)
+        outer.addWidget(self.message)
+        outer.addWidget(self.detail)
         self._action_row = QHBoxLayout()
         self._action_row.setSpacing(8)
-        top.addLayout(self._action_row)
-        outer.addLayout(top)
+        self._action_row.addStretch(1)
+        outer.addLayout(self._action_row)
         self._body = QVBoxLayout()
         outer.addLayout(self._body)
         self._buttons: list[QPushButton] = []
@@ -64,7 +60,7 @@ class Banner(QFrame):
                    kind: str | None = None) -> QPushButton:
         """Add a button; its shortcut works anywhere in the window while the banner is shown."""
         button = shortcut_button(text, keys, slot, parent=self, kind=kind)
-        self._action_row.addWidget(button)
+        self._action_row.insertWidget(self._action_row.count() - 1, button)
         button.show()  # at once, not on the next event-loop pass: its shortcut must work now
         self._buttons.append(button)
         return button

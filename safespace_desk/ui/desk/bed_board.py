@@ -32,8 +32,13 @@ class BedBoardPanel(QWidget):
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(10)
         self.title = heading("", self)
+        self.carry_button = shortcut_button("Same beds as last night", "Alt+L", self.carry_over, parent=self,
+                                            tooltip="Give everyone still in the bed they had last night")
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.carry_button)
+        layout.addLayout(top)
         self.subtitle = muted_label("", self)
-        layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         self.model: RecordTableModel[BedRow] = RecordTableModel([
             Column("Bed", lambda b: b.label),
@@ -43,33 +48,35 @@ class BedBoardPanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.table, 1)
 
-        give_row = QHBoxLayout()
+        # One row of actions that fits what is selected: a free bed is given, a held bed moved or freed.
+        self.give_row = QWidget(self)
+        give_row = QHBoxLayout(self.give_row)
+        give_row.setContentsMargins(0, 0, 0, 0)
         give_row.setSpacing(8)
-        give_row.addWidget(QLabel("Give the selected bed to", self))
-        self.guest_choice = QComboBox(self)
+        give_row.addWidget(QLabel("Give to", self.give_row))
+        self.guest_choice = QComboBox(self.give_row)
         self.guest_choice.setObjectName("bedGuestChoice")
         give_row.addWidget(self.guest_choice, 1)
-        self.give_button = shortcut_button("Give", "Alt+G", self.give_selected_bed, parent=self,
+        self.give_button = shortcut_button("Give", "Alt+B", self.give_selected_bed, parent=self.give_row,
                                            tooltip="Give the selected free bed to this guest (moves them "
                                                    "if they have a bed already)")
         give_row.addWidget(self.give_button)
-        layout.addLayout(give_row)
+        layout.addWidget(self.give_row)
 
-        move_row = QHBoxLayout()
+        self.move_row = QWidget(self)
+        move_row = QHBoxLayout(self.move_row)
+        move_row.setContentsMargins(0, 0, 0, 0)
         move_row.setSpacing(8)
-        move_row.addWidget(QLabel("Move them to", self))
-        self.move_choice = QComboBox(self)
+        move_row.addWidget(QLabel("Move to", self.move_row))
+        self.move_choice = QComboBox(self.move_row)
         self.move_choice.setObjectName("bedMoveChoice")
+        self.move_choice.setPlaceholderText("no bed free")
         move_row.addWidget(self.move_choice, 1)
-        self.move_button = shortcut_button("Move", "Alt+M", self.move_selected_guest, parent=self)
-        self.free_button = shortcut_button("Free bed", "Alt+F", self.free_selected_bed, parent=self)
+        self.move_button = shortcut_button("Move", "Alt+M", self.move_selected_guest, parent=self.move_row)
+        self.free_button = shortcut_button("Free bed", "Alt+F", self.free_selected_bed, parent=self.move_row)
         move_row.addWidget(self.move_button)
         move_row.addWidget(self.free_button)
-        layout.addLayout(move_row)
-
-        self.carry_button = shortcut_button("Same beds as last night", "Alt+L", self.carry_over, parent=self,
-                                            tooltip="Give everyone still in the bed they had last night")
-        layout.addWidget(self.carry_button)
+        layout.addWidget(self.move_row)
 
     def refresh(self) -> None:
         current = self.selected()
@@ -86,9 +93,9 @@ class BedBoardPanel(QWidget):
         night = board.window.starts_at.astimezone(self._context.zone)
         self.title.setText(f"Tonight · {night.strftime('%a')} {night.day} {night.strftime('%b')} · "
                            f"{len(board.free)} of {len(board.beds)} free")
-        self.subtitle.setText("The night has started." if board.in_force
-                              else f"Night starts at {clock_time(board.window.starts_at, self._context.zone)}; "
-                                   "beds can be given ahead.")
+        self.subtitle.setText(f"Night starts at {clock_time(board.window.starts_at, self._context.zone)}; "
+                              "beds can be given ahead.")
+        self.subtitle.setVisible(not board.in_force)  # once the night has begun the title says it all
         self.model.set_records(board.beds)
         labels = [b.label for b in board.beds]
         select_row(self.table, labels.index(current.label) if current and current.label in labels else 0)
@@ -112,6 +119,8 @@ class BedBoardPanel(QWidget):
         self.give_button.setEnabled(is_free and self.guest_choice.count() > 0)
         self.guest_choice.setEnabled(is_free)
         held = bed is not None and bed.guest_id is not None
+        self.give_row.setVisible(not held)
+        self.move_row.setVisible(held)
         self.move_button.setEnabled(held and bool(free))
         self.move_choice.setEnabled(held and bool(free))
         self.free_button.setEnabled(held)

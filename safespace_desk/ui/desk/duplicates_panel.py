@@ -37,9 +37,12 @@ class DuplicatesPanel(QWidget):
         self.empty = muted_label("No possible duplicates.", self)
         layout.addWidget(self.empty)
         buttons = QHBoxLayout()
-        self.open_button = shortcut_button("Open record", "Alt+O", self.open_first, parent=self)
-        self.merge_button = shortcut_button("Merge second into first", "Alt+M", self.merge, parent=self)
-        self.different_button = shortcut_button("Different people", "Alt+D", self.mark_different, parent=self)
+        self.open_button = shortcut_button("Open", "Alt+O", self.open_first, parent=self,
+                                           tooltip="Open the first record")
+        self.merge_button = shortcut_button("Merge", "Alt+M", self.merge, parent=self,
+                                            tooltip="Merge the second record into the first (undo from the record)")
+        self.different_button = shortcut_button("Not the same", "Alt+D", self.mark_different, parent=self,
+                                                tooltip="They are different people: stop suggesting this pair")
         for b in (self.open_button, self.merge_button, self.different_button):
             buttons.addWidget(b)
         buttons.addStretch(1)

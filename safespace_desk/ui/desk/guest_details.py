@@ -20,7 +20,7 @@ from safespace_desk.ui.desk.guest_forms import ExcludeForm, MergeForm
 from safespace_desk.ui.desk.status_context import StatusContext
 from safespace_desk.ui.desk.table_model import Column, RecordTableModel
 from safespace_desk.ui.desk.tables import desk_table
-from safespace_desk.ui.desk.widgets import clear_layout, heading, muted_label, scaled_font, shortcut_button
+from safespace_desk.ui.desk.widgets import clear_layout, heading, muted_label, shortcut_button
 
 
 def visit_note(v: VisitRow) -> str:
@@ -54,7 +54,7 @@ class GuestDetailsPanel(QFrame):
                                        "(Alt+R).", body)
         layout.addWidget(self.placeholder)
         self.name = heading("", body)
-        self.name.setFont(scaled_font(self.name, 1.35, bold=True))
+        self.name.setObjectName("guestName")
         self.aka = muted_label("", body)
         layout.addWidget(self.name)
         layout.addWidget(self.aka)

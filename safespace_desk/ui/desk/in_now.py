@@ -74,10 +74,13 @@ class InNowPanel(QWidget):
         for widget in (self.sign_out_button, self.undo_button, self.record_button):
             buttons.addWidget(widget)
         buttons.addStretch(1)
-        buttons.addWidget(QLabel("Bed", self))
-        buttons.addWidget(self.bed_choice)
-        buttons.addWidget(self.bed_button)
         layout.addLayout(buttons)
+        bed_row = QHBoxLayout()
+        bed_row.setSpacing(8)
+        bed_row.addWidget(QLabel("Give or move to", self))
+        bed_row.addWidget(self.bed_choice, 1)
+        bed_row.addWidget(self.bed_button)
+        layout.addLayout(bed_row)
 
     def refresh(self) -> None:
         """Uses the context's who-is-in (the page reloads it once per refresh)."""

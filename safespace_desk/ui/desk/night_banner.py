@@ -19,6 +19,8 @@ from safespace_desk.ui.desk.formatting import count_of
 from safespace_desk.ui.desk.override_form import OverrideForm
 from safespace_desk.ui.desk.widgets import shortcut_button
 
+SHOWN = 4  # guests listed with their own buttons; the banner must leave room for the search
+
 
 class NightCheckBanner(Banner):
     message_for_page = Signal(str, str)
@@ -46,8 +48,8 @@ class NightCheckBanner(Banner):
         guests = check.without_bed
         self.show_message(
             "warning", f"Night · {count_of(len(guests), 'guest')} in without a bed",
-            f"{count_of(len(check.free_beds), 'bed')} free. Everyone in overnight needs a bed, or a lead's "
-            "decision to let them stay without one.")
+            (f"{count_of(len(check.free_beds), 'bed')} free. " if check.free_beds else "No beds free. ")
+            + "Everyone in overnight needs a bed, or a lead's decision to let them stay without one.")
         if check.free_beds:
             self.add_action("Give free beds in order of arrival", "Ctrl+Shift+B", self.give_beds_in_order,
                             kind="primary")
@@ -61,7 +63,7 @@ class NightCheckBanner(Banner):
         grid.setContentsMargins(0, 4, 0, 0)
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(6)
-        for row, guest in enumerate(guests[:8]):
+        for row, guest in enumerate(guests[:SHOWN]):
             name = QLabel(guest.name, rows)
             name.setObjectName("nightCheckName")
             grid.addWidget(name, row, 0)
@@ -78,8 +80,9 @@ class NightCheckBanner(Banner):
             keep.setObjectName("nightKeep")
             grid.addWidget(out, row, 2)
             grid.addWidget(keep, row, 3)
-        if len(guests) > 8:
-            grid.addWidget(QLabel(f"…and {len(guests) - 8} more: see In now.", rows), 8, 0, 1, 4)
+        if len(guests) > SHOWN:
+            more = QLabel(f"…and {len(guests) - SHOWN} more: see In now (Ctrl+1).", rows)
+            grid.addWidget(more, SHOWN, 0, 1, 4)
         grid.setColumnStretch(4, 1)
         return rows
 

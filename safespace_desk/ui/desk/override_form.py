@@ -8,7 +8,7 @@ override is recorded against the lead, not the desk account.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.services import auth
@@ -33,10 +33,9 @@ class OverrideForm(QWidget):
         who = actions.desk.actor.name if actions.desk.actor else ""
         layout.addWidget(muted_label(
             f"Recorded as an override by {who}." if self._lead_here
-            else "A shift lead or manager types their own name and PIN or password here.", self))
-        form = QFormLayout()
-        form.setHorizontalSpacing(12)
-        form.setVerticalSpacing(6)
+            else "The shift lead types their own name and PIN or password.", self))
+        # Name and PIN side by side, the reason below: the form sits in a banner in the left column
+        # and must fit at 768 high together with the search box and "arrived via".
         self.lead_name = QLineEdit(self)
         self.lead_name.setObjectName("leadName")
         self.lead_name.setPlaceholderText("Lead's name")
@@ -47,25 +46,30 @@ class OverrideForm(QWidget):
         self.reason = QLineEdit(self)
         self.reason.setObjectName("overrideReason")
         self.reason.setPlaceholderText(reason_hint)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(4)
         general = QLabel(self)
         self.errors = FieldErrors(general)
-        for field, label_text, editor in (("lead_name", "Lead's &name", self.lead_name),
-                                          ("lead_secret", "&PIN or password", self.lead_secret),
-                                          ("reason", "&Reason", self.reason)):
+        placements = {"lead_name": (0, 0, 1), "lead_secret": (0, 2, 1), "reason": (2, 0, 3)}
+        for field, label_text, editor in (("lead_name", "Lead's name", self.lead_name),
+                                          ("lead_secret", "PIN or password", self.lead_secret),
+                                          ("reason", "Reason", self.reason)):
             if field != "reason" and self._lead_here:
                 editor.hide()
                 continue
+            row, column, span = placements[field]
             error = QLabel(self)
             self.errors.bind(field, editor, error)
-            box = QVBoxLayout()
-            box.setSpacing(2)
-            box.addWidget(editor)
-            box.addWidget(error)
             label = QLabel(label_text, self)
             label.setBuddy(editor)
-            form.addRow(label, box)
+            grid.addWidget(label, row, column)
+            grid.addWidget(editor, row, column + 1, 1, span)
+            grid.addWidget(error, row + 1, column, 1, span + 1)
             editor.returnPressed.connect(self.submit)
-        layout.addLayout(form)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        layout.addLayout(grid)
         layout.addWidget(general)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

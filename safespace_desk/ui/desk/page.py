@@ -9,14 +9,15 @@ nights begin without anyone pressing a key.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.guests import GuestRecord
 from safespace_desk.services.site import SITE
 from safespace_desk.ui.desk.add_guest_panel import AddGuestPanel
+from safespace_desk.ui.desk.arrival_selector import arrival_for_key
 from safespace_desk.ui.desk.bed_board import BedBoardPanel
 from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.duplicates_panel import DuplicatesPanel
@@ -43,8 +44,9 @@ class FrontDeskPage(QWidget):
         self.setObjectName("frontDesk")
         self.actions = DeskActions(desk, self)
         self.context = StatusContext(self.actions)
-        if own_style:
-            self.setStyleSheet(desk_stylesheet(colours_for(self.palette())))
+        self._own_style = own_style
+        self._last_emitted: Changes | None = None
+        self._restyle()
 
         self.status_strip = StatusStrip(self.actions, self.context, self)
         self.night_banner = NightCheckBanner(self.actions, self)
@@ -114,11 +116,15 @@ class FrontDeskPage(QWidget):
 
     def _on_own_changes(self, changes: Changes) -> None:
         self.refresh(changes)
+        self._last_emitted = changes
         self.changes_applied.emit(changes)
+        self._last_emitted = None
 
     def apply_changes(self, changes: Changes) -> None:
-        """Changes made elsewhere (another page, a sync pull): bring every panel up to date."""
-        self.refresh(changes)
+        """Changes made elsewhere (another page, a sync pull): bring every panel up to date.
+        Our own Changes coming back through the shell were applied already."""
+        if changes is not self._last_emitted:
+            self.refresh(changes)
 
     def refresh(self, changes: Changes | None = None) -> None:
         if changes is not None and changes.touches(SITE):
@@ -152,8 +158,55 @@ class FrontDeskPage(QWidget):
         dupes = self.duplicates.model.rowCount()
         self.tabs.setTabText(TAB_DUPLICATES, f"Duplicates ({dupes})" if dupes else "Duplicates")
 
+    # --- keys and style ---------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Alt+1..8 choose "arrived via" while focus is anywhere on the desk. They are filtered at the
+        # application (only while this page is shown, only for its own widgets) because they must
+        # beat both the shell's Alt+number page shortcuts (hence accepting the ShortcutOverride) and
+        # the search box, which would otherwise type the digit.
+        if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
+                and isinstance(watched, QWidget) and (watched is self or self.isAncestorOf(watched)):
+            assert isinstance(event, QKeyEvent)
+            via = arrival_for_key(event.key(), event.modifiers())
+            if via is not None and self.left.currentWidget() is self.search_panel:
+                if event.type() == QEvent.Type.KeyPress:
+                    self.search_panel.set_arrival(via)
+                event.accept()
+                return True
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The shell switched day/night or Large text: follow it (a no-op if nothing differs).
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+            self._restyle()
+
+    def _restyle(self) -> None:
+        if not self._own_style:
+            return
+        app = QApplication.instance()
+        sheet_text = app.styleSheet() if isinstance(app, QApplication) else ""
+        base = QApplication.font().pointSizeF()
+        sheet = desk_stylesheet(colours_for(self.palette(), sheet_text), base if base > 0 else 12.0)
+        if sheet != self.styleSheet():
+            self.setStyleSheet(sheet)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+    def focus_first(self) -> None:
+        """The shell calls this when it shows the page."""
+        self.focus_search()
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
         if self._own_ticker and not self.ticker.isActive():
             self.ticker.start()
         self.focus_search()
@@ -210,3 +263,15 @@ class FrontDeskPage(QWidget):
 
     def _existing_chosen(self, guest_id: str, name: str) -> None:
         self._show_guest_in_search(guest_id, name)
+
+
+def build_front_desk_page(desk: DeskContext, shell: QWidget) -> FrontDeskPage:
+    """The factory for the shell's page list: Changes flow both ways between page and shell."""
+    page = FrontDeskPage(desk)
+    apply_elsewhere = getattr(shell, "apply_changes", None)
+    if callable(apply_elsewhere):
+        page.changes_applied.connect(apply_elsewhere)
+    changes_signal = getattr(shell, "changes_applied", None)
+    if changes_signal is not None:
+        changes_signal.connect(page.apply_changes)
+    return page

@@ -35,7 +35,7 @@ class GuestResultDelegate(QStyledItemDelegate):
         pill_height = QFontMetrics(option.font).height() + 6
         has_badges = bool(index.data(ResultRole.BADGES))
         height = PAD_Y * 2 + name_height + ((LINE_GAP + pill_height) if has_badges else 0)
-        return QSize(option.rect.width(), height)
+        return QSize(1, height)  # the view gives each row its full width; never scroll sideways
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -87,10 +87,12 @@ class GuestResultDelegate(QStyledItemDelegate):
     @staticmethod
     def _paint_pills(painter: QPainter, font: QFont, badges: list[Badge], x: int, y: int, right: int,
                      palette: dict[str, tuple[str, str]]) -> None:
-        metrics = QFontMetrics(font)
-        height = metrics.height() + 6
+        height = QFontMetrics(font).height() + 6
         for badge in badges:
             bg, fg = palette.get(badge.kind, palette["flag"])
+            font_for_pill = QFont(font)
+            font_for_pill.setBold(badge.kind in ("excluded", "urgent"))
+            metrics = QFontMetrics(font_for_pill)
             text = badge.text
             width = metrics.horizontalAdvance(text) + 2 * PILL_PAD_X
             if x + width > right:
@@ -98,8 +100,6 @@ class GuestResultDelegate(QStyledItemDelegate):
                 width = metrics.horizontalAdvance(text) + 2 * PILL_PAD_X
                 if width <= 2 * PILL_PAD_X + 8:
                     break
-            font_for_pill = QFont(font)
-            font_for_pill.setBold(badge.kind in ("excluded", "urgent"))
             painter.setFont(font_for_pill)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(bg))

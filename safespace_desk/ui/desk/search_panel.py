@@ -26,7 +26,7 @@ from safespace_desk.ui.desk.override_form import OverrideForm
 from safespace_desk.ui.desk.results_delegate import GuestResultDelegate
 from safespace_desk.ui.desk.results_model import GuestResultsModel
 from safespace_desk.ui.desk.status_context import StatusContext
-from safespace_desk.ui.desk.widgets import muted_label, scaled_font
+from safespace_desk.ui.desk.widgets import muted_label
 
 _MOVE_KEYS = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
 
@@ -46,8 +46,7 @@ class SearchPanel(QWidget):
 
         self.search_box = QLineEdit(self)
         self.search_box.setObjectName("guestSearch")
-        self.search_box.setFont(scaled_font(self.search_box, 1.6))
-        self.search_box.setPlaceholderText("Find a guest: type a few letters or scan their card")
+        self.search_box.setPlaceholderText("Find a guest: name or card")
         self.search_box.setToolTip("Find a guest (Ctrl+F or F2). Enter signs in the highlighted guest.")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setAccessibleName("Find a guest")
@@ -71,7 +70,9 @@ class SearchPanel(QWidget):
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results.setUniformItemSizes(False)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.setAccessibleName("Guests found")
+        self.results.setMinimumHeight(60)
         layout.addWidget(self.results, 1)
 
         self.search_box.textChanged.connect(self._on_text_changed)
@@ -230,6 +231,10 @@ class SearchPanel(QWidget):
                             reason_hint="Why they are let in (recorded)", parent=self.banner)
         form.authorised.connect(lambda override: self.sign_in(hit, override, on_error=form.show_error))
         form.cancelled.connect(self._back_to_search)
+        # The form has its own Cancel: hide the banner's buttons and hint to leave room for it.
+        for button in self.banner.buttons():
+            button.hide()
+        self.banner.detail.hide()
         self.banner.set_body(form)
         form.focus_first()
         return form

@@ -11,7 +11,7 @@ from safespace_desk.services.duty import DeskStatus
 from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.formatting import clock_time, day_and_time
 from safespace_desk.ui.desk.status_context import StatusContext
-from safespace_desk.ui.desk.widgets import muted_label, scaled_font, set_state, shortcut_button
+from safespace_desk.ui.desk.widgets import muted_label, set_state, shortcut_button
 
 
 def period_text(status: DeskStatus) -> str:
@@ -40,9 +40,9 @@ class StatusStrip(QFrame):
         texts.setSpacing(2)
         self.period = QLabel(self)
         self.period.setObjectName("periodText")
-        self.period.setFont(scaled_font(self.period, 1.3, bold=True))
         self.next_period = muted_label("", self)
         self.next_period.setObjectName("nextPeriod")
+        self.next_period.setWordWrap(False)
         texts.addWidget(self.period)
         texts.addWidget(self.next_period)
         layout.addLayout(texts)

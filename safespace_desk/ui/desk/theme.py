@@ -31,8 +31,8 @@ class Colours:
 
 
 DAY = Colours(
-    window="#f4f3ef", surface="#ffffff", text="#1f2328", muted="#59636e", line="#d5d9de",
-    accent="#2d6a86", accent_text="#ffffff", error="#a3261b",
+    window="#eef1f4", surface="#ffffff", text="#1b1f24", muted="#4f5a66", line="#d3d9e0",
+    accent="#1f5fa8", accent_text="#ffffff", error="#a3191b",
     badges={"in": ("#dff0e4", "#1d5b36"), "excluded": ("#f9dedb", "#8c1d14"),
             "messages": ("#e2ecfa", "#1d4c8c"), "urgent": ("#fde3c2", "#834500"),
             "flag": ("#ecebe6", "#3f3a33"), "card": ("#e7e4f4", "#3d3370"), "nobed": ("#fde3c2", "#834500")},
@@ -41,8 +41,8 @@ DAY = Colours(
 )
 
 NIGHT = Colours(
-    window="#16191d", surface="#1f2328", text="#e6e6e3", muted="#a2abb5", line="#353b43",
-    accent="#5d9cbc", accent_text="#0f1214", error="#f19a90",
+    window="#11151a", surface="#1a2028", text="#e2e6eb", muted="#a3adb8", line="#2c3440",
+    accent="#5b9bd5", accent_text="#0b1118", error="#f19a90",
     badges={"in": ("#1f3a2a", "#9fd9b0"), "excluded": ("#4a1f1b", "#f7b4ab"),
             "messages": ("#1e2e47", "#a9c7f1"), "urgent": ("#4a3316", "#f6c98a"),
             "flag": ("#2b2f35", "#d2d0c9"), "card": ("#2d2946", "#c9c1f2"), "nobed": ("#4a3316", "#f6c98a")},
@@ -51,12 +51,20 @@ NIGHT = Colours(
 )
 
 
-def colours_for(palette: QPalette) -> Colours:
-    """Night colours when the active palette is dark (the shell's night theme), else day."""
+def colours_for(palette: QPalette, app_stylesheet: str = "") -> Colours:
+    """Night colours under the shell's night theme (its QSS says so in its first line) or a dark
+    palette; day colours otherwise."""
+    if "night theme" in app_stylesheet[:200].lower():
+        return NIGHT
     return NIGHT if palette.color(QPalette.ColorRole.Window).lightness() < 110 else DAY
 
 
-def desk_stylesheet(c: Colours) -> str:
+def desk_stylesheet(c: Colours, base_points: float = 12.0) -> str:
+    """``base_points`` is the app's text size: the shell's themes set ``* { font-size }``, which beats
+    setFont(), so the desk's larger text is given here, relative to it (Large text keeps working)."""
+    def pt(factor: float) -> str:
+        return f"{base_points * factor:.1f}pt"
+
     badge_rules = "\n".join(
         f'QLabel[badge="{kind}"] {{ background: {bg}; color: {fg}; border-radius: 10px; padding: 2px 10px; }}'
         for kind, (bg, fg) in c.badges.items())
@@ -66,6 +74,12 @@ def desk_stylesheet(c: Colours) -> str:
         for tone, (bg, edge) in c.tones.items())
     return f"""
 QWidget#frontDesk {{ background: {c.window}; color: {c.text}; }}
+QLineEdit#guestSearch {{ font-size: {pt(1.6)}; }}
+QLabel#periodText {{ font-size: {pt(1.3)}; font-weight: bold; }}
+QLabel#bannerMessage {{ font-size: {pt(1.1)}; font-weight: bold; }}
+QLabel[heading="true"] {{ font-size: {pt(1.15)}; font-weight: bold; }}
+QLabel#guestName {{ font-size: {pt(1.4)}; font-weight: bold; }}
+QListView#guestResults {{ font-size: {pt(1.0)}; }}
 QWidget#frontDesk QLabel {{ background: transparent; color: {c.text}; }}
 QLabel[muted="true"] {{ color: {c.muted}; }}
 QLabel[error="true"] {{ color: {c.error}; font-weight: bold; }}
@@ -91,9 +105,8 @@ QPushButton[kind="primary"] {{ background: {c.accent}; color: {c.accent_text}; b
     font-weight: bold; }}
 QPushButton[kind="danger"] {{ color: {c.error}; border-color: {c.error}; }}
 QPushButton[kind="quiet"] {{ background: transparent; border-color: transparent; color: {c.muted}; }}
-QPushButton[toggle="true"] {{ padding: 5px 10px; border-radius: 14px; }}
-QPushButton[toggle="true"]:checked {{ background: {c.accent}; color: {c.accent_text}; border-color: {c.accent};
-    font-weight: bold; }}
+QPushButton[toggle="true"] {{ padding: 5px 8px; border-radius: 14px; }}
+QPushButton[toggle="true"]:checked {{ background: {c.accent}; color: {c.accent_text}; border-color: {c.accent}; }}
 QListView#guestResults {{ background: {c.surface}; border: 1px solid {c.line}; border-radius: 8px;
     outline: 0; }}
 QTableView {{ background: {c.surface}; color: {c.text}; border: 1px solid {c.line}; border-radius: 6px;

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QWidget
 
 from safespace_desk.domain.errors import DeskError
@@ -17,18 +17,6 @@ def set_state(widget: QWidget, name: str, value: object) -> None:
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
-
-
-def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
-    """The app's font, larger or smaller: sizes follow the staff's large-text setting."""
-    font = QFont(widget.font())
-    size = font.pointSizeF()
-    if size > 0:
-        font.setPointSizeF(size * factor)
-    elif font.pixelSize() > 0:
-        font.setPixelSize(round(font.pixelSize() * factor))
-    font.setBold(bold)
-    return font
 
 
 def add_shortcut(owner: QWidget, keys: str, slot: Callable[[], object], *,
@@ -68,7 +56,7 @@ def muted_label(text: str = "", parent: QWidget | None = None) -> QLabel:
 def heading(text: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setProperty("heading", True)
-    label.setFont(scaled_font(label, 1.15, bold=True))
+    label.setWordWrap(True)
     return label
 
 

@@ -11,10 +11,6 @@ from pytestqt.qtbot import QtBot
 from safespace_desk.services.context import DeskContext
 from safespace_desk.ui.desk import FrontDeskPage
 
-# The offscreen platform cannot size real windows and says so whenever a top-level widget's
-# layout sets its minimum size; it is not a fault of the page.
-OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
-
 
 @pytest.fixture
 def make_page(qtbot: QtBot) -> Iterator:

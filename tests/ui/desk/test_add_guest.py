@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
@@ -10,9 +9,6 @@ from pytestqt.qtbot import QtBot
 from safespace_desk.services import search, visits
 from safespace_desk.services.context import DeskContext
 from tests.services.frontdesk_helpers import add
-from tests.ui.desk.conftest import OFFSCREEN_NOISE
-
-pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
 
 def test_add_a_guest_with_only_a_name_then_sign_them_in(qtbot: QtBot, desk: DeskContext, make_page) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
@@ -14,9 +13,6 @@ from safespace_desk.services import exclusions, staff, visits
 from safespace_desk.services.context import DeskContext
 from safespace_desk.ui.desk.override_form import OverrideForm
 from tests.services.frontdesk_helpers import add, at_local, desk_as
-from tests.ui.desk.conftest import OFFSCREEN_NOISE
-
-pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
 
 def _exclude_robin(desk: DeskContext, clock: FixedClock) -> str:

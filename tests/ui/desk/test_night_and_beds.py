@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -11,9 +10,6 @@ from safespace_desk.domain.clock import FixedClock
 from safespace_desk.services import beds, visits
 from safespace_desk.services.context import DeskContext
 from tests.services.frontdesk_helpers import add, at_local
-from tests.ui.desk.conftest import OFFSCREEN_NOISE
-
-pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
 
 def _visible(parent: QWidget, name: str) -> list[QPushButton]:
@@ -71,7 +67,7 @@ def test_bed_board_gives_and_moves_beds(qtbot: QtBot, desk: DeskContext, clock: 
 
     board.select_bed("Bed 5")
     board.choose_guest(second)
-    qtbot.keyClick(board.table, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)  # Give · Alt+G
+    qtbot.keyClick(board.table, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)  # Give · Alt+B
     held = {b.label: b.guest_name for b in beds.bed_board(desk).beds if b.guest_name}
     assert held == {"Bed 1": "Ash", "Bed 5": "Bo"}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -11,9 +10,6 @@ from safespace_desk.domain.guests import ArrivedVia
 from safespace_desk.services import guests, visits
 from safespace_desk.services.context import DeskContext
 from tests.services.frontdesk_helpers import add, at_local
-from tests.ui.desk.conftest import OFFSCREEN_NOISE
-
-pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
 
 def test_returning_guest_found_and_signed_in_with_three_letters_and_enter(
