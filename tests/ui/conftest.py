@@ -16,6 +16,7 @@ from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.roles import Role
 from safespace_desk.services import staff
 from safespace_desk.ui.main_window import MainWindow
+from safespace_desk.ui.pages import PageSpec, standard_pages
 from safespace_desk.ui.tasks import InlineRunner
 from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD
 
@@ -28,6 +29,12 @@ STAFF_PASSWORD = "another long password"
 WindowFactory = Callable[..., MainWindow]
 
 
+def shell_pages() -> list[PageSpec]:
+    """The shell's own pages. Feature pages (front desk, messages, ...) have their own tests, so
+    these tests do not depend on which of them are registered today."""
+    return [spec for spec in standard_pages() if spec.key in {"admin", "account"}]
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/ui/" in item.nodeid.replace("\\", "/"):
@@ -38,8 +45,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def make_window(qtbot: QtBot, clock: FixedClock) -> WindowFactory:
     """Build and show a MainWindow on a data folder (idle lock effectively off unless asked)."""
 
-    def build(data_dir: Path, *, idle_timeout_ms: int = 3_600_000) -> MainWindow:
-        window = MainWindow(data_dir, clock=clock, runner=InlineRunner(), idle_timeout_ms=idle_timeout_ms)
+    def build(data_dir: Path, *, idle_timeout_ms: int = 3_600_000, all_pages: bool = False) -> MainWindow:
+        pages = standard_pages() if all_pages else shell_pages()
+        window = MainWindow(data_dir, clock=clock, runner=InlineRunner(), idle_timeout_ms=idle_timeout_ms,
+                            pages=pages)
         qtbot.addWidget(window)  # closed at teardown, which signs out and closes the store
         window.resize(1366, 768)
         window.show()
