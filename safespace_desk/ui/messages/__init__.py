@@ -2,6 +2,8 @@
 
 What other parts of the UI use:
 
+* ``build_*_page(desk, shell)`` are the factories ``ui/pages.py`` registers (``PageSpec``), with the
+  roles in ``MESSAGES_PAGE`` and friends.
 * ``register_pages(shell)`` adds the four pages to the main shell, each for the roles that may use
   it, and wires their ``changes_made`` to ``shell.apply_changes`` and ``shell.changes_applied`` back
   to each page's ``apply_changes``.
@@ -11,6 +13,7 @@ What other parts of the UI use:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtWidgets import QWidget
@@ -45,6 +48,22 @@ class _Shell(Protocol):
     def apply_changes(self, changes: Any) -> None: ...
 
 
+def _factory(page_class: Any) -> Callable[[DeskContext, Any], QWidget]:
+    """A page builder in the form ``ui.pages.PageSpec`` wants: build, then wire Changes both ways."""
+    def build(desk: DeskContext, shell: Any) -> QWidget:
+        page = page_class(desk)
+        page.changes_made.connect(shell.apply_changes)
+        shell.changes_applied.connect(page.apply_changes)
+        return page
+    return build
+
+
+build_messages_page = _factory(MessageBoardPage)
+build_shift_log_page = _factory(ShiftLogPage)
+build_handover_page = _factory(HandoverPage)
+build_paramedic_page = _factory(ParamedicPage)
+
+
 def register_pages(shell: _Shell) -> dict[str, QWidget]:
     """Add the board, shift log, handover and paramedic pages to ``shell``."""
     pages: dict[str, QWidget] = {}
@@ -63,6 +82,7 @@ def register_pages(shell: _Shell) -> dict[str, QWidget]:
 
 
 __all__ = [
+    "build_handover_page", "build_messages_page", "build_paramedic_page", "build_shift_log_page",
     "DeliverDialog", "HandoverBanner", "HandoverPage", "MessageBoardPage", "MessagesWaitingBanner",
     "ParamedicPage", "ShiftLogPage", "TriageHistoryList", "register_pages", "show_waiting_messages",
 ]

@@ -9,10 +9,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTableView,
     QTabWidget,
@@ -32,11 +34,12 @@ from safespace_desk.ui.messages.formatting import for_whom, full_when, state_tex
 from safespace_desk.ui.messages.message_form import LinkForm, NewMessageForm, WithdrawForm
 from safespace_desk.ui.messages.outcomes_view import AgencyOutcomesView
 from safespace_desk.ui.messages.printing import escape, print_html, wrap_html
-from safespace_desk.ui.messages.style import palette_for, urgent_colours
+from safespace_desk.ui.messages.style import urgent_colours
 from safespace_desk.ui.messages.widgets import (
     InlineBanner,
     add_shortcut,
     apply_page_style,
+    current_palette,
     label,
     page_title,
     panel,
@@ -126,7 +129,7 @@ class MessageBoardPage(QWidget):
 
         body = QHBoxLayout()
         body.setSpacing(12)
-        self.model = MessageBoardModel(self, urgent_colours=urgent_colours(palette_for(self.palette())))
+        self.model = MessageBoardModel(self, urgent_colours=urgent_colours(current_palette(self)))
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Messages")
@@ -141,14 +144,15 @@ class MessageBoardPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(Column.FOR_WHOM, QHeaderView.ResizeMode.Stretch)
         # Long agency names ("Drug and alcohol treatment") would squeeze the name column: elide them.
-        header.setSectionResizeMode(Column.AGENCY, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(Column.AGENCY, 150)
+        for column, width in ((Column.AGENCY, 130), (Column.CATEGORY, 120)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.activated.connect(lambda _index: self.open_selected())
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         body.addWidget(self.table, 3)
         self.side = QStackedWidget()
-        self.side.setFixedWidth(360)
+        self.side.setFixedWidth(320)
         self.side.addWidget(self._build_detail())
         self.new_form = NewMessageForm(self.actions)
         self.new_form.saved.connect(self._message_saved)
@@ -173,9 +177,20 @@ class MessageBoardPage(QWidget):
         self.detail_body = label()
         self.detail_body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail_outcome = label(muted=True)
+        # The text scrolls, the buttons never move: with Large text a long message still fits.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        text = QWidget()
+        text.setObjectName("scrollBody")
+        text_layout = QVBoxLayout(text)
+        text_layout.setContentsMargins(0, 0, 4, 0)
+        text_layout.setSpacing(8)
         for widget in (self.detail_title, self.detail_meta, self.detail_body, self.detail_outcome):
-            layout.addWidget(widget)
-        layout.addStretch(1)
+            text_layout.addWidget(widget)
+        text_layout.addStretch(1)
+        scroll.setWidget(text)
+        layout.addWidget(scroll, 1)
         # Enter works through the table's "activated"; no window-wide Return shortcut to steal it.
         self.open_button = shortcut_button("Pass on…", None, self.open_selected, kind="primary")
         self.open_button.setText("Pass on… · Enter")

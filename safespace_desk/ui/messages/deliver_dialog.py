@@ -37,7 +37,6 @@ from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.site import get_site
 from safespace_desk.ui.messages.actions import ServiceActions
 from safespace_desk.ui.messages.formatting import full_when, until_text, waiting_text, when_text
-from safespace_desk.ui.messages.style import palette_for, stylesheet
 from safespace_desk.ui.messages.widgets import (
     FieldErrors,
     apply_page_style,
@@ -87,6 +86,7 @@ class MessageCard(QFrame):
         layout.addLayout(top)
 
         body = label(view.body)
+        body.setProperty("bodyLarge", True)
         body.setFont(scaled_font(body, 1.15))
         body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(body)
@@ -295,7 +295,7 @@ class MessagesWaitingBanner(QFrame):
                                            kind="primary")
         row.addWidget(self.open_button)
         # Styled here too: the banner lives on the front-desk page, outside these pages' stylesheet.
-        self.setStyleSheet(stylesheet(palette_for(self.palette())))
+        apply_page_style(self, name="messagesWaitingBanner")
         self.hide()
 
     @property

@@ -21,8 +21,13 @@ from safespace_desk.ui.messages.actions import HANDOVER_KINDS, ServiceActions
 from safespace_desk.ui.messages.formatting import when_text
 from safespace_desk.ui.messages.handover_page import handover_browser
 from safespace_desk.ui.messages.handover_render import handover_html
-from safespace_desk.ui.messages.style import palette_for, stylesheet
-from safespace_desk.ui.messages.widgets import label, scaled_font, set_state, shortcut_button
+from safespace_desk.ui.messages.widgets import (
+    apply_page_style,
+    label,
+    scaled_font,
+    set_state,
+    shortcut_button,
+)
 
 READ_HANDOVER_KEYS = "Ctrl+Shift+H"
 
@@ -35,7 +40,7 @@ class HandoverBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("handoverBanner")
         # The banner sits in the shell, outside these pages: it carries its own stylesheet.
-        self.setStyleSheet(stylesheet(palette_for(self.palette())))
+        apply_page_style(self, name="handoverBanner")
         self.actions = ServiceActions(desk, self)
         self.actions.changes_made.connect(self.changes_made)
         self.waiting: HandoverView | None = None

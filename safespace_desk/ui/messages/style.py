@@ -48,8 +48,11 @@ NIGHT = Palette(
 )
 
 
-def palette_for(qt_palette: QPalette) -> Palette:
-    """Night colours when the app's palette is dark (the shell's night theme)."""
+def palette_for(qt_palette: QPalette, app_stylesheet: str = "") -> Palette:
+    """Night colours under the shell's night theme (its QSS says so in its first line) or a dark
+    palette; day colours otherwise."""
+    if "night theme" in app_stylesheet[:200].lower():
+        return NIGHT
     return NIGHT if qt_palette.color(QPalette.ColorRole.Window).lightness() < 110 else DAY
 
 
@@ -57,7 +60,14 @@ def urgent_colours(p: Palette) -> tuple[QColor, QColor]:
     return QColor(p.urgent_bg), QColor(p.urgent_text)
 
 
-def stylesheet(p: Palette) -> str:
+def stylesheet(p: Palette, base_points: float = 0.0) -> str:
+    """``base_points`` is the app's text size. The shell's themes set ``* { font-size }``, which beats
+    setFont(), so titles get their larger size here, relative to it (Large text keeps working)."""
+    sizes = ""
+    if base_points > 0:
+        sizes = (f"QLabel#pageTitle {{ font-size: {base_points * 1.35:.1f}pt; font-weight: bold; }}\n"
+                 f'QLabel[sectionTitle="true"] {{ font-size: {base_points * 1.1:.1f}pt; font-weight: bold; }}\n'
+                 f'QLabel[bodyLarge="true"] {{ font-size: {base_points * 1.15:.1f}pt; }}\n')
     tones = "\n".join(
         f'QFrame[tone="{tone}"] {{ background: {bg}; border: 1px solid {edge}; border-left: 6px solid {edge};'
         f' border-radius: 6px; }}'
@@ -107,5 +117,5 @@ QCheckBox {{ color: {p.text}; spacing: 6px; }}
 QScrollArea {{ border: none; background: transparent; }}
 QWidget#scrollBody {{ background: transparent; }}
 {tones}
-"""
+{sizes}"""
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -18,14 +19,39 @@ from PySide6.QtWidgets import (
 
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.domain.wording import wording_prompts
-from safespace_desk.ui.messages.style import palette_for, stylesheet
+from safespace_desk.ui.messages.style import Palette, palette_for, stylesheet
 
 
-def apply_page_style(widget: QWidget) -> None:
-    """Name the widget as one of these pages and give it the stylesheet for the current palette."""
-    widget.setObjectName("messagesPage")
+def current_palette(widget: QWidget) -> Palette:
+    app = QApplication.instance()
+    return palette_for(widget.palette(), app.styleSheet() if isinstance(app, QApplication) else "")
+
+
+def own_stylesheet(widget: QWidget) -> str:
+    app = QApplication.instance()
+    app_sheet = app.styleSheet() if isinstance(app, QApplication) else ""
+    base = QApplication.font().pointSizeF() if "font-size" in app_sheet else 0.0
+    return stylesheet(palette_for(widget.palette(), app_sheet), base)
+
+
+class _StyleFollower(QObject):
+    """Re-styles its widget when the shell switches day/night or Large text."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(watched, QWidget) and event.type() in (
+                QEvent.Type.StyleChange, QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            sheet = own_stylesheet(watched)
+            if sheet != watched.styleSheet():  # setting it sends StyleChange again: stop there
+                watched.setStyleSheet(sheet)
+        return False
+
+
+def apply_page_style(widget: QWidget, *, name: str = "messagesPage") -> None:
+    """Name the widget as one of these pages and give it a stylesheet that follows the app's theme."""
+    widget.setObjectName(name)
     widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-    widget.setStyleSheet(stylesheet(palette_for(widget.palette())))
+    widget.setStyleSheet(own_stylesheet(widget))
+    widget.installEventFilter(_StyleFollower(widget))
 
 
 def set_state(widget: QWidget, name: str, value: object) -> None:
@@ -105,6 +131,7 @@ def page_title(text: str) -> QLabel:
 
 def section_title(text: str) -> QLabel:
     title = QLabel(text)
+    title.setProperty("sectionTitle", True)
     title.setFont(scaled_font(title, 1.1, bold=True))
     return title
 

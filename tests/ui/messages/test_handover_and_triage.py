@@ -156,3 +156,35 @@ def test_desk_role_never_sees_triage_notes(qtbot: Any, desk: DeskContext, data_d
     finally:
         paramedic.close()
         front.close()
+
+
+def test_the_real_shell_offers_these_pages_by_role(qtbot: Any, desk: DeskContext, data_dir: Path,
+                                                   clock: FixedClock) -> None:
+    from safespace_desk.services.site import get_site
+    from safespace_desk.ui import messages as messages_ui
+    from safespace_desk.ui.pages import PageSpec, install_pages
+    from safespace_desk.ui.shell import MainShell
+    from safespace_desk.ui.tasks import InlineRunner
+
+    # The same specs ui/pages.py's standard_pages() is to list (see the report on integration).
+    specs = [PageSpec(key, title, factory, roles) for (key, title, _keys, roles), factory in (
+        (messages_ui.MESSAGES_PAGE, messages_ui.build_messages_page),
+        (messages_ui.SHIFT_LOG_PAGE, messages_ui.build_shift_log_page),
+        (messages_ui.HANDOVER_PAGE, messages_ui.build_handover_page),
+        (messages_ui.PARAMEDIC_PAGE, messages_ui.build_paramedic_page))]
+
+    front = desk_as(desk, data_dir, clock, "Dee Desk", "desk")
+    try:
+        for who, expected, refused in ((desk, {"messages", "shift_log", "handover", "paramedic"}, set()),
+                                       (front, {"messages", "shift_log", "handover"}, {"paramedic"})):
+            shell = MainShell(who, get_site(who), clock, InlineRunner())
+            qtbot.addWidget(shell)
+            install_pages(shell, who, specs)
+            keys = set(shell.visible_page_keys())
+            assert expected <= keys and not refused & keys
+            # A page's changes reach the other pages through the shell.
+            board = shell.page("messages")
+            assert isinstance(board, messages_ui.MessageBoardPage)
+            shell.stop()
+    finally:
+        front.close()
