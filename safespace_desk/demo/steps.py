@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from safespace_desk.db.models import BedAssignment, Exclusion, Guest, GuestAlias, Visit
 from safespace_desk.demo import volumes as v
-from safespace_desk.demo.bulk import Row, chunks, write_batches, write_rows
+from safespace_desk.demo.bulk import Row, chunks, indexes_deferred, write_batches, write_rows
 from safespace_desk.demo.history import VIAS, History, simulate
 from safespace_desk.demo.names import card_code, profile
 from safespace_desk.demo.timeline import Timeline, utc_text, uuid7_at
@@ -133,7 +133,8 @@ def write_visits_and_beds(run: DemoRun) -> None:
             counts["bed assignments"] += len(beds)
             yield [(Visit.__tablename__, visits), (BedAssignment.__tablename__, beds)]
 
-    write_batches(run.desk.store, batches())
+    with indexes_deferred(run.desk.store, (Visit.__tablename__, BedAssignment.__tablename__)):
+        write_batches(run.desk.store, batches())
     run.counts.update(counts)
 
 
