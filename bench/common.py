@@ -1,0 +1,74 @@
+"""Helpers shared by the bench scripts (this file is not a benchmark; `make bench` skips it).
+
+- ``bench_store()``: the bench-scale demo store of DESIGN.md section 7 (`demo --years 10 --scale 20`),
+  built once into bench/.data/ (git-ignored) and reused by every later run.
+- ``report()``: prints one figure as ``bench: NAME VALUE UNIT budget BUDGET ok|over``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # scripts run as `python bench/x.py` from the repository
+    sys.path.insert(0, str(ROOT))
+
+from safespace_desk.db.store import StorePaths  # noqa: E402
+from safespace_desk.demo import DEMO_MANAGER  # noqa: E402
+
+DATA = ROOT / "bench" / ".data"
+BENCH_YEARS, BENCH_SCALE, BENCH_SEED = 10, 20, 1
+MANAGER_NAME, MANAGER_PASSWORD = DEMO_MANAGER
+
+
+def note(text: str) -> None:
+    """Progress and detail go to stderr, so stdout holds only the bench: lines."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def bench_store() -> Path:
+    """The bench-scale store, built on first use (a few minutes) and reused afterwards."""
+    folder = DATA / f"demo-y{BENCH_YEARS}-s{BENCH_SCALE}-seed{BENCH_SEED}"
+    marker = folder.with_name(folder.name + ".complete")
+    if marker.exists() and StorePaths(folder).exists():
+        return folder
+    if folder.exists():
+        shutil.rmtree(folder)  # left half-built by an interrupted run
+    DATA.mkdir(parents=True, exist_ok=True)
+    note(f"Building the bench-scale demo store in {folder} (once; this takes a few minutes) ...")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "safespace_desk", "--data-dir", str(folder), "demo",
+                    "--years", str(BENCH_YEARS), "--scale", str(BENCH_SCALE), "--seed", str(BENCH_SEED)],
+                   check=True, cwd=ROOT, stdout=sys.stderr)
+    marker.write_text(f"built in {time.perf_counter() - started:.0f} s\n")
+    return folder
+
+
+def format_value(value: float) -> str:
+    if value >= 100:
+        return f"{value:.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def report(name: str, value: float, unit: str, budget: float) -> bool:
+    """Print one figure in DESIGN.md section 7's format; True if within budget (lower is better)."""
+    ok = value <= budget
+    print(f"bench: {name} {format_value(value)} {unit} budget {budget:g} {'ok' if ok else 'over'}", flush=True)
+    return ok
+
+
+def median_seconds(action: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
