@@ -25,11 +25,14 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from safespace_desk.domain.clock import Clock
 from safespace_desk.domain.errors import DeskError, NotFound, ValidationError
 from safespace_desk.domain.roles import Permission, Role
+
+if TYPE_CHECKING:
+    from safespace_desk.services.context import DeskContext
 
 APP_NAME = "SafeSpace Desk"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
@@ -146,14 +149,10 @@ def cmd_init(args: argparse.Namespace, io: CliIO) -> int:
 
 
 def show_recovery_key(io: CliIO, key: str) -> None:
-    io.out("")
-    io.out("RECOVERY KEY (shown this once; it is not stored anywhere):")
-    io.out("")
-    io.out(f"    {key}")
-    io.out("")
-    io.out("Write it on paper now and keep it locked away, apart from this computer. It is the only")
-    io.out("way back in if every manager forgets their password, and it opens all the data, so")
-    io.out("treat it like the key to the building.")
+    io.out(f"\nRECOVERY KEY (shown this once; it is not stored anywhere):\n\n    {key}\n\n"
+           "Write it on paper now and keep it locked away, apart from this computer. It is the only\n"
+           "way back in if every manager forgets their password, and it opens all the data, so\n"
+           "treat it like the key to the building.")
 
 
 def require_store(data_dir: Path) -> None:
@@ -165,7 +164,8 @@ def require_store(data_dir: Path) -> None:
 
 
 @contextmanager
-def signed_in(args: argparse.Namespace, io: CliIO, permission: Permission, action: str) -> Iterator:
+def signed_in(args: argparse.Namespace, io: CliIO, permission: Permission,
+              action: str) -> Iterator[DeskContext]:
     """Sign in as ``--as`` (audited), check the role, and always sign out again."""
     from safespace_desk.services import auth
 
@@ -250,9 +250,8 @@ def cmd_demo(args: argparse.Namespace, io: CliIO) -> int:
                            io.clock, progress=lambda text: io.err(f"  {text}"))
     counts = ", ".join(f"{n:,} {kind}" for kind, n in result.counts.items())
     io.out(f"Demo store ready in {result.seconds:.1f} s: {counts}.")
-    io.out("All names and records are synthetic (generated); none is a real person.")
-    io.out("")
-    io.out("Demo sign-ins (name / password):")
+    io.out("All names and records are synthetic (generated); none is a real person.\n\n"
+           "Demo sign-ins (name / password):")
     for s in result.sign_ins:
         io.out(f"  {s.role.label:<11} {s.name} / {s.password}")
     show_recovery_key(io, result.recovery_key)
@@ -281,7 +280,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise _UsageError(self.format_usage(), message)
 
-    def print_help(self, file: TextIO | None = None) -> None:
+    def print_help(self, file: Any = None) -> None:
         raise _HelpShown(self.format_help())
 
 
@@ -397,6 +396,3 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())
