@@ -33,6 +33,10 @@ def run_gui(data_dir: Path) -> int:
     theme = ThemeController(app, theme=default_theme(datetime.now().hour), settings=settings)
     runner = ThreadPoolRunner()
     window = MainWindow(data_dir, clock=SystemClock(), runner=runner, theme=theme)
+    screen = app.primaryScreen()
+    if screen is not None:
+        # Fill the screen even where no window manager honours "maximised" (kiosk set-ups).
+        window.resize(screen.availableGeometry().size())
     window.showMaximized()
     code = app.exec()
     # No background job may outlive the window (the store is closed at sign-out).

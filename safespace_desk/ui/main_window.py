@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QMainWindow,
     QProgressBar,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,

@@ -212,10 +212,18 @@ class MainShell(QWidget):
             self.night_toggle.hide()
             self.large_text_toggle.hide()
             return
-        self.night_toggle.setChecked(self._theme.theme == Theme.NIGHT)
-        self.large_text_toggle.setChecked(self._theme.large_text)
+        self._show_theme_choice()
         self.night_toggle.toggled.connect(self._theme.set_night)
         self.large_text_toggle.toggled.connect(self._theme.set_large_text)
+        self._theme.changed.connect(self._show_theme_choice)  # changed elsewhere, e.g. at start
+
+    def _show_theme_choice(self) -> None:
+        assert self._theme is not None
+        for box, checked in ((self.night_toggle, self._theme.theme == Theme.NIGHT),
+                             (self.large_text_toggle, self._theme.large_text)):
+            box.blockSignals(True)
+            box.setChecked(checked)
+            box.blockSignals(False)
 
     def refresh_status(self) -> None:
         actor = self.desk.require_actor()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from safespace_desk.domain.clock import Clock
 from safespace_desk.services import auth
@@ -61,9 +61,15 @@ class SignInScreen(QWidget):
         self.name.returnPressed.connect(self.submit)
         self.password.returnPressed.connect(self.submit)
         card.body.addWidget(self.sign_in_button)
-        self.recovery_link = QPushButton("Forgot every manager password? Use the &recovery key")
+        # A wrapping label plus a short link: one long button would be cut off with large text.
+        forgot = QLabel("Has every manager forgotten their password?")
+        forgot.setObjectName("hint")
+        forgot.setWordWrap(True)
+        self.recovery_link = QPushButton("Use the &recovery key")
         self.recovery_link.setObjectName("link")
         self.recovery_link.clicked.connect(self.show_recovery)
+        card.body.addSpacing(6)
+        card.body.addWidget(forgot)
         card.body.addWidget(self.recovery_link, 0, Qt.AlignmentFlag.AlignLeft)
         return centred(card)
 
