@@ -12,10 +12,13 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
 
-from safespace_desk.domain.roles import Role
+from safespace_desk.domain.roles import Permission, Role, can
 from safespace_desk.services.context import DeskContext
+from safespace_desk.ui import messages as messages_ui
 from safespace_desk.ui.account_page import AccountPage
 from safespace_desk.ui.admin.page import AdminPage
+from safespace_desk.ui.desk.page import build_front_desk_page
+from safespace_desk.ui.messages.handover_banner import HandoverBanner
 from safespace_desk.ui.shell import MainShell
 
 PageFactory = Callable[[DeskContext, MainShell], QWidget]
@@ -32,18 +35,45 @@ class PageSpec:
         return self.roles is None or role in self.roles
 
 
+FRONT_DESK_ROLES = frozenset({Role.DESK, Role.LEAD, Role.MANAGER})
+# Function keys switch pages: Alt+digits belong to the front desk's "arrived via" choice and
+# Ctrl+digits to the tabs inside pages. F2 (find a guest) is the desk's own, so pages start at F5.
+PAGE_KEYS = ("F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12")
+
+
+def _message_page(spec: tuple[str, str, str, frozenset[Role]], factory: PageFactory) -> PageSpec:
+    key, title, _keys, roles = spec
+    return PageSpec(key, title, factory, roles)
+
+
 def standard_pages() -> list[PageSpec]:
     return [
+        PageSpec("desk", "Front desk", build_front_desk_page, FRONT_DESK_ROLES),
+        _message_page(messages_ui.MESSAGES_PAGE, messages_ui.build_messages_page),
+        _message_page(messages_ui.SHIFT_LOG_PAGE, messages_ui.build_shift_log_page),
+        _message_page(messages_ui.HANDOVER_PAGE, messages_ui.build_handover_page),
+        _message_page(messages_ui.PARAMEDIC_PAGE, messages_ui.build_paramedic_page),
         PageSpec("admin", "Admin", AdminPage, frozenset({Role.MANAGER})),
         PageSpec("account", "My account", AccountPage),
     ]
 
 
 def install_pages(shell: MainShell, desk: DeskContext, specs: list[PageSpec]) -> None:
-    """Build the pages this person may use; Alt+1, Alt+2, ... follow the order they see."""
+    """Build the pages this person may use; F5, F6, ... follow the order they see."""
     role = desk.require_actor().role
     allowed = [spec for spec in specs if spec.allowed(role)]
-    for number, spec in enumerate(allowed, start=1):
-        shortcut = f"Alt+{number}" if number <= 9 else None
+    for number, spec in enumerate(allowed):
+        shortcut = PAGE_KEYS[number] if number < len(PAGE_KEYS) else None
         shell.add_page(spec.key, spec.title, spec.factory(desk, shell), shortcut,
                        set(spec.roles) if spec.roles is not None else None)
+    install_banners(shell, desk)
+
+
+def install_banners(shell: MainShell, desk: DeskContext) -> None:
+    """Banners shown above every page: an unacknowledged handover stays on screen until taken."""
+    if can(desk.require_actor().role, Permission.SHIFT_LOG):
+        banner = HandoverBanner(desk)
+        banner.changes_made.connect(shell.apply_changes)
+        shell.changes_applied.connect(banner.apply_changes)
+        shell.add_banner(banner)
+        banner.refresh()

@@ -100,11 +100,21 @@ class MainShell(QWidget):
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(0)
         body.addWidget(self.nav)
-        body.addWidget(self.pages, 1)
+
+        # Banners that belong above every page (e.g. an unacknowledged handover).
+        self.banners = QVBoxLayout()
+        self.banners.setContentsMargins(0, 0, 0, 0)
+        self.banners.setSpacing(0)
+        content = QVBoxLayout()
+        content.setContentsMargins(0, 0, 0, 0)
+        content.setSpacing(0)
+        content.addLayout(self.banners)
+        content.addWidget(self.pages, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        body.addLayout(content, 1)
         layout.addLayout(body, 1)
         layout.addWidget(self._build_status_bar())
 
@@ -133,6 +143,10 @@ class MainShell(QWidget):
         self._pages[key] = _Page(key, title, widget, frozenset(roles) if roles is not None else None,
                                  button, page_shortcut)
         self._apply_roles()
+
+    def add_banner(self, widget: QWidget) -> None:
+        """A banner above every page; it shows and hides itself."""
+        self.banners.addWidget(widget)
 
     def show_page(self, key: str) -> bool:
         """Switch to a page if this role may see it. Focus moves into the page."""

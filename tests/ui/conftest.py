@@ -53,7 +53,7 @@ def make_window(qtbot: QtBot, clock: FixedClock) -> WindowFactory:
         window.resize(1366, 768)
         window.show()
         qtbot.waitExposed(window)
-        # Focus and shortcuts (Ctrl+L, Alt+1) only work in the active window, as on a real desk.
+        # Focus and shortcuts (Ctrl+L, F5) only work in the active window, as on a real desk.
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow)
         return window

@@ -27,6 +27,7 @@ from safespace_desk.ui.desk.results_delegate import GuestResultDelegate
 from safespace_desk.ui.desk.results_model import GuestResultsModel
 from safespace_desk.ui.desk.status_context import StatusContext
 from safespace_desk.ui.desk.widgets import muted_label
+from safespace_desk.ui.messages.deliver_dialog import MessagesWaitingBanner
 
 _MOVE_KEYS = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
 
@@ -57,6 +58,11 @@ class SearchPanel(QWidget):
 
         self.banner = Banner(self, name="deskBanner")
         layout.addWidget(self.banner)
+
+        # "N messages waiting": shown for the highlighted or just-signed-in guest, never blocking.
+        self.messages_banner = MessagesWaitingBanner(actions.desk, self)
+        self.messages_banner.changes_made.connect(actions.changes_applied)
+        layout.addWidget(self.messages_banner)
 
         self.hint = muted_label("Type two or three letters of any name they use. The people seen most "
                                 "recently come first. Ctrl+N adds a new guest.", self)
@@ -103,6 +109,8 @@ class SearchPanel(QWidget):
         self.model.set_results(hits, badges, add_text)
         self.hint.setVisible(not typed)
         row = self.model.row_of(selected) if selected else None
+        if typed and not hits:
+            self.messages_banner.show_for(None)  # a new search found nobody: the old count is stale
         self._select_row(row if row is not None else 0)
 
     def refresh(self) -> None:
@@ -117,6 +125,13 @@ class SearchPanel(QWidget):
         self.results.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.results.scrollTo(index)
+        self._show_waiting_messages(self.model.hit(row))
+
+    def _show_waiting_messages(self, hit: GuestHit | None) -> None:
+        if hit is not None and hit.messages_waiting:
+            self.messages_banner.show_for(hit.guest_id)
+        elif hit is not None or self.messages_banner.guest_id is None:
+            self.messages_banner.show_for(None)
 
     def selected_row(self) -> int:
         index = self.results.currentIndex()
@@ -193,11 +208,14 @@ class SearchPanel(QWidget):
             details.append(f"Override recorded (by {override.by.name}): {override.reason}")
         if hit.messages_waiting:
             details.append(messages_text(hit.messages_waiting, hit.urgent_messages)
-                           + ": open their record (Ctrl+I) to pass them on.")
+                           + ": pass them on now (Ctrl+M).")
         self.banner.show_message("success", " · ".join(parts), "\n".join(details))
         self.banner.add_action("Undo", "Ctrl+Z", lambda: self._undo_sign_in(result.visit_id, result.guest_name),
                                kind="quiet")
         self._ready_for_next()
+        # After _ready_for_next (which clears the search): the banner stays for the guest just signed in.
+        if hit.messages_waiting:
+            self.messages_banner.show_for(result.guest_id)
         return True
 
     def _ready_for_next(self) -> None:
