@@ -142,20 +142,28 @@ def possible_duplicates(desk: DeskContext, name: str, *, exclude_id: str | None 
 
 
 def duplicate_review(desk: DeskContext, limit: int = 100) -> list[DuplicatePair]:
-    """Pairs of live records that may be one person: same name (accents and case ignored), or the
-    same legal name. Pairs a lead has marked as different people are left out."""
+    """Pairs of live records that may be one person, for a lead to merge or dismiss.
+
+    Flagged: pairs hinted when added (an import's close spellings); the same full name of two or
+    more words, or the same single name with the same year of birth (accents and case ignored);
+    the same legal name. Two people both called "Jo" with nothing else in common are common at a
+    hub and are not flagged. Pairs a lead has marked as different people are left out."""
     desk.require(Permission.FRONT_DESK, "review duplicates")
     with desk.store.read() as session:
-        rows = session.execute(select(Guest.id, Guest.preferred_name, Guest.legal_name)
-                               .where(Guest.merged_into.is_(None))).all()
+        rows = session.execute(select(Guest.id, Guest.preferred_name, Guest.legal_name, Guest.birth_year)
+                               .where(Guest.merged_into.is_(None), Guest.erased_at.is_(None))).all()
         dismissed = {(a, b) for a, b in session.execute(select(NotDuplicate.guest_a, NotDuplicate.guest_b))}
-        live_names = {gid: name for gid, name, _ in rows}
+        live_names = {gid: name for gid, name, _, _ in rows}
         hinted = [(a, b, why) for a, b, why in session.execute(
             select(DuplicateHint.guest_a, DuplicateHint.guest_b, DuplicateHint.why))
             if a in live_names and b in live_names]
     groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for guest_id, name, legal in rows:
-        groups.setdefault(("name", " ".join(fold(name).split())), []).append((guest_id, name))
+    for guest_id, name, legal, birth_year in rows:
+        folded = " ".join(fold(name).split())
+        if " " in folded:
+            groups.setdefault(("name", folded), []).append((guest_id, name))
+        elif birth_year is not None:
+            groups.setdefault(("name", f"{folded}|{birth_year}"), []).append((guest_id, name))
         if legal:
             groups.setdefault(("legal", " ".join(fold(legal).split())), []).append((guest_id, name))
     pairs: list[DuplicatePair] = []

@@ -50,6 +50,10 @@ def handover_browser() -> QTextBrowser:
     browser.setOpenLinks(False)
     browser.setAccessibleName("Handover")
     browser.document().setDefaultFont(document_for("").defaultFont())
+    # The handover is a document with its own (print) colours: show it on paper in both themes,
+    # or the night theme's dark background hides its dark text.
+    browser.setObjectName("handoverPaper")
+    browser.setStyleSheet("QTextBrowser#handoverPaper { background-color: #f4f2ec; color: #1f2328; }")
     return browser
 
 
@@ -88,7 +92,7 @@ class HandoverPage(QWidget):
         head = QHBoxLayout()
         self.snapshot_title = section_title("What the next shift will see")
         head.addWidget(self.snapshot_title, 1)
-        head.addWidget(shortcut_button("Refresh", "F5", self.refresh_snapshot, kind="quiet", page=self))
+        head.addWidget(shortcut_button("Refresh", "Ctrl+R", self.refresh_snapshot, kind="quiet", page=self))
         left.addLayout(head)
         self.snapshot_view = handover_browser()
         left.addWidget(self.snapshot_view, 1)
