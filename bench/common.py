@@ -12,7 +12,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,21 +33,46 @@ def note(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
+@contextmanager
+def _build_lock() -> Iterator[None]:
+    """One builder at a time: two bench scripts started together (or two people) wait for each
+    other instead of writing into the same folder."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    with open(DATA / ".build.lock", "w") as lock:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks here; builds are rare enough
+            yield
+            return
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def bench_store() -> Path:
-    """The bench-scale store, built on first use (a few minutes) and reused afterwards."""
+    """The bench-scale store, built on first use (a few minutes) and reused afterwards.
+
+    It is built in a temporary folder and renamed into place when complete, so a store that is
+    there is always whole, even after an interrupted build.
+    """
     folder = DATA / f"demo-y{BENCH_YEARS}-s{BENCH_SCALE}-seed{BENCH_SEED}"
     marker = folder.with_name(folder.name + ".complete")
-    if marker.exists() and StorePaths(folder).exists():
-        return folder
-    if folder.exists():
-        shutil.rmtree(folder)  # left half-built by an interrupted run
-    DATA.mkdir(parents=True, exist_ok=True)
-    note(f"Building the bench-scale demo store in {folder} (once; this takes a few minutes) ...")
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "safespace_desk", "--data-dir", str(folder), "demo",
-                    "--years", str(BENCH_YEARS), "--scale", str(BENCH_SCALE), "--seed", str(BENCH_SEED)],
-                   check=True, cwd=ROOT, stdout=sys.stderr)
-    marker.write_text(f"built in {time.perf_counter() - started:.0f} s\n")
+    with _build_lock():
+        if marker.exists() and StorePaths(folder).exists():
+            return folder
+        building = folder.with_name(folder.name + ".building")
+        for leftover in (folder, building):
+            if leftover.exists():
+                shutil.rmtree(leftover)  # left half-built by an interrupted run
+        note(f"Building the bench-scale demo store in {folder} (once; this takes a few minutes) ...")
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "safespace_desk", "--data-dir", str(building), "demo",
+                        "--years", str(BENCH_YEARS), "--scale", str(BENCH_SCALE), "--seed", str(BENCH_SEED)],
+                       check=True, cwd=ROOT, stdout=sys.stderr)
+        building.rename(folder)
+        marker.write_text(f"built in {time.perf_counter() - started:.0f} s\n")
     return folder
 
 

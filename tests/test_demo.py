@@ -46,6 +46,7 @@ class Demo:
     staff: dict[str, Staff]
     audit_ok: bool
     actions: list[str]
+    indexes: set[str]
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +64,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
                         list(s.scalars(select(Visit).order_by(Visit.signed_in_at))),
                         list(s.scalars(select(BedAssignment))), list(s.scalars(select(Exclusion))),
                         {row.name: row for row in s.scalars(select(Staff))}, False,
-                        [a.action for a in s.scalars(select(AuditEntry).order_by(AuditEntry.seq))])
+                        [a.action for a in s.scalars(select(AuditEntry).order_by(AuditEntry.seq))],
+                        {row[0] for row in desk.store.raw_connection_sql(
+                            "SELECT name FROM sqlite_master WHERE type = 'index'")})
         data.audit_ok = audit.verify_chain(desk).ok
     finally:
         desk.close()
@@ -81,6 +84,14 @@ def test_the_cli_prints_every_demo_sign_in(demo: Demo) -> None:
     assert "demo-manager-password" in demo.output
     assert "synthetic" in demo.output
     assert set(demo.staff) == {"Demo Manager", "Demo Lead", "Demo Desk One", "Demo Desk Two", "Demo Paramedic"}
+
+
+def test_every_row_reported_was_written_and_the_schema_is_whole(demo: Demo) -> None:
+    for count, kind in ((len(demo.guests), "guests"), (len(demo.visits), "visits"),
+                        (len(demo.beds), "bed assignments"), (len(demo.exclusions), "exclusions")):
+        assert f" {count:,} {kind}" in demo.output
+    # The bulk load drops the visit and bed indexes and must build every one of them again.
+    assert {"visit_guest_time", "visit_time", "visit_open", "bed_held", "bed_assignment_night"} <= demo.indexes
 
 
 def test_volumes_are_near_derby(demo: Demo) -> None:
