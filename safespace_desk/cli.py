@@ -262,9 +262,9 @@ def cmd_demo(args: argparse.Namespace, io: CliIO) -> int:
 
 
 class _UsageError(Exception):
-    def __init__(self, usage: str, message: str) -> None:
+    def __init__(self, prog: str, message: str) -> None:
         super().__init__(message)
-        self.usage = usage
+        self.prog = prog
         self.message = message
 
 
@@ -278,7 +278,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but reporting back to ``run`` instead of writing to sys.* and exiting."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(self.format_usage(), message)
+        raise _UsageError(self.prog, message)
 
     def print_help(self, file: Any = None) -> None:
         raise _HelpShown(self.format_help())
@@ -356,8 +356,7 @@ def run(argv: list[str], io: CliIO) -> int:
         io.out(shown.text.rstrip())
         return EXIT_OK
     except _UsageError as error:
-        io.err(error.usage.rstrip())
-        io.err(f"safespace-desk: {error.message}")
+        io.err(f"safespace-desk: {error.message} (see `{error.prog} --help`)")
         return EXIT_USAGE
     args.data_dir = getattr(args, "data_dir", None) or default_data_dir()
     handler = getattr(args, "handler", cmd_gui)
