@@ -17,8 +17,11 @@ from safespace_desk.services.context import DeskContext
 from safespace_desk.ui import messages as messages_ui
 from safespace_desk.ui.account_page import AccountPage
 from safespace_desk.ui.admin.page import AdminPage
+from safespace_desk.ui.data_rights.backups_page import BackupsPage
+from safespace_desk.ui.data_rights.import_page import ImportPage
 from safespace_desk.ui.desk.page import build_front_desk_page
 from safespace_desk.ui.messages.handover_banner import HandoverBanner
+from safespace_desk.ui.reports.page import ReportsPage
 from safespace_desk.ui.shell import MainShell
 
 PageFactory = Callable[[DeskContext, MainShell], QWidget]
@@ -54,6 +57,9 @@ def standard_pages() -> list[PageSpec]:
         _message_page(messages_ui.HANDOVER_PAGE, messages_ui.build_handover_page),
         _message_page(messages_ui.PARAMEDIC_PAGE, messages_ui.build_paramedic_page),
         PageSpec("admin", "Admin", AdminPage, frozenset({Role.MANAGER})),
+        PageSpec("reports", "Reports", ReportsPage, frozenset({Role.MANAGER})),
+        PageSpec("import", "Import", ImportPage, frozenset({Role.MANAGER})),
+        PageSpec("backups", "Backups", BackupsPage, frozenset({Role.MANAGER})),
         PageSpec("account", "My account", AccountPage),
     ]
 

@@ -26,6 +26,7 @@ from safespace_desk.domain.clock import Clock
 from safespace_desk.domain.roles import Role
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.site import SiteInfo
+from safespace_desk.ui.data_rights.daily import DailyWork, DailyWorkBanner
 from safespace_desk.ui.tasks import TaskRunner
 from safespace_desk.ui.theme import Theme, ThemeController
 from safespace_desk.ui.time_display import MinuteTicker, site_time_text
@@ -116,6 +117,9 @@ class MainShell(QWidget):
         layout.setSpacing(0)
         body.addLayout(content, 1)
         layout.addLayout(body, 1)
+        # The daily backup and purge run while any desk is unlocked; their problems show here.
+        self.daily_work = DailyWork(desk, runner, parent=self)
+        layout.addWidget(DailyWorkBanner(self.daily_work))
         layout.addWidget(self._build_status_bar())
 
         lock = QShortcut(QKeySequence(LOCK_SHORTCUT), self)
@@ -123,6 +127,7 @@ class MainShell(QWidget):
         self._ticker = MinuteTicker(clock, self)
         self._ticker.tick.connect(self._show_time)
         self._ticker.start()
+        self.daily_work.start()
         self.refresh_status()
 
     # -- pages -------------------------------------------------------------------------------
@@ -251,6 +256,7 @@ class MainShell(QWidget):
 
     def stop(self) -> None:
         self._ticker.stop()
+        self.daily_work.stop()
 
 
 def _native(shortcut: str | None) -> str:

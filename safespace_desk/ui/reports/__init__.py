@@ -1,0 +1,1 @@
+"""The Reports page and the report PDF (issue 5). ``write_report_pdf`` works without any window."""

@@ -1,0 +1,185 @@
+"""The four charts of the Reports page (QtCharts), each rebuilt from a Figures value."""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import (
+    QAbstractAxis,
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QHorizontalStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
+
+from safespace_desk.reports.figures import Figures
+from safespace_desk.ui.reports import formatting as fmt
+
+BLUE, GREEN, ORANGE, RED, GREY = "#1f5fa8", "#2e8b57", "#c77c1e", "#b3362a", "#8d98a5"
+
+
+class ChartPanel(QChartView):
+    """A chart that fits the page's colours (day or night) and takes no keyboard focus: the
+    numbers behind every chart are also in the tables and exports."""
+
+    def __init__(self, title: str, accessible: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # Fixed height: four charts and the headline tiles fit a 1366x768 screen without scrolling.
+        self.setFixedHeight(236)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName(accessible)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._title = title
+        self.setChart(self._blank())
+
+    def _blank(self) -> QChart:
+        chart = QChart()
+        chart.setTitle(self._title)
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 110
+        chart.setTheme(QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight)
+        chart.setBackgroundRoundness(6)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.legend().setFont(chart_font(0.8))
+        title = chart_font(0.9)
+        title.setBold(True)
+        chart.setTitleFont(title)
+        return chart
+
+    def show_chart(self, chart: QChart) -> None:
+        old = self.chart()
+        self.setChart(chart)
+        if old is not None:
+            old.deleteLater()  # setChart leaves the old chart to us
+
+    def new_chart(self) -> QChart:
+        return self._blank()
+
+
+def chart_font(scale: float) -> QFont:
+    """Chart text a little smaller than the page's, so eight category labels fit a small chart
+    without Qt shortening them to "…" (it follows the large-text option when the chart is built)."""
+    font = QFont(QApplication.font())
+    font.setPointSizeF(max(7.0, QApplication.font().pointSizeF() * scale))
+    return font
+
+
+def _axis_font(axis: QAbstractAxis) -> QAbstractAxis:
+    axis.setLabelsFont(chart_font(0.75))
+    axis.setTitleFont(chart_font(0.75))
+    axis.setTruncateLabels(False)  # Qt truncates to "…" even where the label fits
+    return axis
+
+
+def _bar_set(name: str, values: list[float], colour: str) -> QBarSet:
+    bar_set = QBarSet(name)
+    bar_set.append([float(v) for v in values])
+    bar_set.setColor(QColor(colour))
+    bar_set.setBorderColor(QColor(colour))
+    return bar_set
+
+
+def _value_axis(maximum: float) -> QValueAxis:
+    axis = QValueAxis()
+    _axis_font(axis)
+    axis.setLabelFormat("%d")
+    axis.setRange(0, max(4.0, maximum * 1.1))
+    axis.setTickCount(5)
+    axis.applyNiceNumbers()
+    return axis
+
+
+def daily_guests(panel: ChartPanel, f: Figures) -> None:
+    chart = panel.new_chart()
+    values = [n for _, n in f.daily_unique_guests]
+    series = QBarSeries()
+    series.append(_bar_set("Different guests present", values, BLUE))
+    series.setBarWidth(0.8)
+    chart.addSeries(series)
+    x_axis = _axis_font(QBarCategoryAxis())
+    if len(values) <= 31:
+        # Day numbers are unique within a month, short enough to fit under 31 bars.
+        x_axis.append([str(d.day) for d, _ in f.daily_unique_guests])
+        x_axis.setLabelsFont(chart_font(0.65))
+    else:
+        # Longer ranges: too many bars to label each; the axis title gives the dates instead.
+        x_axis.append([d.isoformat() for d, _ in f.daily_unique_guests])
+        x_axis.setLabelsVisible(False)
+        x_axis.setTitleText(f"{f.first_day:%-d %b %Y} to {f.last_day:%-d %b %Y}")
+    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(x_axis)
+    y_axis = _value_axis(max(values, default=0))
+    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(y_axis)
+    chart.legend().hide()
+    panel.show_chart(chart)
+
+
+def arrivals(panel: ChartPanel, f: Figures) -> None:
+    chart = panel.new_chart()
+    # Bottom to top in Qt's horizontal bars, so reverse to read top-down in the usual order.
+    items = list(reversed(list(f.arrivals_by_source.items())))
+    series = QHorizontalBarSeries()
+    series.append(_bar_set("Sign-ins", [n for _, n in items], BLUE))
+    series.setLabelsVisible(True)
+    series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
+    series.barSets()[0].setLabelFont(chart_font(0.7))
+    chart.addSeries(series)
+    y_axis = _axis_font(QBarCategoryAxis())
+    y_axis.append([fmt.source_label(s) for s, _ in items])
+    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(y_axis)
+    x_axis = _value_axis(max((n for _, n in items), default=0))
+    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(x_axis)
+    chart.legend().hide()
+    panel.show_chart(chart)
+
+
+def occupancy(panel: ChartPanel, f: Figures) -> None:
+    chart = panel.new_chart()
+    series = QBarSeries()
+    for name, values, colour in (("Peak", [o.peak for o in f.occupancy], BLUE),
+                                 ("Average", [o.average for o in f.occupancy], GREEN),
+                                 ("Places", [o.places for o in f.occupancy], GREY)):
+        series.append(_bar_set(name, values, colour))
+    series.setLabelsVisible(True)
+    series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
+    series.setLabelsPrecision(3)
+    for bar_set in series.barSets():
+        bar_set.setLabelFont(chart_font(0.7))
+    chart.addSeries(series)
+    x_axis = _axis_font(QBarCategoryAxis())
+    x_axis.append([o.name for o in f.occupancy] or ["No periods"])
+    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(x_axis)
+    y_axis = _value_axis(max([o.places for o in f.occupancy] + [o.peak for o in f.occupancy], default=0))
+    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(y_axis)
+    panel.show_chart(chart)
+
+
+def messages(panel: ChartPanel, f: Figures) -> None:
+    chart = panel.new_chart()
+    agencies = list(reversed(list(f.messages_by_agency.items())))
+    series = QHorizontalStackedBarSeries()
+    for name, values, colour in (("Delivered", [a.delivered for _, a in agencies], GREEN),
+                                 ("Expired", [a.expired for _, a in agencies], ORANGE),
+                                 ("Not passed on", [a.not_passed_on for _, a in agencies], RED)):
+        series.append(_bar_set(name, values, colour))
+    chart.addSeries(series)
+    y_axis = _axis_font(QBarCategoryAxis())
+    y_axis.append([name for name, _ in agencies] or ["No messages"])
+    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(y_axis)
+    totals = [a.delivered + a.expired + a.not_passed_on for _, a in agencies]
+    x_axis = _value_axis(max(totals, default=0))
+    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(x_axis)
+    panel.show_chart(chart)

@@ -1,0 +1,212 @@
+"""The Reports page (managers): figures for a month or any range, charts, and CSV/JSON/PDF export.
+
+Figures are counted in the background task runner; a newer choice of dates wins over a count
+still running for an older one, so stepping quickly through months never shows a stale month.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safespace_desk.reports.figures import Figures, compute_figures
+from safespace_desk.reports.period import ReportRange
+from safespace_desk.services.context import DeskContext
+from safespace_desk.services.site import get_site
+from safespace_desk.ui.forms import Banner, describe_error, heading
+from safespace_desk.ui.reports import charts
+from safespace_desk.ui.reports import formatting as fmt
+from safespace_desk.ui.reports.exports import FORMATS, export_figures, suggested_name
+from safespace_desk.ui.reports.range_picker import RangePicker
+from safespace_desk.ui.reports.sections import FigureTable, HeadlineTile, grid_of
+from safespace_desk.ui.shell import MainShell
+
+
+class ReportsPage(QWidget):
+    def __init__(self, desk: DeskContext, shell: MainShell, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._desk = desk
+        self._shell = shell
+        self._zone = get_site(desk).zone
+        self._request = 0  # the newest count asked for; older results are dropped
+        self.figures: Figures | None = None
+        self.export_dir = Path.home()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 18, 28, 12)
+        layout.setSpacing(10)
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        top.addWidget(heading("Figures", "pageTitle"))
+        top.addSpacing(12)
+        today = desk.clock.now().astimezone(self._zone).date()
+        self.picker = RangePicker(self._zone, today)
+        self.picker.range_changed.connect(self.show_range)
+        self.picker.invalid.connect(lambda error: self.banner.show_message(describe_error(error)))
+        top.addWidget(self.picker)
+        top.addStretch(1)
+        save_as = QLabel("Save as")
+        save_as.setObjectName("hint")
+        top.addWidget(save_as)
+        self.export_buttons: dict[str, QPushButton] = {}
+        for kind, text in (("csv", "&CSV…"), ("json", "&JSON…"), ("pdf", "&PDF…")):
+            button = QPushButton(text)
+            button.setToolTip(f"Save these figures as {FORMATS[kind].split(' (')[0]}")
+            button.setAccessibleName(f"Save as {kind.upper()}")
+            button.clicked.connect(lambda _=False, k=kind: self.export_with_dialog(k))
+            button.setEnabled(False)
+            top.addWidget(button)
+            self.export_buttons[kind] = button
+        layout.addLayout(top)
+        self.status = QLabel()
+        self.status.setObjectName("hint")
+        layout.addWidget(self.status)
+        self.banner = Banner()
+        layout.addWidget(self.banner)
+
+        scroll = QScrollArea()
+        scroll.setObjectName("reportsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        body.setObjectName("backdrop")
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 8, 8)
+        column.setSpacing(12)
+        self.tiles = {key: HeadlineTile() for key in fmt.HEADLINE_KEYS}
+        column.addLayout(grid_of(list(self.tiles.values()), 6))
+
+        self.daily_chart = charts.ChartPanel("Different guests present each day", "Chart of guests per day")
+        self.arrivals_chart = charts.ChartPanel("Arrivals by source", "Chart of arrivals by source")
+        self.occupancy_chart = charts.ChartPanel("Occupancy by period: peak, average and places",
+                                                 "Chart of occupancy by period")
+        self.messages_chart = charts.ChartPanel("Messages by agency: what became of them",
+                                                "Chart of message outcomes by agency")
+        column.addLayout(grid_of([self.daily_chart, self.arrivals_chart, self.occupancy_chart,
+                                  self.messages_chart], 2))
+
+        self.occupancy_table = FigureTable("Occupancy by period")
+        self.exclusions_table = FigureTable("Exclusions")
+        self.health_table = FigureTable("Health")
+        self.messages_table = FigureTable("Messages")
+        self.agency_table = FigureTable("Messages by agency")
+        self.log_table = FigureTable("Shift log entries by kind")
+        self.gender_table = FigureTable("Guests by gender (where recorded)")
+        self.arrivals_table = FigureTable("Arrivals by source")
+        # Three columns; the per-agency table has six columns of numbers, so it spans two.
+        sections = QGridLayout()
+        sections.setSpacing(12)
+        for row, col, table, span in (
+                (0, 0, self.occupancy_table, 1), (0, 1, self.exclusions_table, 1), (0, 2, self.health_table, 1),
+                (1, 0, self.messages_table, 1), (1, 1, self.agency_table, 2),
+                (2, 0, self.arrivals_table, 1), (2, 1, self.log_table, 1), (2, 2, self.gender_table, 1)):
+            sections.addWidget(table, row, col, 1, span, Qt.AlignmentFlag.AlignTop)
+        for col in range(3):
+            sections.setColumnStretch(col, 1)
+        column.addLayout(sections)
+        definitions = QLabel(fmt.DEFINITIONS_NOTE)
+        definitions.setObjectName("hint")
+        definitions.setWordWrap(True)
+        column.addWidget(definitions)
+        scroll.setWidget(body)
+        layout.addWidget(scroll, 1)
+
+    def focus_first(self) -> None:
+        self.picker.mode.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        # Counted when first looked at, not when the manager signs in.
+        if self.figures is None and self._request == 0:
+            self.refresh()
+
+    # -- counting -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        try:
+            chosen = self.picker.current_range()
+        except Exception as error:
+            self.banner.show_message(describe_error(error))
+            return
+        self.show_range(chosen)
+
+    def show_range(self, chosen: ReportRange) -> None:
+        self._request += 1
+        request = self._request
+        self.banner.clear_message()
+        self.status.setText(f"Counting {chosen.label()}…")
+        for button in self.export_buttons.values():
+            button.setEnabled(False)
+        desk = self._desk
+        self._shell.runner.run(lambda: compute_figures(desk, chosen),
+                               lambda figures: self._counted(request, figures),
+                               lambda error: self._failed(request, error))
+
+    def _counted(self, request: int, figures: Figures) -> None:
+        if request != self._request:
+            return  # the manager has already moved on to other dates
+        self.show_figures(figures)
+
+    def _failed(self, request: int, error: Exception) -> None:
+        if request == self._request:
+            self.status.setText("")
+            self.banner.show_message(describe_error(error))
+
+    def show_figures(self, f: Figures) -> None:
+        self.figures = f
+        self.status.setText(f"{f.site_name} · {f.first_day:%-d %B %Y} to {f.last_day:%-d %B %Y} "
+                            f"({len(f.daily_unique_guests)} days, whole days in the site's time zone)")
+        for headline in fmt.headlines(f):
+            self.tiles[headline.key].show_headline(headline)
+        charts.daily_guests(self.daily_chart, f)
+        charts.arrivals(self.arrivals_chart, f)
+        charts.occupancy(self.occupancy_chart, f)
+        charts.messages(self.messages_chart, f)
+        header, rows = fmt.occupancy_table(f)
+        self.occupancy_table.set_rows(header, rows)
+        self.exclusions_table.set_rows(["", "Number"], fmt.exclusion_rows(f))
+        self.health_table.set_rows(["", "Number"], fmt.health_rows(f))
+        self.messages_table.set_rows(["All agencies", "Messages"], fmt.message_rows(f))
+        header, rows = fmt.agency_table(f)
+        self.agency_table.set_rows(header, rows or [["No messages in this range"] + [""] * 5])
+        self.arrivals_table.set_rows(["Arrived via", "Sign-ins"],
+                                     [(fmt.source_label(s), str(n)) for s, n in f.arrivals_by_source.items()])
+        self.log_table.set_rows(["", "Entries"], fmt.log_rows(f))
+        self.gender_table.set_rows(["", "Guests"], fmt.gender_rows(f))
+        for button in self.export_buttons.values():
+            button.setEnabled(True)
+
+    # -- exporting ------------------------------------------------------------------------------
+    def export_with_dialog(self, kind: str) -> None:
+        if self.figures is None:
+            return
+        start = str(self.export_dir / suggested_name(self.figures, kind))
+        path, _ = QFileDialog.getSaveFileName(self, f"Save the figures as {kind.upper()}", start, FORMATS[kind])
+        if path:
+            self.save_report(kind, Path(path))
+
+    def save_report(self, kind: str, path: Path) -> Path | None:
+        """Save the figures shown as ``kind`` to ``path``; the outcome is shown on the page."""
+        if self.figures is None:
+            self.banner.show_message("Choose the dates first: there are no figures to save yet.")
+            return None
+        try:
+            written = export_figures(self.figures, path, kind)
+        except Exception as error:
+            self.banner.show_message(describe_error(error))
+            return None
+        self.export_dir = written.parent
+        self.banner.show_message(f"Saved {written.name} in {written.parent}.", "success")
+        return written

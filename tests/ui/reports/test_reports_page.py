@@ -1,0 +1,108 @@
+"""The Reports page on the hand-built October of tests/reports/test_figures.py, and its exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from safespace_desk.reports.export import figures_to_csv
+from safespace_desk.services.context import DeskContext
+from safespace_desk.ui.reports.page import ReportsPage
+from safespace_desk.ui.reports.pdf import write_report_pdf
+from safespace_desk.ui.shell import MainShell
+from tests.reports.test_figures import october  # noqa: F401 (the fixture)
+
+
+def _page(qtbot: QtBot, shell: MainShell, desk: DeskContext) -> ReportsPage:
+    page = ReportsPage(desk, shell)
+    shell.add_page("reports", "Reports", page)
+    shell.show()
+    qtbot.waitExposed(shell)
+    shell.show_page("reports")
+    page.picker.set_month(2026, 10)
+    assert page.figures is not None and page.figures.range_label == "October 2026"
+    return page
+
+
+def test_the_page_shows_octobers_numbers(qtbot: QtBot, shell: MainShell, october: DeskContext) -> None:  # noqa: F811
+    page = _page(qtbot, shell, october)
+    tiles = {key: tile.value.text() for key, tile in page.tiles.items()}
+    assert tiles == {"unique_guests": "3", "new_guests": "2 / 1", "visits": "3",
+                     "average_daily_unique_guests": "0.2", "bed_nights": "2", "police_drop_offs": "1"}
+    assert page.exclusions_table.value_of("Exclusions issued") == "1"
+    assert page.exclusions_table.value_of("Average length as issued") == "24.0 hours"
+    assert page.messages_table.value_of("Median time to delivery") == "216.0 hours"
+    assert page.agency_table.value_of("GP", 1) == "2" and page.agency_table.value_of("Housing", 3) == "1"
+    assert page.health_table.value_of("Triage assessments") == "2"
+    assert page.log_table.value_of("Police called") == "1"
+    assert page.gender_table.value_of("Not recorded") == "1"
+    assert page.arrivals_table.value_of("Police") == "1"
+    assert all(button.isEnabled() for button in page.export_buttons.values())
+    # Stepping back a month recounts: September has Dee and Ann's first visit.
+    page.picker.previous_button.click()
+    assert page.figures.range_label == "September 2026"
+    assert page.tiles["unique_guests"].value.text() == "2"
+
+
+def test_a_custom_range_and_a_backwards_one(qtbot: QtBot, shell: MainShell, october: DeskContext) -> None:  # noqa: F811
+    from datetime import date
+    page = _page(qtbot, shell, october)
+    page.picker.set_custom(date(2026, 10, 24), date(2026, 10, 25))
+    assert page.figures is not None and page.figures.range_label == "24 Oct 2026 to 25 Oct 2026"
+    assert page.tiles["visits"].value.text() == "1"  # Ben, brought by police over the clock change
+    page.picker.set_custom(date(2026, 10, 25), date(2026, 10, 1))
+    assert "before the start" in page.banner.text() and page.banner.isVisible()
+
+
+def test_csv_and_json_exports_match_the_page(qtbot: QtBot, shell: MainShell, october: DeskContext,  # noqa: F811
+                                             tmp_path: Path) -> None:
+    page = _page(qtbot, shell, october)
+    csv_path = page.save_report("csv", tmp_path / "october")  # the extension is added
+    json_path = page.save_report("json", tmp_path / "october.json")
+    assert csv_path == tmp_path / "october.csv" and json_path == tmp_path / "october.json"
+    assert "Saved october.json" in page.banner.text()
+    rows = {(r["section"], r["key"]): r["value"]
+            for r in csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8")))}
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    for key, tile in page.tiles.items():
+        if key != "new_guests":
+            assert str(data[key]) == tile.value.text() == rows[("guests", key)]
+    assert rows[("arrivals_by_source", "police")] == "1" == str(data["arrivals_by_source"]["police"])
+    assert rows[("messages_by_agency", "GP.received")] == "2"
+    assert rows[("messages", "median_hours_to_delivery")] == "216.0" == str(data["median_hours_to_delivery"])
+
+
+def test_a_failed_save_is_shown_in_plain_words(qtbot: QtBot, shell: MainShell, october: DeskContext,  # noqa: F811
+                                               tmp_path: Path) -> None:
+    page = _page(qtbot, shell, october)
+    assert page.save_report("csv", tmp_path / "no-such-folder" / "x.csv") is None
+    assert "could not be saved" in page.banner.text()
+
+
+def test_the_pdf_has_two_pages_with_the_key_numbers(qtbot: QtBot, shell: MainShell, october: DeskContext,  # noqa: F811
+                                                    tmp_path: Path) -> None:
+    page = _page(qtbot, shell, october)
+    assert page.figures is not None
+    path = tmp_path / "report.pdf"
+    write_report_pdf(page.figures, path)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           2" in info and "A4" in info
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(path), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(path), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    assert "Test Hub: figures for October 2026" in first
+    for label in ("Unique guests", "New / returning", "Bed nights", "Police drop-offs", "Arrivals by source"):
+        assert label in first
+    assert "2/1" in first.replace(" ", "")  # pdftotext may drop the spaces of a short string
+    for label in ("Occupancy by period", "Exclusions", "Messages by agency", "Shift log entries by kind",
+                  "Guests by gender", "docs/figures.md"):
+        assert label in second
+    assert "216.0" in second and "24.0 hours" in second
+    # The CSV the page would save carries the same numbers as the PDF.
+    assert "bed_nights,2" in figures_to_csv(page.figures)
