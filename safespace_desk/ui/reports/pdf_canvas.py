@@ -9,7 +9,6 @@ left of the printable area; ``PdfCanvas`` converts them to the writer's device u
 from __future__ import annotations
 
 import atexit
-import ctypes
 import math
 import os
 import sys
@@ -57,19 +56,6 @@ def ensure_gui_app() -> QGuiApplication:
     return app
 
 
-def _give_back_none_references(before: int) -> None:
-    """Work around a PySide6 6.12 bug on Python 3.11: every call of a Qt method that returns
-    nothing takes a reference to None that it never had. A page of drawing makes thousands of
-    such calls, and once None's count reaches zero the interpreter aborts (usually at exit).
-    Python 3.12 made None immortal, so there is nothing to do there. The references lost while
-    drawing are given back for good (None is never freed, so a few too many cost nothing)."""
-    if sys.version_info >= (3, 12):
-        return
-    lost = before - sys.getrefcount(None)
-    for _ in range(max(lost, 0)):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
-
-
 def _shut_down_app() -> None:
     while _app_keepalive:
         _app_keepalive.pop().shutdown()
@@ -104,12 +90,10 @@ class PdfCanvas:
         self.page_number = 1
 
     def __enter__(self) -> PdfCanvas:
-        self._none_refs = sys.getrefcount(None)
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-        _give_back_none_references(self._none_refs)
 
     def close(self) -> None:
         if self.painter.isActive():
