@@ -130,7 +130,11 @@ def cmd_gui(args: argparse.Namespace, io: CliIO) -> int:
     except ImportError as error:
         raise DeskError(f"The desk window cannot start: part of it is missing ({error.name or 'Qt'}). "
                         "Reinstall SafeSpace Desk.") from None
-    return int(run_gui(args.data_dir))
+    from safespace_desk.db.desk_lock import desk_lock
+
+    args.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with desk_lock(args.data_dir, exclusive=False):  # a restore waits for the window to close
+        return int(run_gui(args.data_dir))
 
 
 def cmd_init(args: argparse.Namespace, io: CliIO) -> int:
@@ -345,6 +349,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", type=int, default=1, help="times Derby's volumes (default 1)")
     demo.add_argument("--seed", type=int, default=1, help="the same seed gives the same data (default 1)")
     demo.set_defaults(handler=cmd_demo)
+
+    from safespace_desk import cli_data
+
+    cli_data.register(commands, data_dir, manager, _Parser)
     return parser
 
 

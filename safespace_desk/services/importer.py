@@ -40,15 +40,19 @@ class ImportReport:
     new_guests: list[str] = field(default_factory=list)
     uncertain: list[UncertainMatch] = field(default_factory=list)
     written: bool = False
+    dry_run: bool = False
 
     def summary(self) -> str:
         if self.errors:
             return (f"{len(self.errors)} lines have problems; nothing was imported. Fix them and try again.")
-        verb = "Imported" if self.written else "Would import"
+        if not self.dry_run and not self.visits_added:
+            return f"Nothing new to import: all {self.already_imported} visits in this file were imported before."
+        verb = "Would import" if self.dry_run else "Imported"
         text = (f"{verb} {self.visits_added} visits ({self.already_imported} already imported) for "
                 f"{self.guests_matched} existing and {len(self.new_guests)} new guests.")
         if self.uncertain:
-            text += f" {len(self.uncertain)} names may match existing guests: they are listed for review."
+            names = "name" if len(self.uncertain) == 1 else "names"
+            text += f" {len(self.uncertain)} {names} may match existing guests: they are listed for review."
         return text
 
 
@@ -62,7 +66,8 @@ def import_visits(desk: DeskContext, raw: bytes, *, mapping: dict[str, str] | No
     desk.require(Permission.DATA_RIGHTS, "import sign-in sheets")
     site = get_site(desk)
     parsed = parse_sheet(decode(raw), site.zone, mapping, now=desk.clock.now())
-    report = ImportReport(lines_read=len(parsed.lines) + len(parsed.errors), errors=parsed.errors)
+    report = ImportReport(lines_read=len(parsed.lines) + len(parsed.errors), errors=parsed.errors,
+                          dry_run=dry_run)
     if parsed.errors:
         return report
     all_keys = [line.key for line in parsed.lines]

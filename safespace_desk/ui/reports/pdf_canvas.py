@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
 )
+from PySide6.QtWidgets import QApplication
 
 A4_WIDTH_PT = 595.0
 A4_HEIGHT_PT = 842.0
@@ -48,7 +49,9 @@ def ensure_gui_app() -> QGuiApplication:
     if existing is not None:
         return existing  # type: ignore[return-value]
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = QGuiApplication([sys.argv[0] if sys.argv else "safespace-desk"])
+    # A full QApplication (not just QGuiApplication): one application object serves a process for
+    # good, and any widget made later in the same process (a test run, an admin tool) needs one.
+    app = QApplication([sys.argv[0] if sys.argv else "safespace-desk"])
     _app_keepalive.append(app)
     # Left to the interpreter's final garbage collection, the application can be torn down
     # after objects that still refer to it, which aborts the process; shut it down first.
