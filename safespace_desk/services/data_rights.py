@@ -102,6 +102,7 @@ def erase_guest(desk: DeskContext, guest_id: str, reason: str) -> Changes:
             raise NotFound("That guest record does not exist.")
         ids = identity_ids(uow.session, guest_id)
         _anonymise(uow.session, ids, uow.now)
+        _erase_free_text(uow.session, ids)
         uow.audit("guest_erased", GUEST, guest_id, detail=json.dumps({"reason": reason, "records": len(ids)}))
         uow.outbox("guest.erase", guest_id=guest_id, at=uow.now)
         uow.changed(GUEST, guest_id)
@@ -215,11 +216,37 @@ def _anonymise(session: Session, ids: list[str], now: datetime) -> None:
         guest.erased_at = now
         guest.updated_at = now
     session.execute(delete(GuestAlias).where(GuestAlias.guest_id.in_(ids)))
+    # A duplicate hint's "why" quotes the name as it was imported.
+    session.execute(delete(DuplicateHint).where(or_(DuplicateHint.guest_a.in_(ids), DuplicateHint.guest_b.in_(ids))))
     for message in session.scalars(select(Message).where(Message.guest_id.in_(ids))):
         message.body = ERASED_TEXT
         message.for_name = ERASED_NAME
         message.contact = None
         message.delivery_note = None
+
+
+def _erase_free_text(session: Session, ids: list[str]) -> None:
+    """On a request for erasure, the free text staff wrote about the person goes too; the dates
+    (and that an override, an exclusion or a triage happened) stay, so past figures do not change.
+    (The retention purge does not call this: triage notes keep their own, longer period.)"""
+    for message in session.scalars(select(Message).where(Message.guest_id.in_(ids))):
+        message.not_passed_reason = _erased(message.not_passed_reason)
+        message.withdraw_reason = _erased(message.withdraw_reason)
+    for visit in session.scalars(select(Visit).where(Visit.guest_id.in_(ids))):
+        visit.notes = None
+        visit.departed_to = None
+        visit.override_reason = _erased(visit.override_reason)
+        visit.no_bed_reason = _erased(visit.no_bed_reason)
+    for exclusion in session.scalars(select(Exclusion).where(Exclusion.guest_id.in_(ids))):
+        exclusion.reason = ERASED_TEXT
+        exclusion.lift_reason = _erased(exclusion.lift_reason)
+    for assessment in session.scalars(select(Triage).where(Triage.guest_id.in_(ids))):
+        assessment.presenting_need = ERASED_TEXT
+        assessment.notes = None
+
+
+def _erased(text: str | None) -> str | None:
+    return None if text is None else ERASED_TEXT
 
 
 def _purge_visits(session: Session, cutoff: datetime, now: datetime) -> int:
