@@ -18,7 +18,6 @@ import json
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,7 +25,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from common import MANAGER_NAME, MANAGER_PASSWORD, ROOT, bench_store, note, report
 
 from safespace_desk.db.keyslots import new_master_key
-from safespace_desk.db.store import connect_raw
+from safespace_desk.db.store import CACHE_KIB, connect_raw
 
 OPEN_RUNS = 3
 WORKLOAD_RUNS = 3
@@ -82,17 +81,29 @@ def _row(i: int) -> tuple[str, str, str, str, str, str]:
     return (f"{i:08d}-0000-7000-8000-000000000000", f"guest-{(i * 7919) % 5000:05d}", t, t, "self", "staff-1")
 
 
-def _plain(path: Path, create: bool) -> sqlcipher.Connection:
+def _plain(path: Path, create: bool, key: bytes | None = None) -> sqlcipher.Connection:
+    """The app's pragmas without SQLCipher's memory security: plain SQLite (no key), or SQLCipher
+    with a key, to show how much of the cost is memory security alone."""
     conn = sqlcipher.connect(str(path), isolation_level=None)
-    for pragma in ("temp_store = MEMORY", "foreign_keys = ON", "journal_mode = WAL", "synchronous = FULL"):
+    if key:
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    for pragma in ("temp_store = MEMORY", "foreign_keys = ON", "journal_mode = WAL", "synchronous = FULL",
+                   f"cache_size = -{CACHE_KIB}"):
         conn.execute(f"PRAGMA {pragma}")
     return conn
 
 
-def workload(path: Path, key: bytes | None) -> float:
-    """Seconds for the timed part of the workload (the bulk load that sets it up is not timed)."""
+def workload(path: Path, mode: str) -> float:
+    """Seconds for the timed part of the workload (the bulk load that sets it up is not timed).
+
+    mode: "sqlcipher" opens exactly as the app does (connect_raw); "plain" is SQLite with the same
+    pragmas; "sqlcipher_no_memsec" is SQLCipher without cipher_memory_security."""
+    key = None if mode == "plain" else new_master_key()
+
     def connect(create: bool = False) -> sqlcipher.Connection:
-        return connect_raw(path, key, create=create) if key else _plain(path, create)
+        if mode == "sqlcipher" and key:
+            return connect_raw(path, key, create=create)
+        return _plain(path, create, key)
 
     conn = connect(create=True)
     for statement in _SCHEMA:
@@ -117,15 +128,33 @@ def workload(path: Path, key: bytes | None) -> float:
     return time.perf_counter() - started
 
 
-def cipher_ratio() -> float:
-    encrypted, plain = [], []
-    with tempfile.TemporaryDirectory(prefix="safespace-bench-") as tmp:
-        for run in range(WORKLOAD_RUNS):  # alternate, so drift in the machine hits both alike
-            encrypted.append(workload(Path(tmp) / f"enc{run}.db", new_master_key()))
-            plain.append(workload(Path(tmp) / f"plain{run}.db", None))
-    enc, base = statistics.median(encrypted), statistics.median(plain)
-    note(f"  workload: SQLCipher {enc:.3f} s, plain SQLite {base:.3f} s")
-    return enc / base
+# Each mode runs in its own process: cipher_memory_security, once on, stays on for the whole
+# process and would slow the plain run too.
+_WORKLOAD_PROBE = """
+import sys, tempfile
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+import open_store
+with tempfile.TemporaryDirectory(prefix="safespace-bench-") as tmp:
+    print(open_store.workload(Path(tmp) / "w.db", sys.argv[1]))
+"""
+
+
+def _workload_in_process(mode: str) -> float:
+    done = subprocess.run([sys.executable, "-c", _WORKLOAD_PROBE, mode, str(ROOT / "bench")],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def cipher_ratios() -> tuple[float, float]:
+    times: dict[str, list[float]] = {"sqlcipher": [], "plain": [], "sqlcipher_no_memsec": []}
+    for _ in range(WORKLOAD_RUNS):  # interleaved, so drift in the machine hits all alike
+        for mode in times:
+            times[mode].append(_workload_in_process(mode))
+    med = {mode: statistics.median(values) for mode, values in times.items()}
+    note(f"  workload: SQLCipher {med['sqlcipher']:.3f} s, without memory security "
+         f"{med['sqlcipher_no_memsec']:.3f} s, plain SQLite {med['plain']:.3f} s")
+    return med["sqlcipher"] / med["plain"], med["sqlcipher_no_memsec"] / med["plain"]
 
 
 def main() -> int:
@@ -133,7 +162,10 @@ def main() -> int:
     with_argon2, without_argon2 = open_times(folder)
     report("open_unlocked_store", without_argon2, "s", 1.5)
     report("open_unlocked_store_with_argon2", with_argon2, "s", 3)
-    report("sqlcipher_vs_sqlite", cipher_ratio(), "x", 1.3)
+    ratio, without_memsec = cipher_ratios()
+    report("sqlcipher_vs_sqlite", ratio, "x", 1.3)
+    # Not a budget of its own: shows how much of the cost is cipher_memory_security (DESIGN.md 5).
+    report("sqlcipher_without_memory_security_vs_sqlite", without_memsec, "x", 1.3)
     return 0
 
 

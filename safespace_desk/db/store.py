@@ -40,6 +40,7 @@ DB_NAME = "store.db"
 KEYSLOTS_NAME = "keyslots.json"
 PAGE_SIZE = 4096  # SQLCipher 4 default
 SALT_BYTES = 16
+CACHE_KIB = 32 * 1024  # per connection; the pool holds at most a handful
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,9 @@ def connect_raw(path: Path, master: bytes, *, create: bool = False) -> sqlcipher
         if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
             raise StoreDamaged("the database could not switch to write-ahead logging")
         conn.execute("PRAGMA synchronous = FULL")
+        # Every page read from disk is decrypted and its HMAC checked; a page cache big enough for
+        # the desk's working set (guests, open visits, recent months) means that happens once.
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         return conn
     except BaseException:
         conn.close()

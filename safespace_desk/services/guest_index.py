@@ -10,11 +10,13 @@ Ranking: a name that starts with the query, then a word that starts with it, the
 
 from __future__ import annotations
 
+import heapq
 import json
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +27,7 @@ from safespace_desk.domain.text import fold
 TIER_PREFIX = 0
 TIER_WORD = 1
 TIER_FUZZY = 2
-FUZZY_CUTOFF = 75
+FUZZY_CUTOFF = 0.85
 
 
 @dataclass
@@ -120,9 +122,22 @@ class GuestIndex:
         q = " ".join(fold(query).split())
         if not q:
             return []
+        if self._words_dirty:
+            self._rebuild_words()
+        # Every match starts a word with the query's first word, so a binary search over the sorted
+        # distinct words finds the candidates without looking at every guest.
+        first = q.split()[0]
+        start = bisect_left(self._word_list, first)
+        end = bisect_left(self._word_list, first + "\uffff", lo=start)
+        candidates: set[str] = set()
+        for word in self._word_list[start:end]:
+            candidates.update(self._words[word])
         best: dict[str, Match] = {}
         needle_start = " " + q
-        for guest in self._guests.values():
+        for guest_id in candidates:
+            guest = self._guests.get(guest_id)
+            if guest is None:
+                continue
             for shown, folded in guest.names:
                 if folded.startswith(needle_start):
                     tier = TIER_PREFIX
@@ -135,8 +150,8 @@ class GuestIndex:
                     best[guest.id] = Match(guest, shown, tier)
         if len(q) >= 3 and len(best) < limit:
             self._add_fuzzy(q, best)
-        ranked = sorted(best.values(), key=lambda m: (m.tier, -m.guest.last_seen_ts, m.guest.name))
-        return ranked[:limit]
+        return heapq.nsmallest(limit, best.values(),
+                               key=lambda m: (m.tier, -m.guest.last_seen_ts, m.guest.name))
 
     def similar(self, name: str, cutoff: float = 0.88, limit: int = 3) -> list[IndexedGuest]:
         """Guests with a whole name spelled much like ``name`` (Jonny/Jonnie), best first.
@@ -155,15 +170,13 @@ class GuestIndex:
 
     # --- internals ---------------------------------------------------------------------------
     def _add_fuzzy(self, q: str, best: dict[str, Match]) -> None:
-        if self._words_dirty:
-            self._rebuild_words()
         last_word = q.split()[-1]
         if len(last_word) < 3:
             return
-        # Compare with each word cut to the query's length too, so "davd" finds "david" and
-        # "stehp" finds "stephen" as the person is still typing.
-        hits = process.extract(last_word, self._word_list, scorer=_typo_score, score_cutoff=FUZZY_CUTOFF,
-                               limit=40)
+        # Jaro-Winkler (in C) rewards a shared start, as a tired typist's "stehp" shares "ste" with
+        # "stephen"; a Python scorer here would cost a callback per word on every keystroke.
+        hits = process.extract(last_word, self._word_list, scorer=JaroWinkler.normalized_similarity,
+                               score_cutoff=FUZZY_CUTOFF, limit=40)
         for word, _score, _ in hits:
             for guest_id in self._words.get(word, ()):
                 if guest_id in best:
@@ -180,7 +193,7 @@ class GuestIndex:
             for _, folded in guest.names:
                 for word in folded.split():
                     self._words.setdefault(word, set()).add(guest.id)
-        self._word_list = list(self._words)
+        self._word_list = sorted(self._words)
         self._words_dirty = False
 
     def _put(self, guest_id: str, name: str, legal: str | None, flags_json: str, card: str,
@@ -206,12 +219,6 @@ class GuestIndex:
         guest = self._guests.pop(guest_id, None)
         if guest is not None:
             self._by_card = {c: g for c, g in self._by_card.items() if g != guest_id}
-
-
-def _typo_score(query: str, word: str, **_: object) -> float:
-    if len(word) > len(query) + 1:
-        return max(fuzz.ratio(query, word[: len(query)]), fuzz.ratio(query, word[: len(query) + 1]))
-    return fuzz.ratio(query, word)
 
 
 def _merged_closure(guest_id: str, merged: dict[str, list[str]]) -> list[str]:
