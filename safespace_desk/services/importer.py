@@ -76,7 +76,11 @@ def import_visits(desk: DeskContext, raw: bytes, *, mapping: dict[str, str] | No
         for start in range(0, len(all_keys), 900):  # stay under SQLite's bound-parameter limit
             known.update(session.scalars(select(ImportedVisit.key).where(
                 ImportedVisit.key.in_(all_keys[start:start + 900]))))
-    fresh = [line for line in parsed.lines if line.key not in known]
+    fresh = []
+    for line in parsed.lines:
+        if line.key not in known:  # imported before, or a line repeated in this same file
+            known.add(line.key)
+            fresh.append(line)
     report.already_imported = len(parsed.lines) - len(fresh)
     matches, hints = _match_names(desk, fresh, report)
     report.visits_added = len(fresh)
