@@ -11,13 +11,13 @@ from sqlalchemy import insert, select
 
 from safespace_desk.db.models import BedAssignment, DuplicateHint, Guest, ImportedVisit, Visit
 from safespace_desk.domain.capacity import window_at
-from safespace_desk.domain.guests import new_card_code
+from safespace_desk.domain.guests import GuestDetails, new_card_code
 from safespace_desk.domain.roles import Permission
 from safespace_desk.domain.sign_in_sheet import LineError, SheetLine, decode, parse_sheet
 from safespace_desk.domain.text import fold
 from safespace_desk.ids import new_id
 from safespace_desk.services.context import DeskContext
-from safespace_desk.services.guests import GUEST, guest_index, refresh_index
+from safespace_desk.services.guests import GUEST, _details_json, guest_index, refresh_index
 from safespace_desk.services.site import SiteInfo, get_site
 
 Progress = Callable[[int, int], None]
@@ -131,6 +131,9 @@ def _write(desk: DeskContext, site: SiteInfo, lines: list[SheetLine], matches: d
                       for key, gid in matches.items() if gid not in existing]
         if new_guests:
             uow.session.execute(insert(Guest), new_guests)
+        for guest in new_guests:  # before the visits that point at them, as add_guest would
+            uow.outbox("guest.add", guest_id=guest["id"], card_code=guest["card_code"],
+                       **_details_json(GuestDetails(preferred_name=str(guest["preferred_name"]))))
         visits, beds, keys = [], [], []
         last_seen: dict[str, datetime] = {}
         for done, line in enumerate(lines, start=1):
