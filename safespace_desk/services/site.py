@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from safespace_desk.db.models import Site
-from safespace_desk.domain.errors import NotFound
+from safespace_desk.db.models import BedAssignment, Site
+from safespace_desk.domain.errors import NotFound, ValidationError
 from safespace_desk.domain.roles import Permission
 from safespace_desk.domain.site import SiteSettings, check_idle_lock_minutes
+from safespace_desk.domain.site_rules import check_settings
 from safespace_desk.services.context import Changes, DeskContext
 
 SITE = "site"
@@ -40,14 +42,27 @@ def get_site(desk: DeskContext) -> SiteInfo:
 def update_settings(desk: DeskContext, settings: SiteSettings) -> Changes:
     """Replace the site's rules (manager only). Validation of periods lives in domain/site.py."""
     desk.require(Permission.MANAGE_SITE, "change the site settings")
-    check_idle_lock_minutes(settings.idle_lock_minutes)
+    check_settings(settings)
     with desk.unit_of_work() as uow:
         row = uow.session.scalars(select(Site).limit(1)).one()
+        held = set(uow.session.scalars(select(BedAssignment.bed_label).where(BedAssignment.released_at.is_(None),
+                                                                            BedAssignment.night_of >= _recent_night(
+                                                                                desk, row.timezone))))
+        removed = sorted(held - set(settings.bed_labels))
+        if removed:
+            raise ValidationError(f"{removed[0]} is held by a guest tonight; move them to another bed before "
+                                  "removing or renaming it.", field="bed_labels")
         row.settings = json.dumps(settings.to_json())
         uow.audit("site_settings_changed", SITE, row.id)
         uow.outbox("site.settings", site_id=row.id, settings=settings.to_json())
         uow.changed(SITE, row.id)
     return uow.changes
+
+
+def _recent_night(desk: DeskContext, timezone: str) -> str:
+    """Beds are held per night; anything from yesterday's date on may still be occupied."""
+    local_today = desk.clock.now().astimezone(ZoneInfo(timezone)).date()
+    return (local_today - timedelta(days=1)).isoformat()
 
 
 def set_idle_lock_minutes(desk: DeskContext, minutes: int) -> Changes:

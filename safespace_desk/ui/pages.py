@@ -23,6 +23,7 @@ from safespace_desk.ui.desk.page import build_front_desk_page
 from safespace_desk.ui.messages.handover_banner import HandoverBanner
 from safespace_desk.ui.reports.page import ReportsPage
 from safespace_desk.ui.shell import MainShell
+from safespace_desk.ui.site_settings_page import SiteSettingsPage
 
 PageFactory = Callable[[DeskContext, MainShell], QWidget]
 
@@ -57,6 +58,7 @@ def standard_pages() -> list[PageSpec]:
         _message_page(messages_ui.HANDOVER_PAGE, messages_ui.build_handover_page),
         _message_page(messages_ui.PARAMEDIC_PAGE, messages_ui.build_paramedic_page),
         PageSpec("admin", "Admin", AdminPage, frozenset({Role.MANAGER})),
+        PageSpec("site", "Site settings", SiteSettingsPage, frozenset({Role.MANAGER})),
         PageSpec("reports", "Reports", ReportsPage, frozenset({Role.MANAGER})),
         PageSpec("import", "Import", ImportPage, frozenset({Role.MANAGER})),
         PageSpec("backups", "Backups", BackupsPage, frozenset({Role.MANAGER})),

@@ -1,0 +1,201 @@
+"""Site settings (managers): capacity periods, beds, the night staffing ratio, exclusions, idle lock."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safespace_desk.domain.errors import DeskError, ValidationError
+from safespace_desk.domain.site import CapacityPeriod, SiteSettings
+from safespace_desk.services import site
+from safespace_desk.services.context import DeskContext
+from safespace_desk.ui.forms import (
+    PAGE_MARGINS,
+    Banner,
+    FieldRow,
+    FormErrors,
+    explanation,
+    heading,
+    primary_button,
+)
+from safespace_desk.ui.shell import MainShell
+
+PERIOD_COLUMNS = ("Name", "From (HH:MM)", "To (HH:MM)", "Places", "Night (beds)")
+
+
+class SiteSettingsPage(QWidget):
+    def __init__(self, desk: DeskContext, shell: MainShell, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._desk = desk
+        self._shell = shell
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(*PAGE_MARGINS)
+        outer.setSpacing(10)
+        outer.addWidget(heading("Site settings", "pageTitle"))
+        outer.addWidget(explanation("Capacity changes with the time of day. Signing in above the places of "
+                                    "the period in force needs a shift lead's override. In a night period "
+                                    "every guest needs a bed."))
+        self.banner = Banner()
+        outer.addWidget(self.banner)
+
+        body = QWidget()
+        grid = QGridLayout(body)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(10)
+
+        self.periods = QTableWidget(0, len(PERIOD_COLUMNS))
+        self.periods.setObjectName("periodsTable")
+        self.periods.setHorizontalHeaderLabels(PERIOD_COLUMNS)
+        self.periods.verticalHeader().hide()
+        self.periods.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.periods.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.periods.setMinimumHeight(130)
+        period_buttons = QHBoxLayout()
+        add = QPushButton("Add period")
+        add.clicked.connect(lambda: self._add_period_row(CapacityPeriod("", time(8), time(20), 0, False)))
+        remove = QPushButton("Remove selected")
+        remove.clicked.connect(self._remove_period_row)
+        period_buttons.addWidget(add)
+        period_buttons.addWidget(remove)
+        period_buttons.addStretch(1)
+        periods_box = QVBoxLayout()
+        periods_box.addWidget(self.periods)
+        periods_box.addLayout(period_buttons)
+        periods_holder = QWidget()
+        periods_holder.setLayout(periods_box)
+        self.rows: dict[str, FieldRow] = {
+            "periods": FieldRow("Capacity periods", periods_holder,
+                                "Together they must cover every minute of the day once, e.g. Day 08:00–20:00 "
+                                "and Night 20:00–08:00."),
+        }
+        self.beds = QPlainTextEdit()
+        self.beds.setAccessibleName("Bed names, one per line")
+        self.beds.setMinimumHeight(120)
+        self.rows["bed_labels"] = FieldRow("Beds (one name per line)", self.beds)
+        self.ratio = _spin(1, 20, "guests per staff member")
+        self.rows["night_guests_per_staff"] = FieldRow("At night, one staff member for every", self.ratio)
+        self.minimum = _spin(1, 20, "staff")
+        self.rows["minimum_staff"] = FieldRow("Never fewer than", self.minimum)
+        self.exclusion_hours = _spin(1, 168, "hours")
+        self.rows["hours"] = FieldRow("A new exclusion lasts", self.exclusion_hours,
+                                      "Staff can change it for each exclusion.")
+        self.idle = _spin(1, 60, "minutes idle")
+        self.rows["idle_lock_minutes"] = FieldRow("Lock the desk after", self.idle,
+                                                  "Locking hides everything until a PIN or password is typed.")
+        grid.addWidget(self.rows["periods"], 0, 0, 1, 2)
+        grid.addWidget(self.rows["bed_labels"], 1, 0, 4, 1)
+        for row, key in enumerate(("night_guests_per_staff", "minimum_staff", "hours", "idle_lock_minutes"), start=1):
+            grid.addWidget(self.rows[key], row, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        buttons = QHBoxLayout()
+        self.save_button = primary_button("Save settings   Ctrl+S")
+        self.save_button.clicked.connect(self.save)
+        revert = QPushButton("Undo my edits")
+        revert.clicked.connect(self.load)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(revert)
+        buttons.addStretch(1)
+        outer.addLayout(buttons)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.errors = FormErrors(self.banner, self.rows, aliases={"hours": "hours", "default_exclusion_hours": "hours"})
+        self.load()
+
+    def load(self) -> None:
+        self.errors.clear()
+        settings = site.get_site(self._desk).settings
+        self.periods.setRowCount(0)
+        for period in settings.periods:
+            self._add_period_row(period)
+        self.beds.setPlainText("\n".join(settings.bed_labels))
+        self.ratio.setValue(settings.night_guests_per_staff)
+        self.minimum.setValue(settings.minimum_staff)
+        self.exclusion_hours.setValue(settings.default_exclusion_hours)
+        self.idle.setValue(settings.idle_lock_minutes)
+
+    def settings_from_form(self) -> SiteSettings:
+        periods = []
+        for row in range(self.periods.rowCount()):
+            name = (self._cell(row, 0) or "").strip()
+            places_text = (self._cell(row, 3) or "").strip()
+            if not places_text.isdigit():
+                raise ValidationError(f"Row {row + 1}: places must be a whole number.", field="periods")
+            beds = self.periods.cellWidget(row, 4)
+            periods.append(CapacityPeriod(name, _time(self._cell(row, 1), row), _time(self._cell(row, 2), row),
+                                          int(places_text), isinstance(beds, QCheckBox) and beds.isChecked()))
+        labels = tuple(line.strip() for line in self.beds.toPlainText().splitlines() if line.strip())
+        return SiteSettings(periods=tuple(periods), bed_labels=labels,
+                            night_guests_per_staff=self.ratio.value(), minimum_staff=self.minimum.value(),
+                            default_exclusion_hours=self.exclusion_hours.value(),
+                            idle_lock_minutes=self.idle.value())
+
+    def save(self) -> bool:
+        self.errors.clear()
+        try:
+            changes = site.update_settings(self._desk, self.settings_from_form())
+        except DeskError as error:
+            self.errors.show(error)
+            return False
+        self.banner.show_message("Saved. The desk uses the new settings from now on.", "success")
+        self._shell.apply_changes(changes)
+        return True
+
+    def _add_period_row(self, period: CapacityPeriod) -> None:
+        row = self.periods.rowCount()
+        self.periods.insertRow(row)
+        for column, text in enumerate((period.name, period.starts.strftime("%H:%M"), period.ends.strftime("%H:%M"),
+                                       str(period.places))):
+            self.periods.setItem(row, column, QTableWidgetItem(text))
+        beds = QCheckBox()
+        beds.setChecked(period.beds)
+        beds.setAccessibleName(f"Row {row + 1} is a night period with beds")
+        self.periods.setCellWidget(row, 4, beds)
+
+    def _remove_period_row(self) -> None:
+        rows = sorted({index.row() for index in self.periods.selectedIndexes()}, reverse=True)
+        for row in rows:
+            self.periods.removeRow(row)
+
+    def _cell(self, row: int, column: int) -> str | None:
+        item = self.periods.item(row, column)
+        return item.text() if item else None
+
+
+def _spin(low: int, high: int, suffix: str) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(low, high)
+    spin.setSuffix(f"  {suffix}")
+    spin.setAccessibleName(suffix)
+    return spin
+
+
+def _time(text: str | None, row: int) -> time:
+    try:
+        return time.fromisoformat((text or "").strip())
+    except ValueError:
+        raise ValidationError(f"Row {row + 1}: times are HH:MM, e.g. 20:00.", field="periods") from None
