@@ -277,6 +277,21 @@ def identity_ids(session: Session, guest_id: str) -> list[str]:
     return ids
 
 
+def merged_owners(session: Session, guest_ids: list[str]) -> dict[str, str]:
+    """Each of these guests mapped to itself, and every record merged into one of them (directly
+    or through earlier merges: A into B, then B into C) mapped to that guest."""
+    owner = {g: g for g in guest_ids}
+    frontier = list(guest_ids)
+    while frontier:
+        children = session.execute(select(Guest.id, Guest.merged_into).where(Guest.merged_into.in_(frontier))).all()
+        frontier = []
+        for child, parent in children:
+            if child not in owner and parent is not None:
+                owner[child] = owner[parent]
+                frontier.append(child)
+    return owner
+
+
 def resolve_live(session: Session, guest_id: str) -> Guest:
     """Follow merges up to the record that is live now."""
     row = session.get(Guest, guest_id)

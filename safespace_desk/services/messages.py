@@ -23,7 +23,7 @@ from safespace_desk.domain.roles import Permission
 from safespace_desk.domain.text import NAME_MAX, SHORT_TEXT_MAX, clean_text
 from safespace_desk.ids import new_id
 from safespace_desk.services.context import Changes, DeskContext
-from safespace_desk.services.guests import GUEST, identity_ids, resolve_live
+from safespace_desk.services.guests import GUEST, identity_ids, merged_owners, resolve_live
 from safespace_desk.services.site import get_site
 
 MESSAGE = "message"
@@ -234,9 +234,7 @@ def waiting_counts(desk: DeskContext, guest_ids: list[str]) -> dict[str, tuple[i
         return {}
     now = desk.clock.now()
     with desk.store.read() as session:
-        children: dict[str, str] = {c: p for c, p in session.execute(
-            select(Guest.id, Guest.merged_into).where(Guest.merged_into.in_(guest_ids))) if p}
-        owner = {g: g for g in guest_ids} | children
+        owner = merged_owners(session, guest_ids)
         rows = session.execute(
             _open_q(select(Message.guest_id, func.count(), func.sum(case((Message.urgent.is_(True), 1), else_=0)))
                     .where(Message.guest_id.in_(list(owner))), now).group_by(Message.guest_id))

@@ -7,11 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from safespace_desk.db.models import Exclusion, Guest, Visit
+from safespace_desk.db.models import Exclusion, Visit
 from safespace_desk.domain.guests import GuestFlag, looks_like_card_code
 from safespace_desk.domain.roles import Permission, can
 from safespace_desk.services.context import DeskContext
-from safespace_desk.services.guests import guest_index
+from safespace_desk.services.guests import guest_index, merged_owners
 from safespace_desk.services.messages import waiting_counts
 
 MAX_RESULTS = 20
@@ -59,11 +59,9 @@ def _with_status(desk: DeskContext, rows: list[tuple[str, str, str | None, tuple
     now = desk.clock.now()
     ids = [r[0] for r in rows]
     with desk.store.read() as session:
-        # Merged-away records count as the live guest: follow them to their live id.
-        children: dict[str, str] = {c: p for c, p in session.execute(
-            select(Guest.id, Guest.merged_into).where(Guest.merged_into.in_(ids))) if p}
-        all_ids = ids + list(children)
-        owner = {i: i for i in ids} | {child: parent for child, parent in children.items()}
+        # Merged-away records count as the live guest: follow them (through any chain of merges).
+        owner = merged_owners(session, ids)
+        all_ids = list(owner)
         open_visits = {}
         for visit_id, guest_id, signed_in_at in session.execute(
                 select(Visit.id, Visit.guest_id, Visit.signed_in_at).where(
