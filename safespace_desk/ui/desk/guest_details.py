@@ -6,8 +6,19 @@ it, never on a timer; later refreshes of the same record are not counted as new 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.domain.exclusions import ExclusionView
@@ -16,6 +27,7 @@ from safespace_desk.services.guests import GuestRecord
 from safespace_desk.services.visits import VisitRow
 from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.formatting import day_and_time, full_date_time, time_left
+from safespace_desk.ui.desk.guest_card import write_card_pdf
 from safespace_desk.ui.desk.guest_forms import ExcludeForm, MergeForm
 from safespace_desk.ui.desk.status_context import StatusContext
 from safespace_desk.ui.desk.table_model import Column, RecordTableModel
@@ -73,7 +85,10 @@ class GuestDetailsPanel(QFrame):
         self.edit_button = shortcut_button("Edit", "Alt+E", self._edit, parent=body)
         self.exclude_button = shortcut_button("Exclude…", "Alt+X", self.start_exclude, parent=body, kind="danger")
         self.merge_button = shortcut_button("Merge a duplicate…", "Alt+M", self.start_merge, parent=body)
-        for b in (self.edit_button, self.exclude_button, self.merge_button):
+        self.card_button = shortcut_button("Print card…", "Alt+K", self.save_card, parent=body)
+        self.card_button.setToolTip("A card with a barcode and no personal data: scanning it at the desk "
+                                    "signs the guest in.")
+        for b in (self.edit_button, self.card_button, self.exclude_button, self.merge_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -202,6 +217,23 @@ class GuestDetailsPanel(QFrame):
             row.show()
 
     # --- actions ---------------------------------------------------------------------------------
+
+    def save_card(self, path: Path | None = None) -> Path | None:
+        """Save this guest's card as a PDF (bank-card size) to print; returns where it went."""
+        if self.record is None:
+            return None
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(self, "Save the guest card", "guest-card.pdf", "PDF (*.pdf)")
+            if not chosen:
+                return None
+            path = Path(chosen)
+        try:
+            write_card_pdf(path, card_code=self.record.card_code, site_name=self._context.site.name)
+        except OSError as error:
+            self.message.emit("danger", f"The card was not saved ({error.strerror or 'the file cannot be written'}).")
+            return None
+        self.message.emit("success", f"Card saved to {path.name}: print it at 100% size (a bank card).")
+        return path
 
     def _clear_form(self) -> None:
         clear_layout(self.form_holder)
