@@ -258,8 +258,8 @@ def board(desk: DeskContext, which: BoardFilter = BoardFilter.WAITING, *, agency
         elif which is BoardFilter.UNLINKED:
             q = q.where(Message.guest_id.is_(None))
         elif which is BoardFilter.IN_NOW:
-            q = q.where(Message.guest_id.in_(select(Visit.guest_id).where(
-                Visit.signed_out_at.is_(None), Visit.voided_at.is_(None))))
+            with desk.store.read() as session:
+                q = q.where(Message.guest_id.in_(_in_now_identities(session)))
         q = q.order_by(Message.urgent.desc(), Message.relevant_until.is_(None), Message.relevant_until,
                        Message.created_at)
     else:
@@ -324,6 +324,15 @@ def _open_q(q: Select, now: datetime) -> Select:  # type: ignore[type-arg]
     return q.where(Message.delivered_at.is_(None), Message.not_passed_at.is_(None),
                    Message.withdrawn_at.is_(None),
                    or_(Message.relevant_until.is_(None), and_(Message.relevant_until > now)))
+
+
+def _in_now_identities(session: Session) -> list[str]:
+    """Every record of the guests in now: a visit or a message may sit on a record merged away
+    (before or after the merge), so go up to the live record and then down to all merged into it."""
+    in_now = session.scalars(select(Visit.guest_id).where(Visit.signed_out_at.is_(None),
+                                                          Visit.voided_at.is_(None))).all()
+    live = {resolve_live(session, guest_id).id for guest_id in set(in_now)}
+    return list(merged_owners(session, list(live)))
 
 
 def _views(session: Session, q: Select) -> list[MessageView]:  # type: ignore[type-arg]

@@ -33,3 +33,23 @@ def test_open_visit_on_a_chained_record_shows_in_search(desk: DeskContext, clock
     guests.merge_guests(desk, c, b)
     [hit] = search.find_guests(desk, "drew keeper")
     assert hit.visit_id == v.visit_id
+
+
+def test_board_for_guests_in_now_follows_merges(desk: DeskContext, clock: FixedClock) -> None:
+    old = add(desk, "Andy Oldrecord")
+    kept = add(desk, "Drew Keeper")
+    gp = next(ag.id for ag in messages.list_agencies(desk) if ag.name == "GP")
+    message_id, _ = messages.post_message(desk, agency_id=gp, guest_id=old, body="Appointment")
+    guests.merge_guests(desk, kept, old)
+    visits.sign_in(desk, kept, "self")
+    assert [m.id for m in messages.board(desk, messages.BoardFilter.IN_NOW)] == [message_id]
+
+
+def test_board_for_guests_in_now_follows_merges_upwards(desk: DeskContext, clock: FixedClock) -> None:
+    old = add(desk, "Andy Oldrecord")
+    kept = add(desk, "Drew Keeper")
+    visits.sign_in(desk, old, "self")  # signed in on the record that is then merged away
+    guests.merge_guests(desk, kept, old)
+    gp = next(ag.id for ag in messages.list_agencies(desk) if ag.name == "GP")
+    message_id, _ = messages.post_message(desk, agency_id=gp, guest_id=kept, body="Appointment")
+    assert [m.id for m in messages.board(desk, messages.BoardFilter.IN_NOW)] == [message_id]
