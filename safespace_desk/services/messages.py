@@ -158,6 +158,9 @@ def deliver(desk: DeskContext, message_id: str, note: str | None = None) -> Chan
     with desk.unit_of_work() as uow:
         row = _get(uow.session, message_id)
         check_can_deliver(_state(row, uow.now))
+        if row.relevant_until is not None and row.relevant_until <= uow.now:
+            # Not passed on stays deliverable only while the message is still relevant.
+            raise RuleViolation("This message has expired (past its relevant-until time).")
         if row.guest_id is None:
             raise RuleViolation("Link this message to a guest before marking it delivered.")
         row.delivered_at = uow.now
