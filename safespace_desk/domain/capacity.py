@@ -48,8 +48,10 @@ def window_at(settings: SiteSettings, zone: ZoneInfo, at: datetime) -> PeriodWin
     for period in settings.periods:
         if _contains(period, t):
             start_date = local.date()
-            if period.starts > period.ends and t < period.ends:
-                start_date -= timedelta(days=1)  # the small hours belong to last night
+            if period.starts >= period.ends and t < period.ends:
+                # The small hours belong to last night (and, for one all-day period such as
+                # 08:00-08:00, the hours before its start belong to yesterday's window).
+                start_date -= timedelta(days=1)
             end_date = start_date + timedelta(days=1) if period.starts >= period.ends else start_date
             return PeriodWindow(period, _local(start_date, period.starts, zone),
                                 _local(end_date, period.ends, zone), start_date)
