@@ -286,6 +286,11 @@ def _purge_guests(session: Session, cutoff: datetime, now: datetime) -> int:
         or_(Guest.last_seen_at < cutoff, (Guest.last_seen_at.is_(None)) & (Guest.created_at < cutoff)))))
     if not stale:
         return 0
+    # A record merged into another is the same person: it is stale only if the live record is.
+    parent = {c: p for c, p in session.execute(select(Guest.id, Guest.merged_into)
+                                               .where(Guest.merged_into.is_not(None))) if p}
+    stale_set = set(stale)
+    stale = [g for g in stale if _live_root(g, parent) in stale_set]
     still_in = set(session.scalars(select(Visit.guest_id).where(Visit.guest_id.in_(stale),
                                                                 Visit.signed_out_at.is_(None),
                                                                 Visit.voided_at.is_(None))))
@@ -298,6 +303,13 @@ def _purge_guests(session: Session, cutoff: datetime, now: datetime) -> int:
         session.execute(delete(NotDuplicate).where(or_(NotDuplicate.guest_a.in_(chunk),
                                                        NotDuplicate.guest_b.in_(chunk))))
     return len(stale)
+
+
+def _live_root(guest_id: str, parent: dict[str, str]) -> str:
+    hops = 0
+    while guest_id in parent and hops < 50:
+        guest_id, hops = parent[guest_id], hops + 1
+    return guest_id
 
 
 def _deleted(session: Session, statement: Delete) -> int:
