@@ -117,7 +117,7 @@ def compute_figures(desk: DeskContext, rng: ReportRange) -> Figures:
         triage_count, triaged = _triage(session, lo, hi, live)
         log_kinds = _log_kinds(session, lo, hi)
         genders = _genders(session, present)
-        bed_nights = _bed_nights(session, rng, site)
+        bed_nights = _bed_nights(session, rng, site, live)
     daily = [(day, _present_on(visits, *rng.day_bounds(day))) for day in rng.days]
     return Figures(
         site_name=site.name, range_label=rng.label(), first_day=rng.first_day, last_day=rng.last_day,
@@ -262,12 +262,15 @@ def _genders(session: Session, guests: set[str]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (kv[0] == "not recorded", -kv[1], kv[0])))
 
 
-def _bed_nights(session: Session, rng: ReportRange, site: SiteInfo) -> int:
-    """Nights (by the local date they began) on which a guest held a bed during the night."""
+def _bed_nights(session: Session, rng: ReportRange, site: SiteInfo, live: dict[str, str]) -> int:
+    """Nights (by the local date they began) on which a guest held a bed during the night.
+    Beds of sign-ins undone by staff are left out; merged records count as one guest."""
     first, last = rng.first_day.isoformat(), rng.last_day.isoformat()
     rows = session.execute(select(BedAssignment.night_of, BedAssignment.guest_id, BedAssignment.assigned_at,
                                   BedAssignment.released_at)
-                           .where(BedAssignment.night_of >= first, BedAssignment.night_of <= last)).all()
+                           .join(Visit, Visit.id == BedAssignment.visit_id)
+                           .where(BedAssignment.night_of >= first, BedAssignment.night_of <= last,
+                                  Visit.voided_at.is_(None))).all()
     nights: set[tuple[str, str]] = set()
     starts: dict[str, datetime] = {}
     for night_of, guest_id, _assigned, released in rows:
@@ -275,7 +278,7 @@ def _bed_nights(session: Session, rng: ReportRange, site: SiteInfo) -> int:
             starts[night_of] = _night_start(night_of, site)
         # A bed given by day for tonight and freed before the night began was never slept in.
         if released is None or released > starts[night_of]:
-            nights.add((night_of, guest_id))
+            nights.add((night_of, live.get(guest_id, guest_id)))
     return len(nights)
 
 
