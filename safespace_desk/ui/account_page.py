@@ -10,6 +10,7 @@ from safespace_desk.domain.staff import PIN_MAX
 from safespace_desk.services import staff
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.ui.forms import (
+    PAGE_MARGINS,
     Banner,
     FieldRow,
     FormErrors,
@@ -29,7 +30,7 @@ class AccountPage(QWidget):
         self._desk = desk
         self._shell = shell
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 22, 28, 18)
+        layout.setContentsMargins(*PAGE_MARGINS)
         layout.setSpacing(12)
         layout.addWidget(heading("My account", "pageTitle"))
         self.banner = Banner()

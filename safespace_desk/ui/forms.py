@@ -24,6 +24,10 @@ from safespace_desk.domain.errors import DeskError
 
 log = logging.getLogger(__name__)
 
+# Every page in the shell sits inside the same margins (left, top, right, bottom), so titles and
+# tables line up from page to page; the front desk's content uses the same left and right edge.
+PAGE_MARGINS = (20, 14, 20, 14)
+
 UNEXPECTED_ERROR = ("Something went wrong that SafeSpace Desk did not expect, so nothing was saved. "
                     "Try again; if it happens again, tell a manager.")
 

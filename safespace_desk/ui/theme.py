@@ -12,8 +12,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
 
 # resources/ sits at the top of the repository, next to the safespace_desk package.
 RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources"
@@ -34,6 +34,11 @@ class TextScale:
     title: int
     key: int  # the recovery key and the lock-screen clock
 
+    @property
+    def page(self) -> float:
+        """Page titles: 1.5 times the body text, as the message pages' own style has them."""
+        return self.base * 1.5
+
 
 NORMAL_TEXT = TextScale(small=11, base=12, heading=15, title=20, key=22)
 LARGE_TEXT = TextScale(small=13, base=15, heading=18, title=24, key=26)
@@ -48,10 +53,23 @@ def load_stylesheet(theme: Theme, *, large_text: bool = False) -> str:
     text = theme_path(theme).read_text(encoding="utf-8")
     scale = LARGE_TEXT if large_text else NORMAL_TEXT
     for token, size in (("@small@", scale.small), ("@base@", scale.base), ("@heading@", scale.heading),
-                        ("@title@", scale.title), ("@key@", scale.key)):
-        text = text.replace(token, f"{size}pt")
+                        ("@title@", scale.title), ("@key@", scale.key), ("@page@", scale.page)):
+        text = text.replace(token, f"{size:g}pt")
     # QSS resolves url() against the working directory, so icons get an absolute path.
     return text.replace("@icons@", ICONS_DIR.as_posix())
+
+
+def night_colours_in_use(widget: QWidget | None = None) -> bool:
+    """Whether the app is in night colours: the shell's theme says so in its first line; without a
+    theme (tests, the CLI) a dark palette counts as night. For widgets that paint their own colours."""
+    app = QApplication.instance()
+    sheet = app.styleSheet()[:200].lower() if isinstance(app, QApplication) else ""
+    if "night theme" in sheet:
+        return True
+    if "day theme" in sheet:
+        return False
+    palette = widget.palette() if widget is not None else QApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 110
 
 
 class ThemeController(QObject):

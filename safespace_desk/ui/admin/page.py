@@ -22,7 +22,7 @@ from safespace_desk.services import staff
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.ui.admin.dialogs import AddStaffDialog, ChangeRoleDialog, FormDialog, ResetPasswordDialog
 from safespace_desk.ui.admin.staff_model import StaffTableModel
-from safespace_desk.ui.forms import Banner, describe_error, explanation, heading, primary_button
+from safespace_desk.ui.forms import PAGE_MARGINS, Banner, describe_error, explanation, heading, primary_button
 from safespace_desk.ui.shell import MainShell
 
 
@@ -35,7 +35,7 @@ class AdminPage(QWidget):
         self.confirm_box: QMessageBox | None = None
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 22, 28, 18)
+        layout.setContentsMargins(*PAGE_MARGINS)
         layout.setSpacing(12)
         layout.addWidget(heading("Staff accounts", "pageTitle"))
         layout.addWidget(explanation(

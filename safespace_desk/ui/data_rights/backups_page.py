@@ -10,7 +10,7 @@ from safespace_desk.services.site import get_site
 from safespace_desk.ui.data_rights.backup_tab import BackupTab
 from safespace_desk.ui.data_rights.guest_data_tab import GuestDataTab
 from safespace_desk.ui.data_rights.retention_tab import RetentionTab
-from safespace_desk.ui.forms import heading
+from safespace_desk.ui.forms import PAGE_MARGINS, heading
 from safespace_desk.ui.shell import MainShell
 
 
@@ -20,7 +20,7 @@ class BackupsPage(QWidget):
         zone = get_site(desk).zone
         self._loaded = False
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 22, 28, 18)
+        layout.setContentsMargins(*PAGE_MARGINS)
         layout.setSpacing(10)
         layout.addWidget(heading("Backups & data", "pageTitle"))
         self.backup_tab = BackupTab(desk, shell, zone)

@@ -30,7 +30,7 @@ from safespace_desk.services import importer
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.importer import ImportReport
 from safespace_desk.ui.data_rights.column_mapping import LABELS, SKIP_COLUMN, ColumnMappingForm, read_header
-from safespace_desk.ui.forms import Banner, describe_error, explanation, heading, primary_button
+from safespace_desk.ui.forms import PAGE_MARGINS, Banner, describe_error, explanation, heading, primary_button
 from safespace_desk.ui.shell import MainShell
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -54,7 +54,7 @@ class ImportPage(QWidget):
         self._relay.progress.connect(self._show_progress)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 22, 28, 18)
+        layout.setContentsMargins(*PAGE_MARGINS)
         layout.setSpacing(10)
         layout.addWidget(heading("Import sign-in sheets", "pageTitle"))
         layout.addWidget(explanation(
@@ -99,7 +99,8 @@ class ImportPage(QWidget):
         self.progress.setFormat("%p% imported")
         self.progress.setAccessibleName("Import progress")
         columns_box.addWidget(self.progress)
-        body.addWidget(columns, 1)
+        # The drop-downs get the wider half, so "(not in this file)" is read whole.
+        body.addWidget(columns, 3)
 
         results = QVBoxLayout()
         results.setSpacing(8)
@@ -119,7 +120,7 @@ class ImportPage(QWidget):
         results.addWidget(self.uncertain_title)
         self.uncertain = _table(["Name in the file", "May be"], "Names that may match existing guests")
         results.addWidget(self.uncertain, 2)
-        body.addLayout(results, 1)
+        body.addLayout(results, 2)
         layout.addLayout(body, 1)
         self.mapping_changed()
         for box in self.mapping.boxes.values():

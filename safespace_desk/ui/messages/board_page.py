@@ -27,6 +27,7 @@ from safespace_desk.services import messages
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.messages import BoardFilter
 from safespace_desk.services.site import get_site
+from safespace_desk.ui.forms import PAGE_MARGINS
 from safespace_desk.ui.messages.actions import MESSAGE_KINDS, ServiceActions
 from safespace_desk.ui.messages.board_model import Column, MessageBoardModel
 from safespace_desk.ui.messages.deliver_dialog import DeliverDialog
@@ -67,7 +68,7 @@ class MessageBoardPage(QWidget):
         self.filter = BoardFilter.WAITING
         self.deliver_dialog: DeliverDialog | None = None
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(18, 14, 18, 12)
+        outer.setContentsMargins(*PAGE_MARGINS)
         outer.setSpacing(8)
         top = QHBoxLayout()
         top.addWidget(page_title("Messages for guests"))

@@ -35,6 +35,7 @@ from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.site import get_site
 from safespace_desk.services.triage import TriageView
 from safespace_desk.services.visits import InNow
+from safespace_desk.ui.forms import PAGE_MARGINS
 from safespace_desk.ui.messages.actions import TRIAGE_KINDS, ServiceActions
 from safespace_desk.ui.messages.deliver_dialog import DeliverDialog, urgent_first
 from safespace_desk.ui.messages.formatting import full_when, until_text, waiting_text, when_text
@@ -85,7 +86,7 @@ class ParamedicPage(QWidget):
         self.in_now: list[InNow] = []
         self.deliver_dialog: DeliverDialog | None = None
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(18, 14, 18, 12)
+        outer.setContentsMargins(*PAGE_MARGINS)
         outer.setSpacing(8)
         outer.addWidget(page_title("Paramedic"))
         self.banner = InlineBanner()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,6 +30,7 @@ from safespace_desk.services import shiftlog
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.shiftlog import LogEntryView
 from safespace_desk.services.site import get_site
+from safespace_desk.ui.forms import PAGE_MARGINS
 from safespace_desk.ui.messages.actions import LOG_KINDS, ServiceActions
 from safespace_desk.ui.messages.formatting import count_of, full_when, when_text
 from safespace_desk.ui.messages.guest_picker import GuestPicker
@@ -103,7 +105,7 @@ class ShiftLogPage(QWidget):
         self.actions.changes_made.connect(self._after_own_change)
         self.zone = self.actions.read(get_site).zone
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(18, 14, 18, 12)
+        outer.setContentsMargins(*PAGE_MARGINS)
         outer.setSpacing(8)
         self.title = page_title("Shift log")
         self.shift_text = label(muted=True)
@@ -156,15 +158,21 @@ class ShiftLogPage(QWidget):
 
     def _build_form(self) -> QWidget:
         frame, layout = panel()
-        frame.setFixedWidth(400)
+        # At least 400 wide, wider when the kinds need it (Large text): a chip never cuts its words.
+        frame.setMinimumWidth(400)
+        frame.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         layout.addWidget(section_title("Add an entry"))
+        # One caption for the keys, as the desk's "Arrived via · Alt+1 to Alt+8": with the keys on
+        # every chip the longer kinds did not fit two to a row.
+        layout.addWidget(label(f"Kind · {native_keys('Ctrl+1')} to {native_keys(f'Ctrl+{len(LogKind)}')}",
+                               muted=True))
         grid = QGridLayout()
         grid.setSpacing(6)
         self.kind_group = QButtonGroup(self)
         self.kind_buttons: dict[LogKind, QPushButton] = {}
         for number, kind in enumerate(LogKind, start=1):
             keys = f"Ctrl+{number}"
-            chip = QPushButton(f"{kind.label} · {native_keys(keys)}")
+            chip = QPushButton(f"{number} {kind.label}")
             chip.setCheckable(True)
             chip.setProperty("chip", True)
             chip.setToolTip(f"{kind.label} ({native_keys(keys)})")

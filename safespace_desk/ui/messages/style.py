@@ -29,23 +29,31 @@ class Palette:
     done_text: str
     # tone -> (background, edge) for inline banners
     tones: dict[str, tuple[str, str]]
+    selection_bg: str = "#cfe0f5"
+    selection_text: str = "#1b1f24"
 
 
 DAY = Palette(
-    window="#f4f3ef", surface="#ffffff", text="#1f2328", muted="#59636e", line="#d5d9de",
-    accent="#2d6a86", accent_text="#ffffff", error="#a3261b",
+    window="#eef1f4", surface="#ffffff", text="#1b1f24", muted="#4f5a66", line="#d3d9e0",
+    accent="#1f5fa8", accent_text="#ffffff", error="#a3191b",
     urgent_bg="#fde3c2", urgent_text="#7a3f00", done_bg="#dff0e4", done_text="#1d5b36",
-    tones={"success": ("#e6f3ea", "#2e7d4f"), "info": ("#e7f0f7", "#2d6a86"),
+    tones={"success": ("#e6f3ea", "#2e7d4f"), "info": ("#e8f1fb", "#1f5fa8"),
            "warning": ("#fdf1dc", "#b7791f"), "danger": ("#fbe8e5", "#b3362a")},
 )
 
 NIGHT = Palette(
-    window="#16191d", surface="#1f2328", text="#e6e6e3", muted="#a2abb5", line="#353b43",
-    accent="#5d9cbc", accent_text="#0f1214", error="#f19a90",
+    window="#11151a", surface="#1a2028", text="#e2e6eb", muted="#a3adb8", line="#2c3440",
+    accent="#5b9bd5", accent_text="#0b1118", error="#f19a90",
     urgent_bg="#4a3316", urgent_text="#f6c98a", done_bg="#1f3a2a", done_text="#9fd9b0",
-    tones={"success": ("#1c3326", "#4fa36f"), "info": ("#1b2b38", "#5d9cbc"),
+    tones={"success": ("#1c3326", "#4fa36f"), "info": ("#172a3d", "#5b9bd5"),
            "warning": ("#3b2e17", "#d49a3a"), "danger": ("#3d1d1a", "#d2594c")},
+    selection_bg="#345d86", selection_text="#f3f5f7",
 )
+
+
+# Page titles across the app are 1.5 times the body text (the shell's theme says the same for the
+# other pages), so every page opens with a title of one size.
+PAGE_TITLE_SCALE = 1.5
 
 
 def palette_for(qt_palette: QPalette, app_stylesheet: str = "") -> Palette:
@@ -65,7 +73,7 @@ def stylesheet(p: Palette, base_points: float = 0.0) -> str:
     setFont(), so titles get their larger size here, relative to it (Large text keeps working)."""
     sizes = ""
     if base_points > 0:
-        sizes = (f"QLabel#pageTitle {{ font-size: {base_points * 1.35:.1f}pt; font-weight: bold; }}\n"
+        sizes = (f"QLabel#pageTitle {{ font-size: {base_points * PAGE_TITLE_SCALE:.1f}pt; font-weight: bold; }}\n"
                  f'QLabel[sectionTitle="true"] {{ font-size: {base_points * 1.1:.1f}pt; font-weight: bold; }}\n'
                  f'QLabel[bodyLarge="true"] {{ font-size: {base_points * 1.15:.1f}pt; }}\n')
     tones = "\n".join(
@@ -89,6 +97,7 @@ QFrame#messageCard[done="true"] {{ background: {p.window}; }}
 QLineEdit, QPlainTextEdit, QComboBox, QDateEdit, QTimeEdit, QDateTimeEdit, QListWidget, QTextBrowser {{
     background: {p.surface}; color: {p.text}; border: 1px solid {p.line}; border-radius: 6px; padding: 4px 6px;
     selection-background-color: {p.accent}; selection-color: {p.accent_text}; }}
+QComboBox::drop-down, QDateTimeEdit::drop-down {{ border: none; background: transparent; width: 24px; }}
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QDateEdit:focus, QTimeEdit:focus,
 QListWidget:focus, QTableView:focus, QTextBrowser:focus {{ border: 2px solid {p.accent}; }}
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"] {{
@@ -105,7 +114,8 @@ QPushButton[kind="quiet"] {{ background: transparent; border-color: transparent;
 QPushButton[chip="true"] {{ padding: 4px 10px; border-radius: 13px; }}
 QPushButton[chip="true"]:checked {{ background: {p.accent}; color: {p.accent_text}; border-color: {p.accent}; }}
 QTableView {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.line}; border-radius: 6px;
-    gridline-color: transparent; selection-background-color: #cfe0f5; selection-color: #1f2328; outline: 0; }}
+    gridline-color: transparent; selection-background-color: {p.selection_bg};
+    selection-color: {p.selection_text}; outline: 0; }}
 QTableView::item {{ padding: 3px 4px; }}
 QHeaderView::section {{ background: {p.window}; color: {p.muted}; border: none;
     border-bottom: 1px solid {p.line}; padding: 5px 6px; font-weight: bold; }}

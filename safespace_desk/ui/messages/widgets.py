@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.domain.wording import wording_prompts
-from safespace_desk.ui.messages.style import Palette, palette_for, stylesheet
+from safespace_desk.ui.messages.style import PAGE_TITLE_SCALE, Palette, palette_for, stylesheet
 
 
 def current_palette(widget: QWidget) -> Palette:
@@ -125,7 +125,7 @@ def label(text: str = "", *, muted: bool = False, wrap: bool = True, parent: QWi
 def page_title(text: str) -> QLabel:
     title = QLabel(text)
     title.setObjectName("pageTitle")
-    title.setFont(scaled_font(title, 1.35, bold=True))
+    title.setFont(scaled_font(title, PAGE_TITLE_SCALE, bold=True))
     return title
 
 

@@ -26,7 +26,7 @@ from safespace_desk.reports.figures import Figures, compute_figures
 from safespace_desk.reports.period import ReportRange
 from safespace_desk.services.context import DeskContext
 from safespace_desk.services.site import get_site
-from safespace_desk.ui.forms import Banner, describe_error, heading
+from safespace_desk.ui.forms import PAGE_MARGINS, Banner, describe_error, heading
 from safespace_desk.ui.reports import charts
 from safespace_desk.ui.reports import formatting as fmt
 from safespace_desk.ui.reports.exports import FORMATS, export_figures, suggested_name
@@ -46,7 +46,7 @@ class ReportsPage(QWidget):
         self.export_dir = Path.home()
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 18, 28, 12)
+        layout.setContentsMargins(*PAGE_MARGINS)
         layout.setSpacing(10)
         top = QHBoxLayout()
         top.setSpacing(10)
