@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -24,10 +24,11 @@ from safespace_desk.services import handover, shiftlog
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.handover import HandoverView
 from safespace_desk.services.site import get_site
+from safespace_desk.ui.forms import PAGE_MARGINS
 from safespace_desk.ui.messages.actions import HANDOVER_KINDS, LOG_KINDS, MESSAGE_KINDS, ServiceActions
 from safespace_desk.ui.messages.formatting import full_when
 from safespace_desk.ui.messages.handover_render import draft_html, handover_html
-from safespace_desk.ui.messages.printing import document_for, print_html, write_pdf
+from safespace_desk.ui.messages.printing import document_for, print_html, screen_html, write_pdf
 from safespace_desk.ui.messages.widgets import (
     FieldErrors,
     InlineBanner,
@@ -41,19 +42,49 @@ from safespace_desk.ui.messages.widgets import (
     section_title,
     shortcut_button,
 )
+from safespace_desk.ui.theme import night_colours_in_use
 
 _HANDOVER_ID = Qt.ItemDataRole.UserRole + 1
 
 
+class HandoverBrowser(QTextBrowser):
+    """The handover as a document: print colours on paper by day, the night theme's colours at night
+    (the PDF and print-outs always use the print colours)."""
+
+    PAPER = {False: "background-color: #f4f2ec; color: #1f2328;",
+             True: "background-color: #161b22; color: #e2e6eb; border: 1px solid #2c3440;"}
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("handoverPaper")
+        self._html = ""
+        self._night: bool | None = None
+        self._follow_theme()
+
+    def setHtml(self, html: str) -> None:  # noqa: N802 (Qt's name)
+        self._html = html
+        super().setHtml(screen_html(html, bool(self._night)))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.StyleChange:
+            self._follow_theme()
+
+    def _follow_theme(self) -> None:
+        night = night_colours_in_use(self)
+        if night == self._night:
+            return
+        self._night = night
+        self.setStyleSheet(f"QTextBrowser#handoverPaper {{ {self.PAPER[night]} }}")
+        if self._html:
+            super().setHtml(screen_html(self._html, night))
+
+
 def handover_browser() -> QTextBrowser:
-    browser = QTextBrowser()
+    browser = HandoverBrowser()
     browser.setOpenLinks(False)
     browser.setAccessibleName("Handover")
     browser.document().setDefaultFont(document_for("").defaultFont())
-    # The handover is a document with its own (print) colours: show it on paper in both themes,
-    # or the night theme's dark background hides its dark text.
-    browser.setObjectName("handoverPaper")
-    browser.setStyleSheet("QTextBrowser#handoverPaper { background-color: #f4f2ec; color: #1f2328; }")
     return browser
 
 
@@ -68,7 +99,7 @@ class HandoverPage(QWidget):
         self.site = self.actions.read(get_site)
         self.shown: HandoverView | None = None
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(18, 14, 18, 12)
+        outer.setContentsMargins(*PAGE_MARGINS)
         outer.setSpacing(8)
         self.title = page_title("Handover")
         outer.addWidget(self.title)

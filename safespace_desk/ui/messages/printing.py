@@ -27,6 +27,27 @@ table.data th { background: #e7f0f7; text-align: left; font-weight: bold; }
 """
 
 
+# The same document read on screen in night colours: the print colours (dark text for white paper)
+# are swapped for the night theme's, so a bright sheet does not glare at the night desk.
+NIGHT_SCREEN_CSS = """
+body { font-family: 'DejaVu Sans', 'Segoe UI', Arial, sans-serif; color: #e2e6eb; }
+h1 { font-size: 17pt; margin: 0 0 2px 0; }
+h2 { font-size: 13pt; margin: 14px 0 4px 0; color: #8fc0ea; border-bottom: 1px solid #8fc0ea; }
+p { margin: 2px 0 6px 0; }
+.muted { color: #a7b1bc; }
+.urgent { color: #f6c98a; font-weight: bold; }
+.none { color: #a7b1bc; font-style: italic; }
+table.data { border-collapse: collapse; margin: 2px 0 6px 0; }
+table.data th { background: #233447; text-align: left; font-weight: bold; }
+.notes { white-space: pre-wrap; }
+"""
+
+
+def screen_html(html: str, night: bool) -> str:
+    """``html`` as shown on screen: unchanged by day, in night colours at night (never printed so)."""
+    return html.replace(DOCUMENT_CSS, NIGHT_SCREEN_CSS) if night else html
+
+
 def wrap_html(title: str, body: str) -> str:
     return f"<html><head><title>{title}</title><style>{DOCUMENT_CSS}</style></head><body>{body}</body></html>"
 

@@ -13,14 +13,18 @@ from PySide6.QtCharts import (
     QHorizontalStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QMargins, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QApplication, QFrame, QSizePolicy, QWidget
 
 from safespace_desk.reports.figures import Figures
 from safespace_desk.ui.reports import formatting as fmt
+from safespace_desk.ui.theme import night_colours_in_use
 
 BLUE, GREEN, ORANGE, RED, GREY = "#1f5fa8", "#2e8b57", "#c77c1e", "#b3362a", "#8d98a5"
+# (background, text, grid lines, axis lines) matching the panels of the day and night themes.
+DAY_CHART = ("#ffffff", "#1b1f24", "#e0e5ea", "#8d98a5")
+NIGHT_CHART = ("#1a2028", "#e2e6eb", "#2c3440", "#4a5563")
 
 
 class ChartPanel(QChartView):
@@ -35,14 +39,19 @@ class ChartPanel(QChartView):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName(accessible)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFrameShape(QFrame.Shape.NoFrame)
         self._title = title
         self.setChart(self._blank())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.StyleChange:  # Night colours turned on or off
+            paint_chart(self, self.chart())
 
     def _blank(self) -> QChart:
         chart = QChart()
         chart.setTitle(self._title)
-        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 110
-        chart.setTheme(QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight)
+        chart.setTheme(QChart.ChartTheme.ChartThemeLight)  # the colours are set in paint_chart
         chart.setBackgroundRoundness(6)
         chart.setMargins(QMargins(4, 4, 4, 4))
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -53,6 +62,7 @@ class ChartPanel(QChartView):
         return chart
 
     def show_chart(self, chart: QChart) -> None:
+        paint_chart(self, chart)
         old = self.chart()
         self.setChart(chart)
         if old is not None:
@@ -60,6 +70,27 @@ class ChartPanel(QChartView):
 
     def new_chart(self) -> QChart:
         return self._blank()
+
+
+def paint_chart(view: QChartView, chart: QChart | None) -> None:
+    """The theme's colours on a chart and its axes (QtCharts' own dark theme would also recolour the
+    bars, and a white chart glares on the night page)."""
+    background, text, grid, line = NIGHT_CHART if night_colours_in_use(view) else DAY_CHART
+    view.setBackgroundBrush(QBrush(QColor(background)))
+    if chart is None:
+        return
+    chart.setBackgroundBrush(QBrush(QColor(background)))
+    chart.setBackgroundPen(QPen(Qt.PenStyle.NoPen))
+    chart.setTitleBrush(QBrush(QColor(text)))
+    chart.legend().setLabelColor(QColor(text))
+    for axis in chart.axes():
+        axis.setLabelsColor(QColor(text))
+        axis.setTitleBrush(QBrush(QColor(text)))
+        axis.setGridLineColor(QColor(grid))
+        axis.setLinePenColor(QColor(line))
+    for series in chart.series():
+        for bar_set in getattr(series, "barSets", list)():
+            bar_set.setLabelColor(QColor(text))
 
 
 def chart_font(scale: float) -> QFont:
