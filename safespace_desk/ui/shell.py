@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -64,6 +65,14 @@ class NavButton(QPushButton):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             layout.addWidget(label, 1 if name == "navTitle" else 0)
 
+    # QPushButton sizes itself by its own (empty) text: count the labels, so the navigation is as wide
+    # as its longest title with its key, in Large text too.
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return super().sizeHint().expandedTo(self.layout().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return super().minimumSizeHint().expandedTo(self.layout().sizeHint())
+
 
 class MainShell(QWidget):
     changes_applied = Signal(object)  # Changes: pages refresh what they show when it touches them
@@ -84,6 +93,8 @@ class MainShell(QWidget):
 
         self.nav = QFrame()
         self.nav.setObjectName("nav")
+        # As wide as its longest entry: a wide page must not squeeze it until titles are cut.
+        self.nav.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self._nav_layout = QVBoxLayout(self.nav)
         self._nav_layout.setContentsMargins(10, 16, 10, 12)
         self._nav_layout.setSpacing(6)

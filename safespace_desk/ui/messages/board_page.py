@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QTableView,
     QTabWidget,
@@ -153,7 +154,9 @@ class MessageBoardPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         body.addWidget(self.table, 3)
         self.side = QStackedWidget()
-        self.side.setFixedWidth(320)
+        # 320 wide, or wider where a button needs it (Large text): its words and keys stay whole.
+        self.side.setMinimumWidth(320)
+        self.side.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self.side.addWidget(self._build_detail())
         self.new_form = NewMessageForm(self.actions)
         self.new_form.saved.connect(self._message_saved)

@@ -110,6 +110,8 @@ QPushButton:disabled {{ color: {p.muted}; background: {p.window}; }}
 QPushButton[kind="primary"] {{ background: {p.accent}; color: {p.accent_text}; border-color: {p.accent};
     font-weight: bold; }}
 QPushButton[kind="danger"] {{ color: {p.error}; border-color: {p.error}; }}
+QPushButton[kind="primary"]:disabled, QPushButton[kind="danger"]:disabled {{ color: {p.muted};
+    background: {p.window}; border-color: {p.line}; font-weight: normal; }}
 QPushButton[kind="quiet"] {{ background: transparent; border-color: transparent; color: {p.muted}; }}
 QPushButton[chip="true"] {{ padding: 4px 10px; border-radius: 13px; }}
 QPushButton[chip="true"]:checked {{ background: {p.accent}; color: {p.accent_text}; border-color: {p.accent}; }}
