@@ -170,7 +170,7 @@ def carry_over_beds(desk: DeskContext) -> Changes:
             Visit.signed_out_at.is_(None), Visit.voided_at.is_(None)))}
         previous = session.scalars(select(BedAssignment).where(
             BedAssignment.visit_id.in_(open_visits), BedAssignment.night_of < tonight)
-            .order_by(BedAssignment.night_of)).all()
+            .order_by(BedAssignment.night_of, BedAssignment.assigned_at)).all()  # the last bed they had wins
         last_bed = {a.visit_id: a.bed_label for a in previous}
         held = held_beds(session, tonight)
     taken = set(held)

@@ -137,14 +137,19 @@ def post_message(desk: DeskContext, *, agency_id: str, body: str, guest_id: str 
 
 
 def link_message(desk: DeskContext, message_id: str, guest_id: str) -> Changes:
-    """Attach a message left for a name to the guest it was meant for."""
+    """Attach a message left for a name to the guest it was meant for (or correct a wrong link,
+    as long as it has not been delivered: who received it is history)."""
     desk.require(Permission.MESSAGES, "link messages")
     with desk.unit_of_work() as uow:
         row = _get(uow.session, message_id)
+        if row.delivered_at is not None:
+            raise RuleViolation("This message was delivered; who received it cannot be changed.")
         guest = resolve_live(uow.session, guest_id)
+        previous = row.guest_id
         row.guest_id = guest.id
         row.linked_at = uow.now
-        uow.audit("message_linked", MESSAGE, message_id, detail=f"guest={guest.id}")
+        uow.audit("message_linked", MESSAGE, message_id,
+                  detail=f"guest={guest.id}" + (f";was={previous}" if previous and previous != guest.id else ""))
         uow.outbox("message.link", message_id=message_id, guest_id=guest.id)
         uow.changed(MESSAGE, message_id)
         uow.changed(GUEST, guest.id)

@@ -185,8 +185,17 @@ def undo_sign_out(desk: DeskContext, visit_id: str) -> Changes:
             raise NotFound("That visit does not exist.")
         if visit.signed_out_at is None:
             raise RuleViolation("That guest is still signed in.")
-        if open_visit_for(uow.session, identity_ids(uow.session, visit.guest_id)) is not None:
+        ids = identity_ids(uow.session, visit.guest_id)
+        if open_visit_for(uow.session, ids) is not None:
             raise RuleViolation("The guest has been signed in again since; nothing to undo.")
+        # Undo is for a mistake, not a way round the rules: an exclusion issued since, or a house
+        # that has filled up since, means a fresh sign-in with a lead's override instead.
+        if active_exclusion(uow.session, ids, m.now) is not None:
+            raise RuleViolation("The guest is excluded now, so the sign-out stands. A shift lead can sign "
+                                "them in with an override if they must stay.")
+        if open_visit_count(uow.session) >= m.window.period.places:
+            raise RuleViolation("The hub is full now, so the sign-out stands. A shift lead can sign them "
+                                "in with an override.")
         signed_out_at = visit.signed_out_at
         visit.signed_out_at = None
         visit.staff_out = None

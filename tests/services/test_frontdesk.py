@@ -265,3 +265,19 @@ def test_staffing_warning_follows_duty(desk: DeskContext, data_dir: Path, clock:
     finally:
         other.close()
         third.close()
+
+
+def test_undo_sign_out_does_not_get_round_an_exclusion_or_a_full_house(desk: DeskContext,
+                                                                       clock: FixedClock) -> None:
+    at_local(clock, 2026, 11, 24, 15, 0)
+    robbie = add(desk, "Robbie")
+    visit = visits.sign_in(desk, robbie, "self")
+    exclusions.issue_exclusion(desk, robbie, "Fighting", 24)  # signs Robbie out
+    with pytest.raises(RuleViolation, match="excluded now"):
+        visits.undo_sign_out(desk, visit.visit_id)
+    kez = add(desk, "Kez")
+    kez_visit = visits.sign_in(desk, kez, "self")
+    visits.sign_out(desk, kez_visit.visit_id)
+    fill(desk, 16)
+    with pytest.raises(RuleViolation, match="full now"):
+        visits.undo_sign_out(desk, kez_visit.visit_id)

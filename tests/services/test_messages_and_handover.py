@@ -234,3 +234,15 @@ def test_paramedic_sees_board_and_people_in_but_cannot_sign_in(desk: DeskContext
             shiftlog.add_entry(medic, "general", "hello")
     finally:
         medic.close()
+
+
+def test_a_wrong_link_can_be_corrected_until_delivery(desk: DeskContext) -> None:
+    first, second = add(desk, "Danny One"), add(desk, "Danny Two")
+    message_id = post(desk, for_name="Danny")
+    messages.link_message(desk, message_id, first)
+    messages.link_message(desk, message_id, second)  # corrected before it was passed on
+    detail = desk.store.raw_connection_sql("SELECT detail FROM audit_log ORDER BY seq DESC LIMIT 1")[0][0]
+    assert f"was={first}" in detail
+    messages.deliver(desk, message_id)
+    with pytest.raises(RuleViolation, match="cannot be changed"):
+        messages.link_message(desk, message_id, first)

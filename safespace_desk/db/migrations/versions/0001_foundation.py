@@ -54,6 +54,8 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(64), nullable=False),
     )
     op.create_index("audit_entity", "audit_log", ["entity_kind", "entity_id"])
+    # A subject access export asks "what happened to these records?" by id alone.
+    op.create_index("audit_entity_id", "audit_log", ["entity_id"])
     # The audit is append-only inside the program too: edits and deletes are refused by SQLite.
     op.execute(
         "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log "

@@ -109,6 +109,8 @@ def upgrade() -> None:
         sa.Column("started_at", TIME, nullable=False),
         sa.Column("ended_at", TIME),
     )
+    # Who is on duty now is asked on every status refresh: index only the open spells.
+    op.execute("CREATE INDEX duty_open ON duty_spell (staff_id) WHERE ended_at IS NULL")
     op.create_table(
         "guest_merge",
         sa.Column("id", ID, primary_key=True),
