@@ -266,8 +266,13 @@ class MainShell(QWidget):
         self.time_label.setText(site_time_text(self._clock.now(), self.site.zone))
 
     def stop(self) -> None:
+        """The session is ending: stop every timer that would call the services for this desk."""
         self._ticker.stop()
         self.daily_work.stop()
+        for page in self._pages.values():
+            stop = getattr(page.widget, "stop", None)
+            if callable(stop):
+                stop()
 
 
 def _native(shortcut: str | None) -> str:

@@ -140,8 +140,15 @@ class FrontDeskPage(QWidget):
         self.search_panel.refresh()
         self._update_tab_titles()
 
+    def stop(self) -> None:
+        """The session is ending (sign-out, switch user): no more ticks against this desk."""
+        self.ticker.stop()
+        self._own_ticker = False
+
     def tick(self) -> None:
         """Time moved on: the period may have changed, exclusions may have ended, a night may begin."""
+        if self.actions.desk.actor is None:
+            return  # signed out while a tick was already queued
         self.context.reload_in_now()
         self.status_strip.refresh()
         self.night_banner.refresh(force=False)
