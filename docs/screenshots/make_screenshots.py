@@ -70,6 +70,7 @@ def main() -> int:
             staff.add_staff(desk, name=name, role=role, password="a long enough password",
                             pin="2580" if role == Role.DESK else None)
         window.shell.apply_changes(staff.deactivate_staff(desk, staff.list_staff(desk)[-1].id))
+        window.shell.show_page("admin")  # a manager starts on the front desk
         shoot(app, window, f"{mode}-4-admin")
         if mode == Theme.DAY:
             theme.set_large_text(True)

@@ -135,6 +135,9 @@ class MainShell(QWidget):
 
         lock = QShortcut(QKeySequence(LOCK_SHORTCUT), self)
         lock.activated.connect(self.lock_requested)
+        # Every page is reachable from the keyboard, including those past the last function key.
+        QShortcut(QKeySequence("Ctrl+PgDown"), self, activated=lambda: self.step_page(1))
+        QShortcut(QKeySequence("Ctrl+PgUp"), self, activated=lambda: self.step_page(-1))
         self._ticker = MinuteTicker(clock, self)
         self._ticker.tick.connect(self._show_time)
         self._ticker.start()
@@ -176,6 +179,15 @@ class MainShell(QWidget):
         if callable(focus_first):
             focus_first()
         return True
+
+    def step_page(self, step: int) -> None:
+        """Show the next (or previous) page this person may use, wrapping round."""
+        keys = self.visible_page_keys()
+        if not keys:
+            return
+        current = self.current_page_key
+        index = keys.index(current) if current in keys else -step
+        self.show_page(keys[(index + step) % len(keys)])
 
     def page(self, key: str) -> QWidget:
         return self._pages[key].widget

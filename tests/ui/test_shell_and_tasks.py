@@ -149,3 +149,22 @@ def test_the_ui_never_imports_the_database_layer() -> None:
             offenders += [f"{path.name}: {name}" for name in names
                           if name.startswith(forbidden) and name != "safespace_desk.db.errors"]
     assert offenders == []
+
+
+def test_ctrl_page_down_reaches_pages_beyond_the_function_keys(qtbot: QtBot, desk: DeskContext) -> None:
+    from safespace_desk.services import site as site_service
+    from safespace_desk.ui.shell import MainShell
+    from safespace_desk.ui.tasks import InlineRunner
+
+    shell = MainShell(desk, site_service.get_site(desk), desk.clock, InlineRunner())
+    qtbot.addWidget(shell)
+    for n in range(10):
+        shell.add_page(f"p{n}", f"Page {n}", QLabel(str(n)), f"F{5 + n}" if n < 8 else None)
+    shell.show_page("p7")
+    shell.step_page(1)
+    assert shell.current_page_key == "p8"  # a page with no function key
+    shell.step_page(1)
+    shell.step_page(1)
+    assert shell.current_page_key == "p0"  # wraps round
+    shell.step_page(-1)
+    assert shell.current_page_key == "p9"
