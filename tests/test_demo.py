@@ -10,7 +10,7 @@ import json
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,7 +19,20 @@ import pytest
 from sqlalchemy import select
 
 from safespace_desk import cli
-from safespace_desk.db.models import AuditEntry, BedAssignment, Exclusion, Guest, GuestAlias, Staff, Visit
+from safespace_desk.db.models import (
+    Agency,
+    AuditEntry,
+    BedAssignment,
+    Exclusion,
+    Guest,
+    GuestAlias,
+    Handover,
+    Message,
+    ShiftLogEntry,
+    Staff,
+    Triage,
+    Visit,
+)
 from safespace_desk.demo import DEMO_MANAGER, DemoOptions, generate_demo
 from safespace_desk.demo.history import simulate
 from safespace_desk.demo.timeline import Timeline
@@ -27,8 +40,20 @@ from safespace_desk.demo.volumes import DemoVolumes
 from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.domain.guests import ArrivedVia, GuestFlag, looks_like_card_code
+from safespace_desk.domain.messages import (
+    LogKind,
+    MessageCategory,
+    MessageState,
+    TriageOutcome,
+    message_state,
+)
 from safespace_desk.domain.site import SiteSettings
-from safespace_desk.services import audit, auth
+from safespace_desk.reports.figures import Figures, compute_figures
+from safespace_desk.reports.period import month_range
+from safespace_desk.services import audit, auth, handover, messages, triage
+from safespace_desk.services.handover import HandoverSnapshot, HandoverView
+from safespace_desk.services.messages import BoardFilter
+from safespace_desk.services.triage import TriageView
 from tests.conftest import START
 
 LONDON = ZoneInfo("Europe/London")
@@ -47,6 +72,19 @@ class Demo:
     audit_ok: bool
     actions: list[str]
     indexes: set[str]
+    messages: list[Message] = field(default_factory=list)
+    agencies: dict[str, str] = field(default_factory=dict)  # id -> name
+    log: list[ShiftLogEntry] = field(default_factory=list)
+    triage: list[Triage] = field(default_factory=list)
+    handovers: list[Handover] = field(default_factory=list)
+    # What the services make of it, read as the demo manager at START.
+    board: list[messages.MessageView] = field(default_factory=list)
+    in_now_board: list[messages.MessageView] = field(default_factory=list)
+    waiting_counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    pending: list[HandoverView] = field(default_factory=list)
+    handover_history: list[HandoverView] = field(default_factory=list)
+    triage_views: list[TriageView] = field(default_factory=list)
+    october: Figures | None = None
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +105,20 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
                         [a.action for a in s.scalars(select(AuditEntry).order_by(AuditEntry.seq))],
                         {row[0] for row in desk.store.raw_connection_sql(
                             "SELECT name FROM sqlite_master WHERE type = 'index'")})
+            data.messages = list(s.scalars(select(Message).order_by(Message.created_at)))
+            data.agencies = {a.id: a.name for a in s.scalars(select(Agency))}
+            data.log = list(s.scalars(select(ShiftLogEntry).order_by(ShiftLogEntry.at)))
+            data.triage = list(s.scalars(select(Triage).order_by(Triage.at)))
+            data.handovers = list(s.scalars(select(Handover).order_by(Handover.created_at)))
         data.audit_ok = audit.verify_chain(desk).ok
+        data.board = messages.board(desk)
+        data.in_now_board = messages.board(desk, BoardFilter.IN_NOW)
+        in_now = [v.guest_id for v in data.visits if v.signed_out_at is None]
+        data.waiting_counts = messages.waiting_counts(desk, in_now)
+        data.pending = handover.pending(desk)
+        data.handover_history = handover.history(desk)
+        data.triage_views = triage.list_triage(desk, limit=100_000)
+        data.october = compute_figures(desk, month_range(2026, 10, LONDON))
     finally:
         desk.close()
     yield data
@@ -88,10 +139,13 @@ def test_the_cli_prints_every_demo_sign_in(demo: Demo) -> None:
 
 def test_every_row_reported_was_written_and_the_schema_is_whole(demo: Demo) -> None:
     for count, kind in ((len(demo.guests), "guests"), (len(demo.visits), "visits"),
-                        (len(demo.beds), "bed assignments"), (len(demo.exclusions), "exclusions")):
+                        (len(demo.beds), "bed assignments"), (len(demo.exclusions), "exclusions"),
+                        (len(demo.messages), "messages"), (len(demo.log), "shift log entries"),
+                        (len(demo.triage), "triage assessments"), (len(demo.handovers), "handovers")):
         assert f" {count:,} {kind}" in demo.output
-    # The bulk load drops the visit and bed indexes and must build every one of them again.
-    assert {"visit_guest_time", "visit_time", "visit_open", "bed_held", "bed_assignment_night"} <= demo.indexes
+    # The bulk load drops the tables' indexes and must build every one of them again.
+    assert {"visit_guest_time", "visit_time", "visit_open", "bed_held", "bed_assignment_night", "message_guest",
+            "message_created", "message_open", "shift_log_at", "triage_at", "triage_guest"} <= demo.indexes
 
 
 def test_volumes_are_near_derby(demo: Demo) -> None:
@@ -238,3 +292,177 @@ def test_bad_options_are_refused_before_anything_is_written(tmp_path: Path) -> N
     with pytest.raises(DeskError, match="--scale"):
         generate_demo(tmp_path / "x", DemoOptions(scale=0), FixedClock(START))
     assert not (tmp_path / "x").exists()
+
+
+# --- messages, shift log, triage and handovers ---------------------------------------------------
+
+
+def _visits_by_guest(demo: Demo) -> dict[str, list[Visit]]:
+    by_guest: dict[str, list[Visit]] = defaultdict(list)
+    for v in demo.visits:
+        by_guest[v.guest_id].append(v)
+    return by_guest
+
+
+def _in_at(visits: list[Visit], when: datetime) -> bool:
+    return any(v.signed_in_at <= when < (v.signed_out_at or START + timedelta(seconds=1)) for v in visits)
+
+
+def _full_months(demo: Demo) -> list[tuple[int, int]]:
+    months = sorted({_month(v.signed_in_at) for v in demo.visits})
+    return months[1:-1]  # the first and last are partial
+
+
+def _state(m: Message) -> MessageState:
+    return message_state(m.delivered_at, m.not_passed_at, m.withdrawn_at, m.relevant_until, START)
+
+
+def test_messages_come_at_a_hub_s_volume(demo: Demo) -> None:
+    per_month = Counter(_month(m.created_at) for m in demo.messages)
+    monthly = [per_month[m] for m in _full_months(demo)]
+    assert 30 <= sum(monthly) / len(monthly) <= 60, monthly
+    assert min(monthly) >= 15
+    urgent = sum(m.urgent for m in demo.messages) / len(demo.messages)
+    assert 0.08 <= urgent <= 0.22
+    assert {m.category for m in demo.messages} == {c.value for c in MessageCategory}
+    agencies = Counter(demo.agencies[m.agency_id] for m in demo.messages)
+    assert len(agencies) >= 8 and agencies.most_common(1)[0][1] < len(demo.messages) / 3
+    with_until = [m for m in demo.messages if m.relevant_until is not None]
+    assert len(with_until) >= 0.85 * len(demo.messages)
+    assert all(timedelta(0) < m.relevant_until - m.created_at < timedelta(days=16)  # type: ignore[operator]
+               for m in with_until)
+    assert len({m.body for m in demo.messages}) > 100  # texts vary: days and times are filled in
+
+
+def test_message_outcomes_are_consistent_with_the_visits(demo: Demo) -> None:
+    by_guest = _visits_by_guest(demo)
+    desk_staff = {demo.staff[n].id for n in ("Demo Desk One", "Demo Desk Two", "Demo Lead")}
+    states = Counter(_state(m) for m in demo.messages)
+    assert set(states) == set(MessageState), states
+    assert states[MessageState.DELIVERED] > len(demo.messages) / 2
+    assert states[MessageState.NOT_PASSED_ON] + states[MessageState.WITHDRAWN] < len(demo.messages) / 10
+    for m in demo.messages:
+        assert m.created_by in desk_staff
+        state = _state(m)
+        if m.guest_id is None:  # left for a name the desk never matched
+            assert m.linked_at is None and m.delivered_at is None and "(" in m.for_name
+        else:
+            assert m.linked_at == m.created_at and m.for_name
+        if state is MessageState.DELIVERED:
+            assert m.delivered_by in desk_staff and m.guest_id is not None
+            assert m.created_at <= m.delivered_at <= START  # type: ignore[operator]
+            assert m.relevant_until is None or m.delivered_at < m.relevant_until  # type: ignore[operator]
+            assert _in_at(by_guest[m.guest_id], m.delivered_at), m.id  # type: ignore[arg-type]
+        elif state is MessageState.EXPIRED:
+            assert m.relevant_until is not None and m.relevant_until <= START
+            assert m.not_passed_at is None and m.withdrawn_at is None
+        elif state is MessageState.NOT_PASSED_ON:
+            assert m.not_passed_reason and m.not_passed_by in desk_staff and m.not_passed_at <= START  # type: ignore[operator]
+        elif state is MessageState.WITHDRAWN:
+            assert m.withdraw_reason and m.created_at < m.withdrawn_at <= START  # type: ignore[operator]
+        else:
+            assert m.relevant_until is None or m.relevant_until > START
+    assert sum(m.guest_id is None for m in demo.messages) >= 5
+
+
+def test_some_messages_wait_including_for_guests_in_now(demo: Demo) -> None:
+    waiting = [m for m in demo.messages if _state(m) is MessageState.WAITING]
+    assert len(waiting) >= 3
+    assert {m.id for m in waiting} == {m.id for m in demo.board}
+    assert len(demo.in_now_board) >= 2
+    # The desk shows "2 messages waiting" for at least one guest who is in.
+    assert max(n for n, _ in demo.waiting_counts.values()) >= 2
+
+
+def test_the_shift_log_has_a_few_respectful_entries_a_day(demo: Demo) -> None:
+    days = (demo.log[-1].at - demo.log[0].at).days or 1
+    assert 1.5 <= len(demo.log) / days <= 5
+    kinds = Counter(e.kind for e in demo.log)
+    assert set(kinds) == {k.value for k in LogKind}
+    assert kinds.most_common(1)[0][0] == LogKind.GENERAL.value
+    by_guest = _visits_by_guest(demo)
+    linked = [e for e in demo.log if e.guest_id is not None]
+    assert 0.3 * len(demo.log) <= len(linked) <= 0.8 * len(demo.log)
+    for e in linked:
+        assert _in_at(by_guest[e.guest_id], e.at), e.id  # type: ignore[index]
+    for e in demo.log:
+        assert e.at <= e.created_at <= START and e.text
+        assert e.staff_id in {demo.staff[n].id for n in ("Demo Desk One", "Demo Desk Two", "Demo Lead")}
+
+
+def test_triage_is_weekdays_9_to_5_for_guests_who_are_in(demo: Demo) -> None:
+    by_guest = _visits_by_guest(demo)
+    paramedic = demo.staff["Demo Paramedic"].id
+    per_month: Counter[tuple[int, int]] = Counter()
+    people: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for t in demo.triage:
+        local = t.at.astimezone(LONDON)
+        assert local.weekday() < 5 and time(9) <= local.time() < time(17), local
+        assert _in_at(by_guest[t.guest_id], t.at), t.id
+        assert t.paramedic_id == paramedic and t.presenting_need and t.notes
+        assert t.outcome in {o.value for o in TriageOutcome} and t.at <= t.created_at <= START
+        per_month[_month(t.at)] += 1
+        people[_month(t.at)].add(t.guest_id)
+    months = _full_months(demo)
+    monthly = [per_month[m] for m in months]
+    assert 150 <= sum(monthly) / len(monthly) <= 250, monthly  # Derby: about 199 a month
+    assert 20 <= sum(len(people[m]) for m in months) / len(months) <= 80
+    assert len({t.outcome for t in demo.triage}) == len(TriageOutcome)
+
+
+def test_handovers_for_the_last_two_weeks_load_and_the_latest_waits(demo: Demo) -> None:
+    assert 26 <= len(demo.handovers) <= 30
+    names = {p.name for p in SiteSettings().periods}
+    for h in demo.handovers:
+        snapshot = HandoverSnapshot.from_json(h.snapshot)
+        assert snapshot.taken_at and h.text and h.shift_name in names
+        end = h.shift_end.astimezone(LONDON)
+        assert end.time() in (time(8), time(20)) and h.shift_start < h.created_at <= h.shift_end
+        assert timedelta(hours=11) <= h.shift_end - h.shift_start <= timedelta(hours=13)
+        assert isinstance(json.loads(h.follow_ups), list)
+        assert h.author_id in {demo.staff[n].id for n in ("Demo Desk One", "Demo Desk Two", "Demo Lead")}
+        for log in snapshot.log:  # the shift's own entries only
+            assert h.shift_start <= datetime.fromisoformat(log.at) <= h.created_at
+    for earlier, later in zip(demo.handovers, demo.handovers[1:], strict=False):
+        assert later.shift_start == earlier.shift_end
+    *done, latest = demo.handovers
+    assert latest.acknowledged_at is None and latest.created_at > START - timedelta(hours=13)
+    assert all(h.acknowledged_at is not None and h.acknowledged_by not in (None, h.author_id) for h in done)
+    assert [p.id for p in demo.pending] == [latest.id]
+    assert len(demo.handover_history) == len(demo.handovers)
+    assert any(HandoverSnapshot.from_json(h.snapshot).in_now for h in demo.handovers)
+    assert any(HandoverSnapshot.from_json(h.snapshot).log for h in demo.handovers)
+
+
+def test_the_services_and_the_monthly_figures_read_the_demo(demo: Demo) -> None:
+    assert len(demo.triage_views) == len(demo.triage)
+    assert all(not v.restricted and v.paramedic_name == "Demo Paramedic" for v in demo.triage_views)
+    assert all(v.agency and v.guest_name for v in demo.board)
+    f = demo.october
+    assert f is not None
+    assert f.messages_received >= 15 and f.messages_delivered >= 10 and f.messages_expired > 0
+    assert f.median_hours_to_delivery is not None and f.median_hours_to_delivery > 0
+    assert 120 <= f.triage_assessments <= 280 and f.guests_triaged >= 15
+    assert sum(f.log_entries_by_kind.values()) >= 45
+
+
+def _records(folder: Path) -> tuple[list[tuple[object, ...]], ...]:
+    desk = auth.sign_in(folder, *DEMO_MANAGER, FixedClock(START))
+    try:
+        with desk.store.read() as s:
+            return ([(m.created_at, m.for_name, m.body, m.relevant_until, m.delivered_at, m.withdrawn_at)
+                     for m in s.scalars(select(Message).order_by(Message.id))],
+                    [(e.at, e.kind, e.text) for e in s.scalars(select(ShiftLogEntry).order_by(ShiftLogEntry.id))],
+                    [(t.at, t.presenting_need, t.notes, t.outcome) for t in s.scalars(select(Triage).order_by(Triage.id))],
+                    [(h.created_at, h.snapshot, h.text, h.follow_ups) for h in s.scalars(select(Handover).order_by(Handover.id))])
+    finally:
+        desk.close()
+
+
+def test_the_same_seed_gives_the_same_messages_log_triage_and_handovers(tmp_path: Path) -> None:
+    stores = {}
+    for name, seed in (("a", 3), ("b", 3), ("c", 4)):
+        generate_demo(tmp_path / name, DemoOptions(years=0.1, seed=seed), FixedClock(START))
+        stores[name] = _records(tmp_path / name)
+    assert all(stores["a"]) and stores["a"] == stores["b"]
+    assert stores["a"][0] != stores["c"][0] and stores["a"][2] != stores["c"][2]

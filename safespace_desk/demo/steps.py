@@ -1,5 +1,6 @@
-"""The generator's steps. Each writes one kind of record; later issues append their own
-(messages, shift log, triage...) to ``STEPS`` and read what earlier steps left in ``DemoRun``.
+"""The generator's steps. Each writes one kind of record; later issues append their own to
+``STEPS`` (messages.py, activity.py, handovers.py) and read what earlier steps left in ``DemoRun``
+(run.py).
 
 Each step has its own random stream, seeded from the run's seed and the step's name, so adding
 a step never changes what the others write.
@@ -8,57 +9,20 @@ a step never changes what the others write.
 from __future__ import annotations
 
 import json
-import random
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
 from safespace_desk.db.models import BedAssignment, Exclusion, Guest, GuestAlias, Visit
 from safespace_desk.demo import volumes as v
+from safespace_desk.demo.activity import write_shift_log, write_triage
 from safespace_desk.demo.bulk import Row, chunks, indexes_deferred, write_batches, write_rows
-from safespace_desk.demo.history import VIAS, History, simulate
+from safespace_desk.demo.handovers import write_handovers
+from safespace_desk.demo.history import VIAS, simulate
+from safespace_desk.demo.messages import write_messages
 from safespace_desk.demo.names import card_code, profile
-from safespace_desk.demo.timeline import Timeline, utc_text, uuid7_at
-from safespace_desk.services.context import DeskContext
+from safespace_desk.demo.run import DemoRun, DemoStaffIds, Step
+from safespace_desk.demo.timeline import utc_text, uuid7_at
 
-
-@dataclass(frozen=True)
-class DemoStaffIds:
-    manager: str
-    lead: str
-    desk_one: str
-    desk_two: str
-    paramedic: str
-
-    @property
-    def on_desk(self) -> tuple[str, str, str]:
-        """In the order of history.STAFF_ON_DESK codes."""
-        return (self.desk_one, self.desk_two, self.lead)
-
-
-@dataclass
-class DemoRun:
-    """What the steps share: the open store, the plan, and what earlier steps produced."""
-
-    desk: DeskContext
-    timeline: Timeline
-    volumes: v.DemoVolumes
-    seed: int
-    staff: DemoStaffIds
-    bed_labels: tuple[str, ...]
-    history: History | None = None
-    guest_ids: list[str | None] = field(default_factory=list)  # by history person index
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def rng(self, step: str) -> random.Random:
-        return random.Random(f"safespace-demo:{self.seed}:{step}")
-
-    def require_history(self) -> History:
-        if self.history is None:
-            raise RuntimeError("the history step must run first")
-        return self.history
-
-
-Step = Callable[[DemoRun], None]
+__all__ = ["STEPS", "DemoRun", "DemoStaffIds", "Step"]
 
 
 def simulate_history(run: DemoRun) -> None:
@@ -73,6 +37,8 @@ def write_guests(run: DemoRun) -> None:
     cards: set[str] = set()
     aliases: list[Row] = []
     run.guest_ids = [None] * len(history.people)
+    run.guest_names = [""] * len(history.people)
+    run.guest_flags = [()] * len(history.people)
 
     def rows() -> Iterator[Row]:
         for index, person in enumerate(history.people):
@@ -81,6 +47,8 @@ def write_guests(run: DemoRun) -> None:
             guest_id = uuid7_at(person.first_in, rng)
             run.guest_ids[index] = guest_id
             p = profile(rng, year_now)
+            run.guest_names[index] = p.preferred_name
+            run.guest_flags[index] = p.flags
             code = card_code(rng)
             while code in cards:
                 code = card_code(rng)
@@ -160,4 +128,8 @@ STEPS: list[tuple[str, Step]] = [
     ("guests", write_guests),
     ("visits and beds", write_visits_and_beds),
     ("exclusions", write_exclusions),
+    ("messages", write_messages),
+    ("shift log", write_shift_log),
+    ("triage", write_triage),
+    ("handovers", write_handovers),  # last: its snapshots show messages and log entries
 ]

@@ -78,3 +78,30 @@ class DemoVolumes:
     @property
     def lift_early(self) -> float:
         return EXCLUSION_LIFTED_EARLY
+
+# --- messages, shift log, triage, handovers ------------------------------------------------------
+# The desk's own records (messages, shift log, triage) cover at most the last two years of a longer
+# history: a hub that has used the desk for two years, with its older visits imported from paper
+# sign-in sheets (issue 5). It keeps a ten-year bench store's build time in minutes: every page the
+# store writes is encrypted, so time goes with bytes written.
+DESK_RECORDS_YEARS = 2.0
+# Derby is "the communication hub" for messages to people with no phone or address; partners ring a
+# few times a week on weekdays (30-60 a month), less at weekends.
+MESSAGES_PER_DAY = 1.5
+MESSAGE_WEEKDAY_FACTOR = (1.2, 1.2, 1.2, 1.2, 1.2, 0.5, 0.5)  # Monday first; averages 1
+MESSAGE_FOR_RECENT_DAYS = 21  # an agency leaves a message for someone seen here lately
+MESSAGE_URGENT = 0.15
+MESSAGE_UNLINKED = 0.06  # left for a name the desk could not match to anyone
+MESSAGE_WITHDRAWN = 0.03
+MESSAGE_NOT_PASSED_ON = 0.04
+MESSAGE_OPEN_DAYS = 28  # a message with no relevant-until is closed off after four weeks unseen
+MESSAGE_WAITING_DAYS = 5  # of the last days' messages, this share is for people not back since
+MESSAGE_WAITING_SHARE = 0.6
+MESSAGES_IN_NOW = 2  # guests in now with messages waiting, so the desk shows "N messages waiting"
+# A few log entries a day: incidents, calls, PINs, referrals, health and general notes.
+LOG_ENTRIES_PER_DAY = 3.0
+LOG_ABOUT_A_GUEST = 0.6
+# The paramedic (weekdays 9 to 5): about 199 triage assessments a month, ~9 a weekday.
+TRIAGE_PER_WEEKDAY = 199 * 12 / (52 * 5)
+TRIAGE_HOURS = (9, 17)
+HANDOVER_DAYS = 14  # handovers only for the last two weeks, to keep the store small
