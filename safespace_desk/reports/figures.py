@@ -7,11 +7,12 @@ the arithmetic (people per day, occupancy sweeps) is done in memory over the ran
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from safespace_desk.db.models import (
@@ -24,6 +25,7 @@ from safespace_desk.db.models import (
     Triage,
     Visit,
 )
+from safespace_desk.db.types import parse_utc, utc_text
 from safespace_desk.domain.capacity import window_at
 from safespace_desk.domain.guests import ArrivedVia
 from safespace_desk.domain.messages import LogKind
@@ -110,15 +112,14 @@ def compute_figures(desk: DeskContext, rng: ReportRange) -> Figures:
         present = {v.guest for v in visits}
         signed_in = [v for v in visits if lo <= v.start < hi]
         arrivals = _arrivals(session, lo, hi)
-        first_seen = _first_visits(session, present, live)
-        new = {g for g, first in first_seen.items() if lo <= first < hi}
+        new = present - _seen_before(session, present, live, lo)
         exclusions = _exclusions(session, lo, hi)
         messages = _messages(session, lo, hi, now)
         triage_count, triaged = _triage(session, lo, hi, live)
         log_kinds = _log_kinds(session, lo, hi)
         genders = _genders(session, present)
         bed_nights = _bed_nights(session, rng, site, live)
-    daily = [(day, _present_on(visits, *rng.day_bounds(day))) for day in rng.days]
+    daily = _daily_present(visits, rng)
     return Figures(
         site_name=site.name, range_label=rng.label(), first_day=rng.first_day, last_day=rng.last_day,
         generated_at=now, unique_guests=len(present), new_guests=len(new),
@@ -150,22 +151,28 @@ def _live_ids(session: Session) -> dict[str, str]:
     return resolved
 
 
+_OVERLAP_PARTS = (
+    "signed_in_at >= :lo AND signed_in_at < :hi",
+    "signed_out_at > :lo AND signed_out_at < :hi AND signed_in_at < :lo",
+    "signed_out_at >= :hi AND signed_in_at < :lo",
+    "signed_out_at IS NULL AND voided_at IS NULL AND signed_in_at < :lo",
+)
+
+
 def _overlapping_visits(session: Session, lo: datetime, hi: datetime, live: dict[str, str]) -> list[_Visit]:
     """Visits present at some moment in [lo, hi), each part found through an index: began inside;
     began before and ended inside; began before and ended after; began before and still open.
-    (One query with OR would scan a million rows.)"""
-    columns = (Visit.id, Visit.guest_id, Visit.signed_in_at, Visit.signed_out_at, Visit.voided_at)
-    parts = (
-        select(*columns).where(Visit.signed_in_at >= lo, Visit.signed_in_at < hi),
-        select(*columns).where(Visit.signed_out_at > lo, Visit.signed_out_at < hi, Visit.signed_in_at < lo),
-        select(*columns).where(Visit.signed_out_at >= hi, Visit.signed_in_at < lo),
-        select(*columns).where(Visit.signed_out_at.is_(None), Visit.voided_at.is_(None), Visit.signed_in_at < lo),
-    )
+    (One query with OR would scan a million rows.) Raw rows, parsed here: a month is ten thousand
+    visits at the bench scale and the ORM's per-row work would be most of the report's time."""
+    params = {"lo": utc_text(lo), "hi": utc_text(hi)}
     found: dict[str, _Visit] = {}
-    for query in parts:
-        for visit_id, guest_id, start, end, voided in session.execute(query):
-            if voided is None:
-                found[visit_id] = _Visit(live.get(guest_id, guest_id), start, end)
+    for where in _OVERLAP_PARTS:
+        rows = session.execute(text(f"SELECT id, guest_id, signed_in_at, signed_out_at FROM visit "
+                                    f"WHERE {where} AND voided_at IS NULL"), params)
+        for visit_id, guest_id, start, end in rows:
+            if visit_id not in found:
+                found[visit_id] = _Visit(live.get(guest_id, guest_id), parse_utc(start),
+                                         parse_utc(end) if end else None)
     return list(found.values())
 
 
@@ -178,22 +185,23 @@ def _arrivals(session: Session, lo: datetime, hi: datetime) -> dict[str, int]:
     return counts
 
 
-def _first_visits(session: Session, guests: set[str], live: dict[str, str]) -> dict[str, datetime]:
+def _seen_before(session: Session, guests: set[str], live: dict[str, str], lo: datetime) -> set[str]:
+    """Of these (live) guests, those with a sign-in before ``lo``: the returning ones.
+
+    EXISTS stops at the first earlier visit it finds in the (guest, time) index, so each guest
+    costs one index seek however long their history."""
     if not guests:
-        return {}
+        return set()
     members = [child for child, top in live.items() if top in guests]
-    first: dict[str, datetime] = {}
     ids = list(guests) + members
+    earlier = (select(Visit.id).where(Visit.guest_id == Guest.id, Visit.signed_in_at < lo,
+                                      Visit.voided_at.is_(None)).exists())
+    seen: set[str] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        for guest_id, earliest in session.execute(select(Visit.guest_id, func.min(Visit.signed_in_at))
-                                                  .where(Visit.guest_id.in_(chunk), Visit.voided_at.is_(None))
-                                                  .group_by(Visit.guest_id)):
-            key = live.get(guest_id, guest_id)
-            # min() keeps the column's type, so this is already an aware datetime.
-            if key not in first or earliest < first[key]:
-                first[key] = earliest
-    return first
+        for (guest_id,) in session.execute(select(Guest.id).where(Guest.id.in_(chunk), earlier)):
+            seen.add(live.get(guest_id, guest_id))
+    return seen
 
 
 def _exclusions(session: Session, lo: datetime, hi: datetime) -> tuple[int, float | None, int]:
@@ -291,12 +299,24 @@ def _night_start(night_of: str, site: SiteInfo) -> datetime:
 # --- arithmetic -------------------------------------------------------------------------------
 
 
-def _present_on(visits: list[_Visit], lo: datetime, hi: datetime) -> int:
-    return len({v.guest for v in visits if v.start < hi and (v.end is None or v.end > lo)})
+def _daily_present(visits: list[_Visit], rng: ReportRange) -> list[tuple[date, int]]:
+    """Different guests present on each local day: each visit is added to the days it touches."""
+    days = rng.days
+    bounds = [rng.day_bounds(day)[0] for day in days] + [rng.ends_at]
+    present: list[set[str]] = [set() for _ in days]
+    for v in visits:
+        first = max(bisect_right(bounds, v.start) - 1, 0)
+        last = len(days) - 1 if v.end is None else min(bisect_left(bounds, v.end) - 1, len(days) - 1)
+        for index in range(first, last + 1):
+            present[index].add(v.guest)
+    return [(day, len(guests)) for day, guests in zip(days, present, strict=True)]
 
 
 def _occupancy(visits: list[_Visit], rng: ReportRange, site: SiteInfo, now: datetime) -> list[PeriodOccupancy]:
-    """Peak and time-weighted average number present, per capacity period, over the range."""
+    """Peak and time-weighted average number present, per capacity period, over the range.
+
+    One sweep over the sorted arrivals and departures, window after window (a window per period
+    per day), rather than re-reading every visit for each window."""
     windows = []
     cursor = rng.starts_at
     end = min(rng.ends_at, now) if rng.starts_at < now else rng.ends_at
@@ -305,20 +325,29 @@ def _occupancy(visits: list[_Visit], rng: ReportRange, site: SiteInfo, now: date
         windows.append((window.period.name, window.period.places, max(window.starts_at, rng.starts_at),
                         min(window.ends_at, end)))
         cursor = window.ends_at
+    if not windows:
+        return []
+    first = windows[0][2]
+    # Departures sort before arrivals at the same instant, so a bed handed over is not double counted.
+    events = sorted([(max(v.start, first), 1) for v in visits] +
+                    [(v.end, -1) for v in visits if v.end is not None and v.end > first])
     stats: dict[str, dict[str, Any]] = {}
+    count = 0
+    i = 0
     for name, places, lo, hi in windows:
-        inside = [v for v in visits if v.start < hi and (v.end is None or v.end > lo)]
-        events = sorted([(max(v.start, lo), 1) for v in inside] +
-                        [(min(v.end, hi), -1) for v in inside if v.end is not None and v.end < hi],
-                        key=lambda e: (e[0], e[1]))
-        count = peak = 0
+        while i < len(events) and events[i][0] <= lo:
+            count += events[i][1]
+            i += 1
+        peak = count
         area = 0.0
         last = lo
-        for when, delta in events:
+        while i < len(events) and events[i][0] < hi:
+            when, delta = events[i]
             area += count * (when - last).total_seconds()
             count += delta
             peak = max(peak, count)
             last = when
+            i += 1
         area += count * (hi - last).total_seconds()
         s = stats.setdefault(name, {"places": places, "windows": 0, "peak": 0, "area": 0.0, "seconds": 0.0})
         s["windows"] += 1
