@@ -77,8 +77,11 @@ class GuestResultDelegate(QStyledItemDelegate):
             painter.drawText(QRect(after_name, y, rect.right() - after_name - PAD_X, name_metrics.height()),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"also known as {aka}")
         if selected and kind == "guest":
+            hit = index.data(ResultRole.HIT)
+            # Enter on someone already in offers to sign them out: say so, not "sign in".
+            hint = "Enter: sign out" if hit is not None and hit.visit_id else "Enter: sign in"
             painter.drawText(QRect(x, y, rect.width() - 2 * PAD_X, name_metrics.height()),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "Enter: sign in")
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, hint)
         badges: list[Badge] = index.data(ResultRole.BADGES) or []
         self._paint_pills(painter, option.font, badges, x, y + name_metrics.height() + LINE_GAP,
                           rect.right() - PAD_X, colours.badges)
