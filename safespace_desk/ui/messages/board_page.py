@@ -144,9 +144,10 @@ class MessageBoardPage(QWidget):
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.FOR_WHOM, QHeaderView.ResizeMode.Stretch)
-        # Long agency names ("Drug and alcohol treatment") would squeeze the name column: elide them.
-        for column, width in ((Column.AGENCY, 130), (Column.CATEGORY, 120)):
+        header.setStretchLastSection(True)
+        # Who the message is for matters most: it keeps a readable width of its own, and long agency
+        # names ("Drug and alcohol treatment") are elided rather than squeezing it.
+        for column, width in ((Column.FOR_WHOM, 170), (Column.AGENCY, 130), (Column.CATEGORY, 110)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
