@@ -57,10 +57,11 @@ def upgrade() -> None:
     )
     op.create_index("message_guest", "message", ["guest_id"])
     op.create_index("message_created", "message", ["created_at"])
-    # Monthly figures count deliveries, "not passed on" and expiries by when they happened.
-    op.create_index("message_delivered", "message", ["delivered_at"])
-    op.create_index("message_not_passed", "message", ["not_passed_at"])
-    op.create_index("message_relevant_until", "message", ["relevant_until"])
+    # Monthly figures count deliveries, "not passed on" and expiries by when they happened. Partial
+    # (non-null only): otherwise SQLite may pick them for "IS NULL" and walk every open message.
+    op.execute("CREATE INDEX message_delivered ON message (delivered_at) WHERE delivered_at IS NOT NULL")
+    op.execute("CREATE INDEX message_not_passed ON message (not_passed_at) WHERE not_passed_at IS NOT NULL")
+    op.execute("CREATE INDEX message_relevant_until ON message (relevant_until) WHERE relevant_until IS NOT NULL")
     # The board: messages with no outcome yet (a small partial index over a large history).
     op.execute("CREATE INDEX message_open ON message (guest_id, relevant_until) "
                "WHERE delivered_at IS NULL AND not_passed_at IS NULL AND withdrawn_at IS NULL")
