@@ -7,55 +7,26 @@ the confirmation banner never appears before the store has the visit.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 from PySide6.QtCore import QObject, Signal
 
-from safespace_desk.domain.roles import Permission, can
-from safespace_desk.services.context import Changes, DeskContext
-
-T = TypeVar("T")
-
-
-def changes_in(result: object) -> Changes:
-    """Services return Changes, an object with ``.changes``, or a tuple holding one."""
-    if isinstance(result, Changes):
-        return result
-    found = getattr(result, "changes", None)
-    if isinstance(found, Changes):
-        return found
-    if isinstance(result, tuple):
-        for part in result:
-            if isinstance(part, Changes):
-                return part
-    return Changes()
+from safespace_desk.domain.roles import Permission
+from safespace_desk.services.context import DeskContext
+from safespace_desk.ui.service_actions import ServiceActions, changes_in
 
 
-class DeskActions(QObject):
-    """Runs mutating service calls and broadcasts what they changed.
-
-    Errors (DeskError) propagate to the caller, which shows them inline next to the field.
-    """
+class DeskActions(ServiceActions):
+    """The front desk's door to the services; it names its signal ``changes_applied``."""
 
     changes_applied = Signal(object)  # Changes
 
     def __init__(self, desk: DeskContext, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.desk = desk
-
-    def run(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        result = call(self.desk, *args, **kwargs)
-        changes = changes_in(result)
-        if changes.kinds:
-            self.changes_applied.emit(changes)
-        return result
-
-    def read(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return call(self.desk, *args, **kwargs)
+        super().__init__(desk, parent)
+        self.changes_made.connect(self.changes_applied)
 
     @property
     def is_lead(self) -> bool:
         """True when the person signed in may override rules themself (lead or manager)."""
-        actor = self.desk.actor
-        return actor is not None and can(actor.role, Permission.OVERRIDE)
+        return self.can(Permission.OVERRIDE)
+
+
+__all__ = ["DeskActions", "changes_in"]
