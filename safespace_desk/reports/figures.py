@@ -152,10 +152,12 @@ def _live_ids(session: Session) -> dict[str, str]:
 
 
 _OVERLAP_PARTS = (
-    "signed_in_at >= :lo AND signed_in_at < :hi",
-    "signed_out_at > :lo AND signed_out_at < :hi AND signed_in_at < :lo",
-    "signed_out_at >= :hi AND signed_in_at < :lo",
-    "signed_out_at IS NULL AND voided_at IS NULL AND signed_in_at < :lo",
+    ("", "signed_in_at >= :lo AND signed_in_at < :hi"),
+    ("", "signed_out_at > :lo AND signed_out_at < :hi AND signed_in_at < :lo"),
+    ("", "signed_out_at >= :hi AND signed_in_at < :lo"),
+    # Left to itself the planner walks the time index over every earlier visit (a second at ten
+    # years); the small partial index of open visits is the right one.
+    ("INDEXED BY visit_open", "signed_out_at IS NULL AND voided_at IS NULL AND signed_in_at < :lo"),
 )
 
 
@@ -166,8 +168,8 @@ def _overlapping_visits(session: Session, lo: datetime, hi: datetime, live: dict
     visits at the bench scale and the ORM's per-row work would be most of the report's time."""
     params = {"lo": utc_text(lo), "hi": utc_text(hi)}
     found: dict[str, _Visit] = {}
-    for where in _OVERLAP_PARTS:
-        rows = session.execute(text(f"SELECT id, guest_id, signed_in_at, signed_out_at FROM visit "
+    for index_hint, where in _OVERLAP_PARTS:
+        rows = session.execute(text(f"SELECT id, guest_id, signed_in_at, signed_out_at FROM visit {index_hint} "
                                     f"WHERE {where} AND voided_at IS NULL"), params)
         for visit_id, guest_id, start, end in rows:
             if visit_id not in found:

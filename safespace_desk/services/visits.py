@@ -220,10 +220,12 @@ def who_is_in(desk: DeskContext) -> list[InNow]:
     m = moment(desk)
     night_of = m.bed_window.night_of if m.bed_window else None
     with desk.store.read() as session:
-        rows = session.execute(
+        # Sorted here, not by ORDER BY: asked to sort, SQLite walks the whole time index (a million
+        # visits at ten years) instead of the small partial index of open visits.
+        rows = sorted(session.execute(
             select(Visit, Guest.preferred_name, Guest.flags).join(Guest, Guest.id == Visit.guest_id)
-            .where(Visit.signed_out_at.is_(None), Visit.voided_at.is_(None))
-            .order_by(Visit.signed_in_at)).all()
+            .where(Visit.signed_out_at.is_(None), Visit.voided_at.is_(None))).all(),
+            key=lambda row: row[0].signed_in_at)
         beds = {a.visit_id: a.bed_label for a in held_beds(session, night_of).values()} if night_of else {}
         out = []
         for visit, name, flags in rows:
