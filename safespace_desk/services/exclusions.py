@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
@@ -91,10 +91,17 @@ def active_exclusions(desk: DeskContext) -> list[ActiveExclusion]:
     now = desk.clock.now()
     with desk.store.read() as session:
         rows = session.execute(
-            select(Exclusion, Guest.preferred_name).join(Guest, Guest.id == Exclusion.guest_id)
+            select(Exclusion, Guest.preferred_name, Guest.merged_into).join(Guest, Guest.id == Exclusion.guest_id)
             .where(Exclusion.lifted_at.is_(None), Exclusion.starts_at <= now, Exclusion.ends_at > now)
             .order_by(Exclusion.ends_at)).all()
-        return [ActiveExclusion(exclusion_view(row), name) for row, name in rows]
+        out = []
+        for row, name, merged_into in rows:
+            view = exclusion_view(row)
+            if merged_into:  # issued on a record since merged: show the guest it belongs to now
+                live = resolve_live(session, row.guest_id)
+                view, name = replace(view, guest_id=live.id), live.preferred_name
+            out.append(ActiveExclusion(view, name))
+        return out
 
 
 def exclusion_history(desk: DeskContext, guest_id: str) -> list[ExclusionView]:

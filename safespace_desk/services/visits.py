@@ -223,14 +223,19 @@ def who_is_in(desk: DeskContext) -> list[InNow]:
         # Sorted here, not by ORDER BY: asked to sort, SQLite walks the whole time index (a million
         # visits at ten years) instead of the small partial index of open visits.
         rows = sorted(session.execute(
-            select(Visit, Guest.preferred_name, Guest.flags).join(Guest, Guest.id == Visit.guest_id)
+            select(Visit, Guest.preferred_name, Guest.flags, Guest.merged_into)
+            .join(Guest, Guest.id == Visit.guest_id)
             .where(Visit.signed_out_at.is_(None), Visit.voided_at.is_(None))).all(),
             key=lambda row: row[0].signed_in_at)
         beds = {a.visit_id: a.bed_label for a in held_beds(session, night_of).values()} if night_of else {}
         out = []
-        for visit, name, flags in rows:
+        for visit, name, flags, merged_into in rows:
+            guest_id = visit.guest_id
+            if merged_into:  # signed in under a record since merged: show the guest it belongs to now
+                live = resolve_live(session, guest_id)
+                guest_id, name, flags = live.id, live.preferred_name, live.flags
             out.append(InNow(
-                visit_id=visit.id, guest_id=visit.guest_id, name=name, signed_in_at=visit.signed_in_at,
+                visit_id=visit.id, guest_id=guest_id, name=name, signed_in_at=visit.signed_in_at,
                 arrived_via=ArrivedVia(visit.arrived_via), bed=beds.get(visit.id),
                 no_bed_reason=visit.no_bed_reason if visit.no_bed_night == night_of else None,
                 flags=frozenset(GuestFlag(f) for f in json.loads(flags or "[]")

@@ -150,3 +150,18 @@ def test_signing_in_a_merged_record_signs_in_the_live_guest(desk: DeskContext) -
     guests.merge_guests(desk, keep, dup)
     result = visits.sign_in(desk, dup, "self")
     assert result.guest_id == keep
+
+
+def test_desk_lists_show_the_live_guest_after_a_merge(desk: DeskContext) -> None:
+    keep = add(desk, "Tommy")
+    dup = add(desk, "Tom Twin")
+    visits.sign_in(desk, dup, "self")
+    exclusions.issue_exclusion(desk, add(desk, "Other"), "Fighting", 2)
+    other_dup = add(desk, "Excluded Twin")
+    exclusions.issue_exclusion(desk, other_dup, "Fighting", 3)
+    excluded_keep = add(desk, "Excluded Keeper")
+    guests.merge_guests(desk, keep, dup)
+    guests.merge_guests(desk, excluded_keep, other_dup)
+    assert [(g.guest_id, g.name) for g in visits.who_is_in(desk)] == [(keep, "Tommy")]
+    names = {(a.exclusion.guest_id, a.guest_name) for a in exclusions.active_exclusions(desk)}
+    assert (excluded_keep, "Excluded Keeper") in names
