@@ -250,10 +250,12 @@ def _erased(text: str | None) -> str | None:
 
 
 def _purge_visits(session: Session, cutoff: datetime, now: datetime) -> int:
-    old = select(Visit.id).where(Visit.signed_out_at < cutoff)
+    # Finished visits by when they ended; sign-ins undone by staff (never signed out) by when undone.
+    expired = or_(Visit.signed_out_at < cutoff, Visit.voided_at < cutoff)
+    old = select(Visit.id).where(expired)
     session.execute(delete(BedAssignment).where(BedAssignment.visit_id.in_(old)))
     session.execute(delete(ImportedVisit).where(ImportedVisit.visit_id.in_(old)))
-    return _deleted(session, delete(Visit).where(Visit.signed_out_at < cutoff))
+    return _deleted(session, delete(Visit).where(expired))
 
 
 def _purge_messages(session: Session, cutoff: datetime, now: datetime) -> int:

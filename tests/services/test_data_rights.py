@@ -119,3 +119,13 @@ def test_cutoff_is_calendar_months() -> None:
     assert cutoff_for(now, 1) == datetime(2026, 2, 28, 10, tzinfo=UTC)
     assert cutoff_for(now, 72) == datetime(2020, 3, 31, 10, tzinfo=UTC)
     assert cutoff_for(now, 12) - timedelta(days=365) == datetime(2024, 3, 31, 10, tzinfo=UTC)
+
+
+def test_undone_sign_ins_are_purged_too(desk: DeskContext, clock: FixedClock) -> None:
+    clock.set(datetime(2019, 3, 1, 12, tzinfo=UTC))
+    mistake = visits.sign_in(desk, add(desk, "Mistaken Entry"), "self")
+    visits.undo_sign_in(desk, mistake.visit_id)
+    clock.set(datetime(2026, 11, 1, 12, tzinfo=UTC))
+    results = {r.kind: r.removed for r in data_rights.purge_expired(desk)}
+    assert results.get("visits") == 1
+    assert desk.store.raw_connection_sql("SELECT count(*) FROM visit")[0][0] == 0
