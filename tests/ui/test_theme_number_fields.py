@@ -1,0 +1,30 @@
+"""Number fields must show their number in both themes (a stylesheet once left the box 1 px wide)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication, QLineEdit, QSpinBox
+from pytestqt.qtbot import QtBot
+
+from safespace_desk.ui.theme import Theme, load_stylesheet
+
+
+@pytest.mark.parametrize("theme", [Theme.DAY, Theme.NIGHT])
+def test_spin_box_text_is_visible(qtbot: QtBot, theme: Theme) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    app.setStyleSheet(load_stylesheet(theme))
+    try:
+        spin = QSpinBox()
+        qtbot.addWidget(spin)
+        spin.setRange(2000, 2100)
+        spin.setValue(2026)
+        spin.resize(180, 44)
+        spin.show()
+        qtbot.waitExposed(spin)
+        editor = spin.findChild(QLineEdit)
+        assert editor is not None and editor.text() == "2026"
+        assert editor.width() > 60
+    finally:
+        app.setStyleSheet(before)
