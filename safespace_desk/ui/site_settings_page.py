@@ -65,6 +65,8 @@ class SiteSettingsPage(QWidget):
         self.periods.setObjectName("periodsTable")
         self.periods.setHorizontalHeaderLabels(PERIOD_COLUMNS)
         self.periods.verticalHeader().hide()
+        # Tall enough rows for the themed check box (a short row clips it to "[ ]").
+        self.periods.verticalHeader().setDefaultSectionSize(40)
         self.periods.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.periods.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.periods.setMinimumHeight(130)
