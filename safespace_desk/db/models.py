@@ -93,6 +93,7 @@ class Guest(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    erasure_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class GuestAlias(Base):

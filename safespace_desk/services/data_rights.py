@@ -103,7 +103,11 @@ def erase_guest(desk: DeskContext, guest_id: str, reason: str) -> Changes:
         ids = identity_ids(uow.session, guest_id)
         _anonymise(uow.session, ids, uow.now)
         _erase_free_text(uow.session, ids)
-        uow.audit("guest_erased", GUEST, guest_id, detail=json.dumps({"reason": reason, "records": len(ids)}))
+        kept = uow.session.get(Guest, guest_id)
+        assert kept is not None
+        kept.erasure_reason = reason
+        # The audit says that and when, never the reason's words (it cannot be edited later).
+        uow.audit("guest_erased", GUEST, guest_id, detail=json.dumps({"records": len(ids)}))
         uow.outbox("guest.erase", guest_id=guest_id, at=uow.now)
         uow.changed(GUEST, guest_id)
     _reset_index(desk)

@@ -129,3 +129,12 @@ def test_undone_sign_ins_are_purged_too(desk: DeskContext, clock: FixedClock) ->
     results = {r.kind: r.removed for r in data_rights.purge_expired(desk)}
     assert results.get("visits") == 1
     assert desk.store.raw_connection_sql("SELECT count(*) FROM visit")[0][0] == 0
+
+
+def test_the_erasure_reason_is_kept_on_the_record_not_in_the_audit(desk: DeskContext, clock: FixedClock) -> None:
+    guest_id = add(desk, "Someone")
+    data_rights.erase_guest(desk, guest_id, "Request by letter from A. Solicitor, ref 77")
+    detail = desk.store.raw_connection_sql("SELECT detail FROM audit_log WHERE action = 'guest_erased'")[0][0]
+    assert "Solicitor" not in detail and '"records": 1' in detail
+    reason = desk.store.raw_connection_sql(f"SELECT erasure_reason FROM guest WHERE id = '{guest_id}'")[0][0]
+    assert reason == "Request by letter from A. Solicitor, ref 77"
