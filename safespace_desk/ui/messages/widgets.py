@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from safespace_desk.domain.errors import DeskError
 from safespace_desk.domain.wording import wording_prompts
 from safespace_desk.ui.messages.style import PAGE_TITLE_SCALE, Palette, palette_for, stylesheet
+from safespace_desk.ui.widget_kit import FieldErrors, add_shortcut, native_keys, set_state, shortcut_button
+
+__all__ = ["FieldErrors", "InlineBanner", "WordingHints", "add_shortcut", "apply_page_style", "button_row",
+           "current_palette", "label", "native_keys", "page_title", "panel", "plain_text_edit", "scaled_font",
+           "section_title", "set_state", "shortcut_button"]
 
 
 def current_palette(widget: QWidget) -> Palette:
@@ -54,15 +55,6 @@ def apply_page_style(widget: QWidget, *, name: str = "messagesPage") -> None:
     widget.installEventFilter(_StyleFollower(widget))
 
 
-def set_state(widget: QWidget, name: str, value: object) -> None:
-    """Set a dynamic property the stylesheet selects on, and re-apply the style."""
-    widget.setProperty(name, value)
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
-    widget.update()
-
-
 def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
     """The widget's font made larger or smaller, so sizes follow the large-text option."""
     font = QFont(widget.font())
@@ -70,47 +62,6 @@ def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
         font.setPointSizeF(font.pointSizeF() * factor)
     font.setBold(bold)
     return font
-
-
-def native_keys(keys: str) -> str:
-    return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
-
-
-def add_shortcut(owner: QWidget, keys: str, slot: Callable[[], object], *,
-                 context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut) -> QShortcut:
-    shortcut = QShortcut(QKeySequence(keys), owner)
-    shortcut.setContext(context)
-    shortcut.activated.connect(slot)
-    return shortcut
-
-
-def shortcut_button(text: str, keys: str | None, slot: Callable[[], object], *, parent: QWidget | None = None,
-                    kind: str | None = None, page: QWidget | None = None) -> QPushButton:
-    """A button that shows its shortcut ("Save · Ctrl+S").
-
-    The shortcut lives on ``page`` (the page or dialog holding the button) and fires only while
-    focus is inside it, so two pages can use the same keys; without ``page`` it works window-wide
-    while the button is visible.
-    """
-    button = QPushButton(f"{text} · {native_keys(keys)}" if keys else text, parent)
-    button.setToolTip(f"{text} ({native_keys(keys)})" if keys else text)
-    button.setAutoDefault(False)
-    button.clicked.connect(slot)
-    if kind:
-        button.setProperty("kind", kind)
-    if keys:
-        if page is None:
-            add_shortcut(button, keys, _click_if_enabled(button), context=Qt.ShortcutContext.WindowShortcut)
-        else:
-            add_shortcut(page, keys, _click_if_enabled(button))
-    return button
-
-
-def _click_if_enabled(button: QPushButton) -> Callable[[], None]:
-    def click() -> None:
-        if button.isEnabled() and button.isVisibleTo(button.window()):
-            button.click()
-    return click
 
 
 def label(text: str = "", *, muted: bool = False, wrap: bool = True, parent: QWidget | None = None) -> QLabel:
@@ -175,58 +126,6 @@ class InlineBanner(QFrame):
     @property
     def text(self) -> str:
         return f"{self.message.text()} {self.detail.text()}".strip() if self.isVisible() else ""
-
-
-class FieldErrors:
-    """Shows a DeskError under the input its ``field`` names (and focuses it), else in a general line."""
-
-    def __init__(self, general: QLabel) -> None:
-        self._general = general
-        self._fields: dict[str, tuple[QWidget, QLabel]] = {}
-        general.setProperty("error", True)
-        general.setWordWrap(True)
-        general.hide()
-
-    def bind(self, field: str, editor: QWidget, error: QLabel | None = None) -> QLabel:
-        """Register ``editor`` for ``field``; returns the error label to place under it.
-        Pass ``error`` to share one label between two service fields that name the same box."""
-        if error is None:
-            error = QLabel()
-            error.setProperty("error", True)
-            error.setWordWrap(True)
-            error.setTextFormat(Qt.TextFormat.PlainText)
-            error.hide()
-        self._fields[field] = (editor, error)
-        return error
-
-    def clear(self) -> None:
-        self._general.hide()
-        for editor, error in self._fields.values():
-            error.hide()
-            if editor.property("invalid"):
-                set_state(editor, "invalid", False)
-
-    def show(self, error: DeskError | str, field: str | None = None) -> None:
-        self.clear()
-        message = error.message if isinstance(error, DeskError) else error
-        field = field or (error.field if isinstance(error, DeskError) else None)
-        if field in self._fields:
-            editor, error_label = self._fields[field]
-            error_label.setText(message)
-            error_label.show()
-            set_state(editor, "invalid", True)
-            editor.setFocus()
-        else:
-            self._general.setText(message)
-            self._general.show()
-
-    def text_for(self, field: str) -> str:
-        found = self._fields.get(field)
-        return found[1].text() if found and not found[1].isHidden() else ""
-
-    @property
-    def general_text(self) -> str:
-        return "" if self._general.isHidden() else self._general.text()
 
 
 class WordingHints(QLabel):
