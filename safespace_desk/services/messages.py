@@ -233,7 +233,9 @@ def waiting_for(desk: DeskContext, guest_id: str) -> list[MessageView]:
     now = desk.clock.now()
     with desk.store.read() as session:
         ids = identity_ids(session, guest_id)
-        return _views(session, _open_q(_base(), now).where(Message.guest_id.in_(ids)))
+        return _views(session, _open_q(_base(), now).where(Message.guest_id.in_(ids))
+                      .order_by(Message.urgent.desc(), Message.relevant_until.is_(None), Message.relevant_until,
+                                Message.created_at))
 
 
 def waiting_counts(desk: DeskContext, guest_ids: list[str]) -> dict[str, tuple[int, int]]:

@@ -246,3 +246,11 @@ def test_a_wrong_link_can_be_corrected_until_delivery(desk: DeskContext) -> None
     messages.deliver(desk, message_id)
     with pytest.raises(RuleViolation, match="cannot be changed"):
         messages.link_message(desk, message_id, first)
+
+
+def test_waiting_for_lists_urgent_first_then_soonest_to_expire(desk: DeskContext, clock: FixedClock) -> None:
+    guest_id = add(desk, "Kez")
+    later = post(desk, guest_id, body="later", relevant_until=clock.now() + timedelta(days=5))
+    sooner = post(desk, guest_id, body="sooner", relevant_until=clock.now() + timedelta(days=1))
+    urgent = post(desk, guest_id, body="urgent", urgent=True)
+    assert [m.id for m in messages.waiting_for(desk, guest_id)] == [urgent, sooner, later]

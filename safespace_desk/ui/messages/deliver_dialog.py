@@ -15,7 +15,6 @@ messages are theirs, so staff deal with them and close it (Esc) to get back to t
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
@@ -47,13 +46,6 @@ from safespace_desk.ui.messages.widgets import (
 )
 
 OPEN_MESSAGES_KEYS = "Ctrl+M"
-
-
-def urgent_first(views: list[MessageView]) -> list[MessageView]:
-    """Urgent first, then the soonest to expire, then the oldest. ``waiting_for`` promises this
-    order but does not sort yet, so the dialog makes sure of it."""
-    far = datetime.max.replace(tzinfo=UTC)
-    return sorted(views, key=lambda v: (not v.urgent, v.relevant_until or far, v.created_at))
 
 
 class MessageCard(QFrame):
@@ -186,7 +178,7 @@ class DeliverDialog(QDialog):
         self._actions.changes_made.connect(self._collect)
         zone = self._actions.read(get_site).zone
         now = desk.clock.now()
-        waiting = urgent_first(self._actions.read(messages.waiting_for, guest_id))
+        waiting = self._actions.read(messages.waiting_for, guest_id)  # urgent first
         # Opening the messages is a view of the guest's record: audited like the board's Open.
         views = [self._actions.read(messages.open_message, m.id) for m in waiting]
         name = next((v.guest_name for v in views if v.guest_name), "this guest")

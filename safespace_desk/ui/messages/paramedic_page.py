@@ -37,7 +37,7 @@ from safespace_desk.services.triage import TriageView
 from safespace_desk.services.visits import InNow
 from safespace_desk.ui.forms import PAGE_MARGINS
 from safespace_desk.ui.messages.actions import TRIAGE_KINDS, ServiceActions
-from safespace_desk.ui.messages.deliver_dialog import DeliverDialog, urgent_first
+from safespace_desk.ui.messages.deliver_dialog import DeliverDialog
 from safespace_desk.ui.messages.formatting import full_when, until_text, waiting_text, when_text
 from safespace_desk.ui.messages.guest_picker import GuestPicker
 from safespace_desk.ui.messages.widgets import (
@@ -214,7 +214,7 @@ class ParamedicPage(QWidget):
             self.pass_on_button.setEnabled(False)
             return
         now = self.actions.desk.clock.now()
-        waiting = urgent_first(self.actions.read(messages.waiting_for, person.guest_id))
+        waiting = self.actions.read(messages.waiting_for, person.guest_id)  # urgent first
         self.messages_title.setText(f"Messages waiting for {person.name} ({len(waiting)})")
         for view in waiting:
             urgent = "URGENT · " if view.urgent else ""
