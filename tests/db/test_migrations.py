@@ -124,7 +124,7 @@ def test_each_migration_applies_on_top_of_its_predecessor(tmp_path: Path, revisi
         _upgrade(store, revision)
         after = _schema(store)
         assert _revision(store) == revision
-        assert set(after) > set(before), "a migration should add at least one table"
+        assert after != before, "a migration should add at least one table or column"
         # The migrations so far only add; one that drops or renames must say so here.
         for table, columns in before.items():
             assert table in after and columns <= after[table], table

@@ -22,9 +22,6 @@ def upgrade() -> None:
     # Plain ALTER TABLE ADD COLUMN: a batch "copy and move" would drop the partial indexes.
     op.add_column("visit", sa.Column("notes", sa.Text))
     op.add_column("guest", sa.Column("erased_at", TIME))
-    # Why a guest was erased, kept on the (anonymised) record rather than in the append-only audit,
-    # so a reason that happens to name someone can still be corrected.
-    op.add_column("guest", sa.Column("erasure_reason", sa.Text))
     op.create_table(
         "imported_visit",
         sa.Column("key", sa.String(64), primary_key=True),
