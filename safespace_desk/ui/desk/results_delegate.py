@@ -64,6 +64,11 @@ class GuestResultDelegate(QStyledItemDelegate):
         painter.setFont(name_font)
         painter.setPen(QColor(colours.accent) if kind == "add" else text_colour)
         shown = ("+  " + name) if kind == "add" else name
+        # Leave room for the hint on the right ("Enter or Ctrl+N", "Enter: sign in"): a long name is
+        # cut short with "…" rather than written over it.
+        hint_room = QFontMetrics(option.font).horizontalAdvance("Enter or Ctrl+N") + 24
+        shown = name_metrics.elidedText(shown, Qt.TextElideMode.ElideRight,
+                                        max(40, rect.width() - 2 * PAD_X - hint_room))
         painter.drawText(QRect(x, y, rect.width() - 2 * PAD_X, name_metrics.height()),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
         after_name = x + name_metrics.horizontalAdvance(shown) + 12
