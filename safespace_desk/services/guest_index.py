@@ -150,8 +150,10 @@ class GuestIndex:
                     best[guest.id] = Match(guest, shown, tier)
         if len(q) >= 3 and len(best) < limit:
             self._add_fuzzy(q, best)
+        # The id last: two guests of the same name never seen (imported, say) keep one order
+        # rather than the order of a set, which changes from run to run.
         return heapq.nsmallest(limit, best.values(),
-                               key=lambda m: (m.tier, -m.guest.last_seen_ts, m.guest.name))
+                               key=lambda m: (m.tier, -m.guest.last_seen_ts, m.guest.name, m.guest.id))
 
     def similar(self, name: str, cutoff: float = 0.88, limit: int = 3) -> list[IndexedGuest]:
         """Guests with a whole name spelled much like ``name`` (Jonny/Jonnie), best first.
