@@ -2,27 +2,43 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# Two stamps: `make run` installs only what the app needs; `make test` adds the test tools.
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+SCREENSHOTS_DIR ?= $(CURDIR)/.screen-audit
 DATA_DIR ?=
 DEMO_DIR ?= $(CURDIR)/.demo-store
 DATA_ARG := $(if $(DATA_DIR),--data-dir $(DATA_DIR),)
 
-.PHONY: run test demo lint bench install clean
+.PHONY: run test demo lint bench install screenshots clean
 
-$(STAMP): pyproject.toml
+$(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+$(TEST_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP) $(TEST_STAMP)
+
+install: $(TEST_STAMP)
 
 run: $(STAMP)
 	$(PY) -m safespace_desk $(DATA_ARG)
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# The screen audit (tests/ui/audit/) saves a PNG of every screen it checks; this runs it and copies
+# those pictures into docs/screenshots/.
+screenshots: $(TEST_STAMP)
+	rm -rf "$(SCREENSHOTS_DIR)"
+	QT_QPA_PLATFORM=offscreen SAFESPACE_AUDIT_DIR="$(SCREENSHOTS_DIR)" $(PY) -m pytest -q tests/ui/audit
+	$(PY) -m tests.ui.audit.publish "$(SCREENSHOTS_DIR)" docs/screenshots
 
 demo: $(STAMP)
 	@if [ ! -f "$(DEMO_DIR)/store.db" ]; then \
@@ -33,7 +49,7 @@ demo: $(STAMP)
 	fi
 	$(PY) -m safespace_desk --data-dir "$(DEMO_DIR)"
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
@@ -41,7 +57,7 @@ lint: $(STAMP)
 # bench-scale demo store into bench/.data/ (a few minutes); later runs reuse it.
 BENCH_SCRIPTS := $(filter-out bench/common.py,$(wildcard bench/*.py))
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	@for script in $(BENCH_SCRIPTS); do $(PY) $$script || exit 1; done
 
 clean:

@@ -124,6 +124,13 @@ def recovery_key(args: argparse.Namespace, io: CliIO) -> str:
 
 
 def cmd_gui(args: argparse.Namespace, io: CliIO) -> int:
+    from safespace_desk.desktop_check import check_desktop
+
+    # Before Qt is loaded and before the lock is taken: Qt aborts the process when its platform
+    # cannot start, and a lock taken first would be left behind.
+    problem = check_desktop(io.env)
+    if problem is not None:
+        raise DeskError(problem)
     try:
         # Imported here so the admin subcommands never load Qt.
         from safespace_desk.ui.app import run_gui
@@ -133,7 +140,7 @@ def cmd_gui(args: argparse.Namespace, io: CliIO) -> int:
     from safespace_desk.db.desk_lock import desk_lock
 
     args.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with desk_lock(args.data_dir, exclusive=False):  # a restore waits for the window to close
+    with desk_lock(args.data_dir, exclusive=False, remove_when_last=True):  # a restore waits for it
         return int(run_gui(args.data_dir))
 
 

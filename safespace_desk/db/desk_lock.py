@@ -29,12 +29,17 @@ class DeskInUse(StoreError):
 
 
 @contextmanager
-def desk_lock(data_dir: Path, *, exclusive: bool) -> Iterator[None]:
-    """Hold the data folder's lock for the duration: shared (the desk) or exclusive (a restore)."""
+def desk_lock(data_dir: Path, *, exclusive: bool, remove_when_last: bool = False) -> Iterator[None]:
+    """Hold the data folder's lock for the duration: shared (the desk) or exclusive (a restore).
+
+    With ``remove_when_last`` the lock file is deleted on the way out if no other process holds it
+    (checked by taking it exclusively first), so a closed desk leaves nothing behind.
+    """
     if fcntl is None or not data_dir.is_dir():
         yield
         return
-    fd = os.open(data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    path = data_dir / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
@@ -43,5 +48,16 @@ def desk_lock(data_dir: Path, *, exclusive: bool) -> Iterator[None]:
                 raise DeskInUse() from None
             raise
         yield
+        if remove_when_last:
+            _remove_if_last(fd, path)
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _remove_if_last(fd: int, path: Path) -> None:
+    assert fcntl is not None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return  # another desk window or a restore holds it: theirs to remove
+    path.unlink(missing_ok=True)

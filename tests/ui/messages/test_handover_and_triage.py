@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ from safespace_desk.ui.messages.handover_page import HandoverPage
 from safespace_desk.ui.messages.paramedic_page import RESTRICTED_TEXT, ParamedicPage, TriageHistoryList
 from safespace_desk.ui.messages.shift_log_page import ShiftLogPage
 from tests.services.frontdesk_helpers import add, at_local, desk_as
+from tests.support import pdf as pdf_reader
 from tests.ui.messages.conftest import FakeShell
 
 
@@ -88,12 +87,10 @@ def test_handover_pdf_reads_well(qtbot: Any, desk: DeskContext, clock: FixedCloc
     pdf = page.save_pdf(tmp_path / "handover.pdf")
     assert pdf.exists() and pdf.stat().st_size > 5_000
     assert pdf.read_bytes().startswith(b"%PDF")
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-        text = " ".join(text.split())  # lines wrap where the page is narrow
-        for expected in ("Handover", "Night shift", "Written by Mo Manager", "Not yet acknowledged",
-                         "Who is in", "Kez", "Police called", "Kez to ring Jo at housing", "Calm night"):
-            assert expected in text, expected
+    text = " ".join(pdf_reader.text(pdf).split())  # lines wrap where the page is narrow
+    for expected in ("Handover", "Night shift", "Written by Mo Manager", "Not yet acknowledged",
+                     "Who is in", "Kez", "Police called", "Kez to ring Jo at housing", "Calm night"):
+        assert expected in text, expected
 
 
 def test_shift_log_entry_by_keyboard_with_a_gentle_wording_prompt(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
@@ -15,6 +14,7 @@ from safespace_desk.services.context import DeskContext
 from safespace_desk.ui.data_rights.backups_page import BackupsPage
 from safespace_desk.ui.shell import MainShell
 from tests.services.frontdesk_helpers import add
+from tests.support import pdf as pdf_reader
 
 
 def _page(qtbot: QtBot, shell: MainShell, desk: DeskContext) -> BackupsPage:
@@ -103,7 +103,6 @@ def test_export_everything_writes_json_and_a_readable_pdf(qtbot: QtBot, shell: M
     data = json.loads((tmp_path / "subject-access.json").read_text(encoding="utf-8"))
     assert data["format"] == "safespace-desk-subject-access"
     assert data["guest_records"][0]["preferred_name"] == "Kez Moran"
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "subject-access.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = pdf_reader.text(tmp_path / "subject-access.pdf")
     assert "Everything SafeSpace Desk holds about Kez Moran" in text
     assert "Kezzy" in text and "Who viewed or changed these records" in text

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -16,6 +15,7 @@ from safespace_desk.ui.reports.page import ReportsPage
 from safespace_desk.ui.reports.pdf import write_report_pdf
 from safespace_desk.ui.shell import MainShell
 from tests.reports.test_figures import october  # noqa: F401 (the fixture)
+from tests.support import pdf as pdf_reader
 
 
 def _page(qtbot: QtBot, shell: MainShell, desk: DeskContext) -> ReportsPage:
@@ -90,12 +90,11 @@ def test_the_pdf_has_two_pages_with_the_key_numbers(qtbot: QtBot, shell: MainShe
     assert page.figures is not None
     path = tmp_path / "report.pdf"
     write_report_pdf(page.figures, path)
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    assert "Pages:           2" in info and "A4" in info
-    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(path), "-"],
-                           capture_output=True, text=True, check=True).stdout
-    second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(path), "-"],
-                            capture_output=True, text=True, check=True).stdout
+    assert pdf_reader.page_count(path) == 2
+    width, height = pdf_reader.page_size_mm(path)
+    assert (round(width), round(height)) == (210, 297)  # A4
+    first = pdf_reader.text(path, 1, 1)
+    second = pdf_reader.text(path, 2, 2)
     assert "Test Hub: figures for October 2026" in first
     for label in ("Unique guests", "New / returning", "Bed nights", "Police drop-offs", "Arrivals by source"):
         assert label in first
