@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from safespace_desk.domain.clock import require_aware
 from safespace_desk.domain.errors import ValidationError
 from safespace_desk.domain.site import CapacityPeriod, SiteSettings
 
@@ -43,7 +44,7 @@ def _local(d: date, t: time, zone: ZoneInfo) -> datetime:
 
 def window_at(settings: SiteSettings, zone: ZoneInfo, at: datetime) -> PeriodWindow:
     """The capacity period in force at ``at`` (aware), with its exact start and end in UTC."""
-    local = at.astimezone(zone)
+    local = require_aware(at, "The time to find the capacity period for", field="at").astimezone(zone)
     t = local.time().replace(tzinfo=None)
     for period in settings.periods:
         if _contains(period, t):

@@ -23,7 +23,7 @@ from safespace_desk.db.models import AuditEntry, OutboxOp, Setting
 from safespace_desk.db.store import Store
 from safespace_desk.db.types import utc_text
 from safespace_desk.domain.audit_chain import GENESIS, AuditFields, entry_hash
-from safespace_desk.domain.clock import Clock
+from safespace_desk.domain.clock import Clock, ZoneCheckedClock
 from safespace_desk.domain.errors import PermissionDenied
 from safespace_desk.domain.roles import Permission, Role, require
 from safespace_desk.ids import new_id
@@ -64,6 +64,12 @@ class DeskContext:
     actor: Actor | None = None
     # Per-desk caches owned by services (e.g. the guest search index); dropped with the desk.
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Whatever clock a desk is given, a time without a zone stops at the clock, not in the store.
+        if name == "clock" and not isinstance(value, ZoneCheckedClock):
+            value = ZoneCheckedClock(value)
+        super().__setattr__(name, value)
 
     def require_actor(self) -> Actor:
         if self.actor is None:

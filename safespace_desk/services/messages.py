@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from safespace_desk.db.models import Agency, Guest, Message, Staff, Visit
+from safespace_desk.domain.clock import require_aware
 from safespace_desk.domain.errors import NotFound, RuleViolation, ValidationError
 from safespace_desk.domain.messages import (
     MessageCategory,
@@ -375,8 +376,6 @@ def _until(desk: DeskContext, value: datetime | date | None) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValidationError("“Relevant until” needs a time zone.", field="relevant_until")
-        return value
+        return require_aware(value, "“Relevant until”", field="relevant_until")
     zone = get_site(desk).zone
     return datetime.combine(value + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)

@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 
 from safespace_desk.db.models import Guest, ShiftLogEntry, Staff
 from safespace_desk.domain.capacity import PeriodWindow, window_at
+from safespace_desk.domain.clock import require_aware
 from safespace_desk.domain.errors import ValidationError
 from safespace_desk.domain.messages import LogKind
 from safespace_desk.domain.roles import Permission
@@ -35,7 +36,8 @@ class LogEntryView:
 def current_shift(desk: DeskContext, at: datetime | None = None) -> PeriodWindow:
     """Shifts change with the site's capacity periods (e.g. 08:00 and 20:00)."""
     site = get_site(desk)
-    return window_at(site.settings, site.zone, at or desk.clock.now())
+    when = require_aware(at, "The time of the shift", field="at") if at is not None else desk.clock.now()
+    return window_at(site.settings, site.zone, when)
 
 
 def add_entry(desk: DeskContext, kind: LogKind | str, text: str, *, guest_id: str | None = None,
@@ -47,7 +49,7 @@ def add_entry(desk: DeskContext, kind: LogKind | str, text: str, *, guest_id: st
         raise ValidationError("Choose what kind of entry this is.", field="kind") from None
     text = clean_text(text, field="text", label="Entry", max_len=LONG_TEXT_MAX, required=True, multiline=True)
     now = desk.clock.now()
-    when = at or now
+    when = require_aware(at, "The time of the entry", field="at") if at is not None else now
     if when > now:
         raise ValidationError("The time of an entry cannot be in the future.", field="at")
     entry_id = new_id()
@@ -65,6 +67,8 @@ def entries(desk: DeskContext, start: datetime, end: datetime, *, text: str | No
             kind: LogKind | None = None) -> list[LogEntryView]:
     """Entries from ``start`` (inclusive) to ``end`` (exclusive), oldest first, optionally searched."""
     desk.require(Permission.SHIFT_LOG, "read the shift log")
+    require_aware(start, "The start of the entries asked for", field="start")
+    require_aware(end, "The end of the entries asked for", field="end")
     q = (select(ShiftLogEntry, Guest.preferred_name, Staff.name)
          .outerjoin(Guest, Guest.id == ShiftLogEntry.guest_id)
          .outerjoin(Staff, Staff.id == ShiftLogEntry.staff_id)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from safespace_desk.db.models import Guest, Staff, Triage
+from safespace_desk.domain.clock import require_aware
 from safespace_desk.domain.errors import NotFound, PermissionDenied, ValidationError
 from safespace_desk.domain.messages import TriageOutcome
 from safespace_desk.domain.roles import Permission, can
@@ -48,7 +49,7 @@ def record_triage(desk: DeskContext, guest_id: str, *, presenting_need: str, out
     except ValueError:
         raise ValidationError("Choose an outcome.", field="outcome") from None
     now = desk.clock.now()
-    when = at or now
+    when = require_aware(at, "The time of the assessment", field="at") if at is not None else now
     if when > now:
         raise ValidationError("The assessment time cannot be in the future.", field="at")
     triage_id = new_id()
@@ -68,6 +69,8 @@ def list_triage(desk: DeskContext, *, guest_id: str | None = None, mine_only: bo
                 since: datetime | None = None, limit: int = 200) -> list[TriageView]:
     """Triage records, newest first; clinical detail only for roles that may read it."""
     actor = desk.require_actor()
+    if since is not None:
+        require_aware(since, "The start of the triage records asked for", field="since")
     clinical = can(actor.role, Permission.READ_TRIAGE_NOTES)
     q = (select(Triage, Guest.preferred_name, Staff.name).join(Guest, Guest.id == Triage.guest_id)
          .outerjoin(Staff, Staff.id == Triage.paramedic_id).order_by(Triage.at.desc()).limit(limit))
