@@ -7,11 +7,10 @@ spreadsheet can pick out any number by its section and key.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 
+from safespace_desk.reports.csv_safe import csv_text
 from safespace_desk.reports.figures import Figures
 
 CSV_HEADER = ("section", "key", "value")
@@ -23,14 +22,11 @@ def figures_to_json_text(figures: Figures) -> str:
 
 
 def figures_to_csv(figures: Figures) -> str:
-    """``section,key,value`` rows; an empty value means "none" (e.g. no deliveries, no median)."""
-    out = io.StringIO()
-    # "\r\n" is what the csv module and spreadsheets expect; Excel opens it either way.
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for section, key, value in figure_rows(figures):
-        writer.writerow((section, key, _cell(value)))
-    return out.getvalue()
+    """``section,key,value`` rows; an empty value means "none" (e.g. no deliveries, no median).
+
+    Keys and values can hold what staff typed (a gender, an agency's name): ``csv_text`` makes
+    sure none of it reaches a spreadsheet as a formula."""
+    return csv_text(CSV_HEADER, ((section, key, _cell(value)) for section, key, value in figure_rows(figures)))
 
 
 def figure_rows(figures: Figures) -> Iterator[tuple[str, str, object]]:
@@ -71,7 +67,6 @@ def _section(name: str, **values: object) -> Iterator[tuple[str, str, object]]:
     return ((name, key, value) for key, value in values.items())
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    return str(value)  # floats are already rounded to one decimal place by compute_figures
+def _cell(value: object) -> object:
+    # Floats are already rounded to one decimal place by compute_figures; None means "none".
+    return "" if value is None else value

@@ -3,7 +3,6 @@ ready to copy into an email or save as CSV or PDF for a partnership meeting."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.domain.messages import MessageView
+from safespace_desk.reports.csv_safe import write_csv
 from safespace_desk.services import messages
 from safespace_desk.services.site import get_site
 from safespace_desk.ui.messages.actions import ServiceActions
@@ -125,16 +125,12 @@ class AgencyOutcomesView(QWidget):
         self.banner.show_message("success", "Copied. Paste it into an email to the agency.")
 
     def save_csv(self, path: str | Path) -> Path:
-        path = Path(path)
         zone = self._actions.read(get_site).zone
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["received", "agency", "for", "state", "outcome"])
-            now = self._actions.desk.clock.now()
-            for view, line in self.rows:
-                writer.writerow([view.created_at.astimezone(zone).isoformat(timespec="minutes"), view.agency,
-                                 for_whom(view), view.state_at(now).label, line])
-        return path
+        now = self._actions.desk.clock.now()
+        # Names and notes are what staff and agencies typed: write_csv keeps them from running as formulas.
+        return write_csv(Path(path), ("received", "agency", "for", "state", "outcome"),
+                         [(view.created_at.astimezone(zone).isoformat(timespec="minutes"), view.agency,
+                           for_whom(view), view.state_at(now).label, line) for view, line in self.rows])
 
     def to_html(self) -> str:
         zone = self._actions.read(get_site).zone
