@@ -7,17 +7,16 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from safespace_desk.db.errors import UnknownStaffName, WrongPassword
+from safespace_desk.db.errors import UnknownStaffName
 from safespace_desk.db.keyslots import KeySlots
-from safespace_desk.db.models import AuditEntry, Staff
+from safespace_desk.db.models import Staff
 from safespace_desk.db.store import Store, StorePaths
 from safespace_desk.domain.clock import Clock
 from safespace_desk.domain.errors import AuthenticationFailed, ValidationError
 from safespace_desk.domain.pin_lock import PinAttempts
-from safespace_desk.domain.roles import Permission, Role, can
-from safespace_desk.domain.staff import PIN_TRIES, check_password, clean_staff_name, login_key
+from safespace_desk.domain.roles import Role
+from safespace_desk.domain.staff import check_password, clean_staff_name, login_key
 from safespace_desk.ids import new_id
 from safespace_desk.services.context import Actor, DeskContext, ensure_device_id, keyslot_change
 
@@ -98,51 +97,6 @@ def quick_unlock(desk: DeskContext, pin: str, attempts: PinAttempts) -> None:
     attempts.reset()
     with desk.unit_of_work() as uow:
         uow.audit("unlocked", "staff", actor.staff_id, detail="pin")
-
-
-def authorise_override(desk: DeskContext, name: str, secret: str) -> Actor:
-    """A shift lead at a colleague's desk authorises an override with their name and PIN or
-    password. Returns the lead as an Actor for the Override; the attempt is audited."""
-    if not (name or "").strip() or not secret:
-        raise ValidationError("The lead's name and PIN or password are needed.", field="lead_name")
-    with desk.store.read() as session:
-        row = session.scalars(select(Staff).where(Staff.login == login_key(name))).first()
-        pin_locked = row is not None and _override_pin_locked(session, row.id)
-    ok = False
-    if row is not None and row.active:
-        if row.pin_hash and secret.isdigit() and not pin_locked:
-            try:
-                ok = _pin_hasher.verify(row.pin_hash, secret)
-            except (VerificationError, InvalidHashError):
-                ok = False
-        if not ok:
-            try:
-                desk.keyslots.unlock_with_password(row.login, secret)
-                ok = True
-            except (WrongPassword, UnknownStaffName):
-                ok = False
-    with desk.unit_of_work() as uow:
-        uow.audit("override_authorised" if ok else "override_refused", "staff", row.id if row else None)
-    if not ok or row is None:
-        if pin_locked and secret.isdigit():
-            raise AuthenticationFailed("Too many wrong PINs for this lead: type their password instead.",
-                                       field="lead_secret")
-        raise AuthenticationFailed("That name and PIN or password do not match.", field="lead_secret")
-    actor = Actor(row.id, row.name, Role(row.role))
-    if not can(actor.role, Permission.OVERRIDE):
-        raise AuthenticationFailed(f"{row.name} is not a shift lead or manager.", field="lead_name")
-    return actor
-
-
-def _override_pin_locked(session: Session, staff_id: str) -> bool:
-    """Five refused override attempts in a row for this lead (on any desk, across restarts) and
-    their PIN is no longer accepted until their password authorises one: as at the lock screen,
-    a 4-digit PIN must not be open to guessing."""
-    recent = list(session.scalars(
-        select(AuditEntry.action).where(AuditEntry.entity_kind == "staff", AuditEntry.entity_id == staff_id,
-                                        AuditEntry.action.in_(("override_authorised", "override_refused")))
-        .order_by(AuditEntry.seq.desc()).limit(PIN_TRIES)))
-    return len(recent) == PIN_TRIES and all(action == "override_refused" for action in recent)
 
 
 def record_lock(desk: DeskContext, reason: str) -> None:

@@ -15,12 +15,11 @@ from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.frontdesk_common import (
     BED,
     VISIT,
-    Override,
     bed_of_visit,
-    check_override,
     held_beds,
     moment,
 )
+from safespace_desk.services.overrides import Override, OverrideAction, override_detail, use_override
 from safespace_desk.services.visits import InNow, who_is_in
 
 
@@ -129,21 +128,25 @@ def free_bed(desk: DeskContext, visit_id: str) -> Changes:
 
 
 def keep_without_bed(desk: DeskContext, visit_id: str, override: Override) -> Changes:
-    """A lead lets a guest stay tonight without a bed (e.g. on a chair), with a reason."""
-    check_override(override, "let a guest stay without a bed")
+    """A lead lets a guest stay tonight without a bed (e.g. on a chair), with a reason.
+
+    Front-desk work, so it needs a front-desk role as well as the lead's override for this desk."""
+    desk.require(Permission.FRONT_DESK, "let a guest stay without a bed")
     m = moment(desk)
     if m.bed_window is None or m.bed_window.night_of is None:
         raise RuleViolation("This site has no bed period set up.")
-    with desk.unit_of_work() as uow:
+    with use_override(desk, override, OverrideAction.NO_BED) as lead, desk.unit_of_work() as uow:
+        if lead is None:
+            raise RuleViolation("A shift lead's override is needed to keep a guest without a bed.")
         visit = uow.session.get(Visit, visit_id)
         if visit is None or visit.voided_at is not None or visit.signed_out_at is not None:
             raise NotFound("That guest is not signed in.")
         visit.no_bed_night = m.bed_window.night_of
         visit.no_bed_reason = override.reason.strip()
-        visit.no_bed_by = override.by.staff_id
-        uow.audit("no_bed_override", VISIT, visit_id)
+        visit.no_bed_by = lead.staff_id
+        uow.audit("no_bed_override", VISIT, visit_id, detail=override_detail(lead, override))
         uow.outbox("visit.no_bed", visit_id=visit_id, night_of=m.bed_window.night_of,
-                   reason=visit.no_bed_reason, by=override.by.staff_id)
+                   reason=visit.no_bed_reason, by=lead.staff_id)
         uow.changed(VISIT, visit_id)
     return uow.changes
 

@@ -12,8 +12,7 @@ from safespace_desk.db.models import BedAssignment, Exclusion, Visit
 from safespace_desk.domain.capacity import PeriodWindow, tonight, window_at
 from safespace_desk.domain.errors import RuleViolation
 from safespace_desk.domain.exclusions import ExclusionView
-from safespace_desk.domain.roles import Permission, can
-from safespace_desk.services.context import Actor, DeskContext
+from safespace_desk.services.context import DeskContext
 from safespace_desk.services.site import SiteInfo, get_site
 
 VISIT = "visit"
@@ -28,14 +27,6 @@ class SignInBlocked(RuleViolation):
     def __init__(self, message: str, *, kind: str) -> None:
         super().__init__(message)
         self.kind = kind  # "excluded" or "full"
-
-
-@dataclass(frozen=True)
-class Override:
-    """A lead's decision to let something through despite a rule, with the reason recorded."""
-
-    reason: str
-    by: Actor
 
 
 @dataclass(frozen=True)
@@ -97,16 +88,6 @@ def release_beds_of_visit(session: Session, visit_id: str, now: datetime) -> lis
         row.released_at = now
         released.append(row.bed_label)
     return released
-
-
-def check_override(override: Override | None, what: str) -> Override | None:
-    if override is None:
-        return None
-    if not can(override.by.role, Permission.OVERRIDE):
-        raise RuleViolation(f"Only a shift lead or manager can {what}.")
-    if not override.reason.strip():
-        raise RuleViolation("Give a reason for the override; it is recorded.")
-    return override
 
 
 def local_time_text(when: datetime, site: SiteInfo, now: datetime | None = None) -> str:

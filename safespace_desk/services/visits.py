@@ -20,10 +20,8 @@ from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.frontdesk_common import (
     BED,
     VISIT,
-    Override,
     SignInBlocked,
     active_exclusion,
-    check_override,
     held_beds,
     local_time_text,
     moment,
@@ -32,6 +30,7 @@ from safespace_desk.services.frontdesk_common import (
     release_beds_of_visit,
 )
 from safespace_desk.services.guests import GUEST, guest_index, identity_ids, resolve_live
+from safespace_desk.services.overrides import Override, OverrideAction, override_detail, use_override
 
 
 @dataclass(frozen=True)
@@ -80,9 +79,8 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
     except ValueError:
         raise ValidationError("Choose how the guest arrived (self, police, paramedic, ...).",
                               field="arrived_via") from None
-    check_override(override, "override a sign-in")
     m = moment(desk)
-    with desk.unit_of_work() as uow:
+    with use_override(desk, override, OverrideAction.SIGN_IN) as lead, desk.unit_of_work() as uow:
         guest = resolve_live(uow.session, guest_id)
         ids = identity_ids(uow.session, guest.id)
         already = open_visit_for(uow.session, ids)
@@ -102,32 +100,36 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
             blocks.append(SignInBlocked(
                 f"The hub is full: {used} of {m.window.period.places} places in use "
                 f"({m.window.period.name.lower()}).", kind="full"))
-        if blocks and override is None:
+        if blocks and lead is None:
             raise blocks[0]
         visit = Visit(id=new_id(), guest_id=guest.id, signed_in_at=m.now, arrived_via=via.value,
                       staff_in=uow.staff_id)
-        if override is not None and blocks:
+        if override is not None and lead is not None and blocks:
             visit.override_reason = override.reason.strip()
-            visit.override_by = override.by.staff_id
+            visit.override_by = lead.staff_id
         uow.session.add(visit)
         uow.session.flush()
         given_bed = None
+        no_bed = False
         if m.window.period.beds and m.window.night_of:
             given_bed = _bed_for_new_visit(uow.session, m.site.settings.bed_labels, m.window.night_of, bed)
             if given_bed is None:
-                if override is None:
+                if override is None or lead is None:
                     raise SignInBlocked("Every bed is taken tonight.", kind="full")
+                no_bed = True
                 visit.no_bed_night = m.window.night_of
                 visit.no_bed_reason = override.reason.strip()
-                visit.no_bed_by = override.by.staff_id
+                visit.no_bed_by = lead.staff_id
             else:
                 uow.session.add(BedAssignment(id=new_id(), visit_id=visit.id, guest_id=guest.id,
                                               bed_label=given_bed, night_of=m.window.night_of,
                                               assigned_at=m.now, assigned_by=uow.staff_id))
                 uow.changed(BED, given_bed)
         guest.last_seen_at = m.now
-        overridden = override is not None and bool(blocks)
+        overridden = lead is not None and bool(blocks)
         detail = f"via={via.value}" + (f";override={','.join(b.kind for b in blocks)}" if overridden else "")
+        if override is not None and lead is not None and (overridden or no_bed):
+            detail += ";" + override_detail(lead, override)
         uow.audit("signed_in", VISIT, visit.id, detail=detail)
         uow.outbox("visit.sign_in", visit_id=visit.id, guest_id=guest.id, at=m.now, arrived_via=via.value,
                    bed=given_bed, night_of=m.window.night_of,

@@ -19,7 +19,8 @@ from safespace_desk.domain.site import SiteSettings
 from safespace_desk.services import auth, shiftlog, triage, visits
 from safespace_desk.services.context import DeskContext
 from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD, START
-from tests.services.frontdesk_helpers import add, desk_as
+from tests.security.conftest import MEDIC, SignInAs
+from tests.services.frontdesk_helpers import add
 
 NAIVE = datetime(2026, 11, 24, 21, 30)  # no zone: 21:30 where?
 
@@ -49,8 +50,7 @@ def test_a_naive_clock_is_refused_at_sign_in_with_a_clear_error(data_dir: Path) 
         auth.sign_in(data_dir, MANAGER_NAME, MANAGER_PASSWORD, _NaiveClock())
 
 
-def test_services_refuse_naive_times_naming_the_field(desk: DeskContext, data_dir: Path,
-                                                      clock: FixedClock) -> None:
+def test_services_refuse_naive_times_naming_the_field(desk: DeskContext, sign_in_as: SignInAs) -> None:
     guest_id = add(desk, "Nia Naive")
     with pytest.raises(NaiveTimeError) as caught:
         shiftlog.add_entry(desk, "general", "A note", at=NAIVE - timedelta(days=1))
@@ -60,17 +60,14 @@ def test_services_refuse_naive_times_naming_the_field(desk: DeskContext, data_di
     assert caught.value.field == "start"
     with pytest.raises(NaiveTimeError):
         shiftlog.current_shift(desk, NAIVE)
-    medic = desk_as(desk, data_dir, clock, "Pat Medic", "paramedic")
-    try:
-        with pytest.raises(NaiveTimeError) as caught:
-            triage.record_triage(medic, guest_id, presenting_need="cough", outcome="treated",
-                                 at=NAIVE - timedelta(days=1))
-        assert caught.value.field == "at"
-        with pytest.raises(NaiveTimeError) as caught:
-            triage.list_triage(medic, since=NAIVE)
-        assert caught.value.field == "since"
-    finally:
-        medic.close()
+    medic = sign_in_as(MEDIC)
+    with pytest.raises(NaiveTimeError) as caught:
+        triage.record_triage(medic, guest_id, presenting_need="cough", outcome="treated",
+                             at=NAIVE - timedelta(days=1))
+    assert caught.value.field == "at"
+    with pytest.raises(NaiveTimeError) as caught:
+        triage.list_triage(medic, since=NAIVE)
+    assert caught.value.field == "since"
     # Nothing was written by the refused calls.
     assert visits.who_is_in(desk) == []
     assert shiftlog.entries(desk, START - timedelta(days=3), START + timedelta(days=1)) == []

@@ -10,7 +10,8 @@ from safespace_desk.domain.errors import PermissionDenied, RuleViolation, Valida
 from safespace_desk.domain.guests import ArrivedVia
 from safespace_desk.services import beds, duty, exclusions, visits
 from safespace_desk.services.context import DeskContext
-from safespace_desk.services.frontdesk_common import Override, SignInBlocked
+from safespace_desk.services.frontdesk_common import SignInBlocked
+from safespace_desk.services.overrides import Override, OverrideAction, authorise_override, own_override
 from tests.services.frontdesk_helpers import add, at_local, desk_as
 
 
@@ -21,9 +22,10 @@ def fill(desk: DeskContext, count: int, prefix: str = "Guest") -> list[str]:
     return ids
 
 
-def lead_override(desk: DeskContext, reason: str = "Police drop-off, nowhere safe") -> Override:
-    assert desk.actor is not None
-    return Override(reason, desk.actor)
+def lead_override(desk: DeskContext, reason: str = "Police drop-off, nowhere safe",
+                  action: OverrideAction = OverrideAction.SIGN_IN) -> Override:
+    """The lead (or manager) signed in at ``desk`` overrides in their own name."""
+    return Override(reason, own_override(desk, action))
 
 
 def test_sign_in_records_arrival_audit_and_outbox_in_one_step(desk: DeskContext, clock: FixedClock) -> None:
@@ -92,8 +94,8 @@ def test_full_house_needs_a_lead_override_with_reason(desk: DeskContext, data_di
         with pytest.raises(SignInBlocked, match="16 of 16"):
             visits.sign_in(desk_user, extra, "police")
         assert desk_user.actor is not None
-        with pytest.raises(RuleViolation, match="shift lead"):
-            visits.sign_in(desk_user, extra, "police", override=Override("cold", desk_user.actor))
+        with pytest.raises(PermissionDenied, match="override"):  # a desk account cannot grant itself one
+            lead_override(desk_user, "cold")
         with pytest.raises(RuleViolation, match="reason"):
             visits.sign_in(desk, extra, "police", override=lead_override(desk, "  "))
         result = visits.sign_in(desk, extra, "police", override=lead_override(desk))
@@ -158,13 +160,11 @@ def test_desk_staff_cannot_exclude_but_lead_can_override_an_exclusion(desk: Desk
         exclusions.issue_exclusion(desk, guest_id, "Fighting")
         with pytest.raises(SignInBlocked):
             visits.sign_in(dee, guest_id, "self")
-        from safespace_desk.services import auth
-
-        lead = auth.authorise_override(dee, "Mo Manager", "correct horse battery")
+        lead = authorise_override(dee, "Mo Manager", "correct horse battery", OverrideAction.SIGN_IN)
         result = visits.sign_in(dee, guest_id, "paramedic", override=Override("Medical need", lead))
         assert result.overridden
         with pytest.raises(Exception, match="do not match"):
-            auth.authorise_override(dee, "Mo Manager", "wrong")
+            authorise_override(dee, "Mo Manager", "wrong", OverrideAction.SIGN_IN)
     finally:
         dee.close()
 
@@ -215,7 +215,7 @@ def test_night_check_lists_guests_beyond_night_capacity(desk: DeskContext, clock
     leftover = beds.night_check(desk)
     assert leftover is not None and len(leftover.without_bed) == 2
     visits.sign_out(desk, leftover.without_bed[0].visit_id, "Friend's sofa")
-    beds.keep_without_bed(desk, leftover.without_bed[1].visit_id, lead_override(desk, "Waiting for ambulance"))
+    beds.keep_without_bed(desk, leftover.without_bed[1].visit_id, lead_override(desk, "Waiting for ambulance", OverrideAction.NO_BED))
     final = beds.night_check(desk)
     assert final is not None and not final.needs_decision
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from safespace_desk.domain.clock import FixedClock
 from safespace_desk.services import data_rights, exclusions, importer, messages, triage, visits
 from safespace_desk.services.context import DeskContext
-from safespace_desk.services.frontdesk_common import Override
+from safespace_desk.services.overrides import Override, OverrideAction, own_override
 from tests.services.frontdesk_helpers import add, desk_as
 
 SECRET = "Quentavious"
@@ -23,10 +23,9 @@ def _texts(desk: DeskContext) -> str:
 def test_erasure_leaves_no_free_text_about_the_guest(desk: DeskContext, data_dir: Path,
                                                       clock: FixedClock) -> None:
     guest_id = add(desk, f"{SECRET} Jones")
-    assert desk.actor is not None
-    manager = Override(f"{SECRET} asked to stay", desk.actor)
     exclusions.issue_exclusion(desk, guest_id, f"Hit {SECRET}'s brother", 2)
     clock.advance(hours=1)
+    manager = Override(f"{SECRET} asked to stay", own_override(desk, OverrideAction.SIGN_IN))
     v = visits.sign_in(desk, guest_id, "police", override=manager)
     clock.advance(hours=1)
     visits.sign_out(desk, v.visit_id, f"{SECRET}'s sister's flat")

@@ -10,6 +10,7 @@ from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.errors import AuthenticationFailed
 from safespace_desk.services import auth, staff
 from safespace_desk.services.context import DeskContext
+from safespace_desk.services.overrides import OverrideAction, authorise_override
 from tests.services.frontdesk_helpers import desk_as
 
 
@@ -19,13 +20,13 @@ def test_override_pin_stops_after_five_misses(desk: DeskContext, data_dir: Path,
     try:
         for guess in ("1111", "1212", "1313", "1414", "1515"):
             with pytest.raises(AuthenticationFailed):
-                auth.authorise_override(dee, "Lee Lead", guess)
+                authorise_override(dee, "Lee Lead", guess, OverrideAction.SIGN_IN)
         # The right PIN no longer works: only the lead's password does, as at the lock screen.
         with pytest.raises(AuthenticationFailed):
-            auth.authorise_override(dee, "Lee Lead", "2468")
-        assert auth.authorise_override(dee, "Lee Lead", "Lee Lead password 123").name == "Lee Lead"
+            authorise_override(dee, "Lee Lead", "2468", OverrideAction.SIGN_IN)
+        assert authorise_override(dee, "Lee Lead", "Lee Lead password 123", OverrideAction.SIGN_IN).lead_name == "Lee Lead"
         # After the password, the PIN is trusted again.
-        assert auth.authorise_override(dee, "Lee Lead", "2468").name == "Lee Lead"
+        assert authorise_override(dee, "Lee Lead", "2468", OverrideAction.SIGN_IN).lead_name == "Lee Lead"
     finally:
         dee.close()
 
@@ -36,12 +37,12 @@ def test_override_pin_misses_are_counted_across_desks(desk: DeskContext, data_di
     try:
         for guess in ("1111", "1212", "1313", "1414", "1515"):
             with pytest.raises(AuthenticationFailed):
-                auth.authorise_override(dee, "Lee Lead", guess)
+                authorise_override(dee, "Lee Lead", guess, OverrideAction.SIGN_IN)
     finally:
         dee.close()
     again = auth.sign_in(data_dir, "Dee Desk", "Dee Desk password 123", clock)
     try:
         with pytest.raises(AuthenticationFailed):
-            auth.authorise_override(again, "Lee Lead", "2468")
+            authorise_override(again, "Lee Lead", "2468", OverrideAction.SIGN_IN)
     finally:
         again.close()

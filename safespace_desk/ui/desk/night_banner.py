@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.services import beds, visits
 from safespace_desk.services.beds import NightCheck
-from safespace_desk.services.frontdesk_common import Override
+from safespace_desk.services.overrides import Override, OverrideAction
 from safespace_desk.services.visits import InNow
 from safespace_desk.ui.desk.banners import Banner
 from safespace_desk.ui.desk.desk_actions import DeskActions
@@ -111,7 +111,7 @@ class NightCheckBanner(Banner):
         self._act(lambda: self._actions.run(visits.sign_out, guest.visit_id, None), f"{guest.name} signed out")
 
     def start_keep(self, guest: InNow) -> OverrideForm:
-        form = OverrideForm(self._actions, submit_text=f"Keep {guest.name} without a bed",
+        form = OverrideForm(self._actions, action=OverrideAction.NO_BED, submit_text=f"Keep {guest.name} without a bed",
                             reason_hint="e.g. on the sofa: police drop-off, nowhere safe", parent=self)
         form.authorised.connect(lambda override: self._keep(guest, override, form))
         form.cancelled.connect(self.refresh)

@@ -1,8 +1,9 @@
 """The inline override form: a shift lead lets something through despite a rule, with a reason.
 
-If the person signed in is a lead or manager, only the reason is asked for. Otherwise the lead who
-has come over to this desk types their name and PIN or password (auth.authorise_override), so the
-override is recorded against the lead, not the desk account.
+If the person signed in is a lead or manager, only the reason is asked for (their own session is the
+proof: overrides.own_override). Otherwise the lead who has come over to this desk types their name and
+PIN or password (overrides.authorise_override), so the override is recorded against the lead, not the
+desk account. Either way the service gets a single-use grant for this one action, never a name.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from safespace_desk.domain.errors import DeskError
-from safespace_desk.services import auth
-from safespace_desk.services.frontdesk_common import Override
+from safespace_desk.services import overrides
+from safespace_desk.services.overrides import Override, OverrideAction
 from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.widgets import FieldErrors, add_shortcut, muted_label, shortcut_button
 
@@ -21,11 +22,12 @@ class OverrideForm(QWidget):
     authorised = Signal(object)  # Override
     cancelled = Signal()
 
-    def __init__(self, actions: DeskActions, *, submit_text: str, reason_hint: str,
+    def __init__(self, actions: DeskActions, *, action: OverrideAction, submit_text: str, reason_hint: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("overrideForm")
         self._actions = actions
+        self._action = action
         self._lead_here = actions.is_lead
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -103,15 +105,16 @@ class OverrideForm(QWidget):
             return
         try:
             if self._lead_here:
-                by = self._actions.desk.require_actor()
+                grant = self._actions.read(overrides.own_override, self._action)
             else:
-                by = self._actions.read(auth.authorise_override, self.lead_name.text(), self.lead_secret.text())
+                grant = self._actions.read(overrides.authorise_override, self.lead_name.text(),
+                                           self.lead_secret.text(), self._action)
         except DeskError as err:
             self.lead_secret.clear()
             self.errors.show(err)
             return
         self.lead_secret.clear()
-        self.authorised.emit(Override(reason, by))
+        self.authorised.emit(Override(reason, grant))
 
     def show_error(self, error: DeskError) -> None:
         self.errors.show(error, field="reason" if error.field is None else None)

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView, QVBoxLayo
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.domain.guests import ArrivedVia, looks_like_card_code
 from safespace_desk.services import search, visits
-from safespace_desk.services.frontdesk_common import Override, SignInBlocked
+from safespace_desk.services.frontdesk_common import SignInBlocked
+from safespace_desk.services.overrides import Override, OverrideAction
 from safespace_desk.services.search import GuestHit
 from safespace_desk.ui.desk.arrival_selector import ArrivalSelector
 from safespace_desk.ui.desk.banners import Banner
@@ -205,7 +206,7 @@ class SearchPanel(QWidget):
         parts.append(f"via {via.label}")
         details = []
         if result.overridden and override is not None:
-            details.append(f"Override recorded (by {override.by.name}): {override.reason}")
+            details.append(f"Override recorded (by {override.lead_name}): {override.reason}")
         if hit.messages_waiting:
             details.append(messages_text(hit.messages_waiting, hit.urgent_messages)
                            + ": pass them on now (Ctrl+M).")
@@ -245,7 +246,7 @@ class SearchPanel(QWidget):
         self.banner.add_action("Not now", "Ctrl+Esc", self._back_to_search, kind="quiet")
 
     def show_override_form(self, hit: GuestHit) -> OverrideForm:
-        form = OverrideForm(self._actions, submit_text="Sign in with override",
+        form = OverrideForm(self._actions, action=OverrideAction.SIGN_IN, submit_text="Sign in with override",
                             reason_hint="Why they are let in (recorded)", parent=self.banner)
         form.authorised.connect(lambda override: self.sign_in(hit, override, on_error=form.show_error))
         form.cancelled.connect(self._back_to_search)
