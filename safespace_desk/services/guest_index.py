@@ -10,9 +10,8 @@ Ranking: a name that starts with the query, then a word that starts with it, the
 
 from __future__ import annotations
 
-import heapq
 import json
-from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from safespace_desk.db.models import Guest, GuestAlias
 from safespace_desk.domain.text import fold
+from safespace_desk.services.ranked_names import Entry, KeyedLists, Rank, best_guests, rank_of, word_starts
 
 TIER_PREFIX = 0
 TIER_WORD = 1
@@ -52,14 +52,23 @@ class GuestIndex:
     def __init__(self) -> None:
         self._guests: dict[str, IndexedGuest] = {}
         self._by_card: dict[str, str] = {}
-        self._words: dict[str, set[str]] = {}  # folded word -> guest ids
-        self._word_list: list[str] = []
-        self._words_dirty = True
+        self._cards_of: dict[str, list[str]] = {}  # guest id -> every card that finds them
+        self._ranks: dict[str, Rank] = {}
+        self._names = KeyedLists()  # folded whole name -> guests (tier 0: the name starts with it)
+        self._inner = KeyedLists()  # a name from its second, third... word on (tier 1)
+        self._words = KeyedLists()  # each word -> guests with it (the typo tier)
+        self._word_guests: dict[str, set[str]] = {}
+        self._similar_entries: list[tuple[str, str]] | None = None
+        self._bulk = False
 
     @classmethod
     def build(cls, session: Session) -> GuestIndex:
         index = cls()
+        index._bulk = True
         index._load(session, None)
+        for lists in (index._names, index._inner, index._words):
+            lists.sort_all()
+        index._bulk = False
         return index
 
     def refresh(self, session: Session, guest_ids: set[str]) -> None:
@@ -94,26 +103,32 @@ class GuestIndex:
             if row.merged_into or (only is not None and row.id not in only):
                 continue
             extra = list(aliases.get(row.id, []))
+            cards = [row.card_code]
             # A merged-away record's names and card keep finding the guest it was merged into.
             for other in _merged_closure(row.id, merged):
                 extra.append(rows[other].preferred_name)
                 extra.extend(aliases.get(other, []))
                 if rows[other].legal_name:
                     extra.append(rows[other].legal_name)
-                self._by_card[rows[other].card_code.upper()] = row.id
+                cards.append(rows[other].card_code)
             self._put(row.id, row.preferred_name, row.legal_name, row.flags, row.card_code,
-                      row.last_seen_at, extra)
+                      row.last_seen_at, extra, cards)
 
     def touch(self, guest_id: str, seen_at: datetime) -> None:
         guest = self._guests.get(guest_id)
         if guest is not None:
+            self._unlist(guest)
             guest.last_seen_ts = seen_at.timestamp()
+            self._list(guest)
 
     def by_card(self, code: str) -> str | None:
         return self._by_card.get(code.strip().upper())
 
     def get(self, guest_id: str) -> IndexedGuest | None:
         return self._guests.get(guest_id)
+
+    def guests(self) -> list[IndexedGuest]:
+        return list(self._guests.values())
 
     def __len__(self) -> int:
         return len(self._guests)
@@ -122,45 +137,31 @@ class GuestIndex:
         q = " ".join(fold(query).split())
         if not q:
             return []
-        if self._words_dirty:
-            self._rebuild_words()
-        # Every match starts a word with the query's first word, so a binary search over the sorted
-        # distinct words finds the candidates without looking at every guest.
-        first = q.split()[0]
-        start = bisect_left(self._word_list, first)
-        end = bisect_left(self._word_list, first + "\uffff", lo=start)
-        candidates: set[str] = set()
-        for word in self._word_list[start:end]:
-            candidates.update(self._words[word])
-        best: dict[str, Match] = {}
-        needle_start = " " + q
-        for guest_id in candidates:
-            guest = self._guests.get(guest_id)
-            if guest is None:
-                continue
-            for shown, folded in guest.names:
-                if folded.startswith(needle_start):
-                    tier = TIER_PREFIX
-                elif needle_start in folded:
-                    tier = TIER_WORD
-                else:
-                    continue
-                current = best.get(guest.id)
-                if current is None or tier < current.tier:
-                    best[guest.id] = Match(guest, shown, tier)
-        if len(q) >= 3 and len(best) < limit:
-            self._add_fuzzy(q, best)
-        # The id last: two guests of the same name never seen (imported, say) keep one order
-        # rather than the order of a set, which changes from run to run.
-        return heapq.nsmallest(limit, best.values(),
-                               key=lambda m: (m.tier, -m.guest.last_seen_ts, m.guest.name, m.guest.id))
+        # A name that starts with the query; then (only while the page is not full) a word inside
+        # a name that starts with it, for guests not already found; then close spellings.
+        found = [(guest_id, position, TIER_PREFIX)
+                 for guest_id, position in best_guests(self._names.lists_starting_with(q), limit)]
+        if len(found) < limit:
+            seen = {guest_id for guest_id, _, _ in found}
+            found += [(guest_id, position, TIER_WORD) for guest_id, position
+                      in best_guests(self._inner.lists_starting_with(q), limit - len(found), seen)]
+        matches = []
+        for guest_id, position, tier in found:
+            guest = self._guests[guest_id]
+            matches.append(Match(guest, guest.names[position][0], tier))
+        if len(q) >= 3 and len(matches) < limit:
+            matches += self._fuzzy(q, {m.guest.id for m in matches}, limit - len(matches))
+        return matches
 
     def similar(self, name: str, cutoff: float = 0.88, limit: int = 3) -> list[IndexedGuest]:
         """Guests with a whole name spelled much like ``name`` (Jonny/Jonnie), best first.
 
         Jaro-Winkler favours names that share their start, as people's spellings of a name do."""
         key = " ".join(fold(name).split())
-        entries = [(folded.strip(), guest.id) for guest in self._guests.values() for _, folded in guest.names]
+        if self._similar_entries is None:
+            self._similar_entries = [(folded.strip(), guest.id) for guest in self._guests.values()
+                                     for _, folded in guest.names]
+        entries = self._similar_entries
         hits = process.extract(key, [e[0] for e in entries], scorer=JaroWinkler.normalized_similarity,
                                score_cutoff=cutoff, limit=limit * 3)
         out: list[IndexedGuest] = []
@@ -171,35 +172,27 @@ class GuestIndex:
         return out[:limit]
 
     # --- internals ---------------------------------------------------------------------------
-    def _add_fuzzy(self, q: str, best: dict[str, Match]) -> None:
+    def _fuzzy(self, q: str, found: set[str], wanted: int) -> list[Match]:
         last_word = q.split()[-1]
         if len(last_word) < 3:
-            return
+            return []
         # Jaro-Winkler (in C) rewards a shared start, as a tired typist's "stehp" shares "ste" with
         # "stephen"; a Python scorer here would cost a callback per word on every keystroke.
-        hits = process.extract(last_word, self._word_list, scorer=JaroWinkler.normalized_similarity,
+        hits = process.extract(last_word, self._words.keys, scorer=JaroWinkler.normalized_similarity,
                                score_cutoff=FUZZY_CUTOFF, limit=40)
-        for word, _score, _ in hits:
-            for guest_id in self._words.get(word, ()):
-                if guest_id in best:
-                    continue
-                guest = self._guests.get(guest_id)
-                if guest is None:
-                    continue
-                shown = next((s for s, f in guest.names if f" {word}" in f), guest.name)
-                best[guest_id] = Match(guest, shown, TIER_FUZZY)
-
-    def _rebuild_words(self) -> None:
-        self._words = {}
-        for guest in self._guests.values():
-            for _, folded in guest.names:
-                for word in folded.split():
-                    self._words.setdefault(word, set()).add(guest.id)
-        self._word_list = sorted(self._words)
-        self._words_dirty = False
+        words = [word for word, _score, _ in hits]
+        chosen = best_guests([self._words.list_for(word) for word in words], wanted, found)
+        out = []
+        for guest_id, _ in chosen:
+            guest = self._guests[guest_id]
+            # The name shown is the first holding the best-scored of the words that found them.
+            word = next(w for w in words if guest_id in self._word_guests.get(w, ()))
+            shown = next((s for s, f in guest.names if f" {word}" in f), guest.name)
+            out.append(Match(guest, shown, TIER_FUZZY))
+        return out
 
     def _put(self, guest_id: str, name: str, legal: str | None, flags_json: str, card: str,
-             last_seen: datetime | None, extra_names: list[str]) -> None:
+             last_seen: datetime | None, extra_names: list[str], cards: list[str]) -> None:
         names = [name] + ([legal] if legal else []) + extra_names
         seen: set[str] = set()
         entries = []
@@ -212,15 +205,56 @@ class GuestIndex:
             flags = tuple(json.loads(flags_json or "[]"))
         except ValueError:
             flags = ()
-        self._guests[guest_id] = IndexedGuest(guest_id, name, legal, flags, card,
-                                              last_seen.timestamp() if last_seen else 0.0, entries)
-        self._by_card[card.upper()] = guest_id
-        self._words_dirty = True
+        guest = IndexedGuest(guest_id, name, legal, flags, card, last_seen.timestamp() if last_seen else 0.0, entries)
+        self._guests[guest_id] = guest
+        # Cards are upper-cased as typed or scanned; a merged-away record's card finds the survivor.
+        self._cards_of[guest_id] = [c.upper() for c in reversed(cards)]
+        for code in self._cards_of[guest_id]:
+            self._by_card[code] = guest_id
+        self._list(guest)
+        self._similar_entries = None
 
     def _remove(self, guest_id: str) -> None:
         guest = self._guests.pop(guest_id, None)
         if guest is not None:
-            self._by_card = {c: g for c, g in self._by_card.items() if g != guest_id}
+            self._unlist(guest)
+            for code in self._cards_of.pop(guest_id, []):
+                if self._by_card.get(code) == guest_id:
+                    del self._by_card[code]
+            self._similar_entries = None
+
+    def _list(self, guest: IndexedGuest) -> None:
+        rank = rank_of(guest.id, guest.name, guest.last_seen_ts)
+        self._ranks[guest.id] = rank
+        add = "add_unsorted" if self._bulk else "add"
+        for key_lists, key, entry in self._entries(guest, rank):
+            getattr(key_lists, add)(key, entry)
+        for word in self._words_of(guest):
+            self._word_guests.setdefault(word, set()).add(guest.id)
+
+    def _unlist(self, guest: IndexedGuest) -> None:
+        rank = self._ranks.pop(guest.id)
+        for key_lists, key, entry in self._entries(guest, rank):
+            key_lists.remove(key, entry)
+        for word in self._words_of(guest):
+            holders = self._word_guests.get(word)
+            if holders is not None:
+                holders.discard(guest.id)
+                if not holders:
+                    del self._word_guests[word]
+
+    def _entries(self, guest: IndexedGuest, rank: Rank) -> Iterator[tuple[KeyedLists, str, Entry]]:
+        for position, (_, folded) in enumerate(guest.names):
+            whole, *inner = word_starts(folded)
+            yield self._names, whole, (rank, guest.id, position)
+            for suffix in inner:
+                yield self._inner, suffix, (rank, guest.id, position)
+        for word in self._words_of(guest):
+            yield self._words, word, (rank, guest.id, 0)
+
+    @staticmethod
+    def _words_of(guest: IndexedGuest) -> list[str]:
+        return sorted({word for _, folded in guest.names for word in folded.split()})
 
 
 def _merged_closure(guest_id: str, merged: dict[str, list[str]]) -> list[str]:

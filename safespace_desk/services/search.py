@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
-from safespace_desk.db.models import Exclusion, Visit
+from safespace_desk.db.types import parse_utc, utc_text
 from safespace_desk.domain.guests import GuestFlag, looks_like_card_code
 from safespace_desk.domain.roles import Permission, can
 from safespace_desk.services.context import DeskContext
-from safespace_desk.services.guests import guest_index, merged_owners
-from safespace_desk.services.messages import waiting_counts
+from safespace_desk.services.guests import guest_index
 
 MAX_RESULTS = 20
 
@@ -58,24 +56,7 @@ def _with_status(desk: DeskContext, rows: list[tuple[str, str, str | None, tuple
         return []
     now = desk.clock.now()
     ids = [r[0] for r in rows]
-    with desk.store.read() as session:
-        # Merged-away records count as the live guest: follow them (through any chain of merges).
-        owner = merged_owners(session, ids)
-        all_ids = list(owner)
-        open_visits = {}
-        for visit_id, guest_id, signed_in_at in session.execute(
-                select(Visit.id, Visit.guest_id, Visit.signed_in_at).where(
-                    Visit.guest_id.in_(all_ids), Visit.signed_out_at.is_(None), Visit.voided_at.is_(None))):
-            open_visits[owner[guest_id]] = (visit_id, signed_in_at)
-        exclusions: dict[str, tuple[str, datetime, str]] = {}
-        for ex_id, guest_id, ends, reason in session.execute(
-                select(Exclusion.id, Exclusion.guest_id, Exclusion.ends_at, Exclusion.reason).where(
-                    Exclusion.guest_id.in_(all_ids), Exclusion.lifted_at.is_(None),
-                    Exclusion.starts_at <= now, Exclusion.ends_at > now)):
-            key = owner[guest_id]
-            if key not in exclusions or ends > exclusions[key][1]:
-                exclusions[key] = (ex_id, ends, reason)
-    waiting = _messages_waiting(desk, ids)
+    open_visits, exclusions, waiting = _status(desk, ids, now)
     hits = []
     for guest_id, name, aka, flags, seen_ts in rows:
         visit = open_visits.get(guest_id)
@@ -92,8 +73,48 @@ def _with_status(desk: DeskContext, rows: list[tuple[str, str, str | None, tuple
     return hits
 
 
-def _messages_waiting(desk: DeskContext, guest_ids: list[str]) -> dict[str, tuple[int, int]]:
-    """(waiting, urgent) per guest; roles without the message board see no counts."""
-    if desk.actor is None or not can(desk.actor.role, Permission.MESSAGES):
-        return {}
-    return waiting_counts(desk, guest_ids)
+# Status at a glance for the guests shown, in ONE statement (a single statement reads one
+# consistent snapshot, so no transaction is opened around it): records merged into them (through
+# any chain of merges) count as the guest; then open visits, exclusions in force, and (for roles
+# that see the board) messages waiting. CROSS JOIN keeps SQLite walking the twenty ids into each
+# index; left to itself it scanned every open visit and message instead.
+_OWNERS = """WITH RECURSIVE owner(id, top) AS (
+  SELECT value, value FROM json_each(:ids)
+  UNION SELECT g.id, owner.top FROM owner CROSS JOIN guest AS g WHERE g.merged_into = owner.id)
+SELECT 'in', owner.top, v.id, v.signed_in_at, NULL FROM owner CROSS JOIN visit AS v INDEXED BY visit_open
+ WHERE v.guest_id = owner.id AND v.signed_out_at IS NULL AND v.voided_at IS NULL
+UNION ALL
+SELECT 'excluded', owner.top, e.id, e.ends_at, e.reason FROM owner CROSS JOIN exclusion AS e
+ WHERE e.guest_id = owner.id AND e.ends_at > :now AND e.lifted_at IS NULL AND e.starts_at <= :now"""
+_MESSAGES = """
+UNION ALL
+SELECT 'messages', owner.top, count(*), sum(CASE WHEN m.urgent THEN 1 ELSE 0 END), NULL
+ FROM owner CROSS JOIN message AS m INDEXED BY message_open
+ WHERE m.guest_id = owner.id AND m.delivered_at IS NULL AND m.not_passed_at IS NULL
+   AND m.withdrawn_at IS NULL AND (m.relevant_until IS NULL OR m.relevant_until > :now)
+ GROUP BY owner.top"""
+
+OpenVisits = dict[str, tuple[str, datetime]]
+Exclusions = dict[str, tuple[str, datetime, str]]
+
+
+def _status(desk: DeskContext, guest_ids: list[str], now: datetime
+            ) -> tuple[OpenVisits, Exclusions, dict[str, tuple[int, int]]]:
+    # Roles without the message board see no counts.
+    sees_messages = desk.actor is not None and can(desk.actor.role, Permission.MESSAGES)
+    rows = desk.store.query(_OWNERS + (_MESSAGES if sees_messages else ""),
+                            {"ids": json.dumps(guest_ids), "now": utc_text(now)})
+    open_visits: OpenVisits = {}
+    exclusions: Exclusions = {}
+    waiting: dict[str, tuple[int, int]] = {}
+    for kind, guest_id, record_id, at, extra in rows:
+        if kind == "in":
+            open_visits[guest_id] = (record_id, parse_utc(at))
+        elif kind == "excluded":
+            ends = parse_utc(at)
+            if guest_id not in exclusions or ends > exclusions[guest_id][1]:
+                exclusions[guest_id] = (record_id, ends, extra)
+        else:
+            n, u = waiting.get(guest_id, (0, 0))
+            waiting[guest_id] = (n + record_id, u + int(at or 0))
+    return open_visits, exclusions, waiting

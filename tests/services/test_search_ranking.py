@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, insert
+from sqlalchemy import create_engine, insert, update
 from sqlalchemy.orm import Session
 
 from safespace_desk.db.models import Base, Guest, GuestAlias
@@ -89,6 +89,48 @@ def test_search_answers_are_the_pinned_ones(index: GuestIndex) -> None:
     # The pinned set exercises every tier and the full page of results, so it can fail.
     tiers = {tier for hits in expected.values() for _, _, tier in hits}
     assert tiers == {0, 1, 2} and max(len(hits) for hits in expected.values()) == 20
+
+
+def test_an_index_kept_up_to_date_answers_as_one_built_afresh() -> None:
+    """Sign-ins (touch), edits, merges and new guests update the index in place; its answers must
+    be those of an index built from scratch over the same rows."""
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine, tables=[Guest.__table__, GuestAlias.__table__])
+    rows, alias_rows = _guest_rows()
+    rows = rows[:800]
+    alias_rows = [a for a in alias_rows if a["guest_id"] in {r["id"] for r in rows}]
+    with Session(engine) as session, session.begin():
+        session.execute(insert(Guest), rows)
+        session.execute(insert(GuestAlias), alias_rows)
+    rng = random.Random(3)
+    with Session(engine) as session:
+        live = GuestIndex.build(session)
+        now = datetime(2026, 11, 24, tzinfo=UTC)
+        for step in range(300):
+            guest = rng.choice(live.guests())
+            if step % 3:  # a sign-in: seen now (sometimes at the same moment as another guest)
+                now += timedelta(minutes=rng.choice((0, 1, 7)))
+                session.execute(update(Guest).where(Guest.id == guest.id).values(last_seen_at=now))
+                live.touch(guest.id, now)
+            elif step % 2:  # an edit: a new name, and a new guest with an alias
+                session.execute(update(Guest).where(Guest.id == guest.id).values(preferred_name=f"Dave {step}"))
+                new = {**rows[0], "id": f"n{step:04d}", "card_code": f"NEW{step:05d}", "merged_into": None,
+                       "preferred_name": rng.choice(("Sam", "Jo Ann", "Zoë")), "last_seen_at": None}
+                session.execute(insert(Guest), [new])
+                session.execute(insert(GuestAlias), [{"id": f"na{step}", "guest_id": new["id"], "name": "Sparky",
+                                                      "created_at": EPOCH}])
+                live.refresh(session, {guest.id, str(new["id"])})
+            else:  # a merge: the record merged away is found through the one kept
+                other = rng.choice(live.guests())
+                if other.id != guest.id:
+                    session.execute(update(Guest).where(Guest.id == other.id).values(merged_into=guest.id))
+                    live.refresh(session, {guest.id, other.id})
+        fresh = GuestIndex.build(session)
+        queries = _queries(rows) + ["dave 1", "jo a", "sparky", "sprky", "dave"]
+        for query in queries:
+            assert [(m.guest.id, m.matched_name, m.tier) for m in live.search(query)] == \
+                [(m.guest.id, m.matched_name, m.tier) for m in fresh.search(query)], query
+        assert len(live) == len(fresh) and all(live.by_card(c) == fresh.by_card(c) for c in ("NEW00004", "SS000005"))
 
 
 if __name__ == "__main__":  # regenerate the pinned answers (only for a ranking change that is meant)
