@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from safespace_desk.db.models import Staff
+from safespace_desk.db.models import DutySpell, Staff
 from safespace_desk.domain.errors import NotFound, RuleViolation, ValidationError
 from safespace_desk.domain.roles import Permission, Role
 from safespace_desk.domain.staff import StaffMember, check_password, check_pin, clean_staff_name, login_key
@@ -22,12 +22,34 @@ def _member(row: Staff) -> StaffMember:
 
 
 def list_staff(desk: DeskContext, *, include_inactive: bool = True) -> list[StaffMember]:
-    desk.require_actor()
+    """Every account with its role and state: for managers only (who has which role, who has a PIN
+    and who has left is not for every desk). Others read ``my_account`` and ``override_leads``."""
+    desk.require(Permission.MANAGE_STAFF, "see the list of staff accounts")
     with desk.store.read() as session:
         query = select(Staff).order_by(Staff.active.desc(), func.lower(Staff.name))
         if not include_inactive:
             query = query.where(Staff.active.is_(True))
         return [_member(row) for row in session.scalars(query)]
+
+
+def my_account(desk: DeskContext) -> StaffMember:
+    """The signed-in person's own account (for the lock screen and My account)."""
+    actor = desk.require_actor()
+    with desk.store.read() as session:
+        return _member(_get(session, actor.staff_id))
+
+
+def override_leads(desk: DeskContext) -> list[str]:
+    """Names to offer in the override form: the active leads and managers on duty now, or, when no
+    lead or manager is marked on duty, every active one (so a lead who forgot to mark on duty can still
+    be named). Names only: roles, PINs and who has left stay with the managers."""
+    desk.require(Permission.FRONT_DESK, "ask a shift lead for an override")
+    leaders = (Role.LEAD.value, Role.MANAGER.value)
+    with desk.store.read() as session:
+        active = select(Staff.name).where(Staff.active.is_(True), Staff.role.in_(leaders))
+        on_duty = active.join(DutySpell, DutySpell.staff_id == Staff.id).where(DutySpell.ended_at.is_(None))
+        names = sorted(set(session.scalars(on_duty)), key=str.lower)
+        return names or sorted(session.scalars(active), key=str.lower)
 
 
 def add_staff(desk: DeskContext, *, name: str, role: Role | str, password: str,

@@ -193,9 +193,8 @@ class MainWindow(QMainWindow):
 
     def _has_pin(self) -> bool:
         assert self.desk is not None
-        me = self.desk.require_actor().staff_id
         try:
-            return any(m.id == me and m.has_pin for m in staff.list_staff(self.desk))
+            return staff.my_account(self.desk).has_pin
         except Exception:
             log.exception("Could not check for a PIN; offering the password")
             return False

@@ -8,11 +8,11 @@ desk account. Either way the service gets a single-use grant for this one action
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCompleter, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from safespace_desk.domain.errors import DeskError
-from safespace_desk.services import overrides
+from safespace_desk.services import overrides, staff
 from safespace_desk.services.overrides import Override, OverrideAction
 from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.widgets import FieldErrors, add_shortcut, muted_label, shortcut_button
@@ -41,6 +41,8 @@ class OverrideForm(QWidget):
         self.lead_name = QLineEdit(self)
         self.lead_name.setObjectName("leadName")
         self.lead_name.setPlaceholderText("Lead's name")
+        if not self._lead_here:
+            self._offer_lead_names()
         self.lead_secret = QLineEdit(self)
         self.lead_secret.setObjectName("leadSecret")
         self.lead_secret.setEchoMode(QLineEdit.EchoMode.Password)
@@ -84,6 +86,18 @@ class OverrideForm(QWidget):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.submit_button)
         layout.addLayout(buttons)
+
+    def _offer_lead_names(self) -> None:
+        """Complete the lead's name from the leads on duty (names only; see staff.override_leads)."""
+        try:
+            names = self._actions.read(staff.override_leads)
+        except DeskError:
+            return  # typing the name in full still works
+        completer = QCompleter(names, self.lead_name)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        # Inline ("Le" shows "Lee Lead" with the rest selected): no popup to cover the reason box.
+        completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+        self.lead_name.setCompleter(completer)
 
     def first_field(self) -> QLineEdit:
         return self.reason if self._lead_here else self.lead_name

@@ -46,6 +46,8 @@ def test_excluded_guest_is_blocked_and_a_visiting_lead_overrides(
     secret = banner.findChild(QLineEdit, "leadSecret")
     reason = banner.findChild(QLineEdit, "overrideReason")
     assert name.hasFocus()
+    offered = name.completer().model()
+    assert [offered.index(r, 0).data() for r in range(offered.rowCount())] == ["Lee Lead", "Mo Manager"]
     qtbot.keyClicks(name, "Lee Lead")
     qtbot.keyClicks(secret, "wrong password")
     qtbot.keyClicks(reason, "Brought by police, nowhere safe tonight")
