@@ -40,6 +40,10 @@ class Staff(Base):
     role: Mapped[str] = mapped_column(String(16))
     pin_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Migration 0006: whether they count toward the staffing ratio (volunteers: as a manager sets),
+    # and whether a volunteer may read support notes and plans.
+    counts_in_ratio: Mapped[bool] = mapped_column(Boolean, default=True)
+    may_read_notes: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
@@ -94,6 +98,12 @@ class Guest(Base):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     erasure_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Migration 0006. The person's named worker (a peer or keyworker on the staff).
+    named_worker_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # A guest record of someone now on the staff: colleagues see only what the desk needs, and
+    # that staff member never edits their own record.
+    restricted_staff_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    ethnicity: Mapped[str | None] = mapped_column(String(80), nullable=True)  # only if they wish to say
 
 
 class GuestAlias(Base):
@@ -123,6 +133,8 @@ class Visit(Base):
     no_bed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     no_bed_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
     notes: Mapped[str | None] = mapped_column(Text, nullable=True)  # from imported sign-in sheets
+    # Migration 0006: in_person, online or phone. Only in-person visits take a place in the building.
+    mode: Mapped[str] = mapped_column(String(16), default="in_person")
 
 
 class BedAssignment(Base):
@@ -286,3 +298,7 @@ class PurgeRecord(Base):
     removed: Mapped[int] = mapped_column(Integer)
     cutoff: Mapped[datetime] = mapped_column(UTCDateTime())
     staff_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+# The casework tables live in their own module; importing it here puts them on Base.metadata.
+from safespace_desk.db import models_casework as _casework  # noqa: E402,F401

@@ -13,14 +13,17 @@ from typing import Any
 
 from safespace_desk.domain.errors import ValidationError
 
-RETENTION_KINDS = ("visits", "messages", "shift_log", "handovers", "triage", "exclusions", "guests")
+RETENTION_KINDS = ("visits", "messages", "shift_log", "handovers", "triage", "exclusions", "casework", "plans",
+                   "guests")
 LABELS = {
     "visits": "Visits and beds", "messages": "Messages (finished ones)", "shift_log": "Shift log entries",
     "handovers": "Handovers (acknowledged)", "triage": "Triage assessments", "exclusions": "Exclusions",
+    "casework": "Casework: referrals, contacts, support",
+    "plans": "Staying-well and crisis plans",
     "guests": "Guests not seen since (anonymised)",
 }
 _DEFAULTS = {"visits": 72, "messages": 72, "shift_log": 72, "handovers": 72, "triage": 96, "exclusions": 72,
-             "guests": 72}
+             "casework": 72, "plans": 72, "guests": 72}
 MIN_MONTHS = 1
 MAX_MONTHS = 240
 

@@ -12,6 +12,9 @@ class Role(StrEnum):
     LEAD = "lead"
     MANAGER = "manager"
     PARAMEDIC = "paramedic"
+    # Reads less than staff: no support notes, contact notes or plans unless a manager allows it
+    # for that person (Staff.may_read_notes); counts toward the staffing ratio only if set so.
+    VOLUNTEER = "volunteer"
 
     @property
     def label(self) -> str:
@@ -20,6 +23,7 @@ class Role(StrEnum):
             Role.LEAD: "Shift lead",
             Role.MANAGER: "Manager",
             Role.PARAMEDIC: "Paramedic",
+            Role.VOLUNTEER: "Volunteer",
         }[self]
 
 
@@ -36,16 +40,26 @@ class Permission(StrEnum):
     SHIFT_LOG = "shift_log"  # write and read the shift log and handovers
     REPORTS = "reports"  # monthly figures and exports for funders
     DATA_RIGHTS = "data_rights"  # subject access exports, erasure, retention, backups
+    # Crisis services and havens (issue 11).
+    CASEWORK = "casework"  # receive referrals, log contacts, follow-ups, support, sessions, escalate
+    DECIDE_CASES = "decide_cases"  # accept or decline referrals, close cases, name a worker
+    READ_NOTES = "read_notes"  # support notes, contact notes and plans (volunteers: only if allowed)
+    WRITE_PLANS = "write_plans"  # staying-well and crisis plans (volunteers: only if allowed)
 
 
-_DESK = {Permission.FRONT_DESK, Permission.MESSAGES, Permission.SHIFT_LOG}
+_DESK = {Permission.FRONT_DESK, Permission.MESSAGES, Permission.SHIFT_LOG, Permission.CASEWORK,
+         Permission.DECIDE_CASES, Permission.READ_NOTES, Permission.WRITE_PLANS}
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.DESK: frozenset(_DESK),
     Role.LEAD: frozenset(_DESK | {Permission.OVERRIDE}),
     # Managers read triage notes (Caldicott guardian duty) but do not record assessments.
     Role.MANAGER: frozenset(set(Permission) - {Permission.RECORD_TRIAGE}),
     Role.PARAMEDIC: frozenset({Permission.READ_TRIAGE_NOTES, Permission.RECORD_TRIAGE, Permission.MESSAGES}),
+    Role.VOLUNTEER: frozenset({Permission.FRONT_DESK, Permission.MESSAGES, Permission.SHIFT_LOG,
+                               Permission.CASEWORK}),
 }
+# What a manager may allow one volunteer (Staff.may_read_notes): reading and writing notes and plans.
+VOLUNTEER_ALLOWANCE = frozenset({Permission.READ_NOTES, Permission.WRITE_PLANS})
 
 
 def can(role: Role, permission: Permission) -> bool:

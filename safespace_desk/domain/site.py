@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from safespace_desk.domain.errors import ValidationError
+from safespace_desk.domain.profile import ServiceKind, SiteProfile, starting_profile
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,19 @@ class SiteSettings:
     minimum_staff: int = 2
     default_exclusion_hours: int = 24
     idle_lock_minutes: int = 5
+    # What kind of service this is and which parts it uses (domain/profile.py); the default is
+    # the 24/7 hub exactly as before profiles existed.
+    profile: SiteProfile = field(default_factory=SiteProfile)
+
+    @property
+    def uses_beds(self) -> bool:
+        return any(p.beds for p in self.periods)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["periods"] = [p.to_json() for p in self.periods]
         data["bed_labels"] = list(self.bed_labels)
+        data["profile"] = self.profile.to_json()
         return data
 
     @classmethod
@@ -67,7 +76,23 @@ class SiteSettings:
             default_exclusion_hours=int(data.get("default_exclusion_hours",
                                                  defaults.default_exclusion_hours)),
             idle_lock_minutes=int(data.get("idle_lock_minutes", defaults.idle_lock_minutes)),
+            profile=SiteProfile.from_json(data.get("profile")),
         )
+
+
+# A crisis service or a haven has no beds; one "service day" from 06:00 holds its places in the
+# building (online and phone visits never take one), and its handover shift is that day.
+_SERVICE_DAY_PLACES = {ServiceKind.CRISIS: 6, ServiceKind.HAVEN: 15}
+
+
+def starting_settings(kind: ServiceKind | str) -> SiteSettings:
+    """The set-up wizard's three starting points: Derby's hub, PFG Doncaster's crisis service and a
+    Coventry and Warwickshire Safe Haven (shared DOMAIN.md). The hub is exactly the old default."""
+    kind = ServiceKind(kind)
+    if kind is ServiceKind.HUB:
+        return SiteSettings()
+    day = CapacityPeriod("Service day", time(6, 0), time(6, 0), _SERVICE_DAY_PLACES[kind], beds=False)
+    return SiteSettings(periods=(day,), bed_labels=(), profile=starting_profile(kind))
 
 
 def check_timezone(name: str | None) -> ZoneInfo:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from safespace_desk.domain.capacity import check_periods
 from safespace_desk.domain.errors import ValidationError
 from safespace_desk.domain.exclusions import check_hours
+from safespace_desk.domain.profile import check_profile
 from safespace_desk.domain.site import SiteSettings, check_idle_lock_minutes
 from safespace_desk.domain.text import clean_text
 
@@ -30,4 +33,4 @@ def check_settings(settings: SiteSettings) -> SiteSettings:
         raise ValidationError("Minimum staff on duty: between 1 and 20.", field="minimum_staff")
     check_hours(settings.default_exclusion_hours)
     check_idle_lock_minutes(settings.idle_lock_minutes)
-    return settings
+    return replace(settings, profile=check_profile(settings.profile))

@@ -22,6 +22,8 @@ class StaffMember:
     role: Role
     active: bool
     has_pin: bool
+    counts_in_ratio: bool = True
+    may_read_notes: bool = False
 
 
 def clean_staff_name(name: str | None) -> str:

@@ -29,10 +29,22 @@ from safespace_desk.db.types import parse_utc, utc_text
 from safespace_desk.domain.capacity import window_at
 from safespace_desk.domain.guests import ArrivedVia
 from safespace_desk.domain.messages import LogKind
+from safespace_desk.domain.profile import Part
 from safespace_desk.domain.roles import Permission
+from safespace_desk.reports.casework_figures import CaseworkFigures, compute_casework
 from safespace_desk.reports.period import ReportRange
 from safespace_desk.services.context import DeskContext
 from safespace_desk.services.site import SiteInfo, get_site
+
+HUB_SECTIONS = frozenset({"beds", "exclusions", "messages", "health"})
+# The figures each optional section holds (a section the profile does not use is left out).
+SECTION_KEYS = {
+    "beds": ("bed_nights",),
+    "exclusions": ("exclusions_issued", "average_exclusion_hours", "exclusions_lifted_early"),
+    "messages": ("messages_received", "messages_delivered", "messages_expired", "messages_not_passed_on",
+                 "median_hours_to_delivery", "messages_by_agency"),
+    "health": ("triage_assessments", "guests_triaged"),
+}
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,14 @@ class Figures:
     log_entries_by_kind: dict[str, int]
     guests_by_gender: dict[str, int]
     daily_unique_guests: list[tuple[date, int]] = field(default_factory=list)
+    # What kind of service, which optional sections it uses (reports show only those), and the
+    # casework figures of a crisis service or haven (None for a hub).
+    service_kind: str = "hub"
+    shown: frozenset[str] = HUB_SECTIONS
+    casework: CaseworkFigures | None = None
+
+    def shows(self, section: str) -> bool:
+        return section in self.shown
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -91,6 +111,13 @@ class Figures:
         data["generated_at"] = self.generated_at.isoformat()
         data["daily_unique_guests"] = [{"date": d.isoformat(), "unique_guests": n}
                                        for d, n in self.daily_unique_guests]
+        del data["shown"]
+        for section, keys in SECTION_KEYS.items():
+            if section not in self.shown:
+                for key in keys:
+                    data.pop(key, None)
+        if self.casework is None:
+            del data["casework"]
         return data
 
 
@@ -99,6 +126,18 @@ class _Visit:
     guest: str  # the live guest (merged records resolved)
     start: datetime
     end: datetime | None
+    in_building: bool = True  # online and phone visits never count toward occupancy
+
+
+def shown_sections(site: SiteInfo) -> frozenset[str]:
+    """The optional sections this site's profile uses (a hub: all of its usual ones)."""
+    profile = site.settings.profile
+    shown = {"beds"} if site.settings.uses_beds else set()
+    shown |= {section for section, part in (("exclusions", Part.EXCLUSIONS), ("messages", Part.MESSAGES),
+                                             ("health", Part.TRIAGE)) if profile.uses(part)}
+    if profile.casework:
+        shown.add("casework")
+    return frozenset(shown)
 
 
 def compute_figures(desk: DeskContext, rng: ReportRange) -> Figures:
@@ -119,20 +158,23 @@ def compute_figures(desk: DeskContext, rng: ReportRange) -> Figures:
         log_kinds = _log_kinds(session, lo, hi)
         genders = _genders(session, present)
         bed_nights = _bed_nights(session, rng, site, live)
+        shown = shown_sections(site)
+        casework = compute_casework(session, rng, now, live) if "casework" in shown else None
     daily = _daily_present(visits, rng)
     return Figures(
         site_name=site.name, range_label=rng.label(), first_day=rng.first_day, last_day=rng.last_day,
         generated_at=now, unique_guests=len(present), new_guests=len(new),
         returning_guests=len(present) - len(new), visits=len(signed_in),
         average_daily_unique_guests=round(sum(n for _, n in daily) / len(daily), 1) if daily else 0.0,
-        occupancy=_occupancy(visits, rng, site, now), bed_nights=bed_nights,
+        occupancy=_occupancy([v for v in visits if v.in_building], rng, site, now), bed_nights=bed_nights,
         arrivals_by_source=arrivals, police_drop_offs=arrivals.get(ArrivedVia.POLICE.value, 0),
         exclusions_issued=exclusions[0], average_exclusion_hours=exclusions[1],
         exclusions_lifted_early=exclusions[2], messages_received=messages["received"],
         messages_delivered=messages["delivered"], messages_expired=messages["expired"],
         messages_not_passed_on=messages["not_passed_on"], median_hours_to_delivery=messages["median"],
         messages_by_agency=messages["by_agency"], triage_assessments=triage_count, guests_triaged=triaged,
-        log_entries_by_kind=log_kinds, guests_by_gender=genders, daily_unique_guests=daily)
+        log_entries_by_kind=log_kinds, guests_by_gender=genders, daily_unique_guests=daily,
+        service_kind=site.settings.profile.kind.value, shown=shown, casework=casework)
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -169,12 +211,12 @@ def _overlapping_visits(session: Session, lo: datetime, hi: datetime, live: dict
     params = {"lo": utc_text(lo), "hi": utc_text(hi)}
     found: dict[str, _Visit] = {}
     for index_hint, where in _OVERLAP_PARTS:
-        rows = session.execute(text(f"SELECT id, guest_id, signed_in_at, signed_out_at FROM visit {index_hint} "
-                                    f"WHERE {where} AND voided_at IS NULL"), params)
-        for visit_id, guest_id, start, end in rows:
+        rows = session.execute(text(f"SELECT id, guest_id, signed_in_at, signed_out_at, mode FROM visit "
+                                    f"{index_hint} WHERE {where} AND voided_at IS NULL"), params)
+        for visit_id, guest_id, start, end, mode in rows:
             if visit_id not in found:
                 found[visit_id] = _Visit(live.get(guest_id, guest_id), parse_utc(start),
-                                         parse_utc(end) if end else None)
+                                         parse_utc(end) if end else None, mode == "in_person")
     return list(found.values())
 
 

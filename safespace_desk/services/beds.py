@@ -86,6 +86,8 @@ def give_bed(desk: DeskContext, visit_id: str, bed_label: str) -> Changes:
         visit = uow.session.get(Visit, visit_id)
         if visit is None or visit.voided_at is not None or visit.signed_out_at is not None:
             raise NotFound("That guest is not signed in.")
+        if visit.mode != "in_person":
+            raise RuleViolation("This visit is online or by phone: it takes no bed.")
         held = held_beds(uow.session, night_of)
         holder = held.get(bed_label)
         if holder is not None and holder.visit_id != visit_id:

@@ -40,6 +40,12 @@ from safespace_desk.domain.retention import RETENTION_KINDS, RetentionPolicy, cu
 from safespace_desk.domain.roles import Permission
 from safespace_desk.domain.text import SHORT_TEXT_MAX, clean_text
 from safespace_desk.ids import new_id
+from safespace_desk.services.casework_rights import (
+    erase_casework,
+    export_casework,
+    purge_casework,
+    purge_plans,
+)
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.guests import GUEST, _reset_index, identity_ids
 
@@ -69,8 +75,9 @@ def export_guest(desk: DeskContext, guest_id: str) -> dict[str, Any]:
         messages = session.scalars(select(Message).where(Message.guest_id.in_(ids))).all()
         log = session.scalars(select(ShiftLogEntry).where(ShiftLogEntry.guest_id.in_(ids))).all()
         triage = session.scalars(select(Triage).where(Triage.guest_id.in_(ids))).all()
+        casework, casework_ids = export_casework(session, ids, lambda record: _row(record, staff))
         related = set(ids) | set(visit_ids) | {e.id for e in exclusions} | {m.id for m in messages} \
-            | {t.id for t in triage} | {entry.id for entry in log}
+            | {t.id for t in triage} | {entry.id for entry in log} | casework_ids
         audit = session.scalars(select(AuditEntry).where(AuditEntry.entity_id.in_(list(related)))
                                 .order_by(AuditEntry.seq)).all()
         export = {
@@ -85,6 +92,7 @@ def export_guest(desk: DeskContext, guest_id: str) -> dict[str, Any]:
             "messages": [_row(m, staff) for m in messages],
             "shift_log": [_row(entry, staff) for entry in log],
             "triage": [_row(t, staff) for t in triage],
+            **casework,
             "access_log": [{"when": a.at, "staff": name(a.staff_id or "", None), "action": a.action,
                             "record": a.entity_kind} for a in audit],
         }
@@ -103,6 +111,7 @@ def erase_guest(desk: DeskContext, guest_id: str, reason: str) -> Changes:
         ids = identity_ids(uow.session, guest_id)
         _anonymise(uow.session, ids, uow.now)
         _erase_free_text(uow.session, ids)
+        erase_casework(uow.session, ids)
         kept = uow.session.get(Guest, guest_id)
         assert kept is not None
         kept.erasure_reason = reason
@@ -202,7 +211,8 @@ def _row(obj: object, staff: dict[str, str]) -> dict[str, Any]:
             value = utc_text(value)
         out[column.key] = value
         if column.key.endswith("_by") or column.key in ("staff_in", "staff_out", "staff_id", "paramedic_id",
-                                                         "author_id"):
+                                                         "author_id", "assigned_to", "facilitator_id",
+                                                         "named_worker_id"):
             out[column.key + "_name"] = staff.get(value) if value else None
     return out
 
@@ -216,6 +226,9 @@ def _anonymise(session: Session, ids: list[str], now: datetime) -> None:
         guest.gender = None
         guest.flags = "[]"
         guest.support_notes = None
+        guest.ethnicity = None
+        guest.named_worker_id = None
+        guest.restricted_staff_id = None
         guest.card_code = new_card_code()  # an old card must not find the record any more
         guest.erased_at = now
         guest.updated_at = now
@@ -331,5 +344,7 @@ _PURGERS = {
     "triage": _purge_triage,
     "exclusions": _purge_exclusions,
     "guests": _purge_guests,
+    "casework": purge_casework,
+    "plans": purge_plans,
 }
 

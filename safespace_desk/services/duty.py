@@ -21,6 +21,7 @@ class OnDuty:
     staff_id: str
     name: str
     since: datetime
+    counts_in_ratio: bool = True  # a volunteer may be on duty without counting toward the ratio
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,10 @@ def end_duty(desk: DeskContext, staff_id: str | None = None) -> Changes:
 def on_duty(desk: DeskContext) -> list[OnDuty]:
     desk.require_actor()
     with desk.store.read() as session:
-        rows = session.execute(select(DutySpell.staff_id, Staff.name, DutySpell.started_at)
+        rows = session.execute(select(DutySpell.staff_id, Staff.name, DutySpell.started_at, Staff.counts_in_ratio)
                                .join(Staff, Staff.id == DutySpell.staff_id)
                                .where(DutySpell.ended_at.is_(None)).order_by(DutySpell.started_at)).all()
-        return [OnDuty(r[0], r[1], r[2]) for r in rows]
+        return [OnDuty(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
 
 def is_on_duty(desk: DeskContext) -> bool:
@@ -91,7 +92,7 @@ def desk_status(desk: DeskContext) -> DeskStatus:
     return DeskStatus(
         now=m.now, site_name=m.site.name, capacity=capacity, on_duty=duty,
         staff_needed=staff_needed(settings, m.window.period, used),
-        staffing_warning=staffing_warning(settings, m.window.period, used, len(duty)),
+        staffing_warning=staffing_warning(settings, m.window.period, used, sum(d.counts_in_ratio for d in duty)),
         next_period_name=upcoming.period.name, next_period_places=upcoming.period.places,
         next_period_starts=upcoming.starts_at)
 

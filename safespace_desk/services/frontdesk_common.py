@@ -46,8 +46,9 @@ def moment(desk: DeskContext) -> Moment:
 
 
 def open_visit_count(session: Session) -> int:
+    """Places in use in the building: online and phone visits never count toward occupancy."""
     return session.scalar(select(func.count()).select_from(Visit).where(
-        Visit.signed_out_at.is_(None), Visit.voided_at.is_(None))) or 0
+        Visit.signed_out_at.is_(None), Visit.voided_at.is_(None), Visit.mode == "in_person")) or 0
 
 
 def open_visit_for(session: Session, guest_ids: list[str]) -> Visit | None:

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from safespace_desk.db.models import DuplicateHint, Guest, GuestAlias, GuestMerge, NotDuplicate, Visit
-from safespace_desk.domain.errors import NotFound, RuleViolation, ValidationError
+from safespace_desk.db.models import DuplicateHint, Guest, GuestAlias, GuestMerge, NotDuplicate, Staff, Visit
+from safespace_desk.domain.errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from safespace_desk.domain.guests import GuestDetails, GuestFlag, clean_guest_details, new_card_code
 from safespace_desk.domain.roles import Permission
-from safespace_desk.domain.text import fold
+from safespace_desk.domain.text import clean_text, fold
 from safespace_desk.ids import new_id
 from safespace_desk.services.context import Changes, DeskContext, UnitOfWork
+from safespace_desk.services.guest_access import check_not_own_record, may_read_notes
 from safespace_desk.services.guest_index import GuestIndex
 from safespace_desk.services.site import get_site
 
@@ -38,6 +39,15 @@ class GuestRecord:
     merged_into: str | None
     created_at: datetime
     last_seen_at: datetime | None
+    # Crisis services (issue 11): someone now on the staff, the named worker, ethnicity if they said.
+    restricted_staff_id: str | None = None
+    named_worker_id: str | None = None
+    ethnicity: str | None = None
+    notes_hidden: bool = False  # support notes withheld from this reader (not that there are none)
+
+    @property
+    def restricted(self) -> bool:
+        return self.restricted_staff_id is not None
 
     def details(self) -> GuestDetails:
         return GuestDetails(self.preferred_name, self.aliases, self.legal_name, self.birth_year,
@@ -92,10 +102,14 @@ def add_guest(desk: DeskContext, details: GuestDetails) -> tuple[GuestRecord, Ch
 
 
 def update_guest(desk: DeskContext, guest_id: str, details: GuestDetails) -> Changes:
-    desk.require(Permission.FRONT_DESK, "edit guests")
+    actor = desk.require(Permission.FRONT_DESK, "edit guests")
     details = clean_guest_details(details, today=_today(desk))
     with desk.unit_of_work() as uow:
         row = _live(uow.session, guest_id)
+        check_not_own_record(actor, row)
+        if not may_read_notes(uow.session, actor, row):
+            # The form never showed this reader the notes: keep them, never blank them by accident.
+            details = replace(details, support_notes=row.support_notes)
         changed_fields = _apply(uow, row, details)
         _replace_aliases(uow, guest_id, details.aliases)
         row.updated_at = uow.now
@@ -108,8 +122,9 @@ def update_guest(desk: DeskContext, guest_id: str, details: GuestDetails) -> Cha
 
 
 def get_guest(desk: DeskContext, guest_id: str, *, audit_view: bool = True) -> GuestRecord:
-    """The full record. Every view by staff is audited (who looked at whom, and when)."""
-    desk.require_actor()
+    """The full record. Every view by staff is audited (who looked at whom, and when). Support notes
+    only for readers who may see them (not volunteers unless allowed; restricted records: managers)."""
+    actor = desk.require_actor()
     with desk.store.read() as session:
         row = session.get(Guest, guest_id)
         if row is None:
@@ -117,10 +132,47 @@ def get_guest(desk: DeskContext, guest_id: str, *, audit_view: bool = True) -> G
         aliases = tuple(session.scalars(select(GuestAlias.name).where(GuestAlias.guest_id == guest_id)
                                         .order_by(GuestAlias.created_at)))
         record = _record(row, aliases)
+        if not may_read_notes(session, actor, row):
+            record = replace(record, support_notes=None, notes_hidden=True)
     if audit_view:
         with desk.unit_of_work() as uow:
             uow.audit("viewed", GUEST, guest_id)
     return record
+
+
+def mark_restricted(desk: DeskContext, guest_id: str, staff_id: str | None) -> Changes:
+    """A manager marks the guest record of someone now on the staff as restricted (or lifts it)."""
+    actor = desk.require(Permission.MANAGE_STAFF, "restrict guest records")
+    with desk.unit_of_work() as uow:
+        row = _live(uow.session, guest_id)
+        if staff_id is not None:
+            if staff_id == actor.staff_id:
+                raise RuleViolation("Another manager restricts a record that is your own.")
+            if uow.session.get(Staff, staff_id) is None:
+                raise NotFound("That staff account no longer exists.")
+        elif row.restricted_staff_id == actor.staff_id:
+            raise PermissionDenied("This is your own record: another manager lifts the restriction.")
+        row.restricted_staff_id = staff_id
+        row.updated_at = uow.now
+        uow.audit("guest_restricted" if staff_id else "guest_unrestricted", GUEST, row.id)
+        uow.outbox("guest.restrict", guest_id=row.id, staff_id=staff_id)
+        uow.changed(GUEST, row.id)
+    return uow.changes
+
+
+def set_ethnicity(desk: DeskContext, guest_id: str, ethnicity: str | None) -> Changes:
+    """Only if the person wishes to say, in their words; counted for commissioners' reach figures."""
+    actor = desk.require(Permission.CASEWORK, "record ethnicity")
+    text = clean_text(ethnicity, field="ethnicity", label="Ethnicity", max_len=80) or None
+    with desk.unit_of_work() as uow:
+        row = _live(uow.session, guest_id)
+        check_not_own_record(actor, row)
+        row.ethnicity = text
+        row.updated_at = uow.now
+        uow.audit("guest_updated", GUEST, row.id, detail="ethnicity")
+        uow.outbox("guest.ethnicity", guest_id=row.id, ethnicity=text)
+        uow.changed(GUEST, row.id)
+    return uow.changes
 
 
 def possible_duplicates(desk: DeskContext, name: str, *, exclude_id: str | None = None,
@@ -374,4 +426,5 @@ def _record(row: Guest, aliases: tuple[str, ...]) -> GuestRecord:
         gender=row.gender, flags=frozenset(GuestFlag(f) for f in json.loads(row.flags or "[]")
                                            if f in GuestFlag._value2member_map_),
         support_notes=row.support_notes, card_code=row.card_code, merged_into=row.merged_into,
-        created_at=row.created_at, last_seen_at=row.last_seen_at)
+        created_at=row.created_at, last_seen_at=row.last_seen_at, restricted_staff_id=row.restricted_staff_id,
+        named_worker_id=row.named_worker_id, ethnicity=row.ethnicity)

@@ -12,15 +12,20 @@ from sqlalchemy.orm import aliased
 
 from safespace_desk.db.models import Handover, Staff
 from safespace_desk.db.types import parse_utc, utc_text
+from safespace_desk.domain.capacity import next_window
 from safespace_desk.domain.errors import NotFound, RuleViolation, ValidationError
 from safespace_desk.domain.exclusions import format_time_left
-from safespace_desk.domain.roles import Permission
+from safespace_desk.domain.profile import Part
+from safespace_desk.domain.roles import Permission, can
 from safespace_desk.domain.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, clean_text
 from safespace_desk.ids import new_id
 from safespace_desk.services.context import Changes, DeskContext
+from safespace_desk.services.diary import due_follow_ups
+from safespace_desk.services.escalation import escalations_between
 from safespace_desk.services.exclusions import active_exclusions
 from safespace_desk.services.messages import BoardFilter, board
 from safespace_desk.services.shiftlog import current_shift, shift_entries
+from safespace_desk.services.site import get_site
 from safespace_desk.services.visits import who_is_in
 
 HANDOVER = "handover"
@@ -60,12 +65,30 @@ class SnapshotLog:
 
 
 @dataclass(frozen=True)
+class SnapshotFollowUp:
+    name: str
+    due_at: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SnapshotEscalation:
+    at: str
+    contact: str
+    guest: str | None
+
+
+@dataclass(frozen=True)
 class HandoverSnapshot:
     taken_at: str
     in_now: list[SnapshotGuest] = field(default_factory=list)
     exclusions: list[SnapshotExclusion] = field(default_factory=list)
     urgent_messages: list[SnapshotMessage] = field(default_factory=list)
     log: list[SnapshotLog] = field(default_factory=list)
+    # A site with the diary (crisis services, havens): follow-ups due by the end of the next shift
+    # (overdue ones included) and the escalations of this shift.
+    follow_ups: list[SnapshotFollowUp] = field(default_factory=list)
+    escalations: list[SnapshotEscalation] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -77,7 +100,9 @@ class HandoverSnapshot:
                    in_now=[SnapshotGuest(**g) for g in data.get("in_now", [])],
                    exclusions=[SnapshotExclusion(**e) for e in data.get("exclusions", [])],
                    urgent_messages=[SnapshotMessage(**m) for m in data.get("urgent_messages", [])],
-                   log=[SnapshotLog(**entry) for entry in data.get("log", [])])
+                   log=[SnapshotLog(**entry) for entry in data.get("log", [])],
+                   follow_ups=[SnapshotFollowUp(**f) for f in data.get("follow_ups", [])],
+                   escalations=[SnapshotEscalation(**e) for e in data.get("escalations", [])])
 
 
 @dataclass(frozen=True)
@@ -100,6 +125,7 @@ def build_snapshot(desk: DeskContext) -> HandoverSnapshot:
     """What the next shift must know, taken from the store as it is now."""
     desk.require(Permission.SHIFT_LOG, "write handovers")
     now = desk.clock.now()
+    follow_ups, escalations = _casework_snapshot(desk)
     return HandoverSnapshot(
         taken_at=utc_text(now),
         in_now=[SnapshotGuest(g.name, utc_text(g.signed_in_at), g.bed or (
@@ -112,7 +138,22 @@ def build_snapshot(desk: DeskContext) -> HandoverSnapshot:
                                          utc_text(m.relevant_until) if m.relevant_until else None)
                          for m in board(desk, BoardFilter.URGENT)],
         log=[SnapshotLog(utc_text(e.at), e.kind.label, e.guest_name, e.text) for e in shift_entries(desk)],
+        follow_ups=follow_ups, escalations=escalations,
     )
+
+
+def _casework_snapshot(desk: DeskContext) -> tuple[list[SnapshotFollowUp], list[SnapshotEscalation]]:
+    """Follow-ups due before the next shift ends, and this shift's escalations (sites with the diary)."""
+    site = get_site(desk)
+    if not site.settings.profile.uses(Part.DIARY) or not can(desk.require_actor().role, Permission.CASEWORK):
+        return [], []
+    window = current_shift(desk)
+    ahead = next_window(site.settings, site.zone, window).ends_at
+    follow_ups = [SnapshotFollowUp(f.guest_name, utc_text(f.due_at), f.text)
+                  for f in due_follow_ups(desk, until=ahead)]
+    escalations = [SnapshotEscalation(utc_text(e.at), e.contact_name, e.guest_name)
+                   for e in escalations_between(desk, window.starts_at, window.ends_at)]
+    return follow_ups, escalations
 
 
 def write_handover(desk: DeskContext, text: str, follow_ups: list[str] | None = None) -> tuple[str, Changes]:

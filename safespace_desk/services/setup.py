@@ -12,6 +12,7 @@ from safespace_desk.db.store import Store, StorePaths, read_store_salt, remove_p
 from safespace_desk.domain.clock import Clock
 from safespace_desk.domain.roles import Role
 from safespace_desk.domain.site import SiteSettings, check_timezone
+from safespace_desk.domain.site_rules import check_settings
 from safespace_desk.domain.staff import check_password, clean_staff_name, login_key
 from safespace_desk.domain.text import clean_text
 from safespace_desk.ids import new_id
@@ -30,9 +31,13 @@ def is_set_up(data_dir: Path) -> bool:
 
 
 def initialise_store(data_dir: Path, *, site_name: str, timezone: str, manager_name: str,
-                     manager_password: str, clock: Clock) -> SetupResult:
-    """Create the store and sign the first manager in. All or nothing: on failure, no files remain."""
+                     manager_password: str, clock: Clock, settings: SiteSettings | None = None) -> SetupResult:
+    """Create the store and sign the first manager in. All or nothing: on failure, no files remain.
+
+    ``settings`` is the starting point chosen at set-up (domain.site.starting_settings); the
+    default is the 24/7 hub."""
     site_name = clean_text(site_name, field="site_name", label="Site name", max_len=200, required=True)
+    settings = check_settings(settings or SiteSettings())
     check_timezone(timezone)
     manager_name = clean_staff_name(manager_name)
     check_password(manager_password)
@@ -45,7 +50,7 @@ def initialise_store(data_dir: Path, *, site_name: str, timezone: str, manager_n
         with store.write() as session:
             device_id = ensure_device_id(session)
             session.add(Site(id=new_id(), name=site_name, timezone=timezone.strip(),
-                             settings=json.dumps(SiteSettings().to_json()), created_at=now))
+                             settings=json.dumps(settings.to_json()), created_at=now))
             session.add(Staff(id=manager_id, name=manager_name, login=login_key(manager_name),
                               role=Role.MANAGER.value, active=True, created_at=now))
         actor = Actor(manager_id, manager_name, Role.MANAGER)
@@ -54,7 +59,7 @@ def initialise_store(data_dir: Path, *, site_name: str, timezone: str, manager_n
         desk = DeskContext(store=store, keyslots=slots, master_key=master, clock=clock,
                            device_id=device_id, actor=actor)
         with desk.unit_of_work() as uow:
-            uow.audit("store_created", "site")
+            uow.audit("store_created", "site", detail=f"kind={settings.profile.kind.value}")
             uow.audit("staff_added", "staff", manager_id, detail="role=manager")
             uow.outbox("staff.add", staff_id=manager_id, name=manager_name, role="manager")
         # The key-slot file is written last: until it exists there is no store to open.

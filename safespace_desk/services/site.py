@@ -42,7 +42,7 @@ def get_site(desk: DeskContext) -> SiteInfo:
 def update_settings(desk: DeskContext, settings: SiteSettings) -> Changes:
     """Replace the site's rules (manager only). Validation of periods lives in domain/site.py."""
     desk.require(Permission.MANAGE_SITE, "change the site settings")
-    check_settings(settings)
+    settings = check_settings(settings)
     with desk.unit_of_work() as uow:
         row = uow.session.scalars(select(Site).limit(1)).one()
         held = set(uow.session.scalars(select(BedAssignment.bed_label).where(BedAssignment.released_at.is_(None),

@@ -18,7 +18,8 @@ STAFF = "staff"
 
 def _member(row: Staff) -> StaffMember:
     return StaffMember(id=row.id, name=row.name, role=Role(row.role), active=row.active,
-                       has_pin=row.pin_hash is not None)
+                       has_pin=row.pin_hash is not None, counts_in_ratio=bool(row.counts_in_ratio),
+                       may_read_notes=bool(row.may_read_notes))
 
 
 def list_staff(desk: DeskContext, *, include_inactive: bool = True) -> list[StaffMember]:
@@ -60,7 +61,7 @@ def add_staff(desk: DeskContext, *, name: str, role: Role | str, password: str,
     try:
         role = Role(role)
     except ValueError:
-        raise ValidationError("Choose a role: desk, lead, manager or paramedic.", field="role") from None
+        raise ValidationError("Choose a role: desk, lead, manager, paramedic or volunteer.", field="role") from None
     check_password(password)
     pin_hash = hash_pin(check_pin(pin)) if pin else None
     login = login_key(name)
@@ -69,8 +70,10 @@ def add_staff(desk: DeskContext, *, name: str, role: Role | str, password: str,
         if uow.session.scalar(select(Staff.id).where(Staff.login == login)) is not None:
             raise ValidationError(f"There is already an account called “{name}”. Add a surname "
                                   "initial to tell them apart.", field="name")
+        # Volunteers do not count toward the staffing ratio unless a manager says they do.
         row = Staff(id=staff_id, name=name, login=login, role=role.value, pin_hash=pin_hash,
-                    active=True, created_at=uow.now)
+                    active=True, created_at=uow.now, counts_in_ratio=role is not Role.VOLUNTEER,
+                    may_read_notes=False)
         uow.session.add(row)
         uow.audit("staff_added", STAFF, staff_id, detail=f"role={role.value}")
         uow.outbox("staff.add", staff_id=staff_id, name=name, role=role.value)
@@ -156,6 +159,31 @@ def change_role(desk: DeskContext, staff_id: str, role: Role | str) -> Changes:
         uow.audit("role_changed", STAFF, staff_id, detail=f"role={role.value}")
         uow.outbox("staff.role", staff_id=staff_id, role=role.value)
         uow.changed(STAFF, staff_id)
+    return uow.changes
+
+
+def set_staff_options(desk: DeskContext, staff_id: str, *, counts_in_ratio: bool | None = None,
+                      may_read_notes: bool | None = None) -> Changes:
+    """Per person: whether they count toward the staffing ratio, and (for a volunteer) whether they
+    may read support notes and plans."""
+    desk.require(Permission.MANAGE_STAFF, "change staff settings")
+    with desk.unit_of_work() as uow:
+        row = _get(uow.session, staff_id)
+        changed = []
+        if counts_in_ratio is not None and bool(row.counts_in_ratio) != counts_in_ratio:
+            row.counts_in_ratio = counts_in_ratio
+            changed.append(f"counts_in_ratio={int(counts_in_ratio)}")
+        if may_read_notes is not None and bool(row.may_read_notes) != may_read_notes:
+            if may_read_notes and row.role != Role.VOLUNTEER.value:
+                raise ValidationError("Reading notes is set for volunteers; staff roles read them already.",
+                                      field="may_read_notes")
+            row.may_read_notes = may_read_notes
+            changed.append(f"may_read_notes={int(may_read_notes)}")
+        if changed:
+            uow.audit("staff_options_changed", STAFF, staff_id, detail=";".join(changed))
+            uow.outbox("staff.options", staff_id=staff_id, counts_in_ratio=bool(row.counts_in_ratio),
+                       may_read_notes=bool(row.may_read_notes))
+            uow.changed(STAFF, staff_id)
     return uow.changes
 
 

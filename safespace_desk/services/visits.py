@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from safespace_desk.db.models import BedAssignment, Guest, Visit
+from safespace_desk.domain.casework import VisitMode
 from safespace_desk.domain.errors import NotFound, RuleViolation, ValidationError
 from safespace_desk.domain.exclusions import format_time_left
 from safespace_desk.domain.guests import ArrivedVia, GuestFlag
+from safespace_desk.domain.profile import age_warning
 from safespace_desk.domain.roles import Permission
 from safespace_desk.domain.text import SHORT_TEXT_MAX, clean_text
 from safespace_desk.ids import new_id
@@ -41,6 +43,8 @@ class SignInResult:
     bed: str | None
     overridden: bool
     changes: Changes
+    mode: VisitMode = VisitMode.IN_PERSON
+    age_warning: str | None = None  # younger than the service's minimum age: a warning, not a refusal
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class InNow:
     bed: str | None
     no_bed_reason: str | None
     flags: frozenset[GuestFlag]
+    mode: VisitMode = VisitMode.IN_PERSON
 
 
 @dataclass(frozen=True)
@@ -67,11 +72,13 @@ class VisitRow:
 
 
 def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
-            override: Override | None = None, bed: str | None = None) -> SignInResult:
+            override: Override | None = None, bed: str | None = None,
+            mode: VisitMode | str = VisitMode.IN_PERSON) -> SignInResult:
     """Sign a guest in. An exclusion or a full house blocks it unless a lead overrides with a reason.
 
     In a bed period the guest is given ``bed`` or the first free bed; with no bed free a lead's
-    override lets them stay without one (recorded for that night).
+    override lets them stay without one (recorded for that night). An online or phone visit takes
+    no place in the building: no capacity, exclusion or bed applies to it.
     """
     desk.require(Permission.FRONT_DESK, "sign guests in")
     try:
@@ -79,6 +86,8 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
     except ValueError:
         raise ValidationError("Choose how the guest arrived (self, police, paramedic, ...).",
                               field="arrived_via") from None
+    visit_mode = VisitMode(VisitMode.parse(mode, field="mode"))
+    in_building = visit_mode.in_building
     m = moment(desk)
     with use_override(desk, override, OverrideAction.SIGN_IN) as lead, desk.unit_of_work() as uow:
         guest = resolve_live(uow.session, guest_id)
@@ -88,7 +97,7 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
             raise RuleViolation(f"{guest.preferred_name} is already signed in (since "
                                 f"{local_time_text(already.signed_in_at, m.site, m.now)}).")
         blocks = []
-        exclusion = active_exclusion(uow.session, ids, m.now)
+        exclusion = active_exclusion(uow.session, ids, m.now) if in_building else None
         if exclusion is not None:
             blocks.append(SignInBlocked(
                 f"{guest.preferred_name} is excluded until "
@@ -96,14 +105,14 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
                 f"({format_time_left(exclusion.time_left(m.now))}). Reason: {exclusion.reason}",
                 kind="excluded"))
         used = open_visit_count(uow.session)
-        if used >= m.window.period.places:
+        if in_building and used >= m.window.period.places:
             blocks.append(SignInBlocked(
                 f"The hub is full: {used} of {m.window.period.places} places in use "
                 f"({m.window.period.name.lower()}).", kind="full"))
         if blocks and lead is None:
             raise blocks[0]
         visit = Visit(id=new_id(), guest_id=guest.id, signed_in_at=m.now, arrived_via=via.value,
-                      staff_in=uow.staff_id)
+                      staff_in=uow.staff_id, mode=visit_mode.value)
         if override is not None and lead is not None and blocks:
             visit.override_reason = override.reason.strip()
             visit.override_by = lead.staff_id
@@ -111,7 +120,7 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
         uow.session.flush()
         given_bed = None
         no_bed = False
-        if m.window.period.beds and m.window.night_of:
+        if in_building and m.window.period.beds and m.window.night_of:
             given_bed = _bed_for_new_visit(uow.session, m.site.settings.bed_labels, m.window.night_of, bed)
             if given_bed is None:
                 if override is None or lead is None:
@@ -131,15 +140,20 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
         if override is not None and lead is not None and (overridden or no_bed):
             detail += ";" + override_detail(lead, override)
         uow.audit("signed_in", VISIT, visit.id, detail=detail)
+        # A hub's operation is as it always was; only a visit not in the building says its mode.
+        extra = {} if in_building else {"mode": visit_mode.value}
         uow.outbox("visit.sign_in", visit_id=visit.id, guest_id=guest.id, at=m.now, arrived_via=via.value,
                    bed=given_bed, night_of=m.window.night_of,
-                   override_reason=visit.override_reason, override_by=visit.override_by)
+                   override_reason=visit.override_reason, override_by=visit.override_by, **extra)
         uow.changed(VISIT, visit.id)
         uow.changed(GUEST, guest.id)
         name = guest.preferred_name
         guest_live_id = guest.id
+        warning = age_warning(m.site.settings.profile, name, guest.birth_year,
+                              date.fromisoformat(guest.birth_date) if guest.birth_date else None,
+                              m.now.astimezone(m.site.zone).date())
     guest_index(desk).touch(guest_live_id, m.now)
-    return SignInResult(visit.id, guest_live_id, name, given_bed, overridden, uow.changes)
+    return SignInResult(visit.id, guest_live_id, name, given_bed, overridden, uow.changes, visit_mode, warning)
 
 
 def sign_out(desk: DeskContext, visit_id: str, departed_to: str | None = None) -> Changes:
@@ -192,10 +206,11 @@ def undo_sign_out(desk: DeskContext, visit_id: str) -> Changes:
             raise RuleViolation("The guest has been signed in again since; nothing to undo.")
         # Undo is for a mistake, not a way round the rules: an exclusion issued since, or a house
         # that has filled up since, means a fresh sign-in with a lead's override instead.
-        if active_exclusion(uow.session, ids, m.now) is not None:
+        in_building = visit.mode == VisitMode.IN_PERSON.value
+        if in_building and active_exclusion(uow.session, ids, m.now) is not None:
             raise RuleViolation("The guest is excluded now, so the sign-out stands. A shift lead can sign "
                                 "them in with an override if they must stay.")
-        if open_visit_count(uow.session) >= m.window.period.places:
+        if in_building and open_visit_count(uow.session) >= m.window.period.places:
             raise RuleViolation("The hub is full now, so the sign-out stands. A shift lead can sign them "
                                 "in with an override.")
         signed_out_at = visit.signed_out_at
@@ -241,7 +256,8 @@ def who_is_in(desk: DeskContext) -> list[InNow]:
                 arrived_via=ArrivedVia(visit.arrived_via), bed=beds.get(visit.id),
                 no_bed_reason=visit.no_bed_reason if visit.no_bed_night == night_of else None,
                 flags=frozenset(GuestFlag(f) for f in json.loads(flags or "[]")
-                                if f in GuestFlag._value2member_map_)))
+                                if f in GuestFlag._value2member_map_),
+                mode=VisitMode(visit.mode or VisitMode.IN_PERSON.value)))
         return out
 
 

@@ -154,7 +154,9 @@ class SiteSettingsPage(QWidget):
         return SiteSettings(periods=tuple(periods), bed_labels=labels,
                             night_guests_per_staff=self.ratio.value(), minimum_staff=self.minimum.value(),
                             default_exclusion_hours=self.exclusion_hours.value(),
-                            idle_lock_minutes=self.idle.value())
+                            idle_lock_minutes=self.idle.value(),
+                            # The service profile is edited on its own page: keep it as it is.
+                            profile=site.get_site(self._desk).settings.profile)
 
     def save(self) -> bool:
         self.errors.clear()

@@ -26,14 +26,15 @@ from safespace_desk.ui.forms import (
 )
 from safespace_desk.ui.tasks import TaskRunner
 
-ROLE_HELP = ("Desk staff: the front desk. Shift lead: also overrides and exclusions. Paramedic: "
-             "messages and their own triage notes. Manager: everything, including staff accounts.")
+ROLE_HELP = ("Desk staff (peer supporters too): the front desk and casework. Shift lead: also overrides and "
+             "exclusions. Paramedic: messages and their own triage notes. Volunteer: reads no notes or plans "
+             "unless allowed. Manager: everything, including staff accounts.")
 
 
 def role_combo(current: Role = Role.DESK) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName("Role")
-    for role in (Role.DESK, Role.LEAD, Role.PARAMEDIC, Role.MANAGER):
+    for role in (Role.DESK, Role.LEAD, Role.PARAMEDIC, Role.VOLUNTEER, Role.MANAGER):
         combo.addItem(role.label, role)
     combo.setCurrentIndex(combo.findData(current))
     return combo
