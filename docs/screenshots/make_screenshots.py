@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QApplication
 from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.roles import Role
 from safespace_desk.services import staff
+from safespace_desk.ui.kit.theme import Theme, ThemeController
 from safespace_desk.ui.main_window import MainWindow
 from safespace_desk.ui.tasks import InlineRunner
-from safespace_desk.ui.theme import Theme, ThemeController
 
 OUT = Path(__file__).resolve().parent
 NIGHT = datetime(2026, 11, 25, 3, 12, tzinfo=UTC)

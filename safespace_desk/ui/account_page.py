@@ -9,16 +9,15 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QPushButton, QVBox
 from safespace_desk.domain.staff import PIN_MAX
 from safespace_desk.services import staff
 from safespace_desk.services.context import Changes, DeskContext
-from safespace_desk.ui.forms import (
+from safespace_desk.ui.kit.forms import (
     PAGE_MARGINS,
     Banner,
     FieldRow,
     FormErrors,
-    explanation,
-    heading,
     password_edit,
     primary_button,
 )
+from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.shell import MainShell
 
 DIFFERENT = "The two entries are different. Type them again."

@@ -11,9 +11,9 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from safespace_desk.clock import SystemClock
+from safespace_desk.ui.kit.theme import Theme, ThemeController
 from safespace_desk.ui.main_window import MainWindow
 from safespace_desk.ui.tasks import ThreadPoolRunner
-from safespace_desk.ui.theme import Theme, ThemeController
 
 APP_NAME = "SafeSpace Desk"
 

@@ -17,18 +17,18 @@ from safespace_desk.domain.pin_lock import PinAttempts
 from safespace_desk.domain.staff import PIN_MAX
 from safespace_desk.services import auth
 from safespace_desk.services.context import DeskContext
-from safespace_desk.ui.forms import (
+from safespace_desk.ui.kit.forms import (
     Banner,
     Card,
     FieldRow,
     FormErrors,
     centred,
     describe_error,
-    heading,
     password_edit,
     primary_button,
     text_edit,
 )
+from safespace_desk.ui.kit.widgets import heading
 from safespace_desk.ui.tasks import TaskRunner
 from safespace_desk.ui.time_display import MinuteTicker, clock_text, date_text
 

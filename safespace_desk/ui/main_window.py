@@ -28,13 +28,13 @@ from safespace_desk.domain.pin_lock import PinAttempts
 from safespace_desk.services import auth, setup, site, staff
 from safespace_desk.services.context import Actor, Changes, DeskContext
 from safespace_desk.ui.idle import IdleWatcher
+from safespace_desk.ui.kit.theme import ThemeController
 from safespace_desk.ui.lock_screen import LockScreen
 from safespace_desk.ui.pages import PageSpec, install_pages, standard_pages
 from safespace_desk.ui.setup_wizard import SetupWizard
 from safespace_desk.ui.shell import MainShell
 from safespace_desk.ui.sign_in import SignInScreen
 from safespace_desk.ui.tasks import TaskRunner
-from safespace_desk.ui.theme import ThemeController
 
 log = logging.getLogger(__name__)
 DEFAULT_IDLE_MS = 5 * 60_000

@@ -22,18 +22,17 @@ from safespace_desk.domain.errors import DeskError
 from safespace_desk.domain.site import check_timezone, known_timezones
 from safespace_desk.domain.text import clean_text
 from safespace_desk.services import setup
-from safespace_desk.ui.forms import (
+from safespace_desk.ui.kit.forms import (
     Banner,
     Card,
     FieldRow,
     FormErrors,
     centred,
-    explanation,
-    heading,
     password_edit,
     primary_button,
     text_edit,
 )
+from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.tasks import TaskRunner
 
 DEFAULT_TIMEZONE = "Europe/London"

@@ -28,8 +28,8 @@ from safespace_desk.domain.roles import Role
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.site import SiteInfo
 from safespace_desk.ui.data_rights.daily import DailyWork, DailyWorkBanner
+from safespace_desk.ui.kit.theme import Theme, ThemeController
 from safespace_desk.ui.tasks import TaskRunner
-from safespace_desk.ui.theme import Theme, ThemeController
 from safespace_desk.ui.time_display import MinuteTicker, site_time_text
 
 LOCK_SHORTCUT = "Ctrl+L"

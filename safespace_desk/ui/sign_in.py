@@ -10,19 +10,18 @@ from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, 
 from safespace_desk.domain.clock import Clock
 from safespace_desk.services import auth
 from safespace_desk.services.context import DeskContext
-from safespace_desk.ui.forms import (
+from safespace_desk.ui.kit.forms import (
     Banner,
     Card,
     FieldRow,
     FormErrors,
     centred,
     describe_error,
-    explanation,
-    heading,
     password_edit,
     primary_button,
     text_edit,
 )
+from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.tasks import TaskRunner
 
 

@@ -26,15 +26,8 @@ from safespace_desk.domain.errors import DeskError, ValidationError
 from safespace_desk.domain.site import CapacityPeriod, SiteSettings
 from safespace_desk.services import site
 from safespace_desk.services.context import DeskContext
-from safespace_desk.ui.forms import (
-    PAGE_MARGINS,
-    Banner,
-    FieldRow,
-    FormErrors,
-    explanation,
-    heading,
-    primary_button,
-)
+from safespace_desk.ui.kit.forms import PAGE_MARGINS, Banner, FieldRow, FormErrors, primary_button
+from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.shell import MainShell
 
 PERIOD_COLUMNS = ("Name", "From (HH:MM)", "To (HH:MM)", "Places", "Night (beds)")

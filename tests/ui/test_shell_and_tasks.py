@@ -16,9 +16,9 @@ from safespace_desk.domain.roles import Role
 from safespace_desk.services import site
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.ui.app import default_theme
+from safespace_desk.ui.kit.theme import ICONS_DIR, Theme, ThemeController, load_stylesheet
 from safespace_desk.ui.shell import MainShell
 from safespace_desk.ui.tasks import InlineRunner, ThreadPoolRunner
-from safespace_desk.ui.theme import ICONS_DIR, Theme, ThemeController, load_stylesheet
 
 UI_PACKAGE = Path(__file__).resolve().parents[2] / "safespace_desk" / "ui"
 

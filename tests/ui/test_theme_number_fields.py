@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QLineEdit, QSpinBox
 from pytestqt.qtbot import QtBot
 
-from safespace_desk.ui.theme import Theme, load_stylesheet
+from safespace_desk.ui.kit.theme import Theme, load_stylesheet
 
 
 @pytest.mark.parametrize("theme", [Theme.DAY, Theme.NIGHT])

@@ -14,16 +14,8 @@ from safespace_desk.domain.roles import Role
 from safespace_desk.domain.staff import PIN_MAX, StaffMember
 from safespace_desk.services import staff
 from safespace_desk.services.context import DeskContext
-from safespace_desk.ui.forms import (
-    Banner,
-    FieldRow,
-    FormErrors,
-    explanation,
-    heading,
-    password_edit,
-    primary_button,
-    text_edit,
-)
+from safespace_desk.ui.kit.forms import Banner, FieldRow, FormErrors, password_edit, primary_button, text_edit
+from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.tasks import TaskRunner
 
 ROLE_HELP = ("Desk staff (peer supporters too): the front desk and casework. Shift lead: also overrides and "

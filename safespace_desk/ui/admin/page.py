@@ -22,7 +22,8 @@ from safespace_desk.services import staff
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.ui.admin.dialogs import AddStaffDialog, ChangeRoleDialog, FormDialog, ResetPasswordDialog
 from safespace_desk.ui.admin.staff_model import StaffTableModel
-from safespace_desk.ui.forms import PAGE_MARGINS, Banner, describe_error, explanation, heading, primary_button
+from safespace_desk.ui.kit.forms import PAGE_MARGINS, Banner, describe_error, primary_button
+from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.shell import MainShell
 
 

@@ -26,15 +26,8 @@ from PySide6.QtWidgets import (
 from safespace_desk.services import backups
 from safespace_desk.services.backups import BackupInfo
 from safespace_desk.services.context import DeskContext
-from safespace_desk.ui.forms import (
-    Banner,
-    FieldRow,
-    FormErrors,
-    describe_error,
-    explanation,
-    heading,
-    primary_button,
-)
+from safespace_desk.ui.kit.forms import Banner, FieldRow, FormErrors, describe_error, primary_button
+from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.shell import MainShell
 
 RESTORE_COMMAND = "safespace-desk restore BACKUP_FOLDER"

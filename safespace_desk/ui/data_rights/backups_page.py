@@ -10,7 +10,8 @@ from safespace_desk.services.site import get_site
 from safespace_desk.ui.data_rights.backup_tab import BackupTab
 from safespace_desk.ui.data_rights.guest_data_tab import GuestDataTab
 from safespace_desk.ui.data_rights.retention_tab import RetentionTab
-from safespace_desk.ui.forms import PAGE_MARGINS, heading
+from safespace_desk.ui.kit.forms import PAGE_MARGINS
+from safespace_desk.ui.kit.widgets import heading
 from safespace_desk.ui.shell import MainShell
 
 

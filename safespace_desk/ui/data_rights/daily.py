@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 from safespace_desk.services import backups, data_rights
 from safespace_desk.services.backups import BackupInfo
 from safespace_desk.services.context import DeskContext
-from safespace_desk.ui.forms import describe_error
+from safespace_desk.ui.kit.forms import describe_error
 from safespace_desk.ui.tasks import TaskRunner
 
 CHECK_EVERY_MS = 60 * 60_000
@@ -104,9 +104,7 @@ class DailyWorkBanner(QFrame):
     def __init__(self, work: DailyWork, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dailyWorkBanner")
-        # Warning colours that read on both themes; kept local so the themes need no change.
-        self.setStyleSheet("QFrame#dailyWorkBanner { background: #fdf1dc; border-top: 2px solid #b7791f; }"
-                           "QFrame#dailyWorkBanner QLabel { color: #4a3000; }")
+        self.setProperty("tone", "warning")  # the theme's warning colours, day or night
         row = QHBoxLayout(self)
         row.setContentsMargins(16, 6, 10, 6)
         self.message = QLabel()

@@ -31,7 +31,8 @@ from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.search import GuestHit
 from safespace_desk.ui.data_rights.backup_tab import local_time
 from safespace_desk.ui.data_rights.subject_pdf import write_subject_access_pdf
-from safespace_desk.ui.forms import Banner, FieldRow, FormErrors, explanation, heading, primary_button
+from safespace_desk.ui.kit.forms import Banner, FieldRow, FormErrors, primary_button
+from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.shell import MainShell
 
 

@@ -30,7 +30,8 @@ from safespace_desk.services import importer
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.importer import ImportReport
 from safespace_desk.ui.data_rights.column_mapping import LABELS, SKIP_COLUMN, ColumnMappingForm, read_header
-from safespace_desk.ui.forms import PAGE_MARGINS, Banner, describe_error, explanation, heading, primary_button
+from safespace_desk.ui.kit.forms import PAGE_MARGINS, Banner, describe_error, primary_button
+from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.shell import MainShell
 
 MAX_FILE_BYTES = 200 * 1024 * 1024

@@ -26,7 +26,8 @@ from safespace_desk.services import data_rights
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.data_rights import PurgeResult
 from safespace_desk.ui.data_rights.backup_tab import local_time
-from safespace_desk.ui.forms import Banner, describe_error, explanation, heading, primary_button
+from safespace_desk.ui.kit.forms import Banner, describe_error, primary_button
+from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.shell import MainShell
 
 

@@ -29,14 +29,9 @@ from safespace_desk.domain.guests import GuestDetails, GuestFlag
 from safespace_desk.services import guests
 from safespace_desk.services.guests import GuestRecord
 from safespace_desk.ui.desk.desk_actions import DeskActions
-from safespace_desk.ui.desk.widgets import (
-    FieldErrors,
-    add_shortcut,
-    clear_layout,
-    heading,
-    muted_label,
-    shortcut_button,
-)
+from safespace_desk.ui.kit.forms import FieldErrors
+from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
+from safespace_desk.ui.kit.widgets import clear_layout, heading, muted_label
 
 _DATE_FORMS = (r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
@@ -80,7 +75,7 @@ class AddGuestPanel(QFrame):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(10)
-        self.title = heading("Add a guest", body)
+        self.title = heading("Add a guest", parent=body)
         layout.addWidget(self.title)
         layout.addWidget(muted_label("Only a name is needed; a nickname is fine. Everything else is optional "
                                      "and can wait for another day.", body))

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from safespace_desk.ui.desk.widgets import set_state, shortcut_button
+from safespace_desk.ui.kit.forms import set_state
+from safespace_desk.ui.kit.shortcuts import shortcut_button
 
 
 class Banner(QFrame):

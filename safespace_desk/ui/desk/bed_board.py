@@ -12,11 +12,12 @@ from safespace_desk.services import beds
 from safespace_desk.services.beds import BedBoard, BedRow
 from safespace_desk.services.context import Changes
 from safespace_desk.ui.desk.desk_actions import DeskActions
-from safespace_desk.ui.desk.formatting import clock_time
 from safespace_desk.ui.desk.status_context import StatusContext
 from safespace_desk.ui.desk.table_model import Column, RecordTableModel
 from safespace_desk.ui.desk.tables import desk_table, select_row, selected_row
-from safespace_desk.ui.desk.widgets import heading, muted_label, shortcut_button
+from safespace_desk.ui.kit.formatting import clock_time
+from safespace_desk.ui.kit.shortcuts import shortcut_button
+from safespace_desk.ui.kit.widgets import heading, muted_label
 
 
 class BedBoardPanel(QWidget):
@@ -31,7 +32,7 @@ class BedBoardPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(10)
-        self.title = heading("", self)
+        self.title = heading("", parent=self)
         self.carry_button = shortcut_button("Same beds as last night", "Alt+L", self.carry_over, parent=self,
                                             tooltip="Give everyone still in the bed they had last night")
         top = QHBoxLayout()

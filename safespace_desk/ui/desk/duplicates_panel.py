@@ -11,7 +11,8 @@ from safespace_desk.services.guests import DuplicatePair
 from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.table_model import Column, RecordTableModel
 from safespace_desk.ui.desk.tables import desk_table, select_row, selected_row
-from safespace_desk.ui.desk.widgets import muted_label, shortcut_button
+from safespace_desk.ui.kit.shortcuts import shortcut_button
+from safespace_desk.ui.kit.widgets import muted_label
 
 
 class DuplicatesPanel(QWidget):

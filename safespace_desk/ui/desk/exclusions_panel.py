@@ -9,12 +9,13 @@ from safespace_desk.domain.errors import DeskError
 from safespace_desk.services import exclusions
 from safespace_desk.services.exclusions import ActiveExclusion
 from safespace_desk.ui.desk.desk_actions import DeskActions
-from safespace_desk.ui.desk.formatting import full_date_time, time_left
 from safespace_desk.ui.desk.inline_forms import TextPromptForm
 from safespace_desk.ui.desk.status_context import StatusContext
 from safespace_desk.ui.desk.table_model import Column, RecordTableModel
 from safespace_desk.ui.desk.tables import desk_table, select_row, selected_row
-from safespace_desk.ui.desk.widgets import muted_label, shortcut_button
+from safespace_desk.ui.kit.formatting import full_date_time, time_left
+from safespace_desk.ui.kit.shortcuts import shortcut_button
+from safespace_desk.ui.kit.widgets import muted_label
 
 
 class ExclusionsPanel(QWidget):

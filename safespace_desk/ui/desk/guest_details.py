@@ -26,13 +26,14 @@ from safespace_desk.services import exclusions, guests, visits
 from safespace_desk.services.guests import GuestRecord
 from safespace_desk.services.visits import VisitRow
 from safespace_desk.ui.desk.desk_actions import DeskActions
-from safespace_desk.ui.desk.formatting import day_and_time, full_date_time, time_left
 from safespace_desk.ui.desk.guest_card import write_card_pdf
 from safespace_desk.ui.desk.guest_forms import ExcludeForm, MergeForm
 from safespace_desk.ui.desk.status_context import StatusContext
 from safespace_desk.ui.desk.table_model import Column, RecordTableModel
 from safespace_desk.ui.desk.tables import desk_table
-from safespace_desk.ui.desk.widgets import clear_layout, heading, muted_label, shortcut_button
+from safespace_desk.ui.kit.formatting import day_and_time, full_date_time, time_left
+from safespace_desk.ui.kit.shortcuts import shortcut_button
+from safespace_desk.ui.kit.widgets import clear_layout, heading, muted_label
 
 
 def visit_note(v: VisitRow) -> str:
@@ -65,7 +66,7 @@ class GuestDetailsPanel(QFrame):
         self.placeholder = muted_label("Open a guest's record from the search (Ctrl+I) or from In now "
                                        "(Alt+R).", body)
         layout.addWidget(self.placeholder)
-        self.name = heading("", body)
+        self.name = heading("", parent=body)
         self.name.setObjectName("guestName")
         self.aka = muted_label("", body)
         layout.addWidget(self.name)
@@ -108,9 +109,9 @@ class GuestDetailsPanel(QFrame):
             Column("State", self._exclusion_state),
             Column("Reason", lambda e: e.reason + (f" · lifted: {e.lift_reason}" if e.lift_reason else "")),
         ], self)
-        self.visits_title = heading("Visits", body)
+        self.visits_title = heading("Visits", parent=body)
         self.visits_table = desk_table(self.visits_model, body, stretch_column=3, name="guestVisits")
-        self.exclusions_title = heading("Exclusions", body)
+        self.exclusions_title = heading("Exclusions", parent=body)
         self.exclusions_table = desk_table(self.exclusions_model, body, stretch_column=3, name="guestExclusions")
         for w in (self.visits_title, self.visits_table, self.exclusions_title, self.exclusions_table):
             layout.addWidget(w)
@@ -202,7 +203,7 @@ class GuestDetailsPanel(QFrame):
         merges = self._actions.read(guests.merges_of, record.id)
         if not merges:
             return
-        self.merges_box.addWidget(heading("Merged records", self))
+        self.merges_box.addWidget(heading("Merged records", parent=self))
         for merge_id, _gid, name, when in merges:
             row = QWidget(self)
             line = QHBoxLayout(row)

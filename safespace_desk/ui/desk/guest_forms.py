@@ -9,13 +9,9 @@ from safespace_desk.domain.errors import DeskError
 from safespace_desk.domain.exclusions import MAX_HOURS, MIN_HOURS
 from safespace_desk.services import exclusions, search
 from safespace_desk.ui.desk.desk_actions import DeskActions
-from safespace_desk.ui.desk.widgets import (
-    FieldErrors,
-    add_shortcut,
-    clear_layout,
-    muted_label,
-    shortcut_button,
-)
+from safespace_desk.ui.kit.forms import FieldErrors
+from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
+from safespace_desk.ui.kit.widgets import clear_layout, muted_label
 
 
 class ExcludeForm(QWidget):

@@ -6,7 +6,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from safespace_desk.domain.errors import DeskError
-from safespace_desk.ui.desk.widgets import FieldErrors, add_shortcut, shortcut_button
+from safespace_desk.ui.kit.forms import FieldErrors
+from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
 
 
 class TextPromptForm(QWidget):

@@ -15,9 +15,9 @@ from safespace_desk.services.overrides import Override, OverrideAction
 from safespace_desk.services.visits import InNow
 from safespace_desk.ui.desk.banners import Banner
 from safespace_desk.ui.desk.desk_actions import DeskActions
-from safespace_desk.ui.desk.formatting import count_of
 from safespace_desk.ui.desk.override_form import OverrideForm
-from safespace_desk.ui.desk.widgets import shortcut_button
+from safespace_desk.ui.kit.formatting import count_of
+from safespace_desk.ui.kit.shortcuts import shortcut_button
 
 SHOWN = 4  # guests listed with their own buttons; the banner must leave room for the search
 

@@ -15,7 +15,9 @@ from safespace_desk.domain.errors import DeskError
 from safespace_desk.services import overrides, staff
 from safespace_desk.services.overrides import Override, OverrideAction
 from safespace_desk.ui.desk.desk_actions import DeskActions
-from safespace_desk.ui.desk.widgets import FieldErrors, add_shortcut, muted_label, shortcut_button
+from safespace_desk.ui.kit.forms import FieldErrors
+from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
+from safespace_desk.ui.kit.widgets import muted_label
 
 
 class OverrideForm(QWidget):

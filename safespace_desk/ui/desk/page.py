@@ -9,7 +9,7 @@ nights begin without anyone pressing a key.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
@@ -28,8 +28,7 @@ from safespace_desk.ui.desk.night_banner import NightCheckBanner
 from safespace_desk.ui.desk.search_panel import SearchPanel
 from safespace_desk.ui.desk.status_context import StatusContext
 from safespace_desk.ui.desk.status_strip import StatusStrip
-from safespace_desk.ui.desk.theme import colours_for, desk_stylesheet
-from safespace_desk.ui.desk.widgets import add_shortcut
+from safespace_desk.ui.kit.shortcuts import add_shortcut
 
 TICK_MS = 30_000
 TAB_IN_NOW, TAB_BEDS, TAB_EXCLUSIONS, TAB_GUEST, TAB_DUPLICATES = range(5)
@@ -38,15 +37,14 @@ TAB_IN_NOW, TAB_BEDS, TAB_EXCLUSIONS, TAB_GUEST, TAB_DUPLICATES = range(5)
 class FrontDeskPage(QWidget):
     changes_applied = Signal(object)  # Changes made on this page, for the shell to pass to other pages
 
-    def __init__(self, desk: DeskContext, *, ticker: QTimer | None = None, own_style: bool = True,
+    def __init__(self, desk: DeskContext, *, ticker: QTimer | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("frontDesk")
         self.actions = DeskActions(desk, self)
         self.context = StatusContext(self.actions)
-        self._own_style = own_style
         self._last_emitted: Changes | None = None
-        self._restyle()
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
 
         self.status_strip = StatusStrip(self.actions, self.context, self)
         self.night_banner = NightCheckBanner(self.actions, self)
@@ -182,22 +180,6 @@ class FrontDeskPage(QWidget):
                 event.accept()
                 return True
         return super().eventFilter(watched, event)
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        # The shell switched day/night or Large text: follow it (a no-op if nothing differs).
-        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange, QEvent.Type.PaletteChange):
-            self._restyle()
-
-    def _restyle(self) -> None:
-        if not self._own_style:
-            return
-        app = QApplication.instance()
-        sheet_text = app.styleSheet() if isinstance(app, QApplication) else ""
-        base = QApplication.font().pointSizeF()
-        sheet = desk_stylesheet(colours_for(self.palette(), sheet_text), base if base > 0 else 12.0)
-        if sheet != self.styleSheet():
-            self.setStyleSheet(sheet)
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)

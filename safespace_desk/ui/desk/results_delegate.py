@@ -10,9 +10,10 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from safespace_desk.ui.desk.formatting import Badge
 from safespace_desk.ui.desk.results_model import ResultRole
-from safespace_desk.ui.desk.theme import colours_for
+from safespace_desk.ui.kit.colours import Colours
+from safespace_desk.ui.kit.formatting import Badge
+from safespace_desk.ui.kit.theme import current_colours
 
 PAD_X = 16
 PAD_Y = 10
@@ -39,14 +40,14 @@ class GuestResultDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        colours = colours_for(option.palette)
+        colours = current_colours()
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = option.rect
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(colours.badges["messages"][0]))
+            painter.setBrush(QColor(colours.selection))
             painter.drawRoundedRect(rect.adjusted(4, 2, -4, -2), 6, 6)
             painter.setBrush(QColor(colours.accent))
             painter.drawRoundedRect(QRect(rect.left() + 4, rect.top() + 6, 4, rect.height() - 12), 2, 2)
@@ -89,15 +90,15 @@ class GuestResultDelegate(QStyledItemDelegate):
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, hint)
         badges: list[Badge] = index.data(ResultRole.BADGES) or []
         self._paint_pills(painter, option.font, badges, x, y + name_metrics.height() + LINE_GAP,
-                          rect.right() - PAD_X, colours.badges)
+                          rect.right() - PAD_X, colours)
         painter.restore()
 
     @staticmethod
     def _paint_pills(painter: QPainter, font: QFont, badges: list[Badge], x: int, y: int, right: int,
-                     palette: dict[str, tuple[str, str]]) -> None:
+                     colours: Colours) -> None:
         height = QFontMetrics(font).height() + 6
         for badge in badges:
-            bg, fg = palette.get(badge.kind, palette["flag"])
+            bg, fg, _edge = colours.kind(badge.kind)
             font_for_pill = QFont(font)
             font_for_pill.setBold(badge.kind in ("excluded", "urgent"))
             metrics = QFontMetrics(font_for_pill)

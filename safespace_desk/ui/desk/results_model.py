@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from safespace_desk.services.search import GuestHit
-from safespace_desk.ui.desk.formatting import Badge
+from safespace_desk.ui.kit.formatting import Badge
 
 _Index = QModelIndex | QPersistentModelIndex
 

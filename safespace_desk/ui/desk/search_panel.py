@@ -21,13 +21,13 @@ from safespace_desk.services.search import GuestHit
 from safespace_desk.ui.desk.arrival_selector import ArrivalSelector
 from safespace_desk.ui.desk.banners import Banner
 from safespace_desk.ui.desk.desk_actions import DeskActions
-from safespace_desk.ui.desk.formatting import hit_badges, messages_text
 from safespace_desk.ui.desk.inline_forms import TextPromptForm
 from safespace_desk.ui.desk.override_form import OverrideForm
 from safespace_desk.ui.desk.results_delegate import GuestResultDelegate
 from safespace_desk.ui.desk.results_model import GuestResultsModel
 from safespace_desk.ui.desk.status_context import StatusContext
-from safespace_desk.ui.desk.widgets import muted_label
+from safespace_desk.ui.kit.formatting import hit_badges, messages_text
+from safespace_desk.ui.kit.widgets import muted_label
 from safespace_desk.ui.messages.deliver_dialog import MessagesWaitingBanner
 
 _MOVE_KEYS = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}

@@ -9,9 +9,11 @@ from safespace_desk.domain.errors import DeskError
 from safespace_desk.services import duty
 from safespace_desk.services.duty import DeskStatus
 from safespace_desk.ui.desk.desk_actions import DeskActions
-from safespace_desk.ui.desk.formatting import clock_time, day_and_time
 from safespace_desk.ui.desk.status_context import StatusContext
-from safespace_desk.ui.desk.widgets import muted_label, set_state, shortcut_button
+from safespace_desk.ui.kit.formatting import clock_time, day_and_time
+from safespace_desk.ui.kit.forms import set_state
+from safespace_desk.ui.kit.shortcuts import shortcut_button
+from safespace_desk.ui.kit.widgets import muted_label
 
 
 def period_text(status: DeskStatus) -> str:

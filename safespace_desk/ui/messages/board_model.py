@@ -11,7 +11,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from safespace_desk.domain.messages import MessageState, MessageView
-from safespace_desk.ui.messages.formatting import for_whom, full_when, state_text, until_text, when_text
+from safespace_desk.ui.kit.formatting import day_and_time, for_whom, full_date_time, state_text, until_text
+from safespace_desk.ui.kit.theme import current_colours
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -35,12 +36,11 @@ MESSAGE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class MessageBoardModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None, *, urgent_colours: tuple[QColor, QColor] | None = None) -> None:
+    def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[MessageView] = []
         self._zone = ZoneInfo("UTC")
         self._now: datetime | None = None
-        self._urgent_bg, self._urgent_fg = urgent_colours or (QColor("#fde3c2"), QColor("#7a3f00"))
 
     def set_messages(self, rows: list[MessageView], zone: ZoneInfo, now: datetime) -> None:
         self.beginResetModel()
@@ -88,9 +88,9 @@ class MessageBoardModel(QAbstractTableModel):
             return view.id
         # Urgent rows stand out by colour AND by words (the Urgent column), never by colour alone.
         if role == Qt.ItemDataRole.BackgroundRole and view.urgent and self._is_waiting(view):
-            return QBrush(self._urgent_bg)
+            return QBrush(QColor(current_colours().kind("urgent")[0]))
         if role == Qt.ItemDataRole.ForegroundRole and view.urgent and self._is_waiting(view):
-            return QBrush(self._urgent_fg)
+            return QBrush(QColor(current_colours().kind("urgent")[1]))
         if role == Qt.ItemDataRole.FontRole and (column is Column.URGENT and view.urgent
                                                  or column is Column.FOR_WHOM and view.linked):
             font = QFont()
@@ -120,15 +120,15 @@ class MessageBoardModel(QAbstractTableModel):
         if column is Column.RELEVANT_UNTIL:
             return until_text(view.relevant_until, self._zone, now)
         if column is Column.RECEIVED:
-            return when_text(view.created_at, self._zone, now)
+            return day_and_time(view.created_at, self._zone, now)
         return state_text(view, self._zone, now)
 
     def _tooltip(self, view: MessageView, column: Column) -> str:
         if column is Column.RECEIVED:
             by = f" by {view.created_by_name}" if view.created_by_name else ""
-            return f"Received {full_when(view.created_at, self._zone)}{by}"
+            return f"Received {full_date_time(view.created_at, self._zone)}{by}"
         if column is Column.RELEVANT_UNTIL and view.relevant_until:
-            return f"Relevant until {full_when(view.relevant_until, self._zone)}"
+            return f"Relevant until {full_date_time(view.relevant_until, self._zone)}"
         if column is Column.FOR_WHOM and not view.linked:
             return "Left for a name not yet on the register: link it when the person is found (Ctrl+K)."
         return view.body[:300]

@@ -28,26 +28,23 @@ from safespace_desk.services import messages
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.messages import BoardFilter
 from safespace_desk.services.site import get_site
-from safespace_desk.ui.forms import PAGE_MARGINS
-from safespace_desk.ui.messages.actions import MESSAGE_KINDS, ServiceActions
-from safespace_desk.ui.messages.board_model import Column, MessageBoardModel
-from safespace_desk.ui.messages.deliver_dialog import DeliverDialog
-from safespace_desk.ui.messages.formatting import for_whom, full_when, state_text, until_text
-from safespace_desk.ui.messages.message_form import LinkForm, NewMessageForm, WithdrawForm
-from safespace_desk.ui.messages.outcomes_view import AgencyOutcomesView
-from safespace_desk.ui.messages.printing import escape, print_html, wrap_html
-from safespace_desk.ui.messages.style import urgent_colours
-from safespace_desk.ui.messages.widgets import (
+from safespace_desk.ui.kit.formatting import for_whom, full_date_time, state_text, until_text
+from safespace_desk.ui.kit.forms import PAGE_MARGINS
+from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
+from safespace_desk.ui.kit.widgets import (
     InlineBanner,
-    add_shortcut,
     apply_page_style,
-    current_palette,
     label,
     page_title,
     panel,
     section_title,
-    shortcut_button,
 )
+from safespace_desk.ui.messages.actions import MESSAGE_KINDS, ServiceActions
+from safespace_desk.ui.messages.board_model import Column, MessageBoardModel
+from safespace_desk.ui.messages.deliver_dialog import DeliverDialog
+from safespace_desk.ui.messages.message_form import LinkForm, NewMessageForm, WithdrawForm
+from safespace_desk.ui.messages.outcomes_view import AgencyOutcomesView
+from safespace_desk.ui.messages.printing import escape, print_html, wrap_html
 
 # Chip text with a mnemonic: Alt+letter picks the filter.
 _FILTER_CHIPS = ((BoardFilter.WAITING, "&Waiting"), (BoardFilter.URGENT, "&Urgent"),
@@ -131,7 +128,7 @@ class MessageBoardPage(QWidget):
 
         body = QHBoxLayout()
         body.setSpacing(12)
-        self.model = MessageBoardModel(self, urgent_colours=urgent_colours(current_palette(self)))
+        self.model = MessageBoardModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Messages")
@@ -277,7 +274,7 @@ class MessageBoardPage(QWidget):
         by = f" by {view.created_by_name}" if view.created_by_name else ""
         self.detail_meta.setText(
             f"From {view.agency}" + (f" · {view.contact}" if view.contact else "") + f" · {view.category.label}\n"
-            f"Received {full_when(view.created_at, zone)}{by}\n"
+            f"Received {full_date_time(view.created_at, zone)}{by}\n"
             f"Relevant until: {until_text(view.relevant_until, zone, now)} · {state_text(view, zone, now)}")
         self.detail_body.setText(view.body)
         self.detail_outcome.setText(f"For the agency: {outcome_line(view, zone, now)}")

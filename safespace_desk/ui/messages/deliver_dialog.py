@@ -34,16 +34,11 @@ from safespace_desk.domain.messages import MessageView
 from safespace_desk.services import messages
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.site import get_site
+from safespace_desk.ui.kit.formatting import day_and_time, full_date_time, messages_text, until_text
+from safespace_desk.ui.kit.forms import FieldErrors, set_state
+from safespace_desk.ui.kit.shortcuts import shortcut_button
+from safespace_desk.ui.kit.widgets import apply_page_style, label, set_text_size
 from safespace_desk.ui.messages.actions import ServiceActions
-from safespace_desk.ui.messages.formatting import full_when, until_text, waiting_text, when_text
-from safespace_desk.ui.messages.widgets import (
-    FieldErrors,
-    apply_page_style,
-    label,
-    scaled_font,
-    set_state,
-    shortcut_button,
-)
 
 OPEN_MESSAGES_KEYS = "Ctrl+M"
 
@@ -72,14 +67,14 @@ class MessageCard(QFrame):
             pill.setProperty("urgent", True)
             top.addWidget(pill)
         source = label(f"From {view.agency}" + (f" · {view.contact}" if view.contact else ""), wrap=True)
-        source.setFont(scaled_font(source, 1.05, bold=True))
+        set_text_size(source, None, bold=True)
         top.addWidget(source, 1)
         top.addWidget(label(view.category.label, muted=True, wrap=False))
         layout.addLayout(top)
 
         body = label(view.body)
         body.setProperty("bodyLarge", True)
-        body.setFont(scaled_font(body, 1.15))
+        set_text_size(body, "large", bold=False)
         body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(body)
         layout.addWidget(label(describe(view), muted=True))
@@ -185,17 +180,17 @@ class DeliverDialog(QDialog):
         self.guest_name = name
 
         def describe(view: MessageView) -> str:
-            received = f"Received {when_text(view.created_at, zone, now)}"
+            received = f"Received {day_and_time(view.created_at, zone, now)}"
             by = f" by {view.created_by_name}" if view.created_by_name else ""
             return f"Relevant until: {until_text(view.relevant_until, zone, now)} · {received}{by}" \
-                   f" ({full_when(view.created_at, zone)})"
+                   f" ({full_date_time(view.created_at, zone)})"
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
         layout.setSpacing(10)
         urgent = sum(1 for v in views if v.urgent)
-        self.heading = label(waiting_text(len(views), urgent, name))
-        self.heading.setFont(scaled_font(self.heading, 1.35, bold=True))
+        self.heading = label(messages_text(len(views), urgent, name))
+        set_text_size(self.heading, "larger", bold=True)
         layout.addWidget(self.heading)
         layout.addWidget(label("Read each one to them (or hand it over), then mark it Delivered. If it could "
                                "not be passed on, write why in the box and choose Not passed on.", muted=True))
@@ -281,7 +276,7 @@ class MessagesWaitingBanner(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 8, 12, 8)
         self.text = label()
-        self.text.setFont(scaled_font(self.text, 1.05, bold=True))
+        set_text_size(self.text, None, bold=True)
         row.addWidget(self.text, 1)
         self.open_button = shortcut_button("Open", OPEN_MESSAGES_KEYS, self.open_messages, parent=self,
                                            kind="primary")
@@ -303,7 +298,7 @@ class MessagesWaitingBanner(QFrame):
             return 0
         urgent = sum(1 for m in waiting if m.urgent)
         name = waiting[0].guest_name or "this guest"
-        self.text.setText(waiting_text(len(waiting), urgent, name))
+        self.text.setText(messages_text(len(waiting), urgent, name))
         set_state(self, "tone", "warning" if urgent else "info")
         self.show()
         return len(waiting)

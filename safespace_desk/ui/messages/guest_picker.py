@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayo
 
 from safespace_desk.services import search
 from safespace_desk.services.search import GuestHit
+from safespace_desk.ui.kit.formatting import messages_text
+from safespace_desk.ui.kit.forms import set_state
+from safespace_desk.ui.kit.widgets import label
 from safespace_desk.ui.messages.actions import ServiceActions
-from safespace_desk.ui.messages.formatting import waiting_text
-from safespace_desk.ui.messages.widgets import label, set_state
 
 _MATCHES = 6
 _GUEST_ID = Qt.ItemDataRole.UserRole + 1
@@ -108,7 +109,7 @@ class GuestPicker(QWidget):
         if hit.in_since is not None:
             parts.append("in now")
         if hit.messages_waiting:
-            parts.append(waiting_text(hit.messages_waiting, hit.urgent_messages))
+            parts.append(messages_text(hit.messages_waiting, hit.urgent_messages))
         return " · ".join(parts)
 
     def pick_highlighted(self) -> None:

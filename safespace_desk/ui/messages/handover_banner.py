@@ -17,17 +17,13 @@ from safespace_desk.services import handover
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.handover import HandoverView
 from safespace_desk.services.site import get_site
+from safespace_desk.ui.kit.formatting import day_and_time
+from safespace_desk.ui.kit.forms import set_state
+from safespace_desk.ui.kit.shortcuts import shortcut_button
+from safespace_desk.ui.kit.widgets import apply_page_style, label, set_text_size
 from safespace_desk.ui.messages.actions import HANDOVER_KINDS, ServiceActions
-from safespace_desk.ui.messages.formatting import when_text
 from safespace_desk.ui.messages.handover_page import handover_browser
 from safespace_desk.ui.messages.handover_render import handover_html
-from safespace_desk.ui.messages.widgets import (
-    apply_page_style,
-    label,
-    scaled_font,
-    set_state,
-    shortcut_button,
-)
 
 READ_HANDOVER_KEYS = "Ctrl+Shift+H"
 
@@ -49,7 +45,7 @@ class HandoverBanner(QFrame):
         outer.setSpacing(6)
         row = QHBoxLayout()
         self.text = label()
-        self.text.setFont(scaled_font(self.text, 1.0, bold=True))
+        set_text_size(self.text, None, bold=True)
         row.addWidget(self.text, 1)
         self.read_button = shortcut_button("Read and acknowledge", READ_HANDOVER_KEYS, self.open_reader,
                                            parent=self, kind="primary")
@@ -91,7 +87,7 @@ class HandoverBanner(QFrame):
             self.waiting = for_me[0]
             more = f" (and {len(for_me) - 1} more)" if len(for_me) > 1 else ""
             self.text.setText(f"Handover from the {self.waiting.shift_name} shift, written by "
-                              f"{self.waiting.author_name} at {when_text(self.waiting.created_at, zone, now)}, "
+                              f"{self.waiting.author_name} at {day_and_time(self.waiting.created_at, zone, now)}, "
                               f"is waiting to be read{more}.")
             set_state(self, "tone", "warning")
             self.read_button.show()

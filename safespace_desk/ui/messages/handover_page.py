@@ -24,25 +24,24 @@ from safespace_desk.services import handover, shiftlog
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.handover import HandoverView
 from safespace_desk.services.site import get_site
-from safespace_desk.ui.forms import PAGE_MARGINS
-from safespace_desk.ui.messages.actions import HANDOVER_KINDS, LOG_KINDS, MESSAGE_KINDS, ServiceActions
-from safespace_desk.ui.messages.formatting import full_when
-from safespace_desk.ui.messages.handover_render import draft_html, handover_html
-from safespace_desk.ui.messages.printing import document_for, print_html, screen_html, write_pdf
-from safespace_desk.ui.messages.widgets import (
-    FieldErrors,
+from safespace_desk.ui.kit.colours import DAY, NIGHT
+from safespace_desk.ui.kit.formatting import full_date_time
+from safespace_desk.ui.kit.forms import PAGE_MARGINS, FieldErrors
+from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
+from safespace_desk.ui.kit.theme import night_colours_in_use
+from safespace_desk.ui.kit.widgets import (
     InlineBanner,
     WordingHints,
-    add_shortcut,
     apply_page_style,
     label,
     page_title,
     panel,
     plain_text_edit,
     section_title,
-    shortcut_button,
 )
-from safespace_desk.ui.theme import night_colours_in_use
+from safespace_desk.ui.messages.actions import HANDOVER_KINDS, LOG_KINDS, MESSAGE_KINDS, ServiceActions
+from safespace_desk.ui.messages.handover_render import draft_html, handover_html
+from safespace_desk.ui.messages.printing import document_for, print_html, screen_html, write_pdf
 
 _HANDOVER_ID = Qt.ItemDataRole.UserRole + 1
 
@@ -51,8 +50,12 @@ class HandoverBrowser(QTextBrowser):
     """The handover as a document: print colours on paper by day, the night theme's colours at night
     (the PDF and print-outs always use the print colours)."""
 
-    PAPER = {False: "background-color: #f4f2ec; color: #1f2328;",
-             True: "background-color: #161b22; color: #e2e6eb; border: 1px solid #2c3440;"}
+    @staticmethod
+    def paper(night: bool) -> str:
+        # By day the print colours (dark ink on white); at night the scheme's own.
+        if not night:
+            return f"background-color: {DAY.surface}; color: #1f2328;"
+        return f"background-color: {NIGHT.field}; color: {NIGHT.text}; border: 1px solid {NIGHT.line};"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,7 +78,7 @@ class HandoverBrowser(QTextBrowser):
         if night == self._night:
             return
         self._night = night
-        self.setStyleSheet(f"QTextBrowser#handoverPaper {{ {self.PAPER[night]} }}")
+        self.setStyleSheet(f"QTextBrowser#handoverPaper {{ {self.paper(night)} }}")
         if self._html:
             super().setHtml(screen_html(self._html, night))
 
@@ -175,7 +178,7 @@ class HandoverPage(QWidget):
     def refresh_snapshot(self) -> None:
         window = self.actions.read(shiftlog.current_shift)
         now = self.actions.desk.clock.now()
-        self.title.setText(f"Handover · {window.period.name} shift, ends {full_when(window.ends_at, self.site.zone)}")
+        self.title.setText(f"Handover · {window.period.name} shift, ends {full_date_time(window.ends_at, self.site.zone)}")
         snapshot = self.actions.read(handover.build_snapshot)
         scroll = self.snapshot_view.verticalScrollBar().value()
         self.snapshot_view.setHtml(draft_html(snapshot, self.site.zone, now))
@@ -232,7 +235,7 @@ class HandoverPage(QWidget):
         for view in self.actions.read(handover.history):
             state = (f"Acknowledged by {view.acknowledged_by_name}" if view.acknowledged_at
                      else "Not yet acknowledged")
-            item = QListWidgetItem(f"{full_when(view.created_at, zone)}\n{view.shift_name} shift · "
+            item = QListWidgetItem(f"{full_date_time(view.created_at, zone)}\n{view.shift_name} shift · "
                                    f"by {view.author_name}\n{state}")
             item.setData(_HANDOVER_ID, view.id)
             self.history.addItem(item)

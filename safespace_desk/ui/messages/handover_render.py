@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from safespace_desk.services.handover import HandoverSnapshot, HandoverView, snapshot_time
-from safespace_desk.ui.messages.formatting import full_when
+from safespace_desk.ui.kit.formatting import full_date_time
 from safespace_desk.ui.messages.printing import escape, wrap_html
 
 
@@ -91,11 +91,11 @@ def notes_html(text: str, follow_ups: Sequence[str]) -> str:
 def handover_html(view: HandoverView, zone: ZoneInfo, site_name: str) -> str:
     """The whole handover as written: heading, who wrote and acknowledged it, notes, then the snapshot."""
     title = f"Handover · {view.shift_name} shift"
-    span = f"{full_when(view.shift_start, zone)} to {full_when(view.shift_end, zone)}"
-    written = f"Written by {escape(view.author_name or 'unknown')} on {escape(full_when(view.created_at, zone))}."
+    span = f"{full_date_time(view.shift_start, zone)} to {full_date_time(view.shift_end, zone)}"
+    written = f"Written by {escape(view.author_name or 'unknown')} on {escape(full_date_time(view.created_at, zone))}."
     if view.acknowledged_at is not None:
         ack = f"Acknowledged by {escape(view.acknowledged_by_name or 'unknown')} on " \
-              f"{escape(full_when(view.acknowledged_at, zone))}."
+              f"{escape(full_date_time(view.acknowledged_at, zone))}."
     else:
         ack = "<span class='urgent'>Not yet acknowledged by the incoming shift.</span>"
     head = (f"<h1>{escape(title)}</h1><p class='muted'>{escape(site_name)} · {escape(span)}</p>"
@@ -108,5 +108,5 @@ def handover_html(view: HandoverView, zone: ZoneInfo, site_name: str) -> str:
 def draft_html(snapshot: HandoverSnapshot, zone: ZoneInfo, now: datetime) -> str:
     """The snapshot shown beside the form while the handover is being written."""
     return wrap_html("Handover snapshot",
-                     f"<p class='muted'>As of {escape(full_when(now, zone))}. It is taken again when you save."
+                     f"<p class='muted'>As of {escape(full_date_time(now, zone))}. It is taken again when you save."
                      f"</p>{snapshot_html(snapshot, zone)}")

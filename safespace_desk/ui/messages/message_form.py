@@ -23,16 +23,11 @@ from PySide6.QtWidgets import (
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.domain.messages import MessageCategory, MessageView
 from safespace_desk.services import messages
+from safespace_desk.ui.kit.forms import FieldErrors
+from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
+from safespace_desk.ui.kit.widgets import label, plain_text_edit, section_title
 from safespace_desk.ui.messages.actions import ServiceActions
 from safespace_desk.ui.messages.guest_picker import GuestPicker
-from safespace_desk.ui.messages.widgets import (
-    FieldErrors,
-    add_shortcut,
-    label,
-    plain_text_edit,
-    section_title,
-    shortcut_button,
-)
 
 
 class RelevantUntilEdit(QWidget):

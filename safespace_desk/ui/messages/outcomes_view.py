@@ -26,10 +26,12 @@ from safespace_desk.domain.messages import MessageView
 from safespace_desk.reports.csv_safe import write_csv
 from safespace_desk.services import messages
 from safespace_desk.services.site import get_site
+from safespace_desk.ui.kit.formatting import for_whom, full_date_time
+from safespace_desk.ui.kit.forms import FieldErrors
+from safespace_desk.ui.kit.shortcuts import shortcut_button
+from safespace_desk.ui.kit.widgets import InlineBanner, label
 from safespace_desk.ui.messages.actions import ServiceActions
-from safespace_desk.ui.messages.formatting import for_whom, full_when
 from safespace_desk.ui.messages.printing import escape, wrap_html, write_pdf
-from safespace_desk.ui.messages.widgets import FieldErrors, InlineBanner, label, shortcut_button
 
 _HEADERS = ("Received", "From", "For", "Outcome")
 
@@ -111,7 +113,7 @@ class AgencyOutcomesView(QWidget):
         zone = self._actions.read(get_site).zone
         self.table.setRowCount(len(self.rows))
         for r, (view, line) in enumerate(self.rows):
-            for c, text in enumerate((full_when(view.created_at, zone), view.agency, for_whom(view), line)):
+            for c, text in enumerate((full_date_time(view.created_at, zone), view.agency, for_whom(view), line)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeRowsToContents()
         self.banner.show_message("info", f"{len(self.rows)} message{'s' if len(self.rows) != 1 else ''} "
@@ -135,7 +137,7 @@ class AgencyOutcomesView(QWidget):
     def to_html(self) -> str:
         zone = self._actions.read(get_site).zone
         title = f"Message outcomes: {self.agency.currentText()}"
-        rows = "".join(f"<tr><td>{escape(full_when(v.created_at, zone))}</td><td>{escape(v.agency)}</td>"
+        rows = "".join(f"<tr><td>{escape(full_date_time(v.created_at, zone))}</td><td>{escape(v.agency)}</td>"
                        f"<td>{escape(for_whom(v))}</td><td>{escape(line)}</td></tr>" for v, line in self.rows)
         span = f"{self.start.date().toString('d MMM yyyy')} to {self.end.date().toString('d MMM yyyy')}"
         return wrap_html(title, f"<h1>{escape(title)}</h1><p class='muted'>Messages received {span}.</p>"

@@ -35,23 +35,21 @@ from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.site import get_site
 from safespace_desk.services.triage import TriageView
 from safespace_desk.services.visits import InNow
-from safespace_desk.ui.forms import PAGE_MARGINS
-from safespace_desk.ui.messages.actions import TRIAGE_KINDS, ServiceActions
-from safespace_desk.ui.messages.deliver_dialog import DeliverDialog
-from safespace_desk.ui.messages.formatting import full_when, until_text, waiting_text, when_text
-from safespace_desk.ui.messages.guest_picker import GuestPicker
-from safespace_desk.ui.messages.widgets import (
-    FieldErrors,
+from safespace_desk.ui.kit.formatting import day_and_time, full_date_time, messages_text, until_text
+from safespace_desk.ui.kit.forms import PAGE_MARGINS, FieldErrors
+from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
+from safespace_desk.ui.kit.widgets import (
     InlineBanner,
-    add_shortcut,
     apply_page_style,
     label,
     page_title,
     panel,
     plain_text_edit,
     section_title,
-    shortcut_button,
 )
+from safespace_desk.ui.messages.actions import TRIAGE_KINDS, ServiceActions
+from safespace_desk.ui.messages.deliver_dialog import DeliverDialog
+from safespace_desk.ui.messages.guest_picker import GuestPicker
 
 PARAMEDIC_PAGE_ROLES = frozenset({Role.PARAMEDIC, Role.MANAGER})
 RESTRICTED_TEXT = "A triage took place"
@@ -179,8 +177,8 @@ class ParamedicPage(QWidget):
         self.people.setRowCount(len(self.in_now))
         for row, person in enumerate(self.in_now):
             waiting, urgent = counts.get(person.guest_id, (0, 0))
-            cells = (person.name, when_text(person.signed_in_at, self.zone, now), person.bed or "",
-                     waiting_text(waiting, urgent) if waiting else "")
+            cells = (person.name, day_and_time(person.signed_in_at, self.zone, now), person.bed or "",
+                     messages_text(waiting, urgent) if waiting else "")
             for column, text in enumerate(cells):
                 self.people.setItem(row, column, QTableWidgetItem(text))
         if self.in_now:
@@ -194,7 +192,7 @@ class ParamedicPage(QWidget):
         now = self.actions.desk.clock.now()
         self.records_table.setRowCount(len(self.records))
         for row, record in enumerate(self.records):
-            cells = (when_text(record.at, self.zone, now), record.guest_name,
+            cells = (day_and_time(record.at, self.zone, now), record.guest_name,
                      RESTRICTED_TEXT if record.restricted else record.presenting_need or "",
                      "" if record.outcome is None else record.outcome.label, record.notes or "")
             for column, text in enumerate(cells):
@@ -230,11 +228,11 @@ class ParamedicPage(QWidget):
             self.record_notes.clear()
             return
         if record.restricted or not self.clinical:
-            self.record_notes.setText(f"{RESTRICTED_TEXT} on {full_when(record.at, self.zone)}.")
+            self.record_notes.setText(f"{RESTRICTED_TEXT} on {full_date_time(record.at, self.zone)}.")
             return
         # Opening one record's notes is audited by the service.
         opened = self.actions.read(triage.open_triage, record.id)
-        self.record_notes.setText(f"{full_when(opened.at, self.zone)} · {opened.paramedic_name or ''}\n"
+        self.record_notes.setText(f"{full_date_time(opened.at, self.zone)} · {opened.paramedic_name or ''}\n"
                                   f"Notes: {opened.notes or 'none written'}")
 
     # --- actions ------------------------------------------------------------------------------
@@ -309,7 +307,7 @@ class TriageHistoryList(QListWidget):
         self.clear()
         zone = get_site(self._desk).zone
         for record in triage.list_triage(self._desk, guest_id=guest_id, limit=20):
-            when = full_when(record.at, zone)
+            when = full_date_time(record.at, zone)
             if record.restricted:
                 self.addItem(f"{RESTRICTED_TEXT} · {when}")
             else:

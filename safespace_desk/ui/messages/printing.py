@@ -9,6 +9,8 @@ from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QWidget
 
+from safespace_desk.ui.kit.colours import NIGHT
+
 PDF_RESOLUTION = 300  # dpi: crisp text on paper; fonts are in points so the size is the same
 BODY_POINT_SIZE = 10.5
 
@@ -27,25 +29,17 @@ table.data th { background: #e7f0f7; text-align: left; font-weight: bold; }
 """
 
 
-# The same document read on screen in night colours: the print colours (dark text for white paper)
-# are swapped for the night theme's, so a bright sheet does not glare at the night desk.
-NIGHT_SCREEN_CSS = """
-body { font-family: 'DejaVu Sans', 'Segoe UI', Arial, sans-serif; color: #e2e6eb; }
-h1 { font-size: 17pt; margin: 0 0 2px 0; }
-h2 { font-size: 13pt; margin: 14px 0 4px 0; color: #8fc0ea; border-bottom: 1px solid #8fc0ea; }
-p { margin: 2px 0 6px 0; }
-.muted { color: #a7b1bc; }
-.urgent { color: #f6c98a; font-weight: bold; }
-.none { color: #a7b1bc; font-style: italic; }
-table.data { border-collapse: collapse; margin: 2px 0 6px 0; }
-table.data th { background: #233447; text-align: left; font-weight: bold; }
-.notes { white-space: pre-wrap; }
-"""
+def night_screen_css() -> str:
+    """The same document read on screen in night colours: the print colours (dark text for white
+    paper) are swapped for the night scheme's, so a bright sheet does not glare at the night desk."""
+    c = NIGHT
+    return (DOCUMENT_CSS.replace("#1f2328", c.text).replace("#2d6a86", c.link).replace("#59636e", c.muted)
+            .replace("#7a3f00", c.kind("urgent")[1]).replace("#e7f0f7", c.nav_checked))
 
 
 def screen_html(html: str, night: bool) -> str:
     """``html`` as shown on screen: unchanged by day, in night colours at night (never printed so)."""
-    return html.replace(DOCUMENT_CSS, NIGHT_SCREEN_CSS) if night else html
+    return html.replace(DOCUMENT_CSS, night_screen_css()) if night else html
 
 
 def wrap_html(title: str, body: str) -> str:

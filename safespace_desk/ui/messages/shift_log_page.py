@@ -30,24 +30,21 @@ from safespace_desk.services import shiftlog
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.shiftlog import LogEntryView
 from safespace_desk.services.site import get_site
-from safespace_desk.ui.forms import PAGE_MARGINS
-from safespace_desk.ui.messages.actions import LOG_KINDS, ServiceActions
-from safespace_desk.ui.messages.formatting import count_of, full_when, when_text
-from safespace_desk.ui.messages.guest_picker import GuestPicker
-from safespace_desk.ui.messages.widgets import (
-    FieldErrors,
+from safespace_desk.ui.kit.formatting import count_of, day_and_time, full_date_time
+from safespace_desk.ui.kit.forms import PAGE_MARGINS, FieldErrors
+from safespace_desk.ui.kit.shortcuts import add_shortcut, native_keys, shortcut_button
+from safespace_desk.ui.kit.widgets import (
     InlineBanner,
     WordingHints,
-    add_shortcut,
     apply_page_style,
     label,
-    native_keys,
     page_title,
     panel,
     plain_text_edit,
     section_title,
-    shortcut_button,
 )
+from safespace_desk.ui.messages.actions import LOG_KINDS, ServiceActions
+from safespace_desk.ui.messages.guest_picker import GuestPicker
 
 _Index = QModelIndex | QPersistentModelIndex
 _HEADERS = ("Time", "Kind", "Guest", "Entry", "Staff")
@@ -86,10 +83,10 @@ class ShiftLogModel(QAbstractTableModel):
         entry = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             now = self._now or entry.at
-            return (when_text(entry.at, self._zone, now), entry.kind.label, entry.guest_name or "",
+            return (day_and_time(entry.at, self._zone, now), entry.kind.label, entry.guest_name or "",
                     entry.text, entry.staff_name or "")[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{full_when(entry.at, self._zone)}\n{entry.text}"
+            return f"{full_date_time(entry.at, self._zone)}\n{entry.text}"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         return None
@@ -233,8 +230,8 @@ class ShiftLogPage(QWidget):
         self.model.set_entries(rows, self.zone, now)
         self.table.resizeRowsToContents()
         self.title.setText(f"Shift log · {window.period.name} shift")
-        self.shift_text.setText(f"From {full_when(window.starts_at, self.zone)} to "
-                                f"{full_when(window.ends_at, self.zone)}. Entries go into the handover.")
+        self.shift_text.setText(f"From {full_date_time(window.starts_at, self.zone)} to "
+                                f"{full_date_time(window.ends_at, self.zone)}. Entries go into the handover.")
         self.count.setText(count_of(len(rows), "entry", "entries") + " shown")
 
     def apply_changes(self, changes: Changes) -> None:

@@ -18,13 +18,10 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QFrame, QSizePolicy, QWidget
 
 from safespace_desk.reports.figures import Figures
+from safespace_desk.ui.kit.theme import current_colours
 from safespace_desk.ui.reports import formatting as fmt
-from safespace_desk.ui.theme import night_colours_in_use
 
 BLUE, GREEN, ORANGE, RED, GREY = "#1f5fa8", "#2e8b57", "#c77c1e", "#b3362a", "#8d98a5"
-# (background, text, grid lines, axis lines) matching the panels of the day and night themes.
-DAY_CHART = ("#ffffff", "#1b1f24", "#e0e5ea", "#8d98a5")
-NIGHT_CHART = ("#1a2028", "#e2e6eb", "#2c3440", "#4a5563")
 
 
 class ChartPanel(QChartView):
@@ -75,7 +72,8 @@ class ChartPanel(QChartView):
 def paint_chart(view: QChartView, chart: QChart | None) -> None:
     """The theme's colours on a chart and its axes (QtCharts' own dark theme would also recolour the
     bars, and a white chart glares on the night page)."""
-    background, text, grid, line = NIGHT_CHART if night_colours_in_use(view) else DAY_CHART
+    c = current_colours()  # the panels' colours, day or night
+    background, text, grid, line = c.surface, c.text, c.line, c.edge
     view.setBackgroundBrush(QBrush(QColor(background)))
     if chart is None:
         return

@@ -26,7 +26,8 @@ from safespace_desk.reports.figures import Figures, compute_figures
 from safespace_desk.reports.period import ReportRange
 from safespace_desk.services.context import DeskContext
 from safespace_desk.services.site import get_site
-from safespace_desk.ui.forms import PAGE_MARGINS, Banner, describe_error, heading
+from safespace_desk.ui.kit.forms import PAGE_MARGINS, Banner, describe_error
+from safespace_desk.ui.kit.widgets import heading
 from safespace_desk.ui.reports import charts
 from safespace_desk.ui.reports import formatting as fmt
 from safespace_desk.ui.reports.exports import FORMATS, export_figures, suggested_name

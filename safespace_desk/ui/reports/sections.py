@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QFrame,
     QGridLayout,
     QHeaderView,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safespace_desk.ui.kit.widgets import set_text_size
 from safespace_desk.ui.reports.formatting import Headline
 
 
@@ -30,10 +30,7 @@ class HeadlineTile(QFrame):
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(2)
         self.value = QLabel("–")
-        # The themes set every font size in QSS, which wins over setFont: size it there too,
-        # relative to the text size chosen (normal or large) when the page was built.
-        base = QApplication.font().pointSizeF()
-        self.value.setStyleSheet(f"font-size: {round(base * 1.9)}pt; font-weight: 700;")
+        set_text_size(self.value, "huge")  # in the stylesheet, so it follows Large text
         self.label = QLabel()
         self.label.setObjectName("fieldLabel")
         for widget in (self.value, self.label):

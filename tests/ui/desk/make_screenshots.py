@@ -22,9 +22,9 @@ from safespace_desk.services import auth, beds, duty, exclusions, setup, staff, 
 from safespace_desk.services.context import DeskContext
 from safespace_desk.services.site import get_site
 from safespace_desk.ui.desk.page import FrontDeskPage, build_front_desk_page
+from safespace_desk.ui.kit.theme import Theme, ThemeController
 from safespace_desk.ui.shell import MainShell
 from safespace_desk.ui.tasks import InlineRunner
-from safespace_desk.ui.theme import Theme, ThemeController
 from tests.services.frontdesk_helpers import add, at_local
 
 F = GuestFlag

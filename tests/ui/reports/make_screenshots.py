@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from safespace_desk.domain.clock import FixedClock
 from safespace_desk.services.context import DeskContext
 from safespace_desk.services.site import get_site
+from safespace_desk.ui.kit.theme import Theme, ThemeController
 from safespace_desk.ui.shell import MainShell
 from safespace_desk.ui.tasks import InlineRunner
-from safespace_desk.ui.theme import Theme, ThemeController
 from tests.ui.reports.demo_month import NOW, build_demo_store
 
 

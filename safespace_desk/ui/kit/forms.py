@@ -1,5 +1,5 @@
 """Form building blocks: labelled fields with their own inline error, a message banner, and
-routing of service errors (DeskError.field) to the box they name.
+routing of service errors (DeskError.field) to the box they name. One copy for every page.
 """
 
 from __future__ import annotations
@@ -50,6 +50,64 @@ def repolish(widget: QWidget) -> None:
     widget.update()
 
 
+class FieldErrors:
+    """Shows a DeskError under the input its ``field`` names (and focuses it), else in a general line."""
+
+    def __init__(self, general: QLabel) -> None:
+        self._general = general
+        self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+        general.setProperty("error", True)
+        general.setWordWrap(True)
+        general.hide()
+
+    def bind(self, field: str, editor: QWidget, error: QLabel | None = None) -> QLabel:
+        """Register ``editor`` for ``field``; returns the error label to place under it.
+        Pass ``error`` to use a label of your own (or one shared by two fields naming the same box)."""
+        if error is None:
+            error = QLabel()
+        error.setProperty("error", True)
+        error.setWordWrap(True)
+        error.setTextFormat(Qt.TextFormat.PlainText)
+        error.hide()
+        self._fields[field] = (editor, error)
+        return error
+
+    def clear(self) -> None:
+        self._general.hide()
+        for editor, error in self._fields.values():
+            error.hide()
+            if editor.property("invalid"):
+                set_state(editor, "invalid", False)
+
+    def show(self, error: DeskError | str, field: str | None = None) -> None:
+        self.clear()
+        message = error.message if isinstance(error, DeskError) else error
+        field = field or (error.field if isinstance(error, DeskError) else None)
+        if field in self._fields:
+            editor, error_label = self._fields[field]
+            error_label.setText(message)
+            error_label.show()
+            set_state(editor, "invalid", True)
+            editor.setFocus()
+        else:
+            self._general.setText(message)
+            self._general.show()
+
+    def text_for(self, field: str) -> str:
+        found = self._fields.get(field)
+        return found[1].text() if found and not found[1].isHidden() else ""
+
+    @property
+    def general_text(self) -> str:
+        return "" if self._general.isHidden() else self._general.text()
+
+
+def set_state(widget: QWidget, name: str, value: object) -> None:
+    """Set a dynamic property the stylesheet selects on (e.g. ``[badge="excluded"]``) and re-apply style."""
+    widget.setProperty(name, value)
+    repolish(widget)
+
+
 def password_edit(accessible_name: str) -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -68,21 +126,6 @@ def primary_button(text: str) -> QPushButton:
     button = QPushButton(text)
     button.setObjectName("primary")
     return button
-
-
-def heading(text: str, object_name: str = "heading") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(object_name)
-    label.setWordWrap(True)
-    return label
-
-
-def explanation(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("explanation")
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
 
 
 class Banner(QLabel):

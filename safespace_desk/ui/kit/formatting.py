@@ -1,21 +1,23 @@
-"""Plain-English text for times, time left and status badges, in the site's own time zone.
+"""Plain-English text for times, time left, messages and status badges, in the site's own time zone.
 
-Pure functions over service results, so they can be checked without a window.
+Pure functions over service results (no widgets), so they can be checked without a window. Every
+page formats with these, so "Tue 23:35" reads the same everywhere.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from safespace_desk.domain.exclusions import format_time_left
+from safespace_desk.domain.messages import MessageState, MessageView
 from safespace_desk.services.search import GuestHit
 
 
 @dataclass(frozen=True)
 class Badge:
-    """One status pill. ``kind`` becomes the widget property ``badge`` so QSS themes can style it."""
+    """One status pill. ``kind`` becomes the widget property ``badge`` so the theme can colour it."""
 
     kind: str  # "in", "excluded", "messages", "urgent", "flag", "card", "nobed"
     text: str
@@ -45,9 +47,15 @@ def time_left(until: datetime, now: datetime) -> str:
     return format_time_left(until - now)
 
 
-def messages_text(waiting: int, urgent: int) -> str:
+def count_of(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def messages_text(waiting: int, urgent: int, name: str | None = None) -> str:
+    """'2 messages waiting (1 urgent)', or '... waiting for Kez'."""
     noun = "message" if waiting == 1 else "messages"
-    return f"{waiting} {noun} waiting" + (f" ({urgent} urgent)" if urgent else "")
+    return (f"{waiting} {noun} waiting" + (f" for {name}" if name else "")
+            + (f" ({urgent} urgent)" if urgent else ""))
 
 
 def hit_badges(hit: GuestHit, zone: ZoneInfo, now: datetime, bed: str | None = None) -> list[Badge]:
@@ -66,5 +74,32 @@ def hit_badges(hit: GuestHit, zone: ZoneInfo, now: datetime, bed: str | None = N
     return badges
 
 
-def count_of(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+def until_text(until: datetime | None, zone: ZoneInfo, now: datetime) -> str:
+    """A date-only 'relevant until' is stored as the next local midnight: show it as the day itself."""
+    if until is None:
+        return "No end date"
+    local = until.astimezone(zone)
+    if local.hour == 0 and local.minute == 0:
+        day = (local - timedelta(days=1)).date()
+        today = now.astimezone(zone).date()
+        if day == today:
+            return "End of today"
+        if day == today + timedelta(days=1):
+            return "End of tomorrow"
+        return f"End of {day.strftime('%a')} {day.day} {day.strftime('%b')}"
+    return day_and_time(until, zone, now)
+
+
+def for_whom(view: MessageView) -> str:
+    if view.linked:
+        return view.guest_name or "A guest"
+    return f"Not yet linked: {view.guest_name or 'no name given'}"
+
+
+def state_text(view: MessageView, zone: ZoneInfo, now: datetime) -> str:
+    state = view.state_at(now)
+    if state is MessageState.DELIVERED and view.delivered_at:
+        return f"Delivered {day_and_time(view.delivered_at, zone, now)}"
+    if state is MessageState.NOT_PASSED_ON and view.not_passed_at:
+        return f"Not passed on {day_and_time(view.not_passed_at, zone, now)}"
+    return state.label

@@ -1,67 +1,44 @@
-"""Small building blocks shared by the message, shift log, handover and paramedic pages."""
+"""Labels, titles, panels and banners every page builds with. They carry object names and
+properties (``muted``, ``heading``, ``textSize``, ``tone``, ...) that the one stylesheet sizes and the
+palette colours: nothing here names a colour or a point size, so Large text and night colours reach
+every page at once."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QApplication,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLayout, QPlainTextEdit, QVBoxLayout, QWidget
 
 from safespace_desk.domain.wording import wording_prompts
-from safespace_desk.ui.messages.style import PAGE_TITLE_SCALE, Palette, palette_for, stylesheet
-from safespace_desk.ui.widget_kit import FieldErrors, add_shortcut, native_keys, set_state, shortcut_button
+from safespace_desk.ui.kit.forms import set_state
 
-__all__ = ["FieldErrors", "InlineBanner", "WordingHints", "add_shortcut", "apply_page_style", "button_row",
-           "current_palette", "label", "native_keys", "page_title", "panel", "plain_text_edit", "scaled_font",
-           "section_title", "set_state", "shortcut_button"]
-
-
-def current_palette(widget: QWidget) -> Palette:
-    app = QApplication.instance()
-    return palette_for(widget.palette(), app.styleSheet() if isinstance(app, QApplication) else "")
+# Text sizes the stylesheet knows, relative to the body text: "large" 1.15, "larger" 1.35,
+# "title" 1.5, "huge" 1.9 (see resources/themes/desk.qss).
+TEXT_SIZES = ("large", "larger", "title", "huge")
 
 
-def own_stylesheet(widget: QWidget) -> str:
-    app = QApplication.instance()
-    app_sheet = app.styleSheet() if isinstance(app, QApplication) else ""
-    base = QApplication.font().pointSizeF() if "font-size" in app_sheet else 0.0
-    return stylesheet(palette_for(widget.palette(), app_sheet), base)
+def set_text_size(widget: QWidget, size: str | None, *, bold: bool = False) -> QWidget:
+    """Make text larger (and bold) through the stylesheet, so it follows the Large text option."""
+    if size is not None and size not in TEXT_SIZES:
+        raise ValueError(f"unknown text size {size!r}")
+    widget.setProperty("textSize", size)
+    widget.setProperty("bold", bold)
+    return widget
 
 
-class _StyleFollower(QObject):
-    """Re-styles its widget when the shell switches day/night or Large text."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if isinstance(watched, QWidget) and event.type() in (
-                QEvent.Type.StyleChange, QEvent.Type.PaletteChange, QEvent.Type.FontChange):
-            sheet = own_stylesheet(watched)
-            if sheet != watched.styleSheet():  # setting it sends StyleChange again: stop there
-                watched.setStyleSheet(sheet)
-        return False
+def scaled_font(font: QFont, factor: float, *, bold: bool = False) -> QFont:
+    """For widgets that paint their own text: the font made larger or smaller by ``factor``."""
+    scaled = QFont(font)
+    if scaled.pointSizeF() > 0:
+        scaled.setPointSizeF(scaled.pointSizeF() * factor)
+    scaled.setBold(bold)
+    return scaled
 
 
 def apply_page_style(widget: QWidget, *, name: str = "messagesPage") -> None:
-    """Name the widget as one of these pages and give it a stylesheet that follows the app's theme."""
+    """Name a page or dialog for the stylesheet and let it paint its window background."""
     widget.setObjectName(name)
     widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-    widget.setStyleSheet(own_stylesheet(widget))
-    widget.installEventFilter(_StyleFollower(widget))
-
-
-def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
-    """The widget's font made larger or smaller, so sizes follow the large-text option."""
-    font = QFont(widget.font())
-    if font.pointSizeF() > 0:
-        font.setPointSizeF(font.pointSizeF() * factor)
-    font.setBold(bold)
-    return font
 
 
 def label(text: str = "", *, muted: bool = False, wrap: bool = True, parent: QWidget | None = None) -> QLabel:
@@ -73,17 +50,32 @@ def label(text: str = "", *, muted: bool = False, wrap: bool = True, parent: QWi
     return widget
 
 
+def muted_label(text: str = "", parent: QWidget | None = None) -> QLabel:
+    return label(text, muted=True, parent=parent)
+
+
+def heading(text: str, object_name: str = "heading", *, parent: QWidget | None = None) -> QLabel:
+    """A heading inside a page; ``object_name`` "pageTitle" or "title" for the page's own title."""
+    widget = QLabel(text, parent)
+    widget.setObjectName(object_name)
+    widget.setProperty("heading", object_name == "heading")
+    widget.setWordWrap(True)
+    return widget
+
+
+def explanation(text: str) -> QLabel:
+    widget = label(text)
+    widget.setObjectName("explanation")
+    return widget
+
+
 def page_title(text: str) -> QLabel:
-    title = QLabel(text)
-    title.setObjectName("pageTitle")
-    title.setFont(scaled_font(title, PAGE_TITLE_SCALE, bold=True))
-    return title
+    return heading(text, "pageTitle")
 
 
 def section_title(text: str) -> QLabel:
     title = QLabel(text)
     title.setProperty("sectionTitle", True)
-    title.setFont(scaled_font(title, 1.1, bold=True))
     return title
 
 
@@ -96,6 +88,19 @@ def panel(parent: QWidget | None = None) -> tuple[QFrame, QVBoxLayout]:
     return frame, layout
 
 
+def clear_layout(layout: QLayout) -> None:
+    """Remove and delete a layout's widgets. Hidden at once (so nothing stale is seen or found),
+    deleted later (one of them may be the button whose click is being handled)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item else None
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
+        elif item is not None and item.layout() is not None:
+            clear_layout(item.layout())
+
+
 class InlineBanner(QFrame):
     """A calm strip with a message and a detail line: used instead of message boxes."""
 
@@ -105,7 +110,7 @@ class InlineBanner(QFrame):
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(2)
         self.message = label()
-        self.message.setFont(scaled_font(self.message, 1.0, bold=True))
+        self.message.setProperty("bold", True)
         self.detail = label()
         layout.addWidget(self.message)
         layout.addWidget(self.detail)
