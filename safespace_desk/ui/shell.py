@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -40,6 +41,7 @@ class _Page:
     key: str
     title: str
     widget: QWidget
+    holder: QWidget  # what the stack shows: the page in its scroll area
     roles: frozenset[Role] | None
     button: QPushButton
     shortcut: QShortcut | None
@@ -72,6 +74,34 @@ class NavButton(QPushButton):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         return super().minimumSizeHint().expandedTo(self.layout().sizeHint())
+
+
+class NavScroll(QScrollArea):
+    """The navigation column: as wide as its entries plus room for a scroll bar, so a scroll bar
+    never covers a title."""
+
+    def _width(self) -> int:
+        inner = self.widget()
+        return (inner.sizeHint().width() if inner is not None else 0) + self.verticalScrollBar().sizeHint().width()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(self._width(), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(self._width(), 0)
+
+
+def page_scroll(page: QWidget) -> QScrollArea:
+    """A page in a scroll area that scrolls up and down only: a page taller than the screen (Large
+    text at 768 px high) scrolls instead of squashing its widgets on top of each other; it is never
+    allowed to be wider than the screen."""
+    scroll = QScrollArea()
+    scroll.setObjectName("pageScroll")
+    scroll.setWidget(page)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return scroll
 
 
 class MainShell(QWidget):
@@ -111,7 +141,16 @@ class MainShell(QWidget):
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(0)
-        body.addWidget(self.nav)
+        # A manager has a dozen pages: in Large text at 768 px high they scroll rather than overlap.
+        nav_scroll = NavScroll()
+        nav_scroll.setObjectName("navScroll")
+        nav_scroll.setWidget(self.nav)
+        nav_scroll.setWidgetResizable(True)
+        nav_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        nav_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        nav_scroll.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self._nav_scroll = nav_scroll
+        body.addWidget(nav_scroll)
 
         # Banners that belong above every page (e.g. an unacknowledged handover).
         self.banners = QVBoxLayout()
@@ -153,13 +192,14 @@ class MainShell(QWidget):
         button = NavButton(title, shortcut)
         self._nav_group.addButton(button)
         self._nav_layout.insertWidget(self._nav_end + len(self._pages), button)
-        self.pages.addWidget(widget)
+        holder = page_scroll(widget)
+        self.pages.addWidget(holder)
         page_shortcut = None
         if shortcut:
             page_shortcut = QShortcut(QKeySequence(shortcut), self)
             page_shortcut.activated.connect(lambda: self.show_page(key))
         button.clicked.connect(lambda: self.show_page(key))
-        self._pages[key] = _Page(key, title, widget, frozenset(roles) if roles is not None else None,
+        self._pages[key] = _Page(key, title, widget, holder, frozenset(roles) if roles is not None else None,
                                  button, page_shortcut)
         self._apply_roles()
 
@@ -172,7 +212,7 @@ class MainShell(QWidget):
         page = self._pages.get(key)
         if page is None or not page.allowed(self._role()):
             return False
-        self.pages.setCurrentWidget(page.widget)
+        self.pages.setCurrentWidget(page.holder)
         page.button.setChecked(True)
         page.widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
         focus_first = getattr(page.widget, "focus_first", None)
@@ -198,7 +238,7 @@ class MainShell(QWidget):
     @property
     def current_page_key(self) -> str | None:
         current = self.pages.currentWidget()
-        return next((k for k, p in self._pages.items() if p.widget is current), None)
+        return next((k for k, p in self._pages.items() if p.holder is current), None)
 
     def apply_changes(self, changes: Changes) -> None:
         """Pages call this with what a service changed; every page may then refresh."""

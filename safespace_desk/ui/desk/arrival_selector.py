@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from safespace_desk.domain.guests import ArrivedVia
+from safespace_desk.ui.kit.flow import FlowLayout
 
 
 def arrival_for_key(key: int, modifiers: Qt.KeyboardModifier) -> ArrivedVia | None:
@@ -26,15 +27,16 @@ class ArrivalSelector(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("arrivalSelector")
-        # Two rows of four: one row of eight does not fit beside the side panel at 1366 wide.
-        layout = QGridLayout(self)
+        # The buttons wrap onto as many rows as the column's width needs (two in normal text).
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setHorizontalSpacing(6)
-        layout.setVerticalSpacing(6)
+        layout.setSpacing(4)
         caption = QLabel("Arrived via · Alt+1 to Alt+8", self)
         caption.setProperty("muted", True)
         caption.setToolTip("Alt+1 to Alt+8 choose; it goes back to Self after each sign-in")
-        layout.addWidget(caption, 0, 0, 1, 4)
+        layout.addWidget(caption)
+        flow = FlowLayout(spacing=6)
+        layout.addLayout(flow)
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
         self._buttons: dict[ArrivedVia, QPushButton] = {}
@@ -47,8 +49,7 @@ class ArrivalSelector(QWidget):
             button.setToolTip(f"Arrived via {via.label} (Alt+{number})")
             self._group.addButton(button, number)
             self._buttons[via] = button
-            layout.addWidget(button, 1 + (number - 1) // 4, (number - 1) % 4)
-        layout.setColumnStretch(4, 1)
+            flow.addWidget(button)
         self._group.idClicked.connect(lambda _id: self.changed.emit(self.value()))
         self.reset()
 

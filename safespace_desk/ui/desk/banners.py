@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.forms import set_state
 from safespace_desk.ui.kit.shortcuts import shortcut_button
 
@@ -40,9 +41,7 @@ class Banner(QFrame):
         self.detail.setTextFormat(Qt.TextFormat.PlainText)
         outer.addWidget(self.message)
         outer.addWidget(self.detail)
-        self._action_row = QHBoxLayout()
-        self._action_row.setSpacing(8)
-        self._action_row.addStretch(1)
+        self._action_row = FlowLayout()
         outer.addLayout(self._action_row)
         self._body = QVBoxLayout()
         outer.addLayout(self._body)
@@ -61,7 +60,7 @@ class Banner(QFrame):
                    kind: str | None = None) -> QPushButton:
         """Add a button; its shortcut works anywhere in the window while the banner is shown."""
         button = shortcut_button(text, keys, slot, parent=self, kind=kind)
-        self._action_row.insertWidget(self._action_row.count() - 1, button)
+        self._action_row.addWidget(button)
         button.show()  # at once, not on the next event-loop pass: its shortcut must work now
         self._buttons.append(button)
         return button

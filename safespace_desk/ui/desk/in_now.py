@@ -13,6 +13,7 @@ from safespace_desk.ui.desk.inline_forms import TextPromptForm
 from safespace_desk.ui.desk.status_context import StatusContext
 from safespace_desk.ui.desk.table_model import Column, RecordTableModel
 from safespace_desk.ui.desk.tables import desk_table, select_row, selected_row
+from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.formatting import day_and_time
 from safespace_desk.ui.kit.shortcuts import shortcut_button
 from safespace_desk.ui.kit.widgets import muted_label
@@ -49,7 +50,8 @@ class InNowPanel(QWidget):
         self.table = desk_table(self.model, self, name="inNowTable")
         self.table.doubleClicked.connect(lambda _i: self.open_record())
         layout.addWidget(self.table, 1)
-        self.empty = muted_label("Nobody is signed in.", self)
+        # Guests, not staff: staff sign in to the desk too (finding 11).
+        self.empty = muted_label("No guests are in right now.", self)
         layout.addWidget(self.empty)
 
         self.sign_out_form = TextPromptForm(label="Where to:", placeholder="optional",
@@ -60,8 +62,7 @@ class InNowPanel(QWidget):
         self.sign_out_form.hide()
         layout.addWidget(self.sign_out_form)
 
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
+        buttons = FlowLayout()  # wraps in Large text rather than widening the page
         self.sign_out_button = shortcut_button("Sign out…", "Alt+S", self.start_sign_out, parent=self)
         self.undo_button = shortcut_button("Undo sign-in", "Alt+U", self.undo_sign_in, parent=self,
                                            tooltip="A sign-in made by mistake (kept, marked undone)")
@@ -74,7 +75,6 @@ class InNowPanel(QWidget):
                                           tooltip="Give or move to the chosen bed")
         for widget in (self.sign_out_button, self.undo_button, self.record_button):
             buttons.addWidget(widget)
-        buttons.addStretch(1)
         layout.addLayout(buttons)
         bed_row = QHBoxLayout()
         bed_row.setSpacing(8)

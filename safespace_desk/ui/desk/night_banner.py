@@ -19,11 +19,20 @@ from safespace_desk.ui.desk.override_form import OverrideForm
 from safespace_desk.ui.kit.formatting import count_of
 from safespace_desk.ui.kit.shortcuts import shortcut_button
 
-SHOWN = 4  # guests listed with their own buttons; the banner must leave room for the search
+# Guests listed with their own buttons; the rest are in the In now tab. Two, so that with the
+# handover banner above, the search, the arrival buttons and In now keep their room at 768 px high.
+SHOWN = 2
 
 
 class NightCheckBanner(Banner):
     message_for_page = Signal(str, str)
+    visibility_changed = Signal(bool)
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 (Qt's name)
+        changed = visible != self.isVisibleTo(self.parentWidget()) if self.parentWidget() else True
+        super().setVisible(visible)
+        if changed:
+            self.visibility_changed.emit(visible)
 
     def __init__(self, actions: DeskActions, parent: QWidget | None = None) -> None:
         super().__init__(parent, name="nightCheckBanner")
@@ -49,9 +58,9 @@ class NightCheckBanner(Banner):
         self.show_message(
             "warning", f"Night · {count_of(len(guests), 'guest')} in without a bed",
             (f"{count_of(len(check.free_beds), 'bed')} free. " if check.free_beds else "No beds free. ")
-            + "Everyone in overnight needs a bed, or a lead's decision to let them stay without one.")
+            + "Everyone in overnight needs a bed, or a lead's decision to stay without one.")
         if check.free_beds:
-            self.add_action("Give free beds in order of arrival", "Ctrl+Shift+B", self.give_beds_in_order,
+            self.add_action("Give beds in arrival order", "Ctrl+Shift+B", self.give_beds_in_order,
                             kind="primary")
             self.add_action("Same beds as last night", "Ctrl+Shift+L", self.carry_over)
         self.set_body(self._guest_rows(guests, check.free_beds))
@@ -62,7 +71,7 @@ class NightCheckBanner(Banner):
         grid = QGridLayout(rows)
         grid.setContentsMargins(0, 4, 0, 0)
         grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(6)
+        grid.setVerticalSpacing(4)
         for row, guest in enumerate(guests[:SHOWN]):
             name = QLabel(guest.name, rows)
             name.setObjectName("nightCheckName")
@@ -75,13 +84,15 @@ class NightCheckBanner(Banner):
                 grid.addWidget(give, row, 1)
             out = shortcut_button("Sign out", None, lambda _=False, g=guest: self.sign_out(g), parent=rows)
             out.setObjectName("nightSignOut")
-            keep = shortcut_button("Keep without a bed (lead)…", None,
+            keep = shortcut_button("Keep, no bed (lead)…", None,
                                    lambda _=False, g=guest: self.start_keep(g), parent=rows)
             keep.setObjectName("nightKeep")
             grid.addWidget(out, row, 2)
             grid.addWidget(keep, row, 3)
         if len(guests) > SHOWN:
-            more = QLabel(f"…and {len(guests) - SHOWN} more: see In now (Ctrl+1).", rows)
+            more = QLabel(f"…and {len(guests) - SHOWN} more in In now (Ctrl+1), where each can be given a bed.",
+                          rows)
+            more.setWordWrap(True)
             grid.addWidget(more, SHOWN, 0, 1, 4)
         grid.setColumnStretch(4, 1)
         return rows

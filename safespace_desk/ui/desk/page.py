@@ -80,8 +80,8 @@ class FrontDeskPage(QWidget):
         content.addWidget(self.night_banner)
         columns = QHBoxLayout()
         columns.setSpacing(20)
-        columns.addWidget(self.left, 11)
-        columns.addWidget(self.tabs, 9)
+        columns.addWidget(self.left, 1)
+        columns.addWidget(self.tabs, 1)
         content.addLayout(columns, 1)
         layout.addLayout(content, 1)
 
@@ -100,6 +100,7 @@ class FrontDeskPage(QWidget):
         for panel in (self.in_now, self.bed_board, self.exclusions, self.details, self.duplicates):
             panel.message.connect(self.show_message)
         self.night_banner.message_for_page.connect(self.show_message)
+        self.night_banner.visibility_changed.connect(self._make_room)
         for panel in (self.in_now, self.exclusions, self.duplicates):
             panel.details_requested.connect(self.open_guest)
 
@@ -186,6 +187,11 @@ class FrontDeskPage(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+
+    def _make_room(self, banner_shown: bool) -> None:
+        panel = self.search_panel
+        panel.hint_crowded = banner_shown
+        panel.hint.setVisible(not banner_shown and not panel.search_box.text().strip())
 
     def focus_first(self) -> None:
         """The shell calls this when it shows the page."""

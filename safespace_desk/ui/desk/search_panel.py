@@ -65,6 +65,8 @@ class SearchPanel(QWidget):
         self.messages_banner.changes_made.connect(actions.changes_applied)
         layout.addWidget(self.messages_banner)
 
+        # The newcomer's hint gives way when a banner above needs the room (768 px high).
+        self.hint_crowded = False
         self.hint = muted_label("Type two or three letters of any name they use. The people seen most "
                                 "recently come first. Ctrl+N adds a new guest.", self)
         layout.addWidget(self.hint)
@@ -108,7 +110,7 @@ class SearchPanel(QWidget):
         badges = [hit_badges(h, zone, now, self._context.bed_of_visit(h.visit_id)) for h in hits]
         add_text = None if not typed or looks_like_card_code(typed) else typed
         self.model.set_results(hits, badges, add_text)
-        self.hint.setVisible(not typed)
+        self.hint.setVisible(not typed and not self.hint_crowded)
         row = self.model.row_of(selected) if selected else None
         if typed and not hits:
             self.messages_banner.show_for(None)  # a new search found nobody: the old count is stale

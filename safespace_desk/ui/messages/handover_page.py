@@ -25,6 +25,7 @@ from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.handover import HandoverView
 from safespace_desk.services.site import get_site
 from safespace_desk.ui.kit.colours import DAY, NIGHT
+from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.formatting import full_date_time
 from safespace_desk.ui.kit.forms import PAGE_MARGINS, FieldErrors
 from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
@@ -213,14 +214,13 @@ class HandoverPage(QWidget):
         self.history.currentItemChanged.connect(lambda item, _prev: self._open_item(item))
         row.addWidget(self.history)
         right = QVBoxLayout()
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps in Large text
         self.ack_button = shortcut_button("Acknowledge", "Ctrl+Shift+A", self.acknowledge_shown, kind="primary",
                                           page=self)
         self.print_button = shortcut_button("Print", "Ctrl+P", self.print_shown, page=self)
         self.pdf_button = shortcut_button("Save as PDF…", "Ctrl+Shift+S", self._ask_pdf, page=self)
         for button in (self.ack_button, self.print_button, self.pdf_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
         right.addLayout(buttons)
         self.reader = handover_browser()
         right.addWidget(self.reader, 1)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -26,6 +25,7 @@ from safespace_desk.reports.figures import Figures, compute_figures
 from safespace_desk.reports.period import ReportRange
 from safespace_desk.services.context import DeskContext
 from safespace_desk.services.site import get_site
+from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.forms import PAGE_MARGINS, Banner, describe_error
 from safespace_desk.ui.kit.widgets import heading
 from safespace_desk.ui.reports import charts
@@ -49,16 +49,14 @@ class ReportsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(*PAGE_MARGINS)
         layout.setSpacing(10)
-        top = QHBoxLayout()
-        top.setSpacing(10)
+        # Title, range and the save buttons wrap onto a second row in Large text.
+        top = FlowLayout(spacing=10)
         top.addWidget(heading("Figures", "pageTitle"))
-        top.addSpacing(12)
         today = desk.clock.now().astimezone(self._zone).date()
         self.picker = RangePicker(self._zone, today)
         self.picker.range_changed.connect(self.show_range)
         self.picker.invalid.connect(lambda error: self.banner.show_message(describe_error(error)))
         top.addWidget(self.picker)
-        top.addStretch(1)
         save_as = QLabel("Save as")
         save_as.setObjectName("hint")
         top.addWidget(save_as)

@@ -1,0 +1,76 @@
+"""The registry of screens the audit opens beyond the pages themselves: forms, dialogs, banners.
+
+Pages come from the shell's own registry (ui/pages.py), and every tab of every page is visited
+without being listed here. What needs an action to appear (a form, a dialog, an error) is listed
+here once, with how to open it; a dialog class of the program that no entry covers fails the audit,
+so a new dialog cannot slip past it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from safespace_desk.domain.roles import Role
+from safespace_desk.ui.main_window import MainWindow
+
+# Opens the state and returns the window to check (a dialog), or None for the main window.
+Opener = Callable[[MainWindow], QWidget | None]
+
+
+@dataclass(frozen=True)
+class Screen:
+    name: str
+    page: str | None  # the page it lives on (shown first); None: the main window itself
+    open: Opener
+    roles: frozenset[Role] = frozenset(Role)
+    covers: tuple[type, ...] = field(default=())
+
+
+SCREENS: list[Screen] = []
+
+
+def screen(name: str, page: str | None, *, roles: set[Role] | None = None,
+           covers: tuple[type, ...] = ()) -> Callable[[Opener], Opener]:
+    def register(opener: Opener) -> Opener:
+        SCREENS.append(Screen(name, page, opener, frozenset(roles) if roles else frozenset(Role), covers))
+        return opener
+    return register
+
+
+def page(window: MainWindow, key: str) -> QWidget:
+    assert window.shell is not None
+    return window.shell.page(key)
+
+
+def settle() -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def open_dialogs() -> list[QDialog]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]
+
+
+def close_dialogs() -> None:
+    for dialog in open_dialogs():
+        dialog.reject()
+    settle()
+
+
+def press(widget: QWidget, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    from pytestqt.qtbot import QtBot  # noqa: F401 (keyClick is a QTest function)
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(widget, key, modifiers)
+    settle()
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    from PySide6.QtTest import QTest
+
+    QTest.keyClicks(widget, text)
+    settle()
