@@ -62,8 +62,8 @@ def close_dialogs() -> None:
 
 
 def press(widget: QWidget, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    from pytestqt.qtbot import QtBot  # noqa: F401 (keyClick is a QTest function)
     from PySide6.QtTest import QTest
+    from pytestqt.qtbot import QtBot  # noqa: F401 (keyClick is a QTest function)
 
     QTest.keyClick(widget, key, modifiers)
     settle()
