@@ -145,12 +145,14 @@ def cmd_gui(args: argparse.Namespace, io: CliIO) -> int:
 
 
 def cmd_init(args: argparse.Namespace, io: CliIO) -> int:
+    from safespace_desk.domain.site import starting_settings
     from safespace_desk.services import auth, setup
 
     if setup.is_set_up(args.data_dir):
         raise DeskError(f"There is already a store in {args.data_dir}; set-up will not overwrite it.")
     password = acting_password(args, io, confirm=True)
     result = setup.initialise_store(args.data_dir, site_name=args.site, timezone=args.timezone,
+                                    settings=starting_settings(args.profile),
                                     manager_name=args.manager, manager_password=password, clock=io.clock)
     auth.sign_out(result.desk)
     io.out(f"Created the store for {args.site.strip()} in {args.data_dir}.")
@@ -255,9 +257,12 @@ def cmd_key_raw(args: argparse.Namespace, io: CliIO) -> int:
 def cmd_demo(args: argparse.Namespace, io: CliIO) -> int:
     from safespace_desk.demo import DemoOptions, generate_demo
 
-    io.err(f"Writing a demo store with {args.years:g} years of synthetic data at {args.scale}x Derby's "
-           f"volumes into {args.data_dir} ...")
-    result = generate_demo(args.data_dir, DemoOptions(years=args.years, scale=args.scale, seed=args.seed),
+    like = {"hub": "Derby's Safe Space", "crisis": "PFG Doncaster's crisis service",
+            "haven": "a Safe Haven"}.get(args.profile, args.profile)
+    io.err(f"Writing a demo store with {args.years:g} years of synthetic data at {args.scale}x the volumes of "
+           f"{like} into {args.data_dir} ...")
+    result = generate_demo(args.data_dir, DemoOptions(years=args.years, scale=args.scale, seed=args.seed,
+                                                      profile=args.profile),
                            io.clock, progress=lambda text: io.err(f"  {text}"))
     counts = ", ".join(f"{n:,} {kind}" for kind, n in result.counts.items())
     io.out(f"Demo store ready in {result.seconds:.1f} s: {counts}.")
@@ -322,6 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--manager", required=True, metavar="NAME", help="the first manager's name")
     init.add_argument("--password-stdin", action="store_true",
                       help="read the manager's password from standard input (else SAFESPACE_PASSWORD)")
+    init.add_argument("--profile", choices=("hub", "crisis", "haven"), default="hub",
+                      help="the starting point: a 24/7 hub (default), a crisis service by referral, a walk-in haven")
     init.set_defaults(handler=cmd_init)
 
     staff = commands.add_parser("staff", help="staff accounts (managers)").add_subparsers(
@@ -355,6 +362,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--years", type=_positive_years, default=1.0, help="years of history (default 1)")
     demo.add_argument("--scale", type=int, default=1, help="times Derby's volumes (default 1)")
     demo.add_argument("--seed", type=int, default=1, help="the same seed gives the same data (default 1)")
+    demo.add_argument("--profile", choices=("hub", "crisis", "haven"), default="hub",
+                      help="a 24/7 hub (Derby, the default), a crisis service (PFG Doncaster) or a haven")
     demo.set_defaults(handler=cmd_demo)
 
     from safespace_desk import cli_data

@@ -52,8 +52,29 @@ def cmd_report(args: argparse.Namespace, io: Any) -> int:
 
 
 def cmd_import_visits(args: argparse.Namespace, io: Any) -> int:
-    from safespace_desk.cli import signed_in
+    from safespace_desk.domain.sign_in_sheet import COLUMNS
     from safespace_desk.services import importer
+
+    return _run_import(args, io, importer.import_visits, COLUMNS, "import sign-in sheets")
+
+
+def cmd_import_referrals(args: argparse.Namespace, io: Any) -> int:
+    from safespace_desk.domain.casework_sheets import REFERRAL_COLUMNS
+    from safespace_desk.services import casework_import
+
+    return _run_import(args, io, casework_import.import_referrals, REFERRAL_COLUMNS, "import referrals")
+
+
+def cmd_import_contacts(args: argparse.Namespace, io: Any) -> int:
+    from safespace_desk.domain.casework_sheets import CONTACT_COLUMNS
+    from safespace_desk.services import casework_import
+
+    return _run_import(args, io, casework_import.import_contacts, CONTACT_COLUMNS, "import contacts")
+
+
+def _run_import(args: argparse.Namespace, io: Any, run: Any, columns: tuple[str, ...], action: str) -> int:
+    """Every sheet import alike: read the file, sign in, dry run or import, list problems by line."""
+    from safespace_desk.cli import signed_in
 
     path = Path(args.file)
     try:
@@ -62,10 +83,10 @@ def cmd_import_visits(args: argparse.Namespace, io: Any) -> int:
         raise DeskError(f"There is no file {path}.") from None
     except OSError as error:
         raise DeskError(f"{path} cannot be read ({error.strerror}).") from None
-    mapping = _mapping(args.map or [])
-    with signed_in(args, io, Permission.DATA_RIGHTS, "import sign-in sheets") as desk:
-        report = importer.import_visits(desk, raw, mapping=mapping, dry_run=args.dry_run,
-                                        progress=lambda done, total: io.err(f"  {done:,} of {total:,} lines"))
+    mapping = _mapping(args.map or [], columns)
+    with signed_in(args, io, Permission.DATA_RIGHTS, action) as desk:
+        report = run(desk, raw, mapping=mapping, dry_run=args.dry_run,
+                     progress=lambda done, total: io.err(f"  {done:,} of {total:,} lines"))
     for error in report.errors:
         io.out(f"line {error.line}: {error.message}")
     for uncertain in report.uncertain:
@@ -126,6 +147,17 @@ def register(commands: Any, data_dir: argparse.ArgumentParser, manager: argparse
     visits.add_argument("--map", action="append", metavar="OURS=THEIRS",
                         help="use another header for a column, e.g. --map name=Guest (repeatable)")
     visits.set_defaults(handler=cmd_import_visits)
+    for what, columns, handler in (
+            ("referrals", "name,date,time,source,reason; optional decision,decline_reason,closed,closure_reason,"
+                          "factors", cmd_import_referrals),
+            ("contacts", "name,date,time,kind,minutes,outcome; optional notes", cmd_import_contacts)):
+        sheet = imports.add_parser(what, parents=[data_dir, manager],
+                                   help=f"a crisis service's {what} from a CSV ({columns})")
+        sheet.add_argument("file", metavar="FILE.csv")
+        sheet.add_argument("--dry-run", action="store_true", help="check the file and report; write nothing")
+        sheet.add_argument("--map", action="append", metavar="OURS=THEIRS",
+                           help="use another header for a column, e.g. --map name=Person (repeatable)")
+        sheet.set_defaults(handler=handler)
 
     backup = commands.add_parser("backup", parents=[data_dir, manager],
                                  help="write and check an encrypted backup (to --to or the chosen folder)")
@@ -150,14 +182,12 @@ def _last_month(today: date) -> tuple[date, date]:
     return last.replace(day=1), last
 
 
-def _mapping(pairs: list[str]) -> dict[str, str]:
-    from safespace_desk.domain.sign_in_sheet import COLUMNS
-
+def _mapping(pairs: list[str], columns: tuple[str, ...]) -> dict[str, str]:
     mapping = {}
     for pair in pairs:
         ours, sep, theirs = pair.partition("=")
-        if not sep or ours.strip() not in COLUMNS or not theirs.strip():
-            raise ValidationError(f"--map takes OURS=THEIRS with OURS one of {', '.join(COLUMNS)} "
+        if not sep or ours.strip() not in columns or not theirs.strip():
+            raise ValidationError(f"--map takes OURS=THEIRS with OURS one of {', '.join(columns)} "
                                   f"(got “{pair[:40]}”).", field="map")
         mapping[ours.strip()] = theirs.strip()
     return mapping

@@ -31,6 +31,10 @@ DEMO_STAFF = (
 )
 MAX_YEARS = 30
 MAX_SCALE = 100
+PROFILES = ("hub", "crisis", "haven")
+# A crisis service's or haven's history is simulated in memory: a few years at a few times the volumes.
+MAX_CASEWORK_YEARS = 5
+MAX_CASEWORK_SCALE = 5
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class DemoOptions:
     years: float = 1.0
     scale: int = 1
     seed: int = 1
+    profile: str = "hub"  # hub (Derby), crisis (PFG Doncaster) or haven (a Safe Haven)
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,11 @@ def check_options(options: DemoOptions) -> None:
         raise ValidationError(f"--years must be between one day (0.003) and {MAX_YEARS}.", field="years")
     if not 1 <= options.scale <= MAX_SCALE:
         raise ValidationError(f"--scale must be a whole number from 1 to {MAX_SCALE}.", field="scale")
+    if options.profile not in PROFILES:
+        raise ValidationError(f"--profile is one of {', '.join(PROFILES)}.", field="profile")
+    if options.profile != "hub" and (options.years > MAX_CASEWORK_YEARS or options.scale > MAX_CASEWORK_SCALE):
+        raise ValidationError(f"A {options.profile} demo covers up to {MAX_CASEWORK_YEARS} years at up to "
+                              f"{MAX_CASEWORK_SCALE}x the volumes.", field="years")
 
 
 def scaled_settings(scale: int) -> SiteSettings:
@@ -87,6 +97,10 @@ def generate_demo(data_dir: Path, options: DemoOptions, clock: Clock, *,
                             "new, empty folder: choose another --data-dir.")
     started = time.perf_counter()
     say = progress or (lambda _text: None)
+    if options.profile != "hub":
+        from safespace_desk.demo.casework_generate import generate_casework_demo
+
+        return generate_casework_demo(data_dir, options, clock, say)
     settings = scaled_settings(options.scale)
     night = _bed_period(settings)
     timeline = Timeline.build(ZoneInfo(DEMO_TIMEZONE), clock.now(), options.years,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import insert, select
 
@@ -16,7 +17,7 @@ from safespace_desk.domain.roles import Permission
 from safespace_desk.domain.sign_in_sheet import LineError, SheetLine, decode, parse_sheet
 from safespace_desk.domain.text import fold
 from safespace_desk.ids import new_id
-from safespace_desk.services.context import DeskContext
+from safespace_desk.services.context import DeskContext, UnitOfWork
 from safespace_desk.services.guests import GUEST, _details_json, guest_index, refresh_index
 from safespace_desk.services.site import SiteInfo, get_site
 
@@ -82,7 +83,7 @@ def import_visits(desk: DeskContext, raw: bytes, *, mapping: dict[str, str] | No
             known.add(line.key)
             fresh.append(line)
     report.already_imported = len(parsed.lines) - len(fresh)
-    matches, hints = _match_names(desk, fresh, report)
+    matches, hints = match_names(desk, fresh, report)
     report.visits_added = len(fresh)
     if dry_run or not fresh:
         return report
@@ -92,9 +93,23 @@ def import_visits(desk: DeskContext, raw: bytes, *, mapping: dict[str, str] | No
     return report
 
 
-def _match_names(desk: DeskContext, lines: list[SheetLine],
-                 report: ImportReport) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
-    """folded name -> guest id (existing, or a new id); plus (new id, existing id, why) hints."""
+class NamedLine(Protocol):
+    """A line of any sheet (sign-ins, referrals, contacts): what name matching needs."""
+
+    @property
+    def name(self) -> str: ...
+
+
+class MatchReport(Protocol):
+    guests_matched: int
+    new_guests: list[str]
+    uncertain: list[UncertainMatch]
+
+
+def match_names(desk: DeskContext, lines: Sequence[NamedLine],
+                report: MatchReport) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """folded name -> guest id (existing, or a new id); plus (new id, existing id, why) hints.
+    Shared by every sheet import (sign-ins here; referrals and contacts in casework_import.py)."""
     index = guest_index(desk)
     matches: dict[str, str] = {}
     hints: list[tuple[str, str, str]] = []
@@ -119,21 +134,31 @@ def _match_names(desk: DeskContext, lines: list[SheetLine],
     return matches, hints
 
 
+def add_matched_guests(uow: UnitOfWork, lines: Sequence[NamedLine], matches: dict[str, str],
+                       hints: list[tuple[str, str, str]]) -> int:
+    """Insert the new guests ``match_names`` made up (named as on their first line), each with its
+    outbox operation, and the duplicate hints for a lead's review. Returns how many were new."""
+    existing = set(uow.session.scalars(select(Guest.id).where(Guest.id.in_(list(matches.values())))))
+    names: dict[str, str] = {}
+    for line in lines:
+        names.setdefault(" ".join(fold(line.name).split()), line.name)
+    new_guests = [{"id": gid, "preferred_name": names[key], "card_code": new_card_code(), "flags": "[]",
+                   "created_at": uow.now, "updated_at": uow.now}
+                  for key, gid in matches.items() if gid not in existing]
+    if new_guests:
+        uow.session.execute(insert(Guest), new_guests)
+    for guest in new_guests:  # before the records that point at them, as add_guest would
+        uow.outbox("guest.add", guest_id=guest["id"], card_code=guest["card_code"],
+                   **_details_json(GuestDetails(preferred_name=str(guest["preferred_name"]))))
+    for a, b, why in hints:
+        uow.session.add(DuplicateHint(guest_a=min(a, b), guest_b=max(a, b), why=why, created_at=uow.now))
+    return len(new_guests)
+
+
 def _write(desk: DeskContext, site: SiteInfo, lines: list[SheetLine], matches: dict[str, str],
            hints: list[tuple[str, str, str]], progress: Progress | None) -> None:
     with desk.unit_of_work() as uow:
-        existing = set(uow.session.scalars(select(Guest.id).where(Guest.id.in_(list(matches.values())))))
-        names: dict[str, str] = {}
-        for line in lines:
-            names.setdefault(" ".join(fold(line.name).split()), line.name)
-        new_guests = [{"id": gid, "preferred_name": names[key], "card_code": new_card_code(), "flags": "[]",
-                       "created_at": uow.now, "updated_at": uow.now}
-                      for key, gid in matches.items() if gid not in existing]
-        if new_guests:
-            uow.session.execute(insert(Guest), new_guests)
-        for guest in new_guests:  # before the visits that point at them, as add_guest would
-            uow.outbox("guest.add", guest_id=guest["id"], card_code=guest["card_code"],
-                       **_details_json(GuestDetails(preferred_name=str(guest["preferred_name"]))))
+        new_guests = add_matched_guests(uow, lines, matches, hints)
         visits, beds, keys = [], [], []
         last_seen: dict[str, datetime] = {}
         for done, line in enumerate(lines, start=1):
@@ -164,9 +189,7 @@ def _write(desk: DeskContext, site: SiteInfo, lines: list[SheetLine], matches: d
             row = uow.session.get(Guest, guest_id)
             if row is not None and (row.last_seen_at is None or seen > row.last_seen_at):
                 row.last_seen_at = seen
-        for a, b, why in hints:
-            uow.session.add(DuplicateHint(guest_a=min(a, b), guest_b=max(a, b), why=why, created_at=uow.now))
-        uow.audit("visits_imported", GUEST, detail=json.dumps({"visits": len(visits), "new_guests": len(new_guests)}))
+        uow.audit("visits_imported", GUEST, detail=json.dumps({"visits": len(visits), "new_guests": new_guests}))
         uow.changed("visit")
         uow.changed(GUEST)
     if progress:
