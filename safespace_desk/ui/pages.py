@@ -39,7 +39,7 @@ class PageSpec:
         return self.roles is None or role in self.roles
 
 
-FRONT_DESK_ROLES = frozenset({Role.DESK, Role.LEAD, Role.MANAGER})
+FRONT_DESK_ROLES = frozenset({Role.DESK, Role.LEAD, Role.MANAGER, Role.VOLUNTEER})
 # Function keys switch pages: Alt+digits belong to the front desk's "arrived via" choice and
 # Ctrl+digits to the tabs inside pages. F2 (find a guest) is the desk's own, so pages start at F5.
 PAGE_KEYS = ("F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12")

@@ -33,8 +33,9 @@ from safespace_desk.ui.messages.shift_log_page import ShiftLogPage
 
 # Page keys, titles, shortcuts and roles: one table, so the shell's navigation stays readable.
 MESSAGES_PAGE = ("messages", "Messages", "F6", frozenset(Role))
-SHIFT_LOG_PAGE = ("shift_log", "Shift log", "F7", frozenset({Role.DESK, Role.LEAD, Role.MANAGER}))
-HANDOVER_PAGE = ("handover", "Handover", "F8", frozenset({Role.DESK, Role.LEAD, Role.MANAGER}))
+# Volunteers work the desk beside staff (the services show them less: no notes or plans).
+SHIFT_LOG_PAGE = ("shift_log", "Shift log", "F7", frozenset({Role.DESK, Role.LEAD, Role.MANAGER, Role.VOLUNTEER}))
+HANDOVER_PAGE = ("handover", "Handover", "F8", frozenset({Role.DESK, Role.LEAD, Role.MANAGER, Role.VOLUNTEER}))
 PARAMEDIC_PAGE = ("paramedic", "Paramedic", "F9", PARAMEDIC_PAGE_ROLES)
 
 

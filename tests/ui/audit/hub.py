@@ -22,7 +22,8 @@ from tests.ui.messages.sample_hub import fill_hub, post
 
 STAFF_PASSWORD = "audit password for staff"
 # Full names, as a hub would set them up: the status bar and handovers show them in full.
-ROLE_ACCOUNTS = {Role.DESK: "Demo Desk", Role.LEAD: "Demo Lead", Role.PARAMEDIC: "Demo Paramedic"}
+ROLE_ACCOUNTS = {Role.DESK: "Demo Desk", Role.LEAD: "Demo Lead", Role.PARAMEDIC: "Demo Paramedic",
+                 Role.VOLUNTEER: "Demo Volunteer"}
 
 
 @dataclass(frozen=True)
