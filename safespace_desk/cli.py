@@ -140,8 +140,9 @@ def cmd_gui(args: argparse.Namespace, io: CliIO) -> int:
     from safespace_desk.db.desk_lock import desk_lock
 
     args.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with desk_lock(args.data_dir, exclusive=False, remove_when_last=True):  # a restore waits for it
-        return int(run_gui(args.data_dir))
+    # A restore waits for the window to close; a closed desk leaves no lock file behind.
+    with desk_lock(args.data_dir, exclusive=False, remove_when_last=True) as stale:
+        return int(run_gui(args.data_dir, last_exit=stale.describe() if stale else None))
 
 
 def cmd_init(args: argparse.Namespace, io: CliIO) -> int:
@@ -177,15 +178,21 @@ def require_store(data_dir: Path) -> None:
 
 
 @contextmanager
-def signed_in(args: argparse.Namespace, io: CliIO, permission: Permission,
-              action: str) -> Iterator[DeskContext]:
-    """Sign in as ``--as`` (audited), check the role, and always sign out again."""
+def signed_in(args: argparse.Namespace, io: CliIO, permission: Permission, action: str, *,
+              allow_damaged: bool = False) -> Iterator[DeskContext]:
+    """Sign in as ``--as`` (audited), check the role, and always sign out again.
+
+    Every page's checksum is checked before anything is written: a damaged store is named (exit 1)
+    and left exactly as it was. Only the commands that report on damage (``allow_damaged``) go on,
+    reading only."""
     from safespace_desk.services import auth
 
     require_store(args.data_dir)
     password = acting_password(args, io)
-    desk = auth.sign_in(args.data_dir, args.acting, password, io.clock)
+    desk = auth.sign_in(args.data_dir, args.acting, password, io.clock, check_first=True)
     try:
+        if desk.store.read_only and not allow_damaged:
+            raise desk.store.damaged_error()
         desk.require(permission, action)
         yield desk
     finally:
@@ -233,12 +240,51 @@ def cmd_staff_deactivate(args: argparse.Namespace, io: CliIO) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace, io: CliIO) -> int:
-    from safespace_desk.services import audit
+    """The hash chain and every page: a rewrite with the key and a failing disk are both found."""
+    from safespace_desk.services import audit, integrity
 
-    with signed_in(args, io, Permission.VERIFY_AUDIT, "verify the audit log") as desk:
+    with signed_in(args, io, Permission.VERIFY_AUDIT, "verify the audit log", allow_damaged=True) as desk:
+        pages = integrity.check_store(desk)
+        damage = integrity.store_status(desk).damage_message
         report = audit.verify_chain(desk)
     io.out(report.describe())
-    return EXIT_OK if report.ok else EXIT_FAILED
+    io.out(_pages_line(pages))
+    if damage:
+        io.err(f"safespace-desk: {damage}")
+    return EXIT_OK if report.ok and pages.ok and not damage else EXIT_FAILED
+
+
+def cmd_check(args: argparse.Namespace, io: CliIO) -> int:
+    """Check every page of the store; with --accept-lost-log, first keep what a broken log still holds."""
+    from safespace_desk.db.desk_lock import desk_lock
+    from safespace_desk.db.log_files import accept_lost_log
+    from safespace_desk.services import integrity
+
+    require_store(args.data_dir)
+    if args.accept_lost_log:
+        with desk_lock(args.data_dir, exclusive=True):  # never under an open desk window
+            aside = accept_lost_log(args.data_dir / "store.db", io.clock.now())
+        io.out(f"The log's saved work up to the damaged or missing part is kept; the log files as they were "
+               f"are in {aside}.")
+    with signed_in(args, io, Permission.VERIFY_AUDIT, "check the store", allow_damaged=True) as desk:
+        if args.accept_lost_log:
+            desk.record("lost_log_accepted", "site", detail=aside.name)
+        pages = integrity.check_store(desk)
+        damage = integrity.store_status(desk).damage_message
+    io.out(_pages_line(pages))
+    if damage:
+        io.err(f"safespace-desk: {damage}")
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _pages_line(result: object) -> str:
+    from safespace_desk.db.health import CheckResult
+
+    assert isinstance(result, CheckResult)
+    if result.ok:
+        return f"Pages: all {result.pages:,} pages checked and sound ({result.seconds:.1f} s)."
+    return f"Pages: DAMAGED: {result.detail}."
 
 
 def cmd_key_raw(args: argparse.Namespace, io: CliIO) -> int:
@@ -246,11 +292,15 @@ def cmd_key_raw(args: argparse.Namespace, io: CliIO) -> int:
 
     require_store(args.data_dir)
     key = recovery_key(args, io)
-    raw = auth.raw_key_hex(args.data_dir, key, io.clock)
+    raw, damage = auth.raw_key_for_recovery(args.data_dir, key, io.clock)
     io.err("This is the store's raw encryption key: anyone who has it and a copy of store.db can read "
            "everything. Use it only for disaster recovery and do not save it in a file. "
-           "(Its export was recorded in the audit log.)")
+           + ("(The store is damaged, so its export could not be recorded in the audit log.)" if damage
+              else "(Its export was recorded in the audit log.)"))
     io.out(raw)
+    if damage:
+        io.err(f"safespace-desk: {damage}")
+        return EXIT_FAILED
     return EXIT_OK
 
 
@@ -348,7 +398,15 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="the audit log").add_subparsers(
         dest="audit_command", metavar="ACTION", required=True, parser_class=_Parser)
     audit.add_parser("verify", parents=[data_dir, manager],
-                     help="check the hash chain (exit 1 if broken)").set_defaults(handler=cmd_audit_verify)
+                     help="check the hash chain and every page (exit 1 if either is broken)").set_defaults(
+        handler=cmd_audit_verify)
+
+    check = commands.add_parser("check", parents=[data_dir, manager],
+                                help="check every page of the store (exit 1 if it is damaged)")
+    check.add_argument("--accept-lost-log", action="store_true",
+                       help="when the write-ahead log is damaged or missing: keep what store.db and the log "
+                            "still hold (the log files are copied aside first); the desk must be closed")
+    check.set_defaults(handler=cmd_check)
 
     key = commands.add_parser("key", help="disaster recovery").add_subparsers(
         dest="key_command", metavar="ACTION", required=True, parser_class=_Parser)
@@ -393,9 +451,9 @@ def run(argv: list[str], io: CliIO) -> int:
         io.err("safespace-desk: stopped.")
         return 130
     except Exception as error:
-        from safespace_desk.db.store import translate
+        from safespace_desk.db.store import StorePaths, translate
 
-        typed = translate(error)
+        typed = translate(error, StorePaths(args.data_dir))
         if typed is not None:
             io.err(f"safespace-desk: {typed.message}")
             return EXIT_FAILED

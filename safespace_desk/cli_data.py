@@ -102,7 +102,8 @@ def cmd_backup(args: argparse.Namespace, io: Any) -> int:
 
     with signed_in(args, io, Permission.DATA_RIGHTS, "make backups") as desk:
         info = backups.run_backup(desk, Path(args.to) if args.to else None)
-    io.out(f"Backed up and checked: {info.path} ({info.size_bytes / 1_048_576:.1f} MB).")
+    io.out(f"Backed up, and every page of the copy checked ({info.pages_checked:,} pages): {info.path} "
+           f"({info.size_bytes / 1_048_576:.1f} MB).")
     return EXIT_OK
 
 

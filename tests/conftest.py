@@ -12,7 +12,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from safespace_desk.db.keyslots import KeySlots  # noqa: E402
+from safespace_desk.db.store import StorePaths  # noqa: E402
 from safespace_desk.domain.clock import FixedClock  # noqa: E402
+from safespace_desk.domain.staff import login_key  # noqa: E402
 from safespace_desk.services import auth, setup  # noqa: E402
 from safespace_desk.services.context import DeskContext  # noqa: E402
 
@@ -56,3 +59,22 @@ def desk(data_dir: Path, clock: FixedClock) -> Iterator[DeskContext]:
     context = auth.sign_in(data_dir, MANAGER_NAME, MANAGER_PASSWORD, clock)
     yield context
     context.close()
+
+
+@pytest.fixture(scope="session")
+def master_key(_template_store: tuple[Path, str]) -> bytes:
+    """The raw SQLCipher key of the template store (and so of every ``data_dir`` copy).
+
+    Argon2 with 64 MiB costs about a tenth of a second; tests that only need to open the store
+    use this instead of signing in each time.
+    """
+    slots = KeySlots.load(StorePaths(_template_store[0]).keyslots)
+    master, _ = slots.unlock_with_password(login_key(MANAGER_NAME), MANAGER_PASSWORD)
+    return master
+
+
+@pytest.fixture(scope="session")
+def manager_id(_template_store: tuple[Path, str]) -> str:
+    slots = KeySlots.load(StorePaths(_template_store[0]).keyslots)
+    (staff_id,) = slots.staff_ids()
+    return staff_id

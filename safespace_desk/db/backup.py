@@ -8,14 +8,26 @@ backup never looks like a good one.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-from safespace_desk.db.errors import StoreDamaged, StoreError
+import sqlcipher3.dbapi2 as sqlcipher
+
+from safespace_desk.db.errors import (
+    BackupDamaged,
+    BackupFailed,
+    DiskFull,
+    StoreDamaged,
+    StoreError,
+    StoreNotWritable,
+)
 from safespace_desk.db.fileio import fsync_dir
+from safespace_desk.db.health import CheckResult
+from safespace_desk.db.integrity import check_pages
 from safespace_desk.db.keyslots import KeySlots
 from safespace_desk.db.store import (
     DB_NAME,
@@ -36,6 +48,7 @@ class BackupInfo:
     path: Path
     taken_at: datetime
     size_bytes: int
+    pages_checked: int = 0  # every page of a backup just written was read back and checked
 
 
 def backup_name(when: datetime) -> str:
@@ -43,11 +56,16 @@ def backup_name(when: datetime) -> str:
 
 
 def write_backup(store: Store, slots: KeySlots, master: bytes, folder: Path, when: datetime) -> BackupInfo:
-    """Copy the live store into ``folder/<backup name>/`` and verify it. Nothing partial remains."""
+    """Copy the live store into ``folder/<backup name>/`` and verify it. Nothing partial remains.
+
+    A page of the live store that fails its check while it is copied is damage of the store (the
+    one damage message, and the store stops writing); a folder that will not take the copy is a
+    BackupFailed; a copy that fails its own check is a BackupDamaged. In every case the
+    ``.partial`` folder is removed, so it can never be listed, pruned as good or restored."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise translate(error) or StoreError(f"The backup folder cannot be created ({error.strerror}).") from None
+        raise _folder_error(error, folder) from None
     final = folder / backup_name(when)
     partial = folder / (final.name + ".partial")
     if final.exists():
@@ -56,49 +74,78 @@ def write_backup(store: Store, slots: KeySlots, master: bytes, folder: Path, whe
     try:
         partial.mkdir(mode=0o700)
         target = partial / DB_NAME
-        source = connect_raw(store.paths.db, master)
-        try:
-            dest = connect_raw(target, master, create=True)
-            try:
-                source.backup(dest, pages=1024)
-                # A backup is one file: fold its WAL in, so the copy is complete on its own.
-                dest.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                dest.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                dest.close()
-        finally:
-            source.close()
+        _copy(store, master, target, folder)
         slots.for_copy(master, read_store_salt(target)).save(partial / KEYSLOTS_NAME)
-        verify_backup(partial, master)
+        try:
+            checked = verify_backup(partial, master)
+        except BackupDamaged as damaged:
+            raise BackupDamaged(damaged.detail, just_written=True) from None
         os.replace(partial, final)
         fsync_dir(folder)
     except BaseException as error:
         shutil.rmtree(partial, ignore_errors=True)
-        raise translate(error) or error from None
-    return BackupInfo(final, when, (final / DB_NAME).stat().st_size)
+        if isinstance(error, DiskFull):  # the key-slot copy met a full backup disk
+            raise BackupFailed(str(folder), "its disk is full") from None
+        if isinstance(error, OSError):
+            raise _folder_error(error, folder) from None
+        raise
+    return BackupInfo(final, when, (final / DB_NAME).stat().st_size, checked.pages)
 
 
-def verify_backup(folder: Path, master: bytes) -> None:
-    """Open a backup and check every page (HMACs and B-tree structure); raise StoreDamaged if not."""
+def _copy(store: Store, master: bytes, target: Path, folder: Path) -> None:
+    """SQLite's online backup: every page of the live store is read (and its HMAC checked) and
+    written, encrypted under the copy's own salt, into ``target``."""
+    source = connect_raw(store.paths.db, master)
+    try:
+        dest = connect_raw(target, master, create=True)
+        try:
+            source.backup(dest, pages=1024)
+            # A backup is one file: fold its WAL in, so the copy is complete on its own.
+            dest.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+    except (sqlcipher.Error, OSError) as error:
+        typed = translate(error)
+        if isinstance(typed, StoreDamaged):
+            raise store.mark_damaged(typed.detail) from None  # only reading the live store finds that
+        raise _folder_error(error, folder) from None
+    finally:
+        source.close()
+
+
+def _folder_error(error: BaseException, folder: Path) -> StoreError:
+    typed = translate(error)
+    if isinstance(typed, DiskFull):
+        reason = "its disk is full"
+    elif isinstance(typed, StoreNotWritable) or (isinstance(error, OSError) and error.errno in (
+            errno.EACCES, errno.EPERM, errno.EROFS)):
+        reason = "SafeSpace Desk may not write there (permission denied or a read-only disk)"
+    elif not folder.is_dir():
+        reason = "the folder cannot be reached (is the USB stick plugged in?)"
+    else:
+        reason = "its disk reported an error"
+    return BackupFailed(str(folder), reason)
+
+
+def verify_backup(folder: Path, master: bytes) -> CheckResult:
+    """Open a backup and check every page (HMACs and B-tree structure); BackupDamaged if not."""
     paths = StorePaths(folder)
     slots = KeySlots.load(paths.keyslots)
     slots.verify(master)
-    check_file_shape(paths.db, bytes.fromhex(slots.store_salt))
     try:
-        conn = connect_raw(paths.db, master)
+        check_file_shape(paths.db, bytes.fromhex(slots.store_salt))
+        result = check_pages(paths.db, master, lambda: datetime.now(UTC))
+    except StoreDamaged as damaged:
+        raise BackupDamaged(damaged.detail) from None
     except BaseException as error:
-        raise translate(error) or error from None
-    try:
-        bad_pages = conn.execute("PRAGMA cipher_integrity_check").fetchall()
-        structure = conn.execute("PRAGMA quick_check").fetchall()
-    except BaseException as error:
-        raise translate(error) or error from None
-    finally:
-        conn.close()
-    if bad_pages:
-        raise StoreDamaged(f"{len(bad_pages)} pages of the backup fail their checksum")
-    if structure != [("ok",)]:
-        raise StoreDamaged("the backup's structure check failed")
+        typed = translate(error)
+        if isinstance(typed, StoreDamaged):
+            raise BackupDamaged(typed.detail) from None
+        raise typed or error from None
+    if not result.ok:
+        raise BackupDamaged(result.detail)
+    return result
 
 
 def list_backups(folder: Path) -> list[BackupInfo]:

@@ -6,7 +6,9 @@ Files in the data folder:
   keyslots.json   the master key wrapped per staff account (see keyslots.py)
 
 Opening never creates a database: a missing, foreign or damaged file stops with a typed error and
-is left exactly as it was.
+is left exactly as it was. Once damage is seen (by any process: it is recorded in
+store-health.json, see health.py), the store refuses every further write with the same message;
+reading goes on, so a damaged desk can still show who is in and print the handover.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,22 +28,28 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
-from safespace_desk.db import migrate
+from safespace_desk.db import health, migrate
 from safespace_desk.db.errors import (
+    DataFolderGone,
     DiskFull,
+    LogMissing,
     NoSqlCipher,
     NotAStore,
+    StoreBusy,
     StoreDamaged,
     StoreError,
     StoreExists,
     StoreMissing,
+    StoreNotWritable,
 )
+from safespace_desk.db.log_files import check_log_files
 
 DB_NAME = "store.db"
 KEYSLOTS_NAME = "keyslots.json"
 PAGE_SIZE = 4096  # SQLCipher 4 default
 SALT_BYTES = 16
 CACHE_KIB = 32 * 1024  # per connection; the pool holds at most a handful
+BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another's transaction before saying so
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,7 @@ def connect_raw(path: Path, master: bytes, *, create: bool = False) -> sqlcipher
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
             raise StoreDamaged("the database could not switch to write-ahead logging")
         conn.execute("PRAGMA synchronous = FULL")
@@ -121,27 +130,89 @@ def connect_raw(path: Path, master: bytes, *, create: bool = False) -> sqlcipher
         raise
 
 
-def translate(error: BaseException) -> StoreError | None:
-    """Map a database or OS failure to the typed error staff see; None if it is a bug."""
+# SQLite's primary result codes (the low byte of an extended code).
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 10, 11, 13, 14, 26
+_GONE = (errno.ENOENT, errno.ENODEV, errno.ENXIO, errno.EIO, errno.ESTALE, errno.ENOTDIR)
+
+
+def translate(error: BaseException, paths: StorePaths | None = None) -> StoreError | None:
+    """Map a database or OS failure to the typed error staff see; None if it is a bug.
+
+    With ``paths`` the folder is looked at, to tell a removed USB stick from a failing disk and a
+    permission problem from SQLCipher's refusal to write after a page failed its check."""
     if isinstance(error, exc.DBAPIError):
         error = error.orig if error.orig is not None else error
     if isinstance(error, StoreError):
         return error
-    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+    if isinstance(error, OSError):
+        return _translate_os_error(error, paths)
+    if not isinstance(error, (sqlcipher.Error, sqlite3.Error)):
+        return None
+    code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
+    message = str(error).lower()
+    if code == _SQLITE_FULL or "database or disk is full" in message:
         return DiskFull()
-    if isinstance(error, (sqlcipher.Error, sqlite3.Error)):
-        message = str(error).lower()
-        if "full" in message:
-            return DiskFull()
-        if "not a database" in message:
-            return StoreDamaged("a page cannot be decrypted")
-        if "malformed" in message or "corrupt" in message:
-            return StoreDamaged("the database structure is broken")
-        if "disk i/o" in message:
-            return StoreDamaged("the disk reported a read or write error")
-        if "unable to open" in message:
-            return StoreMissing("database file (store.db)")
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED) or "database is locked" in message:
+        return StoreBusy(BUSY_TIMEOUT_MS // 1000)
+    if code == _SQLITE_NOTADB or "not a database" in message:
+        return StoreDamaged("a page cannot be decrypted")
+    if code == _SQLITE_CORRUPT or "malformed" in message or "corrupt" in message:
+        return StoreDamaged("a page failed its check, or the database structure is broken")
+    if code == _SQLITE_READONLY or "readonly database" in message:
+        # SQLCipher stops writing after a page fails its HMAC; SQLite stops when the file has moved
+        # or vanished (a removed USB stick); a folder we may not write to says the same.
+        if paths is not None and _gone(paths):
+            return DataFolderGone(str(paths.data_dir))
+        if paths is not None and not _writable(paths):
+            return StoreNotWritable(str(paths.data_dir))
+        return StoreDamaged("a page failed its check, so the database refuses to write")
+    if code == _SQLITE_PERM:
+        return StoreNotWritable(str(paths.data_dir) if paths else "the data folder")
+    if code == _SQLITE_IOERR or "disk i/o" in message:
+        if paths is not None and _gone(paths):
+            return DataFolderGone(str(paths.data_dir))
+        return StoreDamaged("the disk reported a read or write error")
+    if code == _SQLITE_CANTOPEN or "unable to open" in message:
+        if paths is not None and _gone(paths):
+            return DataFolderGone(str(paths.data_dir))
+        if paths is not None and paths.db.exists() and not _writable(paths):
+            return StoreNotWritable(str(paths.data_dir))
+        return StoreMissing("database file (store.db)")
     return None
+
+
+def _translate_os_error(error: OSError, paths: StorePaths | None) -> StoreError | None:
+    where = error.filename or (paths.data_dir if paths else None)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFull()
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return StoreNotWritable(str(where) if where else "the data folder")
+    if error.errno in _GONE and paths is not None and _gone(paths):
+        return DataFolderGone(str(paths.data_dir))
+    if error.errno == errno.EIO:
+        return StoreDamaged("the disk reported a read or write error")
+    return None
+
+
+def _gone(paths: StorePaths) -> bool:
+    """The data folder (or the database in it) can no longer be reached at all."""
+    try:
+        os.stat(paths.db)
+        return not os.access(paths.data_dir, os.X_OK)
+    except OSError:
+        return True
+
+
+def _writable(paths: StorePaths) -> bool:
+    return os.access(paths.data_dir, os.W_OK | os.X_OK) and os.access(paths.db, os.R_OK | os.W_OK)
+
+
+# Stores open in this process, by database file. A second open of the same file must not read its
+# files through a new descriptor: closing that descriptor would drop the locks SQLite holds on
+# them (POSIX locks are per process), and another process could then recover the log under us.
+_open_here: dict[Path, int] = {}
+_open_lock = threading.Lock()
 
 
 class Store:
@@ -151,6 +222,55 @@ class Store:
         self.paths = paths
         self._engine = _make_engine(paths.db, master)
         self._read_engine = self._engine.execution_options(ss_readonly=True)
+        self._damage: health.DamageRecord | None = None
+        self._health_stamp: tuple[int, int] | None = None
+        self._damage_listeners: list[Callable[[StoreDamaged], None]] = []
+        self._key = paths.db.resolve()
+        with _open_lock:
+            _open_here[self._key] = _open_here.get(self._key, 0) + 1
+        self._open = True
+        self._refresh_damage()
+
+    # -- damage --------------------------------------------------------------------------------
+    @property
+    def damage(self) -> health.DamageRecord | None:
+        """Damage seen by this or any other process (re-read when the health file changes)."""
+        self._refresh_damage()
+        return self._damage
+
+    @property
+    def read_only(self) -> bool:
+        return self.damage is not None
+
+    def damaged_error(self, detail: str | None = None) -> StoreDamaged:
+        """The one message for damage, with the newest verified backup and the command to restore it."""
+        recorded = self.damage
+        return StoreDamaged(detail or (recorded.detail if recorded else "a page failed its check"),
+                            health.restore_advice(self.paths.data_dir))
+
+    def mark_damaged(self, detail: str) -> StoreDamaged:
+        """Record damage (so every process stops writing) and tell whoever listens (the desk's banner)."""
+        try:
+            self._damage = health.record_damage(self.paths.data_dir, detail)
+        except OSError:  # a folder that cannot be written to: this process still stops writing
+            self._damage = health.DamageRecord(health.now_utc(), detail)
+        self._health_stamp = health.file_stamp(self.paths.data_dir)
+        error = self.damaged_error(self._damage.detail)
+        for listener in list(self._damage_listeners):
+            listener(error)
+        return error
+
+    def on_damage(self, listener: Callable[[StoreDamaged], None]) -> None:
+        """Call ``listener`` (from whichever thread met it) when damage is first seen here."""
+        self._damage_listeners.append(listener)
+
+    def _refresh_damage(self) -> None:
+        stamp = health.file_stamp(self.paths.data_dir)
+        if stamp != self._health_stamp:
+            self._health_stamp = stamp
+            recorded = health.load(self.paths.data_dir).damage
+            # Damage this process has seen stays seen even if the file could not be written.
+            self._damage = recorded or (self._damage if stamp is None else None)
 
     @classmethod
     def create(cls, data_dir: Path, master: bytes) -> Store:
@@ -176,19 +296,29 @@ class Store:
 
     @classmethod
     def open(cls, data_dir: Path, master: bytes, expected_salt: bytes | None) -> Store:
-        """Open an existing store; migrate it forward; refuse a store newer than this program."""
+        """Open an existing store; migrate it forward; refuse a store newer than this program.
+
+        The first open in this process also reads the write-ahead log and its index, so that saved
+        work SQLite would silently drop (a damaged or missing log) is named and nothing is changed."""
         paths = StorePaths(data_dir)
-        check_file_shape(paths.db, expected_salt)
         try:
+            if not _is_open_here(paths.db):
+                check_file_shape(paths.db, expected_salt)
+                problem = check_log_files(paths.db)
+                if problem is not None and problem.kind == "missing":
+                    raise LogMissing(problem.frames, health.restore_advice(data_dir) + health.accept_log_advice(data_dir))
+                if problem is not None:
+                    raise StoreDamaged(problem.detail(),
+                                       health.restore_advice(data_dir) + health.accept_log_advice(data_dir))
             connect_raw(paths.db, master).close()
         except BaseException as error:
-            raise translate(error) or error from None
+            raise _advised(translate(error, paths) or error, paths) from None
         store = cls(paths, master)
         try:
             store.migrate()
         except BaseException as error:
             store.close()
-            raise translate(error) or error from None
+            raise _advised(translate(error, paths) or error, paths) from None
         return store
 
     def migrate(self) -> None:
@@ -197,7 +327,14 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction (BEGIN IMMEDIATE): committed on success, rolled back on any error."""
+        """One transaction (BEGIN IMMEDIATE): committed on success, rolled back on any error.
+        Refused at once, before anything is written, once the store is known to be damaged or its
+        folder has gone (a USB stick pulled out)."""
+        if self.damage is not None:
+            raise self.damaged_error()
+        if _gone(self.paths):
+            # SQLite would go on writing into the open (now unreachable) files and lose it all.
+            raise DataFolderGone(str(self.paths.data_dir))
         with self._translated(), Session(self._engine, expire_on_commit=False) as session, \
                 session.begin():
             yield session
@@ -213,7 +350,7 @@ class Store:
         try:
             yield
         except (exc.DBAPIError, sqlcipher.Error, OSError) as error:
-            typed = translate(error)
+            typed = self.translate(error)
             if typed is None:
                 raise
             raise typed from None
@@ -229,6 +366,13 @@ class Store:
             finally:
                 connection.close()
 
+    def translate(self, error: BaseException) -> StoreError | None:
+        """``translate`` for this store's files; damage met here is recorded, so writing stops."""
+        typed = translate(error, self.paths)
+        if isinstance(typed, StoreDamaged):
+            return self.mark_damaged(typed.detail)
+        return typed
+
     def raw_connection_sql(self, sql: str) -> list[tuple[Any, ...]]:
         """Run one statement outside the ORM (integrity checks, pragmas)."""
         with self._translated(), self._engine.connect() as conn:
@@ -237,6 +381,26 @@ class Store:
     def close(self) -> None:
         """Close every connection; the last close checkpoints the WAL into the main file."""
         self._engine.dispose()
+        if self._open:
+            self._open = False
+            with _open_lock:
+                left = _open_here.get(self._key, 1) - 1
+                if left:
+                    _open_here[self._key] = left
+                else:
+                    _open_here.pop(self._key, None)
+
+
+def _advised(error: BaseException, paths: StorePaths) -> BaseException:
+    """Damage found while opening gets the same advice as damage found later."""
+    if isinstance(error, StoreDamaged) and error.advice is None:
+        return StoreDamaged(error.detail, health.restore_advice(paths.data_dir))
+    return error
+
+
+def _is_open_here(db: Path) -> bool:
+    with _open_lock:
+        return _open_here.get(db.resolve(), 0) > 0
 
 
 def _make_engine(path: Path, master: bytes) -> Engine:

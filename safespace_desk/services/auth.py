@@ -8,9 +8,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
-from safespace_desk.db.errors import UnknownStaffName
+from safespace_desk.db.errors import LogMissing, StoreDamaged, UnknownStaffName
 from safespace_desk.db.keyslots import KeySlots
-from safespace_desk.db.models import Staff
+from safespace_desk.db.models import Setting, Staff
 from safespace_desk.db.store import Store, StorePaths
 from safespace_desk.domain.clock import Clock
 from safespace_desk.domain.errors import AuthenticationFailed, ValidationError
@@ -18,7 +18,14 @@ from safespace_desk.domain.pin_lock import PinAttempts
 from safespace_desk.domain.roles import Role
 from safespace_desk.domain.staff import check_password, clean_staff_name, login_key
 from safespace_desk.ids import new_id
-from safespace_desk.services.context import Actor, DeskContext, ensure_device_id, keyslot_change
+from safespace_desk.services.context import (
+    DEVICE_ID_KEY,
+    Actor,
+    DeskContext,
+    ensure_device_id,
+    keyslot_change,
+)
+from safespace_desk.services.integrity import check_before_writing
 
 _pin_hasher = PasswordHasher()
 
@@ -31,8 +38,11 @@ def _open(data_dir: Path, slots: KeySlots, master: bytes) -> Store:
     return Store.open(data_dir, master, bytes.fromhex(slots.store_salt))
 
 
-def sign_in(data_dir: Path, name: str, password: str, clock: Clock) -> DeskContext:
-    """Unwrap this person's key slot, open the store and start their shift session."""
+def sign_in(data_dir: Path, name: str, password: str, clock: Clock, *, check_first: bool = False) -> DeskContext:
+    """Unwrap this person's key slot, open the store and start their shift session.
+
+    ``check_first`` (the command line) checks every page's HMAC before anything is written. A store
+    known to be damaged opens read-only: the session starts without writing a word to it."""
     if not (name or "").strip():
         raise ValidationError("Type your name.", field="name")
     if not password:
@@ -41,13 +51,12 @@ def sign_in(data_dir: Path, name: str, password: str, clock: Clock) -> DeskConte
     master, staff_id = slots.unlock_with_password(login_key(name), password)
     store = _open(data_dir, slots, master)
     try:
-        with store.write() as session:
-            device_id = ensure_device_id(session)
+        if check_first:
+            check_before_writing(store, master, clock)
         desk = DeskContext(store=store, keyslots=slots, master_key=master, clock=clock,
-                           device_id=device_id)
+                           device_id=_device_id(store))
         desk.actor = _active_actor(desk, staff_id)
-        with desk.unit_of_work() as uow:
-            uow.audit("signed_in", "staff", staff_id)
+        desk.record("signed_in", "staff", staff_id)
         return desk
     except BaseException:
         store.close()
@@ -61,9 +70,7 @@ def switch_user(desk: DeskContext, name: str, password: str) -> Actor:
     _, staff_id = desk.keyslots.unlock_with_password(login_key(name), password)
     previous = desk.actor
     desk.actor = _active_actor(desk, staff_id)
-    with desk.unit_of_work() as uow:
-        uow.audit("switched_user", "staff", staff_id,
-                  detail=f"from={previous.staff_id}" if previous else None)
+    desk.record("switched_user", "staff", staff_id, detail=f"from={previous.staff_id}" if previous else None)
     return desk.actor
 
 
@@ -72,8 +79,7 @@ def check_password_again(desk: DeskContext, password: str) -> None:
     actor = desk.require_actor()
     row = _staff_row(desk, actor.staff_id)
     desk.keyslots.unlock_with_password(row.login, password)
-    with desk.unit_of_work() as uow:
-        uow.audit("unlocked", "staff", actor.staff_id, detail="password")
+    desk.record("unlocked", "staff", actor.staff_id, detail="password")
 
 
 def quick_unlock(desk: DeskContext, pin: str, attempts: PinAttempts) -> None:
@@ -88,30 +94,28 @@ def quick_unlock(desk: DeskContext, pin: str, attempts: PinAttempts) -> None:
         _pin_hasher.verify(row.pin_hash, pin or "")
     except (VerificationError, InvalidHashError):
         attempts.record_failure()
-        with desk.unit_of_work() as uow:
-            uow.audit("pin_failed", "staff", actor.staff_id)
+        desk.record("pin_failed", "staff", actor.staff_id)
         if attempts.exhausted:
             raise AuthenticationFailed("Too many wrong PINs. Unlock with your password.",
                                        field="password") from None
         raise AuthenticationFailed(f"Wrong PIN. {attempts.remaining} tries left.", field="pin") from None
     attempts.reset()
-    with desk.unit_of_work() as uow:
-        uow.audit("unlocked", "staff", actor.staff_id, detail="pin")
+    desk.record("unlocked", "staff", actor.staff_id, detail="pin")
 
 
 def record_lock(desk: DeskContext, reason: str) -> None:
     actor = desk.require_actor()
-    with desk.unit_of_work() as uow:
-        uow.audit("locked", "staff", actor.staff_id, detail=reason)
+    desk.record("locked", "staff", actor.staff_id, detail=reason)
 
 
 def sign_out(desk: DeskContext) -> None:
     """End the session: audited, then the store is closed (the key leaves memory with it)."""
-    if desk.actor is not None:
-        with desk.unit_of_work() as uow:
-            uow.audit("signed_out", "staff", desk.actor.staff_id)
-    desk.actor = None
-    desk.close()
+    try:
+        if desk.actor is not None:
+            desk.record("signed_out", "staff", desk.actor.staff_id)
+    finally:
+        desk.actor = None
+        desk.close()
 
 
 def hash_pin(pin: str) -> str:
@@ -152,19 +156,39 @@ def recover_with_key(data_dir: Path, recovery_key: str, *, manager_name: str, pa
 
 def raw_key_hex(data_dir: Path, recovery_key: str, clock: Clock) -> str:
     """The store's raw SQLCipher key, for disaster recovery with another SQLCipher 4 tool."""
+    return raw_key_for_recovery(data_dir, recovery_key, clock)[0]
+
+
+def raw_key_for_recovery(data_dir: Path, recovery_key: str, clock: Clock) -> tuple[str, str | None]:
+    """The raw key, and the damage message when the store is damaged.
+
+    The raw key is what salvages a damaged store with another SQLCipher tool, so it is given even
+    then; only its audit entry cannot be written to a damaged store (the second value says why)."""
     slots = _load_slots(data_dir)
     master = slots.unlock_with_recovery(recovery_key)
-    store = _open(data_dir, slots, master)
     try:
-        with store.write() as session:
-            device_id = ensure_device_id(session)
+        store = _open(data_dir, slots, master)
+    except (StoreDamaged, LogMissing) as damaged:
+        return master.hex(), damaged.message
+    try:
+        check_before_writing(store, master, clock)
         desk = DeskContext(store=store, keyslots=slots, master_key=master, clock=clock,
-                           device_id=device_id)
-        with desk.unit_of_work() as uow:
-            uow.audit("raw_key_exported", "site", detail="recovery key")
+                           device_id=_device_id(store))
+        desk.record("raw_key_exported", "site", detail="recovery key")
+        damage = store.damaged_error().message if store.read_only else None
     finally:
         store.close()
-    return master.hex()
+    return master.hex(), damage
+
+
+def _device_id(store: Store) -> str:
+    """This desk's id, made on its first session; a read-only (damaged) store is only read."""
+    if store.read_only:
+        with store.read() as session:
+            row = session.get(Setting, DEVICE_ID_KEY)
+            return row.value if row is not None else ""
+    with store.write() as session:
+        return ensure_device_id(session)
 
 
 def _staff_row(desk: DeskContext, staff_id: str) -> Staff:

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from safespace_desk.db import health
 from safespace_desk.db.backup import BackupInfo, list_backups, prune_backups, restore_into, write_backup
 from safespace_desk.db.keyslots import KeySlots
 from safespace_desk.db.models import Setting, Staff
@@ -78,6 +79,9 @@ def run_backup(desk: DeskContext, folder: Path | None = None, *, automatic: bool
     """Write and verify a backup now. Automatic daily backups run whoever is signed in."""
     if not automatic:
         desk.require(Permission.DATA_RIGHTS, "make backups")
+    if desk.store.read_only:
+        # A copy of a damaged store is not a backup to restore from: say so, and keep the good ones.
+        raise desk.store.damaged_error()
     settings = backup_settings(desk)
     target = folder or settings.folder
     if target is None:
@@ -85,6 +89,8 @@ def run_backup(desk: DeskContext, folder: Path | None = None, *, automatic: bool
     now = desk.clock.now()
     info = write_backup(desk.store, desk.keyslots, desk.master_key, target, now)
     prune_backups(target, settings.keep)
+    # Kept beside the store too, so the damage message can name it when the store cannot be read.
+    health.record_backup(desk.store.paths.data_dir, info.path, info.taken_at)
     with desk.unit_of_work() as uow:
         _set(uow.session, LAST_KEY, utc_text(now))
         uow.audit("backup_written", "site", detail="automatic" if automatic else "manual")
@@ -128,6 +134,7 @@ def restore_backup(data_dir: Path, backup: Path, clock: Clock, *, recovery_key: 
         finally:
             probe.close()
     aside = restore_into(data_dir, backup, master, clock.now())
+    health.forget_damage(data_dir)  # the damaged store (if it was) is in ``aside`` now
     restored = Store.open(data_dir, master, bytes.fromhex(KeySlots.load(StorePaths(data_dir).keyslots).store_salt))
     try:
         restored_desk = DeskContext(store=restored, keyslots=slots, master_key=master, clock=clock,

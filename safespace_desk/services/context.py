@@ -87,6 +87,18 @@ class DeskContext:
             yield UnitOfWork(session, self.clock.now(), self.device_id,
                              self.actor.staff_id if self.actor else None)
 
+    def record(self, action: str, entity_kind: str | None = None, entity_id: str | None = None,
+               detail: str | None = None) -> bool:
+        """Audit a piece of session bookkeeping (signed in, locked, unlocked...) on its own.
+
+        On a damaged store nothing more is written, and a lock screen or sign-out must still work
+        there (the night goes on from a read-only desk), so the entry is skipped: returns False."""
+        if self.store.read_only:
+            return False
+        with self.unit_of_work() as uow:
+            uow.audit(action, entity_kind, entity_id, detail)
+        return True
+
     def close(self) -> None:
         self.store.close()
 

@@ -23,8 +23,9 @@ def default_theme(local_hour: int) -> Theme:
     return Theme.DAY if 8 <= local_hour < 20 else Theme.NIGHT
 
 
-def run_gui(data_dir: Path) -> int:
-    """Open the desk on ``data_dir`` (set-up wizard if there is no store yet). Returns the exit code."""
+def run_gui(data_dir: Path, last_exit: str | None = None) -> int:
+    """Open the desk on ``data_dir`` (set-up wizard if there is no store yet). Returns the exit code.
+    ``last_exit`` says the last desk did not close properly (see db/desk_lock.py)."""
     app = cast(QApplication, QApplication.instance()) or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("SafeSpace")
@@ -32,7 +33,7 @@ def run_gui(data_dir: Path) -> int:
     settings = QSettings()
     theme = ThemeController(app, theme=default_theme(datetime.now().hour), settings=settings)
     runner = ThreadPoolRunner()
-    window = MainWindow(data_dir, clock=SystemClock(), runner=runner, theme=theme)
+    window = MainWindow(data_dir, clock=SystemClock(), runner=runner, theme=theme, last_exit=last_exit)
     screen = app.primaryScreen()
     if screen is not None:
         # Fill the screen even where no window manager honours "maximised" (kiosk set-ups).

@@ -43,7 +43,8 @@ DEFAULT_IDLE_MS = 5 * 60_000
 class MainWindow(QMainWindow):
     def __init__(self, data_dir: Path, *, clock: Clock, runner: TaskRunner,
                  theme: ThemeController | None = None, idle_timeout_ms: int | None = None,
-                 pages: list[PageSpec] | None = None, parent: QWidget | None = None) -> None:
+                 pages: list[PageSpec] | None = None, last_exit: str | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("SafeSpace Desk")  # never anything personal: it shows in the taskbar
         self.setMinimumSize(1024, 640)
@@ -92,6 +93,11 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.wizard)
         else:
             self.stack.setCurrentWidget(self.sign_in)
+        # The last desk ended without closing (a crash, a forced stop, a power cut): say so, and
+        # check every page of the store as soon as someone signs in rather than within the day.
+        self.check_store_soon = last_exit is not None
+        if last_exit:
+            self.sign_in.show_message(last_exit, "info")
 
         app = cast(QApplication, QApplication.instance())
         self.idle = IdleWatcher(app, idle_timeout_ms or DEFAULT_IDLE_MS, self)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from safespace_desk.db.backup import list_backups, verify_backup
-from safespace_desk.db.errors import KeySlotsTampered, StoreDamaged, WrongPassword, WrongRecoveryKey
+from safespace_desk.db.errors import BackupDamaged, KeySlotsTampered, WrongPassword, WrongRecoveryKey
 from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.errors import PermissionDenied, ValidationError
 from safespace_desk.services import auth, backups, search, staff
@@ -62,7 +62,7 @@ def test_damaged_backup_is_refused_and_the_live_store_is_untouched(desk: DeskCon
     data[len(data) - 5000] ^= 0xFF  # one flipped byte in the last pages
     db.write_bytes(bytes(data))
     live_before = (data_dir / "store.db").read_bytes()
-    with pytest.raises(StoreDamaged):
+    with pytest.raises(BackupDamaged, match="This backup is damaged"):
         backups.restore_backup(data_dir, info.path, clock, manager_name=MANAGER_NAME, password=MANAGER_PASSWORD)
     assert (data_dir / "store.db").read_bytes() == live_before
     assert not [p for p in data_dir.iterdir() if p.name.startswith("replaced-")]
