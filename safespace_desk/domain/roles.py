@@ -33,6 +33,10 @@ class Permission(StrEnum):
     READ_RAW_KEY = "read_raw_key"
     OVERRIDE = "override"  # sign in over capacity or despite an exclusion, lift exclusions
     FRONT_DESK = "front_desk"
+    # The whole guest record: legal name, support notes, exclusions and their reasons, visits and what
+    # was noted on them. The paramedic sees what a health check needs instead (name, other names,
+    # flags, messages, triage): see services/guests.health_check_record and search.pick_guests.
+    READ_GUEST_RECORD = "read_guest_record"
     READ_TRIAGE_NOTES = "read_triage_notes"
     RECORD_TRIAGE = "record_triage"
     MANAGE_SITE = "manage_site"
@@ -47,16 +51,17 @@ class Permission(StrEnum):
     WRITE_PLANS = "write_plans"  # staying-well and crisis plans (volunteers: only if allowed)
 
 
-_DESK = {Permission.FRONT_DESK, Permission.MESSAGES, Permission.SHIFT_LOG, Permission.CASEWORK,
-         Permission.DECIDE_CASES, Permission.READ_NOTES, Permission.WRITE_PLANS}
+_DESK = {Permission.FRONT_DESK, Permission.READ_GUEST_RECORD, Permission.MESSAGES, Permission.SHIFT_LOG,
+         Permission.CASEWORK, Permission.DECIDE_CASES, Permission.READ_NOTES, Permission.WRITE_PLANS}
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.DESK: frozenset(_DESK),
     Role.LEAD: frozenset(_DESK | {Permission.OVERRIDE}),
     # Managers read triage notes (Caldicott guardian duty) but do not record assessments.
     Role.MANAGER: frozenset(set(Permission) - {Permission.RECORD_TRIAGE}),
     Role.PARAMEDIC: frozenset({Permission.READ_TRIAGE_NOTES, Permission.RECORD_TRIAGE, Permission.MESSAGES}),
-    Role.VOLUNTEER: frozenset({Permission.FRONT_DESK, Permission.MESSAGES, Permission.SHIFT_LOG,
-                               Permission.CASEWORK}),
+    # Volunteers read the record as the desk does, less notes and plans (services/guest_access.py).
+    Role.VOLUNTEER: frozenset({Permission.FRONT_DESK, Permission.READ_GUEST_RECORD, Permission.MESSAGES,
+                               Permission.SHIFT_LOG, Permission.CASEWORK}),
 }
 # What a manager may allow one volunteer (Staff.may_read_notes): reading and writing notes and plans.
 VOLUNTEER_ALLOWANCE = frozenset({Permission.READ_NOTES, Permission.WRITE_PLANS})

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from safespace_desk.db.models import AuditEntry
 from safespace_desk.domain.audit_chain import AuditFields, ChainBreak, first_broken
 from safespace_desk.domain.roles import Permission
+from safespace_desk.services import view_audit
 from safespace_desk.services.context import DeskContext
 
 
@@ -30,9 +31,7 @@ class AuditReport:
 
 def record_view(desk: DeskContext, entity_kind: str, entity_id: str) -> None:
     """Every view of a guest record (or other personal record) is audited, with no content."""
-    desk.require_actor()
-    with desk.unit_of_work() as uow:
-        uow.audit("viewed", entity_kind, entity_id)
+    view_audit.record_view(desk, entity_kind, entity_id)
 
 
 def verify_chain(desk: DeskContext) -> AuditReport:

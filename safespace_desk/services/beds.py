@@ -20,7 +20,8 @@ from safespace_desk.services.frontdesk_common import (
     moment,
 )
 from safespace_desk.services.overrides import Override, OverrideAction, override_detail, use_override
-from safespace_desk.services.visits import InNow, who_is_in
+from safespace_desk.services.view_audit import record_list_view
+from safespace_desk.services.visits import InNow, in_now
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,14 @@ class NightCheck:
 
 
 def bed_board(desk: DeskContext) -> BedBoard:
-    desk.require_actor()
+    """Who holds each bed tonight (a list of guests: audited)."""
+    desk.require(Permission.READ_GUEST_RECORD, "see the bed board")
+    board = _board(desk)
+    record_list_view(desk, "bed_board", sum(1 for b in board.beds if b.guest_id))
+    return board
+
+
+def _board(desk: DeskContext) -> BedBoard:
     m = moment(desk)
     if m.bed_window is None or m.bed_window.night_of is None:
         raise RuleViolation("This site has no bed period set up.")
@@ -155,11 +163,13 @@ def keep_without_bed(desk: DeskContext, visit_id: str, override: Override) -> Ch
 
 def night_check(desk: DeskContext) -> NightCheck | None:
     """In a bed period: who is in without a bed and without a lead's no-bed decision."""
+    desk.require(Permission.READ_GUEST_RECORD, "see who has no bed tonight")
     m = moment(desk)
     if not m.window.period.beds:
         return None
-    board = bed_board(desk)
-    without = [g for g in who_is_in(desk) if g.bed is None and g.no_bed_reason is None]
+    board = _board(desk)
+    without = [g for g in in_now(desk) if g.bed is None and g.no_bed_reason is None]
+    record_list_view(desk, "night_check", len(without))
     return NightCheck(m.window, without, board.free)
 
 

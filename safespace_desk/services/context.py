@@ -7,6 +7,7 @@ operation: either all three are committed or none is.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,6 +53,21 @@ class Changes:
         return Changes(self.kinds | other.kinds, self.ids | other.ids)
 
 
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PendingView:
+    """A view of a record or a list, audited with the next unit of work (see services/view_audit.py)."""
+
+    at: datetime
+    staff_id: str
+    action: str
+    entity_kind: str | None
+    entity_id: str | None
+    detail: str | None
+
+
 @dataclass
 class DeskContext:
     """An unlocked desk: the open store, its key slots, the clock and who is signed in."""
@@ -64,6 +80,8 @@ class DeskContext:
     actor: Actor | None = None
     # Per-desk caches owned by services (e.g. the guest search index); dropped with the desk.
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Views not yet in the audit chain: every unit of work writes them first, in its own transaction.
+    pending_views: list[PendingView] = field(default_factory=list, repr=False)
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Whatever clock a desk is given, a time without a zone stops at the clock, not in the store.
@@ -84,8 +102,16 @@ class DeskContext:
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         with self.store.write() as session:
-            yield UnitOfWork(session, self.clock.now(), self.device_id,
+            uow = UnitOfWork(session, self.clock.now(), self.device_id,
                              self.actor.staff_id if self.actor else None)
+            written = list(self.pending_views)
+            for view in written:
+                uow.audit(view.action, view.entity_kind, view.entity_id, view.detail, at=view.at,
+                          as_staff=view.staff_id)
+            yield uow
+        # Committed: those views are in the chain now (if the work failed they wait for the next one).
+        done = {id(view) for view in written}
+        self.pending_views[:] = [view for view in self.pending_views if id(view) not in done]
 
     def record(self, action: str, entity_kind: str | None = None, entity_id: str | None = None,
                detail: str | None = None) -> bool:
@@ -100,7 +126,15 @@ class DeskContext:
         return True
 
     def close(self) -> None:
-        self.store.close()
+        try:
+            if self.pending_views:
+                with self.unit_of_work():
+                    pass  # the views still waiting go into the audit before the store closes
+        except Exception:
+            # Closing must still close; the count (never what was viewed) goes to the log.
+            log.warning("%d view audit entries could not be written before closing", len(self.pending_views))
+        finally:
+            self.store.close()
 
 
 class UnitOfWork:
@@ -112,13 +146,15 @@ class UnitOfWork:
         self._changes: set[tuple[str, str]] = set()
 
     def audit(self, action: str, entity_kind: str | None = None, entity_id: str | None = None,
-              detail: str | None = None) -> None:
-        """Append to the hash chain. ``detail`` names fields or reasons' kinds, never note text."""
+              detail: str | None = None, *, at: datetime | None = None, as_staff: str | None = None) -> None:
+        """Append to the hash chain. ``detail`` names fields or reasons' kinds, never note text.
+
+        ``at`` and ``as_staff`` are for a view recorded earlier by whoever was signed in then."""
         last = self.session.execute(
             select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
         ).first()
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        fields = AuditFields(seq=seq, at=utc_text(self.now), staff_id=self.staff_id,
+        fields = AuditFields(seq=seq, at=utc_text(at or self.now), staff_id=as_staff or self.staff_id,
                              device_id=self.device_id, action=action, entity_kind=entity_kind,
                              entity_id=entity_id, detail=detail)
         self.session.add(AuditEntry(seq=seq, at=fields.at, staff_id=fields.staff_id,

@@ -23,6 +23,7 @@ from safespace_desk.services.frontdesk_common import (
 )
 from safespace_desk.services.guests import GUEST, identity_ids, resolve_live
 from safespace_desk.services.site import get_site
+from safespace_desk.services.view_audit import record_list_view
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,15 @@ def lift_exclusion(desk: DeskContext, exclusion_id: str, reason: str) -> Changes
 
 
 def active_exclusions(desk: DeskContext) -> list[ActiveExclusion]:
-    """Exclusions in force now, ending soonest first."""
-    desk.require_actor()
+    """Exclusions in force now, ending soonest first (a list of guests: audited)."""
+    desk.require(Permission.READ_GUEST_RECORD, "see who is excluded")
+    out = in_force(desk)
+    record_list_view(desk, "active_exclusions", len(out))
+    return out
+
+
+def in_force(desk: DeskContext) -> list[ActiveExclusion]:
+    """Internal: the exclusions in force, for services whose own action is audited (the handover)."""
     now = desk.clock.now()
     with desk.store.read() as session:
         rows = session.execute(
@@ -105,9 +113,12 @@ def active_exclusions(desk: DeskContext) -> list[ActiveExclusion]:
 
 
 def exclusion_history(desk: DeskContext, guest_id: str) -> list[ExclusionView]:
-    desk.require_actor()
+    """A guest's exclusions with their reasons (not for the paramedic), newest first; audited."""
+    desk.require(Permission.READ_GUEST_RECORD, "see a guest's exclusions")
     with desk.store.read() as session:
         ids = identity_ids(session, guest_id)
         rows = session.scalars(select(Exclusion).where(Exclusion.guest_id.in_(ids))
                                .order_by(Exclusion.starts_at.desc()))
-        return [exclusion_view(r) for r in rows]
+        views = [exclusion_view(r) for r in rows]
+    record_list_view(desk, "exclusion_history", len(views), about=guest_id)
+    return views

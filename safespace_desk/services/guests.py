@@ -19,6 +19,7 @@ from safespace_desk.services.context import Changes, DeskContext, UnitOfWork
 from safespace_desk.services.guest_access import check_not_own_record, may_read_notes
 from safespace_desk.services.guest_index import GuestIndex
 from safespace_desk.services.site import get_site
+from safespace_desk.services.view_audit import record_list_view, record_view
 
 GUEST = "guest"
 _INDEX_KEY = "guest_index"
@@ -52,6 +53,17 @@ class GuestRecord:
     def details(self) -> GuestDetails:
         return GuestDetails(self.preferred_name, self.aliases, self.legal_name, self.birth_year,
                             self.birth_date, self.gender, self.flags, self.support_notes)
+
+
+@dataclass(frozen=True)
+class HealthCheckRecord:
+    """What a health check needs of a guest (the paramedic's view): who they are called and their
+    flags. Never the legal name, date of birth, support notes, exclusions or visits."""
+
+    id: str
+    preferred_name: str
+    aliases: tuple[str, ...]
+    flags: frozenset[GuestFlag]
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,7 @@ def add_guest(desk: DeskContext, details: GuestDetails) -> tuple[GuestRecord, Ch
         uow.outbox("guest.add", guest_id=guest_id, card_code=row.card_code, **_details_json(details))
         uow.changed(GUEST, guest_id)
     refresh_index(desk, {guest_id})
-    return get_guest(desk, guest_id, audit_view=False), uow.changes
+    return _read_record(desk, guest_id), uow.changes  # just added (and audited so) by this person
 
 
 def update_guest(desk: DeskContext, guest_id: str, details: GuestDetails) -> Changes:
@@ -121,9 +133,31 @@ def update_guest(desk: DeskContext, guest_id: str, details: GuestDetails) -> Cha
     return uow.changes
 
 
-def get_guest(desk: DeskContext, guest_id: str, *, audit_view: bool = True) -> GuestRecord:
-    """The full record. Every view by staff is audited (who looked at whom, and when). Support notes
-    only for readers who may see them (not volunteers unless allowed; restricted records: managers)."""
+def get_guest(desk: DeskContext, guest_id: str) -> GuestRecord:
+    """The full record, for front-desk roles and managers. Every view is audited (who looked at
+    whom, and when); the paramedic reads ``health_check_record`` instead. Support notes only for
+    readers who may see them (not volunteers unless allowed; restricted records: managers)."""
+    desk.require(Permission.READ_GUEST_RECORD, "open a guest's full record")
+    record = _read_record(desk, guest_id)
+    record_view(desk, GUEST, guest_id)
+    return record
+
+
+def health_check_record(desk: DeskContext, guest_id: str) -> HealthCheckRecord:
+    """A guest's names and flags, for any role (the paramedic's health check); audited as a view."""
+    desk.require_actor()
+    with desk.store.read() as session:
+        row = session.get(Guest, guest_id)
+        if row is None:
+            raise NotFound("That guest record no longer exists.")
+        aliases = tuple(session.scalars(select(GuestAlias.name).where(GuestAlias.guest_id == guest_id)
+                                        .order_by(GuestAlias.created_at)))
+        record = HealthCheckRecord(row.id, row.preferred_name, aliases, _flags(row.flags))
+    record_view(desk, GUEST, guest_id, detail="health_check")
+    return record
+
+
+def _read_record(desk: DeskContext, guest_id: str) -> GuestRecord:
     actor = desk.require_actor()
     with desk.store.read() as session:
         row = session.get(Guest, guest_id)
@@ -134,10 +168,7 @@ def get_guest(desk: DeskContext, guest_id: str, *, audit_view: bool = True) -> G
         record = _record(row, aliases)
         if not may_read_notes(session, actor, row):
             record = replace(record, support_notes=None, notes_hidden=True)
-    if audit_view:
-        with desk.unit_of_work() as uow:
-            uow.audit("viewed", GUEST, guest_id)
-    return record
+        return record
 
 
 def mark_restricted(desk: DeskContext, guest_id: str, staff_id: str | None) -> Changes:
@@ -178,6 +209,13 @@ def set_ethnicity(desk: DeskContext, guest_id: str, ethnicity: str | None) -> Ch
 def possible_duplicates(desk: DeskContext, name: str, *, exclude_id: str | None = None,
                         limit: int = 5) -> list[tuple[str, str]]:
     """Existing guests whose names are close to ``name``: (guest id, name) for the add form."""
+    desk.require(Permission.READ_GUEST_RECORD, "look for existing guests")
+    out = _possible_duplicates(desk, name, exclude_id=exclude_id, limit=limit)
+    record_list_view(desk, "possible_duplicates", len(out))
+    return out
+
+
+def _possible_duplicates(desk: DeskContext, name: str, *, exclude_id: str | None, limit: int) -> list[tuple[str, str]]:
     folded = " ".join(fold(name).split())
     if len(folded) < 2:
         return []
@@ -201,6 +239,12 @@ def duplicate_review(desk: DeskContext, limit: int = 100) -> list[DuplicatePair]
     the same legal name. Two people both called "Jo" with nothing else in common are common at a
     hub and are not flagged. Pairs a lead has marked as different people are left out."""
     desk.require(Permission.FRONT_DESK, "review duplicates")
+    pairs = _duplicate_pairs(desk, limit)
+    record_list_view(desk, "duplicate_review", len(pairs))
+    return pairs
+
+
+def _duplicate_pairs(desk: DeskContext, limit: int) -> list[DuplicatePair]:
     with desk.store.read() as session:
         rows = session.execute(select(Guest.id, Guest.preferred_name, Guest.legal_name, Guest.birth_year)
                                .where(Guest.merged_into.is_(None), Guest.erased_at.is_(None))).all()
@@ -308,13 +352,15 @@ def undo_merge(desk: DeskContext, merge_record_id: str) -> Changes:
 
 def merges_of(desk: DeskContext, guest_id: str) -> list[tuple[str, str, str, datetime]]:
     """Live merges into this guest: (merge id, merged guest id, merged name, when)."""
+    desk.require(Permission.READ_GUEST_RECORD, "see a guest's merged records")
     with desk.store.read() as session:
         rows = session.execute(
             select(GuestMerge.id, GuestMerge.merged_id, Guest.preferred_name, GuestMerge.merged_at)
             .join(Guest, Guest.id == GuestMerge.merged_id)
             .where(GuestMerge.kept_id == guest_id, GuestMerge.undone_at.is_(None))
             .order_by(GuestMerge.merged_at.desc())).all()
-        return [(r[0], r[1], r[2], r[3]) for r in rows]
+    record_list_view(desk, "merged_records", len(rows), about=guest_id)
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
 def identity_ids(session: Session, guest_id: str) -> list[str]:
@@ -423,8 +469,11 @@ def _record(row: Guest, aliases: tuple[str, ...]) -> GuestRecord:
         id=row.id, preferred_name=row.preferred_name, aliases=aliases, legal_name=row.legal_name,
         birth_year=row.birth_year,
         birth_date=date.fromisoformat(row.birth_date) if row.birth_date else None,
-        gender=row.gender, flags=frozenset(GuestFlag(f) for f in json.loads(row.flags or "[]")
-                                           if f in GuestFlag._value2member_map_),
+        gender=row.gender, flags=_flags(row.flags),
         support_notes=row.support_notes, card_code=row.card_code, merged_into=row.merged_into,
         created_at=row.created_at, last_seen_at=row.last_seen_at, restricted_staff_id=row.restricted_staff_id,
         named_worker_id=row.named_worker_id, ethnicity=row.ethnicity)
+
+
+def _flags(flags_json: str | None) -> frozenset[GuestFlag]:
+    return frozenset(GuestFlag(f) for f in json.loads(flags_json or "[]") if f in GuestFlag._value2member_map_)

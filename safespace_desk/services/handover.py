@@ -22,11 +22,12 @@ from safespace_desk.ids import new_id
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.diary import due_follow_ups
 from safespace_desk.services.escalation import escalations_between
-from safespace_desk.services.exclusions import active_exclusions
-from safespace_desk.services.messages import BoardFilter, board
-from safespace_desk.services.shiftlog import current_shift, shift_entries
+from safespace_desk.services.exclusions import in_force
+from safespace_desk.services.messages import BoardFilter, board_rows
+from safespace_desk.services.shiftlog import current_shift, this_shifts_entries
 from safespace_desk.services.site import get_site
-from safespace_desk.services.visits import who_is_in
+from safespace_desk.services.view_audit import record_list_view
+from safespace_desk.services.visits import in_now
 
 HANDOVER = "handover"
 MAX_FOLLOW_UPS = 30
@@ -130,14 +131,14 @@ def build_snapshot(desk: DeskContext) -> HandoverSnapshot:
         taken_at=utc_text(now),
         in_now=[SnapshotGuest(g.name, utc_text(g.signed_in_at), g.bed or (
             "no bed (override)" if g.no_bed_reason else None), sorted(f.short for f in g.flags))
-            for g in who_is_in(desk)],
+            for g in in_now(desk)],
         exclusions=[SnapshotExclusion(a.guest_name, utc_text(a.exclusion.ends_at),
                                       format_time_left(a.exclusion.time_left(now)), a.exclusion.reason)
-                    for a in active_exclusions(desk)],
+                    for a in in_force(desk)],
         urgent_messages=[SnapshotMessage(m.guest_name or "", m.agency, m.category.label,
                                          utc_text(m.relevant_until) if m.relevant_until else None)
-                         for m in board(desk, BoardFilter.URGENT)],
-        log=[SnapshotLog(utc_text(e.at), e.kind.label, e.guest_name, e.text) for e in shift_entries(desk)],
+                         for m in board_rows(desk, BoardFilter.URGENT)],
+        log=[SnapshotLog(utc_text(e.at), e.kind.label, e.guest_name, e.text) for e in this_shifts_entries(desk)],
         follow_ups=follow_ups, escalations=escalations,
     )
 
@@ -204,11 +205,15 @@ def acknowledge(desk: DeskContext, handover_id: str) -> Changes:
 
 def pending(desk: DeskContext) -> list[HandoverView]:
     """Handovers not yet acknowledged, oldest first: shown as a banner until taken."""
-    return _list(desk, unacknowledged_only=True, newest_first=False)
+    views = _list(desk, unacknowledged_only=True, newest_first=False)
+    record_list_view(desk, "handovers_pending", len(views))
+    return views
 
 
 def history(desk: DeskContext, limit: int = 100) -> list[HandoverView]:
-    return _list(desk, unacknowledged_only=False, newest_first=True, limit=limit)
+    views = _list(desk, unacknowledged_only=False, newest_first=True, limit=limit)
+    record_list_view(desk, "handovers", len(views))
+    return views
 
 
 def get_handover(desk: DeskContext, handover_id: str) -> HandoverView:

@@ -26,6 +26,7 @@ from safespace_desk.ids import new_id
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.guests import GUEST, identity_ids, merged_owners, resolve_live
 from safespace_desk.services.site import get_site
+from safespace_desk.services.view_audit import record_list_view
 
 MESSAGE = "message"
 BODY_MAX = 2000
@@ -234,9 +235,11 @@ def waiting_for(desk: DeskContext, guest_id: str) -> list[MessageView]:
     now = desk.clock.now()
     with desk.store.read() as session:
         ids = identity_ids(session, guest_id)
-        return _views(session, _open_q(_base(), now).where(Message.guest_id.in_(ids))
-                      .order_by(Message.urgent.desc(), Message.relevant_until.is_(None), Message.relevant_until,
-                                Message.created_at))
+        views = _views(session, _open_q(_base(), now).where(Message.guest_id.in_(ids))
+                       .order_by(Message.urgent.desc(), Message.relevant_until.is_(None), Message.relevant_until,
+                                 Message.created_at))
+    record_list_view(desk, "messages_waiting", len(views), about=guest_id)
+    return views
 
 
 def waiting_counts(desk: DeskContext, guest_ids: list[str]) -> dict[str, tuple[int, int]]:
@@ -258,8 +261,17 @@ def waiting_counts(desk: DeskContext, guest_ids: list[str]) -> dict[str, tuple[i
 
 def board(desk: DeskContext, which: BoardFilter = BoardFilter.WAITING, *, agency_id: str | None = None,
           text: str | None = None, limit: int = 500) -> list[MessageView]:
-    """The board. Waiting messages come urgent first, then soonest to expire, then oldest."""
+    """The board. Waiting messages come urgent first, then soonest to expire, then oldest (audited:
+    which board, how many messages)."""
     desk.require(Permission.MESSAGES, "read messages")
+    views = board_rows(desk, which, agency_id=agency_id, text=text, limit=limit)
+    record_list_view(desk, f"message_board:{BoardFilter(which).value}", len(views))
+    return views
+
+
+def board_rows(desk: DeskContext, which: BoardFilter = BoardFilter.WAITING, *, agency_id: str | None = None,
+               text: str | None = None, limit: int = 500) -> list[MessageView]:
+    """Internal: the board's rows, for services whose own action is audited (the handover)."""
     now = desk.clock.now()
     q = _base()
     if which in (BoardFilter.WAITING, BoardFilter.URGENT, BoardFilter.IN_NOW, BoardFilter.UNLINKED):
@@ -313,7 +325,7 @@ def agency_outcomes(desk: DeskContext, agency_id: str | None, start: date, end: 
     with desk.store.read() as session:
         views = _views(session, q)
     with desk.unit_of_work() as uow:
-        uow.audit("message_outcomes_listed", "agency", agency_id, detail=f"{start}..{end}")
+        uow.audit("message_outcomes_listed", "agency", agency_id, detail=f"{start}..{end};shown={len(views)}")
     return [(v, outcome_line(v, site.zone, now)) for v in views]
 
 

@@ -6,11 +6,18 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
+
+from safespace_desk.db.models import Guest, GuestAlias
 from safespace_desk.db.types import parse_utc, utc_text
+from safespace_desk.domain.errors import PermissionDenied
 from safespace_desk.domain.guests import GuestFlag, looks_like_card_code
 from safespace_desk.domain.roles import Permission, can
+from safespace_desk.domain.text import fold
 from safespace_desk.services.context import DeskContext
-from safespace_desk.services.guests import guest_index
+from safespace_desk.services.guest_index import Match
+from safespace_desk.services.guests import guest_index, merged_owners
+from safespace_desk.services.view_audit import record_list_view
 
 MAX_RESULTS = 20
 
@@ -32,10 +39,52 @@ class GuestHit:
     by_card: bool = False
 
 
+@dataclass(frozen=True)
+class PickedGuest:
+    """A guest as the message and triage forms' pickers show them, to every role that uses those
+    forms (the paramedic included): names, flags, whether they are in, messages waiting. Never an
+    exclusion, and for the paramedic never a legal name (nor a match on one)."""
+
+    guest_id: str
+    name: str
+    also_known_as: str | None
+    flags: frozenset[GuestFlag]
+    in_since: datetime | None
+    messages_waiting: int = 0
+    urgent_messages: int = 0
+
+
 def find_guests(desk: DeskContext, query: str, limit: int = MAX_RESULTS) -> list[GuestHit]:
     """Names, aliases and legal names; prefix, word-start and typo-tolerant; accents and case ignored;
-    the most recently seen first. A card code (as typed by a barcode scanner) finds its guest at once."""
-    desk.require_actor()
+    the most recently seen first. A card code (as typed by a barcode scanner) finds its guest at once.
+    Front-desk roles and managers; the results shown are audited (how many, never who)."""
+    desk.require(Permission.READ_GUEST_RECORD, "search the guest register")
+    hits = _find(desk, query, limit)
+    record_list_view(desk, "search", len(hits))
+    return hits
+
+
+def pick_guests(desk: DeskContext, query: str, limit: int = MAX_RESULTS) -> list[PickedGuest]:
+    """Guests for a message or triage form. Roles that may not read the whole record (the paramedic)
+    find guests by the names they are known by, never by a legal name. Audited like a search."""
+    actor = desk.require_actor()
+    full = can(actor.role, Permission.READ_GUEST_RECORD)
+    if not full and not can(actor.role, Permission.MESSAGES):
+        raise PermissionDenied(f"{actor.role.label} accounts cannot look guests up. Ask a manager.")
+    if full:
+        hits = _find(desk, query, limit)
+    else:
+        text = query.strip()
+        matches = [] if looks_like_card_code(text) else _known_names_only(desk, guest_index(desk).search(
+            text, limit=limit * 2))[:limit]
+        hits = _with_status(desk, [(m.guest.id, m.guest.name, m.matched_name if m.matched_name != m.guest.name
+                                    else None, m.guest.flags, m.guest.last_seen_ts) for m in matches])
+    record_list_view(desk, "guest_picker", len(hits))
+    return [PickedGuest(h.guest_id, h.name, h.also_known_as, h.flags, h.in_since, h.messages_waiting,
+                        h.urgent_messages) for h in hits]
+
+
+def _find(desk: DeskContext, query: str, limit: int) -> list[GuestHit]:
     index = guest_index(desk)
     text = query.strip()
     if looks_like_card_code(text):
@@ -48,6 +97,27 @@ def find_guests(desk: DeskContext, query: str, limit: int = MAX_RESULTS) -> list
     rows = [(m.guest.id, m.guest.name, m.matched_name if m.matched_name != m.guest.name else None,
              m.guest.flags, m.guest.last_seen_ts) for m in matches]
     return _with_status(desk, rows)
+
+
+def _known_names_only(desk: DeskContext, matches: list[Match]) -> list[Match]:
+    """Keep the matches made on a name the guest is known by (preferred name or alias, theirs or a
+    merged record's): a match made only on a legal name is dropped, so it cannot be confirmed."""
+    if not matches:
+        return []
+    with desk.store.read() as session:
+        owner = merged_owners(session, [m.guest.id for m in matches])
+        known: dict[str, set[str]] = {}
+        for guest_id, name in session.execute(select(Guest.id, Guest.preferred_name)
+                                              .where(Guest.id.in_(list(owner)))):
+            known.setdefault(owner[guest_id], set()).add(_key(name))
+        for guest_id, name in session.execute(select(GuestAlias.guest_id, GuestAlias.name)
+                                              .where(GuestAlias.guest_id.in_(list(owner)))):
+            known.setdefault(owner[guest_id], set()).add(_key(name))
+    return [m for m in matches if _key(m.matched_name) in known.get(m.guest.id, set())]
+
+
+def _key(name: str) -> str:
+    return " ".join(fold(name).split())
 
 
 def _with_status(desk: DeskContext, rows: list[tuple[str, str, str | None, tuple[str, ...], float]], *,

@@ -18,6 +18,7 @@ from safespace_desk.ids import new_id
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.guests import resolve_live
 from safespace_desk.services.site import get_site
+from safespace_desk.services.view_audit import record_list_view
 
 SHIFT_LOG = "shift_log"
 
@@ -65,8 +66,17 @@ def add_entry(desk: DeskContext, kind: LogKind | str, text: str, *, guest_id: st
 
 def entries(desk: DeskContext, start: datetime, end: datetime, *, text: str | None = None,
             kind: LogKind | None = None) -> list[LogEntryView]:
-    """Entries from ``start`` (inclusive) to ``end`` (exclusive), oldest first, optionally searched."""
+    """Entries from ``start`` (inclusive) to ``end`` (exclusive), oldest first, optionally searched
+    (audited: how many entries were shown)."""
     desk.require(Permission.SHIFT_LOG, "read the shift log")
+    rows = log_entries(desk, start, end, text=text, kind=kind)
+    record_list_view(desk, "shift_log", len(rows))
+    return rows
+
+
+def log_entries(desk: DeskContext, start: datetime, end: datetime, *, text: str | None = None,
+                kind: LogKind | None = None) -> list[LogEntryView]:
+    """Internal: the entries, for services whose own action is audited (the handover)."""
     require_aware(start, "The start of the entries asked for", field="start")
     require_aware(end, "The end of the entries asked for", field="end")
     q = (select(ShiftLogEntry, Guest.preferred_name, Staff.name)
@@ -86,3 +96,9 @@ def entries(desk: DeskContext, start: datetime, end: datetime, *, text: str | No
 def shift_entries(desk: DeskContext, text: str | None = None) -> list[LogEntryView]:
     window = current_shift(desk)
     return entries(desk, window.starts_at, window.ends_at, text=text)
+
+
+def this_shifts_entries(desk: DeskContext) -> list[LogEntryView]:
+    """Internal: this shift's entries, for the handover snapshot (writing it is audited)."""
+    window = current_shift(desk)
+    return log_entries(desk, window.starts_at, window.ends_at)

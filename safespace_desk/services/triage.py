@@ -17,6 +17,7 @@ from safespace_desk.domain.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, clean_text
 from safespace_desk.ids import new_id
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.guests import identity_ids, resolve_live
+from safespace_desk.services.view_audit import record_list_view
 
 TRIAGE = "triage"
 
@@ -82,6 +83,7 @@ def list_triage(desk: DeskContext, *, guest_id: str | None = None, mine_only: bo
         if since is not None:
             q = q.where(Triage.at >= since)
         rows = session.execute(q).all()
+    record_list_view(desk, "triage_mine" if mine_only else "triage", len(rows), about=guest_id)
     return [TriageView(t.id, t.guest_id, name, t.at, who,
                        t.presenting_need if clinical else None, t.notes if clinical else None,
                        TriageOutcome(t.outcome) if clinical else None) for t, name, who in rows]

@@ -33,6 +33,7 @@ from safespace_desk.services.frontdesk_common import (
 )
 from safespace_desk.services.guests import GUEST, guest_index, identity_ids, resolve_live
 from safespace_desk.services.overrides import Override, OverrideAction, override_detail, use_override
+from safespace_desk.services.view_audit import record_list_view
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,19 @@ class InNow:
     no_bed_reason: str | None
     flags: frozenset[GuestFlag]
     mode: VisitMode = VisitMode.IN_PERSON
+
+
+@dataclass(frozen=True)
+class PresentGuest:
+    """Someone in now, as the paramedic sees them: name, since when, bed, flags (not how they
+    arrived, nor a lead's reason for a night without a bed)."""
+
+    visit_id: str
+    guest_id: str
+    name: str
+    signed_in_at: datetime
+    bed: str | None
+    flags: frozenset[GuestFlag]
 
 
 @dataclass(frozen=True)
@@ -232,8 +246,24 @@ def undo_sign_out(desk: DeskContext, visit_id: str) -> Changes:
 
 
 def who_is_in(desk: DeskContext) -> list[InNow]:
-    """Everyone signed in now, earliest first, with their bed for the current or coming night."""
+    """Everyone signed in now, earliest first, with their bed for the current or coming night
+    (front-desk roles and managers; a list of guests, so audited)."""
+    desk.require(Permission.READ_GUEST_RECORD, "see who is in with how they arrived")
+    out = in_now(desk)
+    record_list_view(desk, "in_now", len(out))
+    return out
+
+
+def present_now(desk: DeskContext) -> list[PresentGuest]:
+    """Everyone signed in now as the paramedic sees them (any role; audited)."""
     desk.require_actor()
+    out = [PresentGuest(g.visit_id, g.guest_id, g.name, g.signed_in_at, g.bed, g.flags) for g in in_now(desk)]
+    record_list_view(desk, "in_now", len(out))
+    return out
+
+
+def in_now(desk: DeskContext) -> list[InNow]:
+    """Internal: who is in, for services whose own action is audited (handover, night check)."""
     m = moment(desk)
     night_of = m.bed_window.night_of if m.bed_window else None
     with desk.store.read() as session:
@@ -262,14 +292,16 @@ def who_is_in(desk: DeskContext) -> list[InNow]:
 
 
 def guest_visits(desk: DeskContext, guest_id: str, limit: int = 50) -> list[VisitRow]:
-    """A guest's recent visits (including records merged into theirs), newest first."""
-    desk.require_actor()
+    """A guest's recent visits (including records merged into theirs), newest first; audited."""
+    desk.require(Permission.READ_GUEST_RECORD, "see a guest's visits")
     with desk.store.read() as session:
         ids = identity_ids(session, guest_id)
         rows = session.scalars(select(Visit).where(Visit.guest_id.in_(ids))
                                .order_by(Visit.signed_in_at.desc()).limit(limit))
-        return [VisitRow(v.id, v.signed_in_at, v.signed_out_at, ArrivedVia(v.arrived_via), v.departed_to,
-                         v.voided_at is not None, v.override_reason) for v in rows]
+        out = [VisitRow(v.id, v.signed_in_at, v.signed_out_at, ArrivedVia(v.arrived_via), v.departed_to,
+                        v.voided_at is not None, v.override_reason) for v in rows]
+    record_list_view(desk, "visits", len(out), about=guest_id)
+    return out
 
 
 def open_visit_of(desk: DeskContext, guest_id: str) -> str | None:

@@ -144,7 +144,8 @@ class GuestDetailsPanel(QFrame):
     def refresh(self) -> None:
         if self.record is not None:
             try:
-                record = self._actions.read(guests.get_guest, self.record.id, audit_view=False)
+                # Audited like any view; the same record again within minutes is not recorded twice.
+                record = self._actions.read(guests.get_guest, self.record.id)
             except DeskError:
                 self.record = None
                 self._show_record_widgets(False)

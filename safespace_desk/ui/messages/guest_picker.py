@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from safespace_desk.services import search
-from safespace_desk.services.search import GuestHit
+from safespace_desk.services.search import PickedGuest
 from safespace_desk.ui.kit.formatting import messages_text
 from safespace_desk.ui.kit.forms import set_state
 from safespace_desk.ui.kit.widgets import label
@@ -91,7 +91,7 @@ class GuestPicker(QWidget):
             self._guest_id = None
             self.cleared.emit()
         typed = text.strip()
-        hits: list[GuestHit] = self._actions.read(search.find_guests, typed, _MATCHES) if len(typed) >= 2 else []
+        hits: list[PickedGuest] = self._actions.read(search.pick_guests, typed, _MATCHES) if len(typed) >= 2 else []
         self.matches.clear()
         for hit in hits:
             item = QListWidgetItem(self._hit_text(hit))
@@ -104,7 +104,7 @@ class GuestPicker(QWidget):
         self._show_status()
 
     @staticmethod
-    def _hit_text(hit: GuestHit) -> str:
+    def _hit_text(hit: PickedGuest) -> str:
         parts = [hit.name + (f" (also {hit.also_known_as})" if hit.also_known_as else "")]
         if hit.in_since is not None:
             parts.append("in now")

@@ -1,6 +1,10 @@
 """The paramedic's page: who is in now and their waiting messages, recording a triage assessment,
 and their own triage records with notes.
 
+What a health check needs of each guest and no more: the names they go by, their flags, messages and
+triage (services.visits.present_now and guests.health_check_record); never a legal name, support
+notes, exclusions or how they arrived.
+
 Need-to-know: the shell offers this page to paramedic and manager roles only. Even so, every triage
 list here is built from ``triage.list_triage``, which gives other roles only that a triage took
 place, so a desk or lead account can never see clinical detail through this page or
@@ -28,13 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from safespace_desk.domain.errors import DeskError
+from safespace_desk.domain.guests import GuestFlag
 from safespace_desk.domain.messages import TriageOutcome
 from safespace_desk.domain.roles import Permission, Role
-from safespace_desk.services import messages, triage, visits
+from safespace_desk.services import guests, messages, triage, visits
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.site import get_site
 from safespace_desk.services.triage import TriageView
-from safespace_desk.services.visits import InNow
+from safespace_desk.services.visits import PresentGuest
 from safespace_desk.ui.kit.formatting import day_and_time, full_date_time, messages_text, until_text
 from safespace_desk.ui.kit.forms import PAGE_MARGINS, FieldErrors
 from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
@@ -81,7 +86,7 @@ class ParamedicPage(QWidget):
         self.zone = self.actions.read(get_site).zone
         self.clinical = self.actions.can(Permission.READ_TRIAGE_NOTES)
         self.records: list[TriageView] = []
-        self.in_now: list[InNow] = []
+        self.in_now: list[PresentGuest] = []
         self.deliver_dialog: DeliverDialog | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(*PAGE_MARGINS)
@@ -98,6 +103,9 @@ class ParamedicPage(QWidget):
         self.people.setAccessibleName("Guests in now")
         self.people.currentCellChanged.connect(lambda row, *_: self._person_chosen(row))
         left.addWidget(self.people, 3)
+        self.person_facts = label(muted=True)  # the chosen guest's other names and flags
+        self.person_facts.setAccessibleName("Other names and flags")
+        left.addWidget(self.person_facts)
         self.messages_title = section_title("Messages waiting")
         left.addWidget(self.messages_title)
         self.waiting = QListWidget()
@@ -170,14 +178,16 @@ class ParamedicPage(QWidget):
 
     def refresh(self) -> None:
         now = self.actions.desk.clock.now()
-        self.in_now = self.actions.read(visits.who_is_in)
+        self.in_now = self.actions.read(visits.present_now)
         counts = self.actions.read(messages.waiting_counts, [g.guest_id for g in self.in_now]) \
             if self.actions.can(Permission.MESSAGES) else {}
         selected = self.people.currentRow()
         self.people.setRowCount(len(self.in_now))
         for row, person in enumerate(self.in_now):
             waiting, urgent = counts.get(person.guest_id, (0, 0))
-            cells = (person.name, day_and_time(person.signed_in_at, self.zone, now), person.bed or "",
+            # Flags beside the name, in the column that gives way first (large text must not scroll sideways).
+            name = f"{person.name} ({_flags_text(person.flags)})" if person.flags else person.name
+            cells = (name, day_and_time(person.signed_in_at, self.zone, now), person.bed or "",
                      messages_text(waiting, urgent) if waiting else "")
             for column, text in enumerate(cells):
                 self.people.setItem(row, column, QTableWidgetItem(text))
@@ -200,7 +210,7 @@ class ParamedicPage(QWidget):
         self.records_table.resizeRowsToContents()
         self.record_notes.setText("" if self.records else "No triage records yet.")
 
-    def selected_person(self) -> InNow | None:
+    def selected_person(self) -> PresentGuest | None:
         row = self.people.currentRow()
         return self.in_now[row] if 0 <= row < len(self.in_now) else None
 
@@ -209,8 +219,17 @@ class ParamedicPage(QWidget):
         self.waiting.clear()
         if person is None:
             self.messages_title.setText("Messages waiting")
+            self.person_facts.clear()
             self.pass_on_button.setEnabled(False)
             return
+        record = self.actions.read(guests.health_check_record, person.guest_id)  # audited as a view
+        facts = [record.preferred_name]
+        if record.aliases:
+            facts.append("also known as " + ", ".join(record.aliases))
+        if record.flags:
+            facts.append("flags: " + ", ".join(sorted(f.label for f in record.flags)))
+        self.person_facts.setText(" · ".join(facts) if len(facts) > 1
+                                  else f"{record.preferred_name} · no other names or flags")
         now = self.actions.desk.clock.now()
         waiting = self.actions.read(messages.waiting_for, person.guest_id)  # urgent first
         self.messages_title.setText(f"Messages waiting for {person.name} ({len(waiting)})")
@@ -292,6 +311,10 @@ class ParamedicPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.refresh()
+
+
+def _flags_text(flags: frozenset[GuestFlag]) -> str:
+    return ", ".join(sorted(f.short for f in flags))
 
 
 class TriageHistoryList(QListWidget):
