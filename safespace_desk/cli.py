@@ -427,6 +427,11 @@ def build_parser() -> argparse.ArgumentParser:
     from safespace_desk import cli_data
 
     cli_data.register(commands, data_dir, manager, _Parser)
+    from safespace_desk.sync import cli as sync_cli
+    from safespace_desk.sync.server import cli as server_cli
+
+    server_cli.register(commands, _Parser)
+    sync_cli.register(commands, data_dir, manager, _Parser)
     return parser
 
 

@@ -14,6 +14,14 @@ class Base(DeclarativeBase):
     pass
 
 
+# Tables that belong to this desk alone and never sync (sync/registry.py declares every other table).
+# imported_visit is local because its key is a hash of a name and a time (the server must not get it).
+LOCAL_TABLES = frozenset({"alembic_version", "audit_log", "outbox", "imported_visit", "sync_problem",
+                          "sync_origin"})
+# desk_setting is this desk's own, except these keys, which are the hub's and sync.
+SYNCED_SETTING_KEYS = frozenset({"retention_policy"})
+
+
 class Setting(Base):
     """Small key/value facts about this desk, e.g. its device id."""
 
@@ -65,7 +73,15 @@ class AuditEntry(Base):
 
 
 class OutboxOp(Base):
-    """A named operation waiting to be pushed to the sync server (sync reads it later)."""
+    """A named operation waiting to be pushed to the sync server.
+
+    ``rows`` holds the row changes its unit of work made (services/row_capture.py), which is what
+    sync sends. ``pushed_at`` is set when the server has acknowledged it (committed it, or decided
+    against it: then ``decision`` and ``reason`` say so); a row with ``pushed_at`` set is no longer
+    needed by sync (``position`` is where the server put it in the hub's change log). Rows made
+    before sync was turned on have no ``rows``: enrolment sends the whole state instead and marks
+    them pushed.
+    """
 
     __tablename__ = "outbox"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -76,6 +92,34 @@ class OutboxOp(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     schema_version: Mapped[int] = mapped_column(Integer)
     pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    op_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    rows: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decision: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    position: Mapped[int | None] = mapped_column(Integer, nullable=True)  # in the hub's change log
+
+
+class SyncProblem(Base):
+    """Something sync could not do that a lead or manager should see: an operation the server
+    refused, one that failed its integrity check, an audit chain the server did not accept."""
+
+    __tablename__ = "sync_problem"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(32))
+    op_kind: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    op_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reason: Mapped[str] = mapped_column(String(64))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class SyncOrigin(Base):
+    """The newest operation applied here from each desk of the site, so a replayed one is refused."""
+
+    __tablename__ = "sync_origin"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
 
 
 # --- front desk (migration 0002) --------------------------------------------------------------

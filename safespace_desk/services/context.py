@@ -1,7 +1,8 @@
 """What every service call runs with, and the unit of work each staff action runs in.
 
 A unit of work is ONE transaction holding the domain change, its audit entry and its outbox
-operation: either all three are committed or none is.
+operation: either all three are committed or none is. Each outbox operation carries the row changes
+its unit of work made (services/row_capture.py): that is what sync sends to the other desks.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from safespace_desk.domain.clock import Clock, ZoneCheckedClock
 from safespace_desk.domain.errors import PermissionDenied
 from safespace_desk.domain.roles import Permission, Role, require
 from safespace_desk.ids import new_id
+from safespace_desk.services.row_capture import RowCapture
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,11 @@ class DeskContext:
             for view in written:
                 uow.audit(view.action, view.entity_kind, view.entity_id, view.detail, at=view.at,
                           as_staff=view.staff_id)
-            yield uow
+            try:
+                yield uow
+                uow.finish()
+            finally:
+                uow.close()
         # Committed: those views are in the chain now (if the work failed they wait for the next one).
         done = {id(view) for view in written}
         self.pending_views[:] = [view for view in self.pending_views if id(view) not in done]
@@ -137,6 +143,11 @@ class DeskContext:
             self.store.close()
 
 
+class UnsyncedChange(Exception):
+    """A unit of work changed shared records without an outbox operation: other desks would never
+    hear of it. A bug in the service (each staff action that changes data records an operation)."""
+
+
 class UnitOfWork:
     def __init__(self, session: Session, now: datetime, device_id: str, staff_id: str | None) -> None:
         self.session = session
@@ -144,6 +155,8 @@ class UnitOfWork:
         self.device_id = device_id
         self.staff_id = staff_id
         self._changes: set[tuple[str, str]] = set()
+        self._capture = RowCapture(session)
+        self._ops: list[tuple[OutboxOp, list[dict[str, Any]]]] = []
 
     def audit(self, action: str, entity_kind: str | None = None, entity_id: str | None = None,
               detail: str | None = None, *, at: datetime | None = None, as_staff: str | None = None) -> None:
@@ -163,13 +176,42 @@ class UnitOfWork:
                                     prev_hash=prev, hash=entry_hash(prev, fields)))
 
     def outbox(self, op: str, **args: Any) -> None:
-        """Record a named operation for sync, with this desk's next sequence number."""
+        """Record a named operation for sync, with this desk's next sequence number. It carries the
+        row changes made since the previous operation of this unit of work (or its start)."""
+        self.session.flush()
+        rows = self._capture.take()
         last = self.session.execute(select(OutboxOp.seq).order_by(OutboxOp.seq.desc()).limit(1)).scalar()
-        self.session.add(OutboxOp(seq=(last or 0) + 1, device_id=self.device_id, op=op,
-                                  args=json.dumps(args, sort_keys=True, ensure_ascii=False,
-                                                  default=_json_default),
-                                  staff_id=self.staff_id, at=self.now,
-                                  schema_version=migrate.schema_version()))
+        row = OutboxOp(seq=(last or 0) + 1, device_id=self.device_id, op=op,
+                       args=json.dumps(args, sort_keys=True, ensure_ascii=False, default=_json_default),
+                       staff_id=self.staff_id, at=self.now, schema_version=migrate.schema_version(),
+                       op_id=new_id(), rows=_rows_json(rows))
+        self.session.add(row)
+        self._ops.append((row, rows))
+
+    def finish(self) -> None:
+        """Before commit: changes made after the last operation belong to it."""
+        self.session.flush()
+        late = self._capture.take()
+        if not late:
+            return
+        if not self._ops:
+            raise UnsyncedChange("changed " + ", ".join(sorted({r["t"] for r in late}))
+                                 + " without an outbox operation")
+        row, rows = self._ops[-1]
+        merged = {(r["t"], json.dumps(r["k"])): r for r in rows}
+        for change in late:
+            slot = (change["t"], json.dumps(change["k"]))
+            before = merged.get(slot)
+            if before is None or change["a"] != "u" or before["a"] == "d":
+                merged[slot] = change
+            else:
+                before["v"].update(change["v"])
+        rows[:] = list(merged.values())
+        row.rows = _rows_json(rows)
+        self.session.flush()
+
+    def close(self) -> None:
+        self._capture.close()
 
     def changed(self, kind: str, entity_id: str = "") -> None:
         self._changes.add((kind, entity_id))
@@ -178,6 +220,10 @@ class UnitOfWork:
     def changes(self) -> Changes:
         return Changes(frozenset(k for k, _ in self._changes),
                        frozenset(i for _, i in self._changes if i))
+
+
+def _rows_json(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
 
 def _json_default(value: Any) -> Any:

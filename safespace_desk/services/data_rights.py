@@ -141,6 +141,7 @@ def set_retention_policy(desk: DeskContext, policy: RetentionPolicy) -> Changes:
         else:
             row.value = value
         uow.audit("retention_policy_set", "site", detail=value)
+        uow.outbox("retention.policy", policy=policy.to_json())
         uow.changed("retention")
     return uow.changes
 
@@ -170,6 +171,8 @@ def purge_expired(desk: DeskContext, *, automatic: bool = False) -> list[PurgeRe
             if removed:
                 uow.session.add(PurgeRecord(id=new_id(), at=now, record_kind=kind, removed=removed, cutoff=cutoff,
                                             staff_id=uow.staff_id))
+                # One operation per kind of record, carrying what this kind's purge removed.
+                uow.outbox("retention.purge", kind=kind, removed=removed, cutoff=cutoff)
                 results.append(PurgeResult(kind, removed, cutoff))
         row = uow.session.get(Setting, LAST_PURGE_KEY)
         if row is None:

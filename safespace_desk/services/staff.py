@@ -142,6 +142,7 @@ def set_own_pin(desk: DeskContext, pin: str) -> Changes:
     with desk.unit_of_work() as uow:
         _get(uow.session, actor.staff_id).pin_hash = pin_hash
         uow.audit("pin_set", STAFF, actor.staff_id)
+        uow.outbox("staff.pin", staff_id=actor.staff_id)
         uow.changed(STAFF, actor.staff_id)
     return uow.changes
 

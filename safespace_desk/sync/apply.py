@@ -1,0 +1,313 @@
+"""Applying what other desks did: a page of the change log, or a joining desk's snapshot.
+
+A page is applied with its cursor in ONE transaction (an interrupted run applies all of it or none of
+it, and never skips what it did not apply). It is applied only while every operation of this desk is
+acknowledged (the write checkpoint): otherwise a change made here, not yet in the server's order,
+could be overwritten by an older one from elsewhere and come back later. This desk's own operations
+in the log are not applied again; the server's decision on them came with the push.
+
+An operation of a kind or version this desk does not know, or a row with a table or field it does not
+have, stops the pull with "update this desk": nothing of the page is applied and the cursor stays.
+An operation whose MAC or sealed fields do not check out, or that replays one already applied, was
+not made by a desk of this site as it stands: it is refused, recorded as a problem, and passed over.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, func, select, text, update
+from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.orm import Session
+
+from safespace_desk.db.models import Base, OutboxOp, SyncOrigin, SyncProblem
+from safespace_desk.db.types import UTCDateTime, parse_utc
+from safespace_desk.ids import new_id
+from safespace_desk.services.context import Changes
+from safespace_desk.sync import protocol, registry
+from safespace_desk.sync.sealing import IntegrityError, Opener
+from safespace_desk.sync.state import SyncState, save
+
+
+class UpdateNeeded(Exception):
+    """Something arrived that only a newer version of SafeSpace Desk understands."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+class MustPushFirst(Exception):
+    """This desk has operations the server has not acknowledged: push them before applying others'."""
+
+
+@dataclass
+class Applied:
+    operations: int = 0
+    refused: int = 0
+    rows_missing: int = 0
+    kinds: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(frozenset(self.kinds), frozenset(self.ids))
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+
+class RowWriter:
+    """Writes row changes with SQLite upserts, many rows per statement, after merging the changes of
+    one page to the same row (so the result is the same as applying them one by one, in order)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._rows: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        self.missing = 0
+
+    def add(self, table_name: str, key: Any, action: str, values: dict[str, Any]) -> None:
+        table = _table(table_name)
+        unknown = set(values) - set(table.c.keys())
+        if unknown:
+            raise UpdateNeeded(f"fields this desk does not have ({table_name})")
+        slot = (table_name, json.dumps(key))
+        before = self._rows.get(slot)
+        if before is None:
+            self._rows[slot] = (action, dict(values) if action != "d" else {})
+        elif action in ("i", "d"):
+            self._rows[slot] = (action, dict(values) if action == "i" else {})  # a whole row, or none
+        elif before[0] != "d":
+            before[1].update(values)  # a later change to a row inserted or changed earlier in the page
+
+    def flush(self) -> None:
+        groups: dict[tuple[str, str, tuple[str, ...]], list[tuple[Any, dict[str, Any]]]] = {}
+        for (table_name, key_json), (action, values) in self._rows.items():
+            groups.setdefault((table_name, action, tuple(sorted(values))), []).append((json.loads(key_json), values))
+        self._rows = {}
+        for (table_name, action, columns), rows in groups.items():
+            table = _table(table_name)
+            keys = [c.name for c in table.primary_key.columns]
+            if action == "d":
+                for key, _ in rows:
+                    self.session.execute(delete(table).where(*_key_clause(table, keys, key)))
+            elif action == "i":
+                params = [_bind(table, values) for _, values in rows]
+                statement = insert(table)
+                rest = [c for c in columns if c not in keys]
+                statement = (statement.on_conflict_do_update(index_elements=keys,
+                                                             set_={c: statement.excluded[c] for c in rest})
+                             if rest else statement.on_conflict_do_nothing())
+                self.session.execute(statement, params)
+            else:
+                for key, values in rows:
+                    done = self.session.execute(update(table).where(*_key_clause(table, keys, key))
+                                                .values(_bind(table, values)))
+                    # Gone here already (this desk's retention purge removed it): nothing to change.
+                    self.missing += 0 if done.rowcount else 1  # type: ignore[attr-defined]
+
+
+def _table(name: str) -> Table:
+    table = Base.metadata.tables.get(name)
+    if table is None or registry.synced_table(name) is None:
+        raise UpdateNeeded(f"a kind of record this desk does not have ({name})")
+    return table
+
+
+def _key_clause(table: Table, keys: list[str], key: Any) -> list[Any]:
+    values = [key] if isinstance(key, str) else list(key)
+    return [table.c[k] == v for k, v in zip(keys, values, strict=True)]
+
+
+_TIME_COLUMNS: dict[str, frozenset[str]] = {}
+
+
+def _bind(table: Table, values: dict[str, Any]) -> dict[str, Any]:
+    times = _TIME_COLUMNS.get(table.name)
+    if times is None:
+        times = _TIME_COLUMNS[table.name] = frozenset(c.name for c in table.columns
+                                                      if isinstance(c.type, UTCDateTime))
+    return {k: (parse_utc(v) if k in times and isinstance(v, str) else v) for k, v in values.items()}
+
+
+def _mark(applied: Applied, table: str, key: Any, values: dict[str, Any]) -> None:
+    applied.kinds.add(table)
+    if isinstance(key, str):
+        applied.ids.add(key)
+    guest_column = (registry.synced_table(table) or registry.SyncedTable(table, frozenset())).guest_column
+    if guest_column and isinstance(values.get(guest_column), str):
+        applied.ids.add(values[guest_column])
+        applied.kinds.add("guest")
+
+
+# --- pages of the log --------------------------------------------------------------------------
+
+
+def apply_page(session: Session, state: SyncState, opener: Opener, page: protocol.PullResponse,
+               now: datetime) -> Applied:
+    """Apply one page and move the cursor, in the caller's transaction (which must be a write)."""
+    unacknowledged = session.scalar(select(func.count()).select_from(OutboxOp).where(
+        OutboxOp.pushed_at.is_(None), OutboxOp.rows.is_not(None)))
+    if unacknowledged:
+        raise MustPushFirst()
+    session.execute(text("PRAGMA defer_foreign_keys = ON"))
+    applied = Applied()
+    writer = RowWriter(session)
+    entries = page.entries
+    own = _own_op_ids(session, [e.op.id for e in entries])
+    origins = {row.device_id: row.last_seq for row in session.scalars(
+        select(SyncOrigin).where(SyncOrigin.device_id.in_({e.op.device for e in entries})))}
+    later_here = _own_changes_after(session, state.cursor)
+    for entry in entries:
+        op = entry.op
+        if op.id in own:
+            continue
+        kind = registry.OPS.get(op.kind)
+        if kind is None or not kind.knows(op.v):
+            raise UpdateNeeded(f"an operation of a newer kind or version ({op.kind} v{op.v})")
+        if op.seq <= origins.get(op.device, 0):
+            _problem(session, now, "replayed", op, "an operation already applied came again")
+            applied.refused += 1
+            continue
+        try:
+            rows = opener.open_op(op)
+        except IntegrityError as error:
+            _problem(session, now, "integrity", op, str(error))
+            applied.refused += 1
+            continue
+        rows = _upgrade(kind, op.v, rows)
+        for table, key, action, values in rows:
+            kept = _not_changed_here_later(later_here, table, key, action, values, entry.p)
+            if kept is None:
+                continue
+            writer.add(table, key, action, kept)
+            _mark(applied, table, key, values)
+        origins[op.device] = op.seq
+        applied.operations += 1
+    writer.flush()
+    applied.rows_missing = writer.missing
+    for device_id, seq in origins.items():
+        row = session.get(SyncOrigin, device_id)
+        if row is None:
+            session.add(SyncOrigin(device_id=device_id, last_seq=seq))
+        elif row.last_seq != seq:
+            row.last_seq = seq
+    if entries:
+        state.cursor = entries[-1].p
+        save(session, state, "cursor")
+    return applied
+
+
+def _own_changes_after(session: Session, cursor: int) -> dict[tuple[str, str], dict[str, int]]:
+    """Fields this desk changed in operations the server placed after ``cursor`` (its own changes the
+    pull has not reached yet): (table, key) -> field -> position; "" stands for the row itself."""
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    for position, rows in session.execute(select(OutboxOp.position, OutboxOp.rows).where(
+            OutboxOp.position > cursor, OutboxOp.decision == "accepted")):
+        for change in json.loads(rows or "[]"):
+            fields = out.setdefault((change["t"], json.dumps(change["k"])), {})
+            for name in [*change["v"], ""]:
+                fields[name] = max(fields.get(name, 0), position)
+    return out
+
+
+def _not_changed_here_later(later_here: dict[tuple[str, str], dict[str, int]], table: str, key: Any, action: str,
+                            values: dict[str, Any], position: int) -> dict[str, Any] | None:
+    """Another desk's row change, less what this desk changed later in the server's order (its own
+    change was applied here first and must stand). None: nothing of it is left to apply."""
+    mine = later_here.get((table, json.dumps(key)))
+    if not mine or mine.get("", 0) <= position:
+        return values
+    if action == "d":
+        return None  # this desk made or changed the row after that: its own change stands
+    kept = {name: value for name, value in values.items() if mine.get(name, 0) <= position}
+    return kept or None
+
+
+def _upgrade(kind: registry.OpKind, version: int, rows: list[tuple[str, Any, str, dict[str, Any]]]
+             ) -> list[tuple[str, Any, str, dict[str, Any]]]:
+    if version == kind.version:
+        return rows
+    dicts = [{"t": t, "k": k, "a": a, "v": v} for t, k, a, v in rows]
+    for step in range(version, kind.version):
+        dicts = kind.upgraders[step](dicts)
+    return [(d["t"], d["k"], d["a"], d["v"]) for d in dicts]
+
+
+def _own_op_ids(session: Session, op_ids: list[str]) -> set[str]:
+    out: set[str] = set()
+    for start in range(0, len(op_ids), 500):
+        out.update(session.scalars(select(OutboxOp.op_id).where(OutboxOp.op_id.in_(op_ids[start:start + 500]))))
+    return out
+
+
+def _problem(session: Session, now: datetime, kind: str, op: protocol.Op, reason: str) -> None:
+    session.add(SyncProblem(id=new_id(), at=now, kind=kind, op_kind=op.kind, op_seq=op.seq, reason=reason[:64]))
+
+
+# --- a joining desk's snapshot -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SnapshotHeader:
+    epoch: int
+    position: int
+    records: int
+
+
+def read_snapshot(lines: Iterable[bytes]) -> tuple[SnapshotHeader, Iterator[dict[str, Any]]]:
+    iterator = iter(lines)
+    try:
+        header = json.loads(next(iterator))
+        head = SnapshotHeader(int(header["epoch"]), int(header["position"]), int(header["records"]))
+    except (StopIteration, ValueError, KeyError, TypeError):
+        raise IntegrityError("the snapshot has no header") from None
+
+    def records() -> Iterator[dict[str, Any]]:
+        count = 0
+        for line in iterator:
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            if "end" in item:
+                if item["end"] != count:
+                    raise IntegrityError("the snapshot's count does not match")
+                return
+            count += 1
+            yield item
+        raise IntegrityError("the snapshot was cut off before its end")
+
+    return head, records()
+
+
+def apply_snapshot(session: Session, opener: Opener, records: Iterable[dict[str, Any]],
+                   progress: Callable[[int], None] | None = None) -> int:
+    """Open, check and write every record (each change's seal is checked). Returns the count.
+
+    The new store starts empty of shared records: rows a migration put there (the default agencies,
+    with ids made on this desk) give way to the hub's own."""
+    session.execute(text("PRAGMA defer_foreign_keys = ON"))
+    for name in reversed(list(registry.TABLES)):
+        session.execute(delete(_table(name)))
+    writer = RowWriter(session)
+    done = 0
+    for item in records:
+        table, key = item["t"], item["k"]
+        values: dict[str, Any] = {}
+        for change in item["ch"]:
+            values.update(opener.open_values(change["kv"], change["o"], change["k"], table, key, change["c"],
+                                             change["n"], change["s"]))
+        writer.add(table, key, "i", values)
+        done += 1
+        if done % 5000 == 0:
+            writer.flush()
+            if progress is not None:
+                progress(done)
+    writer.flush()
+    if progress is not None:
+        progress(done)
+    return done

@@ -1,0 +1,306 @@
+"""A desk's sync with its server: push until acknowledged, then pull until caught up.
+
+``DeskSync(desk).sync_now()`` never raises for a known sync failure: it returns what moved and, when
+it could not finish, why (and records it, so the status bar can say "server unreachable since
+11:50"). The outbox is only ever marked pushed for operations the server acknowledged (committed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select, update
+
+from safespace_desk.db.errors import StoreError
+from safespace_desk.db.models import AuditEntry, OutboxOp, Setting, SyncProblem
+from safespace_desk.db.types import utc_text
+from safespace_desk.domain.audit_chain import GENESIS
+from safespace_desk.ids import new_id
+from safespace_desk.services.context import DEVICE_ID_KEY, Changes, DeskContext
+from safespace_desk.sync import protocol, slotsync
+from safespace_desk.sync.apply import MustPushFirst, UpdateNeeded, apply_page
+from safespace_desk.sync.client import ServerClient, ServerRefused, SyncError
+from safespace_desk.sync.clock import SyncedClock, base_clock, offset_ms
+from safespace_desk.sync.keys import site_keys
+from safespace_desk.sync.outbound import UndeclaredKind, next_batch
+from safespace_desk.sync.sealing import IntegrityError, Opener, Sealer
+from safespace_desk.sync.state import SyncState, load, save, waiting
+
+PULL_PAGE = 500
+MAX_ROUNDS = 50
+
+REVOKED = "This desk was removed from the hub. Its records and outbox are kept; a manager can enrol it again."
+UPDATE = "Update this desk: another desk sent changes that only a newer SafeSpace Desk understands."
+
+
+class NotEnrolled(SyncError):
+    pass
+
+
+@dataclass
+class Outcome:
+    pushed: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    refused: int = 0
+    caught_up: bool = False
+    error: str = ""
+    stopped: str = ""
+    changes: Changes = field(default_factory=Changes)
+
+    def describe(self) -> str:
+        moved = (f"sent {self.pushed} change(s)" + (f" ({self.rejected} refused by the server)" if self.rejected else "")
+                 + f", received {self.pulled}" + (f" ({self.refused} failed their checks)" if self.refused else ""))
+        if self.caught_up:
+            return f"Up to date: {moved}."
+        return f"Not up to date: {self.error} ({moved} before it stopped)."
+
+
+class DeskSync:
+    """Sync for one unlocked desk. ``transport`` lets tests watch the HTTP traffic."""
+
+    def __init__(self, desk: DeskContext, *, transport: httpx.BaseTransport | None = None,
+                 progress: Callable[[str, int, int], None] | None = None) -> None:
+        self.desk = desk
+        self.transport = transport
+        self.progress = progress
+
+    # --- state ------------------------------------------------------------------------------------
+    def state(self) -> SyncState:
+        with self.desk.store.read() as session:
+            return load(session)
+
+    def client(self, state: SyncState) -> ServerClient:
+        return ServerClient(state.address, state.pins, cert_pem=state.cert_pem, token=state.token,
+                            on_certificate=self._keep_certificate, transport=self.transport)
+
+    def _keep_certificate(self, pem: str) -> None:
+        with self.desk.store.write() as session:
+            state = load(session)
+            state.cert_pem = pem
+            save(session, state, "cert_pem")
+
+    def _now(self) -> datetime:
+        return base_clock(self.desk.clock).now()
+
+    def _learn_time(self, session: Any, state: SyncState, sent: datetime, received: datetime,
+                    server_time: str) -> None:
+        state.offset_ms = offset_ms(sent, received, server_time)
+        state.last_server_time = server_time
+        save(session, state, "offset_ms", "last_server_time")
+        if isinstance(self.desk.clock, SyncedClock):
+            self.desk.clock.learn(state.offset_ms, server_time)
+
+    # --- the whole round -------------------------------------------------------------------------
+    def sync_now(self, max_rounds: int = MAX_ROUNDS) -> Outcome:
+        out = Outcome()
+        try:
+            state = self.state()
+            if not state.enrolled:
+                raise NotEnrolled("This desk is not enrolled with a sync server.")
+            if state.stopped == "revoked":
+                out.error, out.stopped = REVOKED, "revoked"
+                return out
+            client = self.client(state)
+            try:
+                if state.base_state == "pending":
+                    from safespace_desk.sync.enrol import upload_base
+
+                    upload_base(self.desk, client, state, self.progress)
+                self._sync_slots(client, state)
+                for _ in range(max_rounds):
+                    self._push_all(client, state, out)
+                    try:
+                        self._pull_all(client, state, out)
+                    except MustPushFirst:
+                        continue  # a change was made here meanwhile: send it, then read on
+                    out.caught_up = True
+                    break
+            finally:
+                client.close()
+            self._record(ok=True)
+        except ServerRefused as error:
+            out.error = error.message
+            out.stopped = "revoked" if error.code == "revoked" else ""
+            self._record(ok=False, error=error.message, stopped=out.stopped)
+        except UpdateNeeded as error:
+            out.error, out.stopped = UPDATE, "update"
+            self._record(ok=False, error=f"{UPDATE} ({error.what})", stopped="update")
+        except (SyncError, IntegrityError, UndeclaredKind) as error:
+            out.error = getattr(error, "message", None) or str(error)
+            self._record(ok=False, error=out.error)
+        except StoreError as error:
+            out.error = f"This desk could not write what it received: {error.message}"
+        return out
+
+    def _record(self, *, ok: bool, error: str = "", stopped: str = "") -> None:
+        try:
+            with self.desk.store.write() as session:
+                state = load(session)
+                now = utc_text(self._now())
+                if ok:
+                    state.last_ok_at, state.failing_since, state.last_error, state.stopped = now, "", "", ""
+                else:
+                    state.failing_since = state.failing_since or now
+                    state.last_error, state.stopped = error, stopped
+                save(session, state, "last_ok_at", "failing_since", "last_error", "stopped")
+        except StoreError:
+            pass  # a full disk: the outcome still says what happened
+
+    # --- push ------------------------------------------------------------------------------------
+    def _push_all(self, client: ServerClient, state: SyncState, out: Outcome) -> None:
+        sealer = Sealer(state.site_id, site_keys(self.desk), site_keys(self.desk).current_version)
+        while True:
+            with self.desk.store.read() as session:
+                batch = next_batch(session, state, sealer)
+            if not batch.ops and not batch.audit:
+                return
+            request = protocol.PushRequest(site_id=state.site_id, ops=batch.ops, audit=batch.audit)
+            sent = self._now()
+            answer = protocol.PushResponse.model_validate(
+                client.call("POST", "/v1/push", body=request.model_dump(mode="json")))
+            progressed = self._take_push_answer(state, batch, answer, sent, out)
+            if answer.stopped is not None:
+                self._handle_stop(client, state, answer.stopped)
+                continue
+            if not progressed:
+                return
+
+    def _take_push_answer(self, state: SyncState, batch: Any, answer: protocol.PushResponse, sent: datetime,
+                          out: Outcome) -> bool:
+        with self.desk.store.write() as session:
+            self._learn_time(session, state, sent, self._now(), answer.server_time)
+            now = self._now()
+            for result in answer.results:
+                seq = result.seq + state.seq_offset
+                decision = "rejected" if result.status == "rejected" else "accepted"
+                session.execute(update(OutboxOp).where(OutboxOp.seq == seq, OutboxOp.pushed_at.is_(None))
+                                .values(pushed_at=now, decision=decision, reason=result.reason,
+                                        position=result.position))
+                if result.status == "rejected":
+                    row = session.get(OutboxOp, seq)
+                    session.add(SyncProblem(id=new_id(), at=now, kind="rejected", op_kind=row.op if row else None,
+                                            op_seq=seq, reason=result.reason or "rejected"))
+                    out.rejected += 1
+                elif result.status == "applied":
+                    out.pushed += 1
+            audit_moved = answer.audit_head.seq != state.audit_pushed
+            state.server_audit_seq, state.server_audit_hash = answer.audit_head.seq, answer.audit_head.hash
+            if answer.audit_error:
+                if not session.scalar(select(func.count()).select_from(SyncProblem).where(
+                        SyncProblem.kind == "audit", SyncProblem.resolved_at.is_(None))):
+                    session.add(SyncProblem(id=new_id(), at=now, kind="audit", reason="chain not accepted"))
+                state.audit_pushed = answer.audit_head.seq
+            elif batch.audit:
+                state.audit_pushed = max(answer.audit_head.seq, state.audit_pushed)
+            save(session, state, "audit_pushed", "server_audit_seq", "server_audit_hash")
+        blocked_audit = bool(answer.audit_error)
+        return bool(answer.results) or (audit_moved and not blocked_audit)
+
+    def _handle_stop(self, client: ServerClient, state: SyncState, stopped: protocol.Stopped) -> None:
+        if stopped.code == "seq_conflict":
+            self._carry_on_as_new_device(client, state)
+            return
+        # A gap: the server lost operations it had acknowledged (restored from a backup). Send them
+        # again if this desk still has them.
+        first = stopped.expected_seq + state.seq_offset
+        with self.desk.store.write() as session:
+            if session.get(OutboxOp, first) is None:
+                state.stopped = "lost_ops"
+                save(session, state, "stopped")
+                raise SyncError("The server has lost changes this desk no longer keeps; a manager must restart "
+                                "the hub's sync from this desk.")
+            session.execute(update(OutboxOp).where(OutboxOp.seq >= first, OutboxOp.rows.is_not(None))
+                            .values(pushed_at=None, decision=None, reason=None))
+
+    def _carry_on_as_new_device(self, client: ServerClient, state: SyncState) -> None:
+        """Restored from a backup, or a copied folder: the server knows this desk's numbers with other
+        operations. Carry on as a new device, numbering what was not pushed from 1."""
+        with self.desk.store.read() as session:
+            head = session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc())
+                                   .limit(1)).first()
+        audit_seq, audit_hash = (head[0], head[1]) if head else (0, GENESIS)
+        new_device = new_id()
+        answer = protocol.Enrolled.model_validate(client.call("POST", "/v1/fork", body=protocol.ForkRequest(
+            new_device_id=new_device, audit_seq=audit_seq, audit_hash=audit_hash).model_dump()))
+        with self.desk.store.write() as session:
+            first = session.scalar(select(func.min(OutboxOp.seq)).where(OutboxOp.pushed_at.is_(None),
+                                                                        OutboxOp.rows.is_not(None)))
+            state.seq_offset = (first or 1) - 1
+            state.device_id, state.token = new_device, answer.device_token
+            state.audit_pushed = state.server_audit_seq = audit_seq
+            state.server_audit_hash = audit_hash
+            save(session, state, "seq_offset", "device_id", "token", "audit_pushed", "server_audit_seq",
+                 "server_audit_hash")
+            session.execute(update(OutboxOp).where(OutboxOp.pushed_at.is_(None)).values(device_id=new_device))
+            setting = session.get(Setting, DEVICE_ID_KEY)
+            assert setting is not None
+            setting.value = new_device
+            session.add(SyncProblem(id=new_id(), at=self._now(), kind="restored",
+                                    reason="restored or copied: new device"))
+        client.token = answer.device_token
+        self.desk.device_id = new_device
+
+    # --- pull ------------------------------------------------------------------------------------
+    def _pull_all(self, client: ServerClient, state: SyncState, out: Outcome) -> None:
+        opener = Opener(state.site_id, site_keys(self.desk))
+        while True:
+            sent = self._now()
+            page = protocol.PullResponse.model_validate(client.call(
+                "GET", "/v1/pull", params={"epoch": state.epoch, "after": state.cursor, "limit": PULL_PAGE}))
+            with self.desk.store.write() as session:
+                self._learn_time(session, state, sent, self._now(), page.server_time)
+                if not page.entries:
+                    return
+                applied = apply_page(session, state, opener, page, self._now())
+            out.pulled += applied.operations
+            out.refused += applied.refused
+            out.changes = out.changes | applied.changes
+            if self.progress is not None:
+                self.progress("pull", state.cursor, page.head)
+
+    # --- slots -----------------------------------------------------------------------------------
+    def _sync_slots(self, client: ServerClient, state: SyncState) -> None:
+        local = self.desk.keyslots.slots
+        local_fp = slotsync.fingerprint(local)
+        remote = protocol.SlotSet.model_validate(client.call("GET", "/v1/slots"))
+        if remote.version == state.slot_version and local_fp == state.slot_hash:
+            return
+        key = state.sync_key_bytes
+        chosen = local
+        expected = remote.version
+        if remote.version != state.slot_version:
+            _, remote_slots = slotsync.open_set(key, remote.blob)
+            chosen = slotsync.merge(slotsync.slots_from_json(state.slot_base), local, remote_slots)
+            if slotsync.fingerprint(chosen) == slotsync.fingerprint(remote_slots):
+                expected = -1  # nothing of ours to add: take theirs
+        if expected >= 0:
+            try:
+                remote = protocol.SlotSet.model_validate(client.call("PUT", "/v1/slots", body=protocol.SlotPut(
+                    expected_version=expected, blob=slotsync.seal(key, self.desk.keyslots, expected + 1)
+                    if chosen is local else _sealed_slots(key, self.desk, chosen, expected + 1)).model_dump()))
+            except ServerRefused as error:
+                if error.code == "slot_conflict":
+                    return  # another desk changed them meanwhile: merged on the next round
+                raise
+        if chosen is not local:
+            adopted = slotsync.adopt(self.desk.keyslots, self.desk.master_key, chosen)
+            adopted.save(self.desk.store.paths.keyslots)
+            self.desk.keyslots = adopted
+        with self.desk.store.write() as session:
+            state.slot_version, state.slot_hash = remote.version, slotsync.fingerprint(chosen)
+            state.slot_base = slotsync.slots_json(chosen)
+            save(session, state, "slot_version", "slot_hash", "slot_base")
+
+    # --- for the screens and `sync status` ---------------------------------------------------------
+    def waiting(self) -> int:
+        with self.desk.store.read() as session:
+            return waiting(session)
+
+
+def _sealed_slots(key: bytes, desk: DeskContext, slots: list[Any], version: int) -> str:
+    return slotsync.seal(key, slotsync.adopt(desk.keyslots, desk.master_key, slots), version)

@@ -1,0 +1,111 @@
+"""What this desk sends: its outbox operations and audit entries (sealed), and, when it enrols as a
+hub's first desk, every record it holds."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from safespace_desk.db.models import SYNCED_SETTING_KEYS, AuditEntry, Base, OutboxOp
+from safespace_desk.db.types import utc_text
+from safespace_desk.services.row_capture import wire_value
+from safespace_desk.sync import protocol, registry
+from safespace_desk.sync.sealing import Sealer
+from safespace_desk.sync.state import SyncState
+
+MAX_BATCH_OPS = 500
+MAX_BATCH_BYTES = 4 * 1024 * 1024
+MAX_AUDIT = 2000
+
+
+class UndeclaredKind(Exception):
+    """An operation kind with no sync declaration (a bug: see sync/registry.py)."""
+
+
+@dataclass
+class Batch:
+    ops: list[protocol.Op]
+    outbox_seqs: list[int]
+    audit: list[protocol.AuditItem]
+    audit_last: int
+
+
+def next_batch(session: Session, state: SyncState, sealer: Sealer) -> Batch:
+    """The oldest operations not yet acknowledged (in seq order) and the audit entries after the
+    last the server holds."""
+    ops, seqs, size = [], [], 0
+    rows = session.scalars(select(OutboxOp).where(OutboxOp.pushed_at.is_(None), OutboxOp.rows.is_not(None))
+                           .order_by(OutboxOp.seq).limit(MAX_BATCH_OPS))
+    for row in rows:
+        assert row.rows is not None and row.op_id is not None
+        if ops and size + len(row.rows) > MAX_BATCH_BYTES:
+            break  # a large operation (an import) goes in a request of its own
+        size += len(row.rows)
+        ops.append(seal_op(row, state, sealer))
+        seqs.append(row.seq)
+    audit = []
+    last = state.audit_pushed
+    for entry in session.scalars(select(AuditEntry).where(AuditEntry.seq > state.audit_pushed)
+                                 .order_by(AuditEntry.seq).limit(MAX_AUDIT)):
+        fields = [entry.staff_id, entry.device_id, entry.action, entry.entity_kind, entry.entity_id, entry.detail]
+        audit.append(protocol.AuditItem(seq=entry.seq, prev=entry.prev_hash, hash=entry.hash, at=entry.at,
+                                        kv=sealer.kv, s=sealer.seal_audit(state.device_id, entry.seq,
+                                                                          entry.prev_hash, entry.hash, entry.at,
+                                                                          fields)))
+        last = entry.seq
+    return Batch(ops, seqs, audit, last)
+
+
+def seal_op(row: OutboxOp, state: SyncState, sealer: Sealer) -> protocol.Op:
+    try:
+        kind = registry.op_kind(row.op)
+    except registry.UnknownSyncKind:
+        raise UndeclaredKind(f"the operation “{row.op}” is not declared for sync (sync/registry.py)") from None
+    changes = json.loads(row.rows or "[]")
+    assert row.op_id is not None
+    sealed = [sealer.seal_change(row.op_id, row.op, c["t"], c["k"], c["a"], c["v"]) for c in changes]
+    op = protocol.Op(id=row.op_id, device=state.device_id, seq=row.seq - state.seq_offset, kind=row.op,
+                     v=kind.version, kv=sealer.kv, at=utc_text(row.at), staff=row.staff_id, rows=sealed,
+                     mac="")
+    op.mac = sealer.mac(op)
+    return op
+
+
+def pending_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(OutboxOp).where(
+        OutboxOp.pushed_at.is_(None), OutboxOp.rows.is_not(None))) or 0
+
+
+# --- the first desk's records ----------------------------------------------------------------------
+
+
+def base_records(session: Session) -> Iterator[tuple[str, Any, dict[str, Any]]]:
+    """Every synced row of this desk: (table, key, values), parents first."""
+    for name, synced in registry.TABLES.items():
+        table = Base.metadata.tables[name]
+        keys = [c.name for c in table.primary_key.columns]
+        query = select(table)
+        if name == "desk_setting":
+            query = query.where(table.c.key.in_(sorted(SYNCED_SETTING_KEYS)))
+        result = session.connection().execution_options(yield_per=2000).execute(query)
+        for row in result.mappings():
+            values = {k: wire_value(v) for k, v in row.items()}
+            key = str(values[keys[0]]) if len(keys) == 1 else [str(values[k]) for k in keys]
+            if synced.syncs_row(key if isinstance(key, str) else None) or synced.only_keys is None:
+                yield name, key, values
+
+
+def base_count(session: Session) -> int:
+    total = 0
+    for name in registry.TABLES:
+        table = Base.metadata.tables[name]
+        query = select(func.count()).select_from(table)
+        if name == "desk_setting":
+            query = query.where(table.c.key.in_(sorted(SYNCED_SETTING_KEYS)))
+        total += session.scalar(query) or 0
+    return total

@@ -1,0 +1,172 @@
+"""THE place where sync is declared: which tables sync, which of their fields travel in clear, and
+every operation kind (its version and the tables it may change).
+
+Everything not on a table's ``clear`` allowlist is sealed before it leaves the desk (see sealing.py):
+a new column is sealed unless someone decides here that the server needs it. What is clear is what
+the server's rules need (DESIGN.md section 6): ids, times, bed labels, nights and statuses. How a guest
+arrived, where they went, a message's agency and category, a shift-log kind, names, notes, reasons,
+flags, card codes: sealed. Triage, shift-log and handover records travel opaque (only their id clear).
+
+Adding an operation kind (``uow.outbox("kind.name", ...)`` in a service): declare it in OPS below with
+version 1 and the tables its unit of work writes. tests/sync/test_registry.py fails for any outbox name
+in the code without a declaration, and for any table in the schema that is neither declared here nor
+local. Changing what a kind writes (a new column, a new table) means a new version: older desks stop
+with "update this desk" rather than apply half of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from safespace_desk.db.models import LOCAL_TABLES
+
+
+@dataclass(frozen=True)
+class SyncedTable:
+    name: str
+    clear: frozenset[str]
+    # The column naming the guest a row is about (the guest table's own id), so the server can find
+    # an erased guest's records by id without reading them. None: not about one guest.
+    guest_column: str | None = None
+    # For a table only some of whose rows are shared (desk_setting): which keys sync.
+    only_keys: frozenset[str] | None = None
+
+    def syncs_row(self, key: Any) -> bool:
+        return self.only_keys is None or key in self.only_keys
+
+
+@dataclass(frozen=True)
+class OpKind:
+    name: str
+    version: int
+    writes: frozenset[str]
+    # Upgraders turn an operation of an older version into the current shape (row changes in, row
+    # changes out), so desks keep applying what older desks send. None yet: every kind is at 1.
+    upgraders: Mapping[int, Callable[[list[dict[str, Any]]], list[dict[str, Any]]]] = field(
+        default_factory=dict)
+
+    def knows(self, version: int) -> bool:
+        return version == self.version or version in self.upgraders
+
+
+def _t(name: str, clear: str, guest: str | None = None, only_keys: set[str] | None = None) -> SyncedTable:
+    return SyncedTable(name, frozenset(clear.split()), guest,
+                       frozenset(only_keys) if only_keys is not None else None)
+
+
+# In an order where a row's parents come first (a joining desk applies its snapshot in this order).
+TABLES: dict[str, SyncedTable] = {t.name: t for t in [
+    _t("site", "id timezone settings created_at"),
+    _t("staff", "id role active created_at deactivated_at"),
+    _t("desk_setting", "key", only_keys={"retention_policy"}),
+    _t("agency", "id active"),
+    _t("guest", "id merged_into created_at updated_at last_seen_at erased_at", guest="id"),
+    _t("guest_alias", "id guest_id created_at", guest="guest_id"),
+    _t("visit", "id guest_id signed_in_at signed_out_at staff_in staff_out override_by voided_at voided_by "
+                "no_bed_night no_bed_by", guest="guest_id"),
+    _t("bed_assignment", "id visit_id guest_id bed_label night_of assigned_at assigned_by released_at",
+       guest="guest_id"),
+    _t("exclusion", "id guest_id starts_at ends_at issued_by lifted_at lifted_by", guest="guest_id"),
+    _t("duty_spell", "id staff_id started_at ended_at"),
+    _t("guest_merge", "id kept_id merged_id merged_at merged_by undone_at undone_by", guest="merged_id"),
+    _t("not_duplicate", "guest_a guest_b decided_at decided_by", guest="guest_a"),
+    _t("duplicate_hint", "guest_a guest_b created_at", guest="guest_a"),
+    _t("message", "id guest_id relevant_until created_at created_by linked_at delivered_at delivered_by "
+                  "not_passed_at not_passed_by withdrawn_at withdrawn_by", guest="guest_id"),
+    # Opaque: what kind of entry it is ("police called") and about whom are sealed.
+    _t("shift_log", "id"),
+    _t("handover", "id"),
+    _t("triage", "id"),
+    _t("imported_visit", "visit_id imported_at"),
+    _t("purge_log", "id at record_kind removed cutoff staff_id"),
+]}
+
+_GUEST = {"guest", "guest_alias"}
+_VISIT = {"visit", "bed_assignment", "guest"}
+_ERASE = {"guest", "guest_alias", "duplicate_hint", "not_duplicate", "message", "visit", "exclusion",
+          "triage", "shift_log", "handover", "bed_assignment"}
+
+
+def _op(name: str, writes: set[str], version: int = 1) -> OpKind:
+    return OpKind(name, version, frozenset(writes))
+
+
+OPS: dict[str, OpKind] = {k.name: k for k in [
+    # guests
+    _op("guest.add", _GUEST | {"duplicate_hint"}),
+    _op("guest.update", _GUEST),
+    _op("guest.not_duplicate", {"not_duplicate"}),
+    _op("guest.merge", {"guest", "guest_merge"}),
+    _op("guest.unmerge", {"guest", "guest_merge"}),
+    _op("guest.erase", _ERASE),
+    # visits and beds
+    _op("visit.sign_in", _VISIT),
+    _op("visit.sign_out", _VISIT),
+    _op("visit.void", _VISIT),
+    _op("visit.unsign_out", _VISIT),
+    _op("visit.no_bed", {"visit"}),
+    _op("visit.import", _VISIT | {"imported_visit", "duplicate_hint", "guest_alias"}),
+    _op("bed.give", {"bed_assignment"}),
+    _op("bed.free", {"bed_assignment"}),
+    # exclusions
+    _op("exclusion.issue", {"exclusion"} | _VISIT),
+    _op("exclusion.lift", {"exclusion"}),
+    # messages and agencies
+    _op("agency.add", {"agency"}),
+    _op("agency.deactivate", {"agency"}),
+    _op("message.post", {"message"}),
+    _op("message.link", {"message"}),
+    _op("message.deliver", {"message"}),
+    _op("message.not_passed_on", {"message"}),
+    _op("message.withdraw", {"message"}),
+    # shift log, handovers, triage
+    _op("log.add", {"shift_log"}),
+    _op("handover.write", {"handover"}),
+    _op("handover.acknowledge", {"handover"}),
+    _op("triage.record", {"triage"}),
+    # staff, duty and the site
+    _op("staff.add", {"staff"}),
+    _op("staff.deactivate", {"staff", "duty_spell"}),
+    _op("staff.reset", {"staff"}),
+    _op("staff.role", {"staff"}),
+    _op("staff.pin", {"staff"}),
+    _op("duty.start", {"duty_spell"}),
+    _op("duty.end", {"duty_spell"}),
+    _op("site.settings", {"site"}),
+    _op("retention.policy", {"desk_setting"}),
+    _op("retention.purge", set(TABLES) - {"site", "staff", "desk_setting", "agency"}),
+]}
+
+# The records a desk sends when it enrols (its whole state) travel as this kind.
+BASE_KIND = "base"
+
+
+class UnknownSyncKind(LookupError):
+    pass
+
+
+def op_kind(name: str) -> OpKind:
+    try:
+        return OPS[name]
+    except KeyError:
+        raise UnknownSyncKind(name) from None
+
+
+def synced_table(name: str) -> SyncedTable | None:
+    return TABLES.get(name)
+
+
+def is_local(table: str) -> bool:
+    return table in LOCAL_TABLES
+
+
+def allowlist(kind: str) -> dict[str, frozenset[str]]:
+    """The fields an operation of this kind may carry in clear, per table."""
+    return {t: TABLES[t].clear for t in op_kind(kind).writes}
+
+
+def clear_fields(table: str) -> frozenset[str]:
+    entry = TABLES.get(table)
+    return entry.clear if entry is not None else frozenset()

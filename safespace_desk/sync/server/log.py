@@ -1,0 +1,124 @@
+"""Reading the change log (pull), a joining desk's snapshot, and the first desk's upload of its records.
+
+Pull serves accepted operations by position: because appends hold the site's lock until they commit,
+positions become visible in order, and ``position > cursor`` never skips one. The snapshot is every
+record's surviving changes and the log position they stand at, read in ONE repeatable-read
+transaction and streamed as lines of JSON (a header, the records, a trailer with the count, so a
+cut-off download is noticed).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, delete, func, select, update
+
+from safespace_desk.db.types import utc_text
+from safespace_desk.sync import protocol, registry
+from safespace_desk.sync.server import db
+from safespace_desk.sync.server.enrolment import Caller
+from safespace_desk.sync.server.errors import conflict, forbidden, gone, unprocessable
+from safespace_desk.sync.server.models import Device, LoggedOp, ServerSite, SiteRecord
+from safespace_desk.sync.server.records import RecordBatch, change_entry, key_text
+
+SNAPSHOT_FETCH = 2000
+
+
+def pull(engine: Engine, caller: Caller, epoch: int, after: int, limit: int) -> str:
+    """The page of the log after ``after`` as JSON text (the operations as the desks sent them)."""
+    limit = max(1, min(limit, protocol.MAX_PULL_PAGE))
+    with db.read(engine) as conn:
+        site = conn.execute(select(ServerSite.epoch, ServerSite.log_head, ServerSite.base_state)
+                            .where(ServerSite.id == caller.site_id)).one()
+        if epoch != site.epoch:
+            raise gone("new_epoch", "The server started a new epoch (it was restored or replaced): this desk "
+                                    "sends again what it kept and starts reading from a snapshot.")
+        if after > site.log_head:
+            raise conflict("cursor_ahead", "This desk has read further than the server's log goes: the server "
+                                           "may have been restored from a backup.")
+        rows = conn.execute(select(LoggedOp.position, LoggedOp.decision, LoggedOp.body)
+                            .where(LoggedOp.site_id == caller.site_id, LoggedOp.epoch == epoch,
+                                   LoggedOp.position > after)
+                            .order_by(LoggedOp.position).limit(limit)).all()
+    entries = ",".join(f'{{"p":{p},"d":{json.dumps(d)},"op":{body}}}' for p, d, body in rows)
+    return (f'{{"epoch":{site.epoch},"head":{site.log_head},"entries":[{entries}],'
+            f'"server_time":"{utc_text(datetime.now(UTC))}"}}')
+
+
+def snapshot_lines(engine: Engine, caller: Caller) -> Iterator[bytes]:
+    """The site's records as lines of JSON, consistent with the log position in the header."""
+    with db.read(engine, repeatable=True) as conn:
+        site = conn.execute(select(ServerSite.epoch, ServerSite.log_head, ServerSite.base_state)
+                            .where(ServerSite.id == caller.site_id)).one()
+        if site.base_state != "complete":
+            raise conflict("base_incomplete", "The hub's first desk has not finished sending its records yet.")
+        count = conn.execute(select(func.count()).select_from(SiteRecord)
+                             .where(SiteRecord.site_id == caller.site_id)).scalar_one()
+        yield (json.dumps({"epoch": site.epoch, "position": site.log_head, "records": count,
+                           "server_time": utc_text(datetime.now(UTC))}) + "\n").encode()
+        sent = 0
+        result = conn.execution_options(stream_results=True, yield_per=SNAPSHOT_FETCH).execute(
+            select(SiteRecord.tbl, SiteRecord.rid, SiteRecord.changes).where(SiteRecord.site_id == caller.site_id))
+        buffer: list[str] = []
+        for tbl, rid, changes in result:
+            buffer.append(f'{{"t":{json.dumps(tbl)},"k":{_key_json(rid)},"ch":{changes}}}\n')
+            sent += 1
+            if len(buffer) >= 500:
+                yield "".join(buffer).encode()
+                buffer = []
+        if buffer:
+            yield "".join(buffer).encode()
+        yield (json.dumps({"end": sent}) + "\n").encode()
+
+
+def _key_json(rid: str) -> str:
+    return rid if rid.startswith("[") else json.dumps(rid)
+
+
+def check_snapshot_ready(engine: Engine, caller: Caller) -> None:
+    with db.read(engine) as conn:
+        state = conn.execute(select(ServerSite.base_state).where(ServerSite.id == caller.site_id)).scalar_one()
+    if state != "complete":
+        raise conflict("base_incomplete", "The hub's first desk has not finished sending its records yet.")
+
+
+def upload_base(engine: Engine, caller: Caller, chunk: protocol.BaseChunk) -> protocol.BaseState:
+    """The first desk's records, in parts; the last part (``done``) opens the site to other desks."""
+    for record in chunk.records:
+        table = registry.synced_table(record.t)
+        if table is None:
+            raise unprocessable("undeclared_table", "A record of a table that does not sync was sent.")
+        if not set(record.c) <= table.clear:
+            raise unprocessable("not_allowlisted", "A record sent a field in clear that is not on its "
+                                                   "allowlist; it was refused and not stored.")
+        if record.s is None:
+            raise unprocessable("unsealed", "A record is not sealed.")
+    with db.write(engine) as conn:
+        db.lock_site(conn, caller.site_id)
+        site = conn.execute(select(ServerSite.base_state, ServerSite.base_device_id)
+                            .where(ServerSite.id == caller.site_id)).one()
+        if site.base_state != "uploading" or site.base_device_id != caller.device_id:
+            raise forbidden("not_uploading", "Only the hub's first desk sends its records, once, while enrolling.")
+        if chunk.first:
+            conn.execute(delete(SiteRecord).where(SiteRecord.site_id == caller.site_id))
+            conn.execute(update(Device).where(Device.id == caller.device_id).values(last_seq=chunk.base_seq))
+        batch = RecordBatch(conn, caller.site_id)
+        batch.load((r.t, key_text(r.k)) for r in chunk.records)
+        for record in chunk.records:
+            batch.apply(record.t, record.k, "i",
+                        change_entry(chunk.base_id, registry.BASE_KIND, chunk.kv, 0, record.c, record.n, record.s))
+        batch.write()
+        if chunk.done:
+            conn.execute(update(ServerSite).where(ServerSite.id == caller.site_id).values(base_state="complete"))
+        count = conn.execute(select(func.count()).select_from(SiteRecord)
+                             .where(SiteRecord.site_id == caller.site_id)).scalar_one()
+        state = "complete" if chunk.done else "uploading"
+    return protocol.BaseState(state=state, records=count)
+
+
+def audit_head(engine: Engine, caller: Caller) -> protocol.AuditHead:
+    with db.read(engine) as conn:
+        row = conn.execute(select(Device.audit_seq, Device.audit_hash).where(Device.id == caller.device_id)).one()
+    return protocol.AuditHead(seq=row.audit_seq, hash=row.audit_hash)

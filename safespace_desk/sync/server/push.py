@@ -1,0 +1,196 @@
+"""Push: a desk's operations applied exactly once, in its seq order, with the server's decision.
+
+All in one transaction holding the site's lock: each operation's effects on the records, its place
+in the change log and the device's last applied seq are committed together, so "acknowledged" means
+committed. Per operation, by seq:
+
+- at or below the device's last seq with the same op id: a retry; acknowledged again, not re-applied;
+- at or below it with another op id: the desk was restored from a backup or copied; it must carry on
+  as a new device (``seq_conflict``) and renumber what it had not pushed;
+- more than one past it: a gap; refused with the seq expected;
+- an op id the site already has (from a desk's earlier identity): acknowledged, not re-applied;
+- otherwise the rules decide; a rejected operation is recorded with its reason and still advances
+  the seq, so one bad operation never blocks the queue.
+
+Audit entries come in the same request; each must extend the chain the server holds for the desk.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, select, update
+
+from safespace_desk.db.types import utc_text
+from safespace_desk.sync import protocol, registry
+from safespace_desk.sync.server import db, rules
+from safespace_desk.sync.server.enrolment import Caller, check_same_site
+from safespace_desk.sync.server.errors import conflict, forbidden, unprocessable
+from safespace_desk.sync.server.models import ChainEntry, Device, LoggedOp, ServerSite
+from safespace_desk.sync.server.records import RecordBatch, change_entry, key_text
+
+
+def check_op_shape(op: protocol.Op) -> None:
+    """What a desk sends must be declared: a known kind and version, declared tables, clear fields
+    only from the allowlist. Anything else is refused whole (and nothing of it is stored)."""
+    try:
+        kind = registry.op_kind(op.kind)
+    except registry.UnknownSyncKind:
+        raise unprocessable("unknown_kind", "An operation of a kind this server does not know was sent: "
+                                            "the server needs an update.") from None
+    if op.v > kind.version:
+        raise unprocessable("unknown_version", "An operation of a newer version than this server knows was "
+                                               "sent: the server needs an update.")
+    for row in op.rows:
+        table = registry.synced_table(row.t)
+        if table is None or row.t not in kind.writes:
+            raise unprocessable("undeclared_table", "An operation changed a table it is not declared to change.")
+        if not set(row.c) <= table.clear:
+            raise unprocessable("not_allowlisted", "An operation sent a field in clear that is not on its "
+                                                   "allowlist; it was refused and not stored.")
+        if row.s is None:
+            raise unprocessable("unsealed", "An operation's row change is not sealed.")
+
+
+def push(engine: Engine, caller: Caller, req: protocol.PushRequest) -> protocol.PushResponse:
+    check_same_site(caller, req.site_id)
+    for op in req.ops:
+        if op.device != caller.device_id:
+            raise forbidden("wrong_device", "An operation names another desk than the one pushing it.")
+        check_op_shape(op)
+    now = utc_text(datetime.now(UTC))
+    with db.write(engine) as conn:
+        db.lock_site(conn, caller.site_id)
+        site = conn.execute(select(ServerSite.epoch, ServerSite.log_head, ServerSite.base_state)
+                            .where(ServerSite.id == caller.site_id)).one()
+        if site.base_state != "complete" and req.ops:
+            raise conflict("base_incomplete", "The hub's first desk has not finished sending its records yet.")
+        device = conn.execute(select(Device.last_seq, Device.audit_seq, Device.audit_hash)
+                              .where(Device.id == caller.device_id)).one()
+        results, stopped, last_seq, head = _apply_ops(conn, caller, req.ops, site.epoch, site.log_head,
+                                                      device.last_seq, now)
+        audit_seq, audit_hash, audit_error = _append_audit(conn, caller, req.audit, device.audit_seq,
+                                                           device.audit_hash, now)
+        conn.execute(update(Device).where(Device.id == caller.device_id).values(
+            last_seq=last_seq, audit_seq=audit_seq, audit_hash=audit_hash, last_seen_at=now))
+        if head != site.log_head:
+            conn.execute(update(ServerSite).where(ServerSite.id == caller.site_id).values(log_head=head))
+        _test_pause()
+    return protocol.PushResponse(results=results, stopped=stopped,
+                                 audit_head=protocol.AuditHead(seq=audit_seq, hash=audit_hash),
+                                 audit_error=audit_error, epoch=site.epoch, server_time=now)
+
+
+def _apply_ops(conn: Connection, caller: Caller, ops: list[protocol.Op], epoch: int, head: int, last_seq: int,
+               now: str) -> tuple[list[protocol.OpResult], protocol.Stopped | None, int, int]:
+    site_id = caller.site_id
+    seen_by_seq: dict[int, tuple[str, str, str | None, int | None]] = {}
+    low = [op.seq for op in ops if op.seq <= last_seq]
+    if low:
+        for op_id, seq, decision, reason, position in conn.execute(
+                select(LoggedOp.op_id, LoggedOp.seq, LoggedOp.decision, LoggedOp.reason, LoggedOp.position)
+                .where(LoggedOp.site_id == site_id, LoggedOp.device_id == caller.device_id,
+                       LoggedOp.seq.in_(low))):
+            seen_by_seq[seq] = (op_id, decision, reason, position)
+    fresh_ids = [op.id for op in ops if op.seq > last_seq]
+    seen_by_id: dict[str, tuple[str, str | None, int | None]] = {}
+    for start in range(0, len(fresh_ids), 500):
+        for op_id, decision, reason, position in conn.execute(
+                select(LoggedOp.op_id, LoggedOp.decision, LoggedOp.reason, LoggedOp.position)
+                .where(LoggedOp.site_id == site_id, LoggedOp.op_id.in_(fresh_ids[start:start + 500]))):
+            seen_by_id[op_id] = (decision, reason, position)
+
+    batch = RecordBatch(conn, site_id)
+    batch.load((r.t, key_text(r.k)) for op in ops if op.seq > last_seq for r in op.rows)
+    results: list[protocol.OpResult] = []
+    logged: list[dict[str, object]] = []
+    stopped = None
+    for op in ops:
+        if op.seq <= last_seq:
+            seen = seen_by_seq.get(op.seq)
+            if seen is None or seen[0] == op.id:
+                # A retry (or an operation the desk's enrolment upload already covered).
+                decision, reason, position = (seen[1], seen[2], seen[3]) if seen else ("accepted", None, None)
+                results.append(_result(op, "duplicate", decision, reason, position))
+                continue
+            stopped = protocol.Stopped(code="seq_conflict", seq=op.seq, expected_seq=last_seq + 1,
+                                       message="This desk has sent this number before with a different operation: "
+                                               "it was restored from a backup or its folder was copied.")
+            break
+        if op.seq != last_seq + 1:
+            stopped = protocol.Stopped(code="gap", seq=op.seq, expected_seq=last_seq + 1,
+                                       message=f"Operations are missing before {op.seq}: the server expected "
+                                               f"{last_seq + 1}.")
+            break
+        last_seq = op.seq
+        if op.id in seen_by_id:  # pushed before under this desk's earlier identity
+            decision, reason, position = seen_by_id[op.id]
+            results.append(_result(op, "duplicate", decision, reason, position))
+            continue
+        reason = rules.decide(op, batch)
+        position = None
+        if reason is None:
+            head += 1
+            position = head
+            for row in op.rows:
+                batch.apply(row.t, row.k, row.a, change_entry(op.id, op.kind, op.kv, position, row.c, row.n, row.s))
+        seen_by_id[op.id] = ("accepted" if reason is None else "rejected", reason, position)
+        logged.append({"site_id": site_id, "op_id": op.id, "device_id": op.device, "seq": op.seq,
+                       "kind": op.kind, "version": op.v, "received_at": now, "epoch": epoch,
+                       "position": position, "decision": "accepted" if reason is None else "rejected",
+                       "reason": reason, "body": op.model_dump_json()})
+        results.append(_result(op, "applied" if reason is None else "rejected",
+                               "accepted" if reason is None else "rejected", reason, position))
+    if logged:
+        conn.execute(LoggedOp.__table__.insert(), logged)
+    batch.write()
+    return results, stopped, last_seq, head
+
+
+def _result(op: protocol.Op, status: str, decision: str, reason: str | None,
+            position: int | None) -> protocol.OpResult:
+    if status == "duplicate" and decision == "rejected":
+        return protocol.OpResult(seq=op.seq, id=op.id, status="rejected", reason=reason, position=None)
+    return protocol.OpResult(seq=op.seq, id=op.id, status=status, reason=reason,  # type: ignore[arg-type]
+                             position=position)
+
+
+def _append_audit(conn: Connection, caller: Caller, items: list[protocol.AuditItem], seq: int, head: str,
+                  now: str) -> tuple[int, str, str | None]:
+    rows = []
+    error = None
+    for item in items:
+        if item.seq <= seq:
+            stored = conn.execute(select(ChainEntry.hash).where(
+                ChainEntry.site_id == caller.site_id, ChainEntry.device_id == caller.device_id,
+                ChainEntry.seq == item.seq)).scalar()
+            if stored is None or stored == item.hash:
+                continue  # sent again after a lost answer, or before the anchor the desk enrolled with
+            error = f"audit entry {item.seq} differs from the one this desk sent before"
+            break
+        if item.seq != seq + 1 or item.prev != head:
+            error = (f"audit entry {item.seq} does not extend this desk's chain as the server holds it "
+                     f"(it holds entry {seq})")
+            break
+        rows.append({"site_id": caller.site_id, "device_id": caller.device_id, "seq": item.seq,
+                     "prev_hash": item.prev, "hash": item.hash, "received_at": now,
+                     "sealed": item.model_dump_json(include={"at", "kv", "s"})})
+        seq, head = item.seq, item.hash
+    if rows:
+        conn.execute(ChainEntry.__table__.insert(), rows)
+    return seq, head, error
+
+
+# Tests of the change log under concurrency set this to "LOW-HIGH" (milliseconds): each push then
+# waits that long inside its transaction, after taking its positions and before committing.
+TEST_DELAY_ENV = "SAFESPACE_SERVER_TEST_DELAY_MS"
+
+
+def _test_pause() -> None:
+    spec = os.environ.get(TEST_DELAY_ENV)
+    if spec:
+        low, _, high = spec.partition("-")
+        time.sleep(random.uniform(float(low), float(high or low)) / 1000)

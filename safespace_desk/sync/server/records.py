@@ -1,0 +1,109 @@
+"""The current state of each record, kept as the sealed row changes that still count.
+
+The server cannot merge sealed fields (it cannot read them), but it knows which fields each change
+set (clear names and sealed names). Changes are kept in log order; a change all of whose fields a
+later change set again no longer counts and is dropped. What remains, opened and merged in order by
+a joining desk, is the record as every desk has it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, delete, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+
+from safespace_desk.sync import registry
+from safespace_desk.sync.server.models import SiteRecord
+
+RecordKey = tuple[str, str]  # (table, key as text)
+
+
+def key_text(key: str | list[str]) -> str:
+    return key if isinstance(key, str) else json.dumps(key, separators=(",", ":"))
+
+
+def change_entry(op_id: str, kind: str, kv: int, position: int, clear: dict[str, Any], names: list[str],
+                 sealed: str | None) -> dict[str, Any]:
+    return {"o": op_id, "k": kind, "kv": kv, "p": position, "c": clear, "n": names, "s": sealed}
+
+
+def prune(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop changes whose every field a later change set again (newest wins by log order)."""
+    covered: set[str] = set()
+    kept = []
+    for change in reversed(changes):
+        fields = set(change["c"]) | set(change["n"])
+        if not fields <= covered or not fields:
+            kept.append(change)
+        covered |= fields
+    kept.reverse()
+    return kept
+
+
+class RecordBatch:
+    """Records touched by one push (or one part of an enrolling desk's upload), loaded once,
+    changed in memory in log order, written back together."""
+
+    def __init__(self, conn: Connection, site_id: str) -> None:
+        self.conn = conn
+        self.site_id = site_id
+        self._state: dict[RecordKey, tuple[list[dict[str, Any]], str | None] | None] = {}
+        self._dirty: set[RecordKey] = set()
+        self._position: dict[RecordKey, int] = {}
+
+    def load(self, keys: Iterable[RecordKey]) -> None:
+        wanted = [k for k in dict.fromkeys(keys) if k not in self._state]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            for k in chunk:
+                self._state[k] = None
+            rows = self.conn.execute(
+                select(SiteRecord.tbl, SiteRecord.rid, SiteRecord.changes, SiteRecord.guest_id)
+                .where(SiteRecord.site_id == self.site_id, tuple_(SiteRecord.tbl, SiteRecord.rid).in_(chunk)))
+            for tbl, rid, changes, guest_id in rows:
+                self._state[(tbl, rid)] = (json.loads(changes), guest_id)
+
+    def exists(self, key: RecordKey) -> bool:
+        return self._state.get(key) is not None
+
+    def apply(self, table: str, key: str | list[str], action: str, entry: dict[str, Any]) -> None:
+        slot = (table, key_text(key))
+        self._dirty.add(slot)
+        self._position[slot] = entry["p"]
+        if action == "d":
+            self._state[slot] = None
+            return
+        current = self._state.get(slot)
+        changes, guest_id = current if current is not None else ([], None)
+        guest_column = (registry.synced_table(table) or registry.SyncedTable(table, frozenset())).guest_column
+        if guest_column and guest_column in entry["c"]:
+            guest_id = entry["c"][guest_column]
+        self._state[slot] = (prune([*changes, entry]), guest_id)
+
+    def write(self) -> None:
+        upserts, deletes = [], []
+        for slot in self._dirty:
+            state = self._state.get(slot)
+            if state is None:
+                deletes.append(slot)
+            else:
+                upserts.append({"site_id": self.site_id, "tbl": slot[0], "rid": slot[1],
+                                "guest_id": state[1], "position": self._position[slot],
+                                "changes": json.dumps(state[0], separators=(",", ":"))})
+        for start in range(0, len(deletes), 500):
+            self.conn.execute(delete(SiteRecord).where(
+                SiteRecord.site_id == self.site_id,
+                tuple_(SiteRecord.tbl, SiteRecord.rid).in_(deletes[start:start + 500])))
+        if upserts:
+            dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+            statement = dialect.insert(SiteRecord)
+            statement = statement.on_conflict_do_update(
+                index_elements=["site_id", "tbl", "rid"],
+                set_={"guest_id": statement.excluded.guest_id, "position": statement.excluded.position,
+                      "changes": statement.excluded.changes})
+            for start in range(0, len(upserts), 1000):
+                self.conn.execute(statement, upserts[start:start + 1000])
+        self._dirty.clear()

@@ -1,0 +1,63 @@
+"""Sync fixtures: a real PostgreSQL (CI starts one and gives its URL; otherwise a throwaway cluster is
+started here), and a real sync server over loopback HTTPS on SQLite or PostgreSQL.
+
+Under CI=true a missing PostgreSQL FAILS the run; elsewhere the PostgreSQL tests are skipped with
+the reason."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.postgres import ENV_URL, PostgresUnavailable, create_database, start_cluster, stop_cluster, wait_ready
+from tests.support.sync_server import LiveServer, thread_server
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    given = os.environ.get(ENV_URL)
+    if given:
+        wait_ready(given)
+        yield given
+        return
+    try:
+        cluster = start_cluster()
+    except PostgresUnavailable as error:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL is required in CI and could not start: {error}")
+        pytest.skip(f"PostgreSQL is not available here: {error}")
+    try:
+        wait_ready(cluster.url())
+        yield cluster.url()
+    finally:
+        stop_cluster(cluster)
+
+
+@pytest.fixture
+def pg_url(pg_admin_url: str) -> str:
+    """A fresh, empty database on the test cluster."""
+    return create_database(pg_admin_url, "t_" + uuid.uuid4().hex[:16])
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def server_database(request: pytest.FixtureRequest) -> str | None:
+    """The server's database: None for the built-in SQLite file, else a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return None
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def server(tmp_path: Path, server_database: str | None) -> Iterator[LiveServer]:
+    with thread_server(tmp_path / "server", server_database) as live:
+        yield live
+
+
+@pytest.fixture
+def sqlite_server(tmp_path: Path) -> Iterator[LiveServer]:
+    with thread_server(tmp_path / "server", None) as live:
+        yield live
