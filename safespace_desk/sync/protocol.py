@@ -19,6 +19,7 @@ MAX_AUDIT_PER_PUSH = 5000
 MAX_ROWS_PER_OP = 200_000
 MAX_PULL_PAGE = 2000
 MAX_BASE_RECORDS = 20_000
+MAX_INT = 2**62  # every count and number fits a 64-bit column
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=36, pattern=r"^[0-9a-fA-F-]{1,36}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z_][a-z0-9_.]*$")]
@@ -46,7 +47,7 @@ class RowChange(Strict):
 class Op(Strict):
     id: Id
     device: Id
-    seq: int = Field(ge=1)
+    seq: int = Field(ge=1, le=MAX_INT)
     kind: Name
     v: int = Field(ge=1, le=10_000, description="version of this kind of operation")
     kv: int = Field(ge=1, le=1_000_000, description="version of the site key it is sealed with")
@@ -57,7 +58,7 @@ class Op(Strict):
 
 
 class AuditItem(Strict):
-    seq: int = Field(ge=1)
+    seq: int = Field(ge=1, le=MAX_INT)
     prev: Hash
     hash: Hash
     at: Time
@@ -118,9 +119,9 @@ class EnrolRequest(Strict):
     device_id: Id
     device_name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     slot_blob: B64
-    audit_seq: int = Field(ge=0)
+    audit_seq: int = Field(ge=0, le=MAX_INT)
     audit_hash: Hash
-    base_seq: int = Field(ge=0, description="outbox seq covered by the records the desk uploads")
+    base_seq: int = Field(ge=0, le=MAX_INT, description="outbox seq covered by the records the desk uploads")
 
 
 class Enrolled(Strict):
@@ -145,7 +146,7 @@ class BaseChunk(Strict):
     kv: int = Field(ge=1, le=1_000_000)
     records: list[BaseRecord] = Field(default_factory=list, max_length=MAX_BASE_RECORDS)
     first: bool = Field(default=False, description="starts the upload again: what was sent before goes")
-    base_seq: int = Field(default=0, ge=0, description="the desk's newest operation these records cover")
+    base_seq: int = Field(default=0, ge=0, le=MAX_INT, description="the desk's newest operation these records cover")
     done: bool = False
 
 
@@ -176,13 +177,13 @@ class JoinCode(Strict):
 
 
 class SlotPut(Strict):
-    expected_version: int = Field(ge=0)
+    expected_version: int = Field(ge=0, le=MAX_INT)
     blob: B64
 
 
 class ForkRequest(Strict):
     new_device_id: Id
-    audit_seq: int = Field(ge=0)
+    audit_seq: int = Field(ge=0, le=MAX_INT)
     audit_hash: Hash
 
 

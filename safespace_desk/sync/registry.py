@@ -7,7 +7,7 @@ the server's rules need (DESIGN.md section 6): ids, times, bed labels, nights an
 arrived, where they went, a message's agency and category, a shift-log kind, names, notes, reasons,
 flags, card codes: sealed. Triage, shift-log and handover records travel opaque (only their id clear).
 
-Adding an operation kind (``uow.outbox("kind.name", ...)`` in a service): declare it in OPS below with
+Adding an operation kind (a new ``uow.outbox(...)`` name in a service): declare it in OPS below with
 version 1 and the tables its unit of work writes. tests/sync/test_registry.py fails for any outbox name
 in the code without a declaration, and for any table in the schema that is neither declared here nor
 local. Changing what a kind writes (a new column, a new table) means a new version: older desks stop
@@ -79,7 +79,6 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in [
     _t("shift_log", "id"),
     _t("handover", "id"),
     _t("triage", "id"),
-    _t("imported_visit", "visit_id imported_at"),
     _t("purge_log", "id at record_kind removed cutoff staff_id"),
 ]}
 
@@ -107,7 +106,7 @@ OPS: dict[str, OpKind] = {k.name: k for k in [
     _op("visit.void", _VISIT),
     _op("visit.unsign_out", _VISIT),
     _op("visit.no_bed", {"visit"}),
-    _op("visit.import", _VISIT | {"imported_visit", "duplicate_hint", "guest_alias"}),
+    _op("visit.import", _VISIT | {"duplicate_hint", "guest_alias"}),
     _op("bed.give", {"bed_assignment"}),
     _op("bed.free", {"bed_assignment"}),
     # exclusions
