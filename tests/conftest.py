@@ -78,3 +78,24 @@ def manager_id(_template_store: tuple[Path, str]) -> str:
     slots = KeySlots.load(StorePaths(_template_store[0]).keyslots)
     (staff_id,) = slots.staff_ids()
     return staff_id
+
+
+@pytest.fixture(autouse=True)
+def _operations_declare_what_they_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every unit of work in every test: each outbox operation may change only the tables its kind
+    declares in sync/registry.py (so a new table or kind cannot go unnoticed by sync)."""
+    from safespace_desk.services.context import UnitOfWork
+    from safespace_desk.sync import registry
+
+    finish = UnitOfWork.finish
+
+    def checked(self: UnitOfWork) -> None:
+        finish(self)
+        for row, rows in self._ops:
+            kind = registry.OPS.get(row.op)
+            if kind is None:
+                continue  # a test's own stand-in operation (the code's names are checked by scanning it)
+            extra = {change["t"] for change in rows} - kind.writes
+            assert not extra, f"operation {row.op} changed {sorted(extra)}: declare them in sync/registry.py"
+
+    monkeypatch.setattr(UnitOfWork, "finish", checked)

@@ -15,9 +15,9 @@ class Base(DeclarativeBase):
 
 
 # Tables that belong to this desk alone and never sync (sync/registry.py declares every other table).
-# imported_visit is local because its key is a hash of a name and a time (the server must not get it).
-LOCAL_TABLES = frozenset({"alembic_version", "audit_log", "outbox", "imported_visit", "sync_problem",
-                          "sync_origin"})
+# imported_visit and imported_record are local: their keys hash a name and a time (the server must not get them).
+LOCAL_TABLES = frozenset({"alembic_version", "audit_log", "outbox", "imported_visit", "imported_record",
+                          "sync_problem", "sync_origin"})
 # desk_setting is this desk's own, except these keys, which are the hub's and sync.
 SYNCED_SETTING_KEYS = frozenset({"retention_policy"})
 

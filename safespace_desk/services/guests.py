@@ -133,6 +133,15 @@ def update_guest(desk: DeskContext, guest_id: str, details: GuestDetails) -> Cha
     return uow.changes
 
 
+def after_remote_changes(desk: DeskContext, changes: Changes) -> None:
+    """Other desks' changes were written into this store (sync): what this desk keeps in memory
+    about guests is brought up to date (a merge or erasure elsewhere rebuilds the search index)."""
+    if changes.touches("guest_merge") or len(changes.ids) > 500:
+        _reset_index(desk)
+    elif changes.touches(GUEST, "guest_alias", "visit"):
+        refresh_index(desk, set(changes.ids))
+
+
 def get_guest(desk: DeskContext, guest_id: str) -> GuestRecord:
     """The full record, for front-desk roles and managers. Every view is audited (who looked at
     whom, and when); the paramedic reads ``health_check_record`` instead. Support notes only for

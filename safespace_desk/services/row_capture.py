@@ -122,14 +122,15 @@ class RowCapture:
         if table.name in LOCAL_TABLES:
             return None
         if state.is_insert:
-            params = state.parameters
+            params: Any = state.parameters
             rows = params if isinstance(params, list) else [params or {}]
             for row in rows:
-                values = _with_defaults(table, row)
+                values = _with_defaults(table, dict(row))
                 self._record(table, tuple(str(values[c.name]) for c in table.primary_key.columns), INSERT,
                              values)
             return None
-        where = state.statement.whereclause
+        statement: Any = state.statement
+        where = statement.whereclause
         key_columns = list(table.primary_key.columns)
         query = select(*key_columns)
         if where is not None:
@@ -141,7 +142,7 @@ class RowCapture:
             return None
         result = state.invoke_statement()
         names = [c if isinstance(c, str) else getattr(c, "key", str(c))
-                 for c in state.statement._values or {}]  # the columns the statement sets
+                 for c in statement._values or {}]  # the columns the statement sets
         for key, values in _read_rows(self.session, table, keys, names):
             self._record(table, key, UPDATE, values)
         return result

@@ -80,11 +80,13 @@ def _why(error: BaseException) -> str:
 
 class ServerClient:
     """One server, one desk. ``on_certificate`` is told of a newly trusted certificate (PEM) so the
-    desk can keep it; ``transport`` is for tests that watch what is sent."""
+    desk can keep it. For tests: ``transport`` replaces the network, ``watch`` sees every request and
+    response body."""
 
     def __init__(self, address: str, pins: list[str], *, cert_pem: str = "", token: str = "",
                  on_certificate: Callable[[str], None] | None = None,
-                 transport: httpx.BaseTransport | None = None, timeout: httpx.Timeout = TIMEOUT) -> None:
+                 transport: httpx.BaseTransport | None = None, timeout: httpx.Timeout = TIMEOUT,
+                 watch: Callable[[bytes], None] | None = None) -> None:
         parts = urlsplit(address)
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise SyncError(f"“{address}” is not a server address (https://host:port).")
@@ -96,6 +98,7 @@ class ServerClient:
         self.token = token
         self._on_certificate = on_certificate
         self._transport = transport
+        self._watch = watch
         self._timeout = timeout
         self._client: httpx.Client | None = None
 
@@ -122,8 +125,12 @@ class ServerClient:
             context.verify_mode = ssl.CERT_REQUIRED
             context.load_verify_locations(cadata=self.cert_pem)
             verify = context
-        self._client = httpx.Client(base_url=self.address, verify=verify, timeout=self._timeout,
-                                    transport=self._transport, headers={"User-Agent": "safespace-desk"})
+        transport = self._transport or httpx.HTTPTransport(verify=verify)
+        watch = self._watch or (_WATCHERS[-1] if _WATCHERS else None)
+        if watch is not None:
+            transport = _Watching(transport, watch)
+        self._client = httpx.Client(base_url=self.address, timeout=self._timeout, transport=transport,
+                                    headers={"User-Agent": "safespace-desk"})
         return self._client
 
     def close(self) -> None:
@@ -175,6 +182,36 @@ class ServerClient:
             finally:
                 response.close()
             return
+
+
+_WATCHERS: list[Callable[[bytes], None]] = []
+
+
+@contextmanager
+def watching(watch: Callable[[bytes], None]) -> Iterator[None]:
+    """For tests: every client made inside sees its request and response bodies passed to ``watch``."""
+    _WATCHERS.append(watch)
+    try:
+        yield
+    finally:
+        _WATCHERS.remove(watch)
+
+
+class _Watching(httpx.BaseTransport):
+    def __init__(self, inner: httpx.BaseTransport, watch: Callable[[bytes], None]) -> None:
+        self.inner = inner
+        self.watch = watch
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.watch(request.read())
+        response = self.inner.handle_request(request)
+        body = response.read()
+        self.watch(body)
+        return httpx.Response(response.status_code, headers=response.headers, content=body,
+                              extensions=response.extensions)
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 def _certificate_failed(error: httpx.ConnectError) -> bool:

@@ -20,6 +20,7 @@ from safespace_desk.db.models import AuditEntry, OutboxOp, Setting, SyncProblem
 from safespace_desk.db.types import utc_text
 from safespace_desk.domain.audit_chain import GENESIS
 from safespace_desk.ids import new_id
+from safespace_desk.services import guests
 from safespace_desk.services.context import DEVICE_ID_KEY, Changes, DeskContext
 from safespace_desk.sync import protocol, slotsync
 from safespace_desk.sync.apply import MustPushFirst, UpdateNeeded, apply_page
@@ -64,10 +65,13 @@ class DeskSync:
     """Sync for one unlocked desk. ``transport`` lets tests watch the HTTP traffic."""
 
     def __init__(self, desk: DeskContext, *, transport: httpx.BaseTransport | None = None,
-                 progress: Callable[[str, int, int], None] | None = None) -> None:
+                 progress: Callable[[str, int, int], None] | None = None, refresh_caches: bool = True) -> None:
         self.desk = desk
         self.transport = transport
         self.progress = progress
+        # The app syncs on a worker thread and refreshes what the desk keeps in memory on its own
+        # (main) thread, from the outcome's changes; scripts and the command line let sync do it.
+        self.refresh_caches = refresh_caches
 
     # --- state ------------------------------------------------------------------------------------
     def state(self) -> SyncState:
@@ -122,6 +126,8 @@ class DeskSync:
                     break
             finally:
                 client.close()
+                if self.refresh_caches and out.changes.kinds:
+                    guests.after_remote_changes(self.desk, out.changes)
             self._record(ok=True)
         except ServerRefused as error:
             out.error = error.message

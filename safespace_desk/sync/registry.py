@@ -80,12 +80,32 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in [
     _t("handover", "id"),
     _t("triage", "id"),
     _t("purge_log", "id at record_kind removed cutoff staff_id"),
+    # casework (crisis services and havens)
+    _t("referral", "id guest_id received_at status decided_at decided_by episode_id duplicate_of created_by "
+                   "created_at", guest="guest_id"),
+    _t("case_episode", "id guest_id number referral_id opened_at opened_by closed_at closed_by", guest="guest_id"),
+    _t("contact", "id guest_id at episode_id staff_id created_at voided_at voided_by", guest="guest_id"),
+    _t("follow_up", "id guest_id due_at contact_id assigned_to created_at created_by done_at done_by "
+                    "done_contact_id cancelled_at cancelled_by", guest="guest_id"),
+    _t("plan", "id guest_id created_at created_by", guest="guest_id"),
+    _t("plan_version", "id plan_id version written_at written_by"),
+    _t("support_given", "id guest_id at contact_id staff_id voided_at voided_by", guest="guest_id"),
+    _t("onward_referral", "id guest_id referred_at offered_at accepted_at seen_at declined_at staff_id voided_at",
+       guest="guest_id"),
+    _t("circle_member", "id guest_id added_at added_by removed_at removed_by consent_at", guest="guest_id"),
+    # Opaque: that a crisis line was rung for someone is health data.
+    _t("escalation", "id"),
+    _t("group_session", "id starts_at minutes facilitator_id created_at created_by cancelled_at"),
+    _t("session_attendance", "session_id guest_id added_at added_by", guest="guest_id"),
+    _t("closing", "id at opening_date signed_out follow_ups_ahead staff_id"),
 ]}
 
 _GUEST = {"guest", "guest_alias"}
 _VISIT = {"visit", "bed_assignment", "guest"}
+_CASEWORK = {"referral", "case_episode", "contact", "follow_up", "plan", "plan_version", "support_given",
+             "onward_referral", "circle_member", "escalation", "group_session", "session_attendance", "closing"}
 _ERASE = {"guest", "guest_alias", "duplicate_hint", "not_duplicate", "message", "visit", "exclusion",
-          "triage", "shift_log", "handover", "bed_assignment"}
+          "triage", "shift_log", "handover", "bed_assignment"} | _CASEWORK
 
 
 def _op(name: str, writes: set[str], version: int = 1) -> OpKind:
@@ -136,6 +156,34 @@ OPS: dict[str, OpKind] = {k.name: k for k in [
     _op("site.settings", {"site"}),
     _op("retention.policy", {"desk_setting"}),
     _op("retention.purge", set(TABLES) - {"site", "staff", "desk_setting", "agency"}),
+    _op("staff.options", {"staff"}),
+    _op("guest.restrict", {"guest"}),
+    _op("guest.ethnicity", {"guest"}),
+    _op("guest.named_worker", {"guest"}),
+    # casework: referrals, cases, the contacts diary, support, plans, circles, sessions
+    _op("referral.receive", {"referral", "case_episode"} | _GUEST),
+    _op("referral.accept", {"referral", "case_episode", "follow_up"}),
+    _op("referral.decline", {"referral", "case_episode"}),
+    _op("case.close", {"case_episode", "follow_up", "referral"}),
+    _op("contact.log", {"contact", "follow_up", "case_episode", "support_given"}),
+    _op("contact.void", {"contact", "follow_up", "support_given"}),
+    _op("contact.import", {"contact", "follow_up", "case_episode", "referral"} | _GUEST | {"duplicate_hint"}),
+    _op("follow_up.add", {"follow_up"}),
+    _op("follow_up.done", {"follow_up", "contact"}),
+    _op("follow_up.cancel", {"follow_up"}),
+    _op("support.give", {"support_given", "contact"}),
+    _op("support.void", {"support_given"}),
+    _op("onward.refer", {"onward_referral"}),
+    _op("onward.update", {"onward_referral"}),
+    _op("circle.add", {"circle_member"}),
+    _op("circle.remove", {"circle_member"}),
+    _op("plan.write", {"plan", "plan_version"}),
+    _op("escalation.use", {"escalation"}),
+    _op("session.plan", {"group_session"}),
+    _op("session.cancel", {"group_session", "session_attendance"}),
+    _op("session.attend", {"session_attendance"}),
+    _op("session.unattend", {"session_attendance"}),
+    _op("site.closing", {"closing"} | _VISIT | {"follow_up"}),
 ]}
 
 # The records a desk sends when it enrols (its whole state) travel as this kind.

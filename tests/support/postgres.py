@@ -28,6 +28,7 @@ from pathlib import Path
 PG_BIN_CANDIDATES = [Path("/usr/lib/postgresql/15/bin"), Path("/usr/lib/postgresql/16/bin"),
                      Path("/usr/lib/postgresql/17/bin")]
 ENV_URL = "SAFESPACE_TEST_PG_URL"
+ENV_DATA = "SAFESPACE_TEST_PG_DATA"  # its data directory, for the planted-name scan
 
 
 class PostgresUnavailable(RuntimeError):

@@ -13,16 +13,26 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.postgres import ENV_URL, PostgresUnavailable, create_database, start_cluster, stop_cluster, wait_ready
+from tests.support.postgres import (
+    ENV_DATA,
+    ENV_URL,
+    PostgresUnavailable,
+    create_database,
+    start_cluster,
+    stop_cluster,
+    wait_ready,
+)
 from tests.support.sync_server import LiveServer, thread_server
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url() -> Iterator[str]:
+def _pg_cluster() -> Iterator[tuple[str, Path | None]]:
+    """(admin URL, data directory if known). CI starts the cluster and passes both in the environment."""
     given = os.environ.get(ENV_URL)
     if given:
         wait_ready(given)
-        yield given
+        data = os.environ.get(ENV_DATA)
+        yield given, Path(data) if data else None
         return
     try:
         cluster = start_cluster()
@@ -32,9 +42,19 @@ def pg_admin_url() -> Iterator[str]:
         pytest.skip(f"PostgreSQL is not available here: {error}")
     try:
         wait_ready(cluster.url())
-        yield cluster.url()
+        yield cluster.url(), cluster.data
     finally:
         stop_cluster(cluster)
+
+
+@pytest.fixture
+def pg_admin_url(_pg_cluster: tuple[str, Path | None]) -> str:
+    return _pg_cluster[0]
+
+
+@pytest.fixture
+def pg_data_dir(_pg_cluster: tuple[str, Path | None]) -> Path | None:
+    return _pg_cluster[1]
 
 
 @pytest.fixture

@@ -143,9 +143,10 @@ def test_a_server_that_is_down_or_answers_500_leaves_the_outbox_as_it_was(enroll
 
 
 def test_a_removed_desk_says_so_and_keeps_its_outbox(enrolled: DeskContext, sqlite_server: LiveServer) -> None:
+    from zoneinfo import ZoneInfo
+
     from safespace_desk.sync.server.enrolment import revoke_device
     from safespace_desk.sync.status import sync_status
-    from zoneinfo import ZoneInfo
 
     guests.add_guest(enrolled, GuestDetails(preferred_name="Kept Anyway"))
     revoke_device(sqlite_server.engine, DeskSync(enrolled).state().device_id)

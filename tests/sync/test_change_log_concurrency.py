@@ -62,10 +62,9 @@ def test_concurrent_pushes_on_postgres_give_a_gapless_log_in_commit_order(tmp_pa
                         if page.entries:
                             received.extend(e.p for e in page.entries)
                             cursor = page.entries[-1].p
-                        elif done.is_set():
-                            # One more read after the pushers finished: nothing may come late.
-                            if not first.pull(after=cursor, limit=7).entries:
-                                return
+                        # Once the pushers are done, one more read: nothing may come late.
+                        elif done.is_set() and not first.pull(after=cursor, limit=7).entries:
+                            return
                 except BaseException as error:  # noqa: BLE001
                     errors.append(error)
 

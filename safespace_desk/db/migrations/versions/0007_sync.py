@@ -1,8 +1,8 @@
 """Sync: each outbox operation gets an id, its row changes and the server's decision; problems
 sync reports; and the newest operation applied from each desk.
 
-Revision ID: 0006_sync
-Revises: 0005_erasure_reason
+Revision ID: 0007_sync
+Revises: 0006_casework
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_sync"
-down_revision = "0005_erasure_reason"
+revision = "0007_sync"
+down_revision = "0006_casework"
 branch_labels = None
 depends_on = None
 
