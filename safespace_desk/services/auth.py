@@ -12,7 +12,7 @@ from safespace_desk.db.errors import LogMissing, StoreDamaged, UnknownStaffName
 from safespace_desk.db.keyslots import KeySlots
 from safespace_desk.db.models import Setting, Staff
 from safespace_desk.db.store import Store, StorePaths
-from safespace_desk.domain.clock import Clock
+from safespace_desk.domain.clock import Clock, ZoneCheckedClock
 from safespace_desk.domain.errors import AuthenticationFailed, ValidationError
 from safespace_desk.domain.pin_lock import PinAttempts
 from safespace_desk.domain.roles import Role
@@ -26,6 +26,7 @@ from safespace_desk.services.context import (
     keyslot_change,
 )
 from safespace_desk.services.integrity import check_before_writing
+from safespace_desk.services.password_guard import audit_waiting_tries, guarded
 
 _pin_hasher = PasswordHasher()
 
@@ -48,7 +49,10 @@ def sign_in(data_dir: Path, name: str, password: str, clock: Clock, *, check_fir
     if not password:
         raise ValidationError("Type your password.", field="password")
     slots = _load_slots(data_dir)
-    master, staff_id = slots.unlock_with_password(login_key(name), password)
+    login = login_key(name)
+    with guarded(data_dir, login, ZoneCheckedClock(clock).now(), path="sign_in",
+                 staff_id=lambda: _staff_id_of(slots, login)):
+        master, staff_id = slots.unlock_with_password(login, password)
     store = _open(data_dir, slots, master)
     try:
         if check_first:
@@ -57,6 +61,7 @@ def sign_in(data_dir: Path, name: str, password: str, clock: Clock, *, check_fir
                            device_id=_device_id(store))
         desk.actor = _active_actor(desk, staff_id)
         desk.record("signed_in", "staff", staff_id)
+        audit_waiting_tries(desk)  # wrong passwords given while the store was shut
         return desk
     except BaseException:
         store.close()
@@ -67,7 +72,10 @@ def switch_user(desk: DeskContext, name: str, password: str) -> Actor:
     """Another staff member takes over this desk, proving their password with their own slot."""
     if not (name or "").strip() or not password:
         raise ValidationError("Type your name and password.", field="name" if not name else "password")
-    _, staff_id = desk.keyslots.unlock_with_password(login_key(name), password)
+    login = login_key(name)
+    with guarded(desk.store.paths.data_dir, login, desk.clock.now(), path="switch_user",
+                 staff_id=lambda: _staff_id_of(desk.keyslots, login), desk=desk):
+        _, staff_id = desk.keyslots.unlock_with_password(login, password)
     previous = desk.actor
     desk.actor = _active_actor(desk, staff_id)
     desk.record("switched_user", "staff", staff_id, detail=f"from={previous.staff_id}" if previous else None)
@@ -78,7 +86,9 @@ def check_password_again(desk: DeskContext, password: str) -> None:
     """Full-password unlock of a locked desk by the person who is signed in."""
     actor = desk.require_actor()
     row = _staff_row(desk, actor.staff_id)
-    desk.keyslots.unlock_with_password(row.login, password)
+    with guarded(desk.store.paths.data_dir, row.login, desk.clock.now(), path="lock_screen",
+                 staff_id=lambda: actor.staff_id, desk=desk):
+        desk.keyslots.unlock_with_password(row.login, password)
     desk.record("unlocked", "staff", actor.staff_id, detail="password")
 
 
@@ -189,6 +199,11 @@ def _device_id(store: Store) -> str:
             return row.value if row is not None else ""
     with store.write() as session:
         return ensure_device_id(session)
+
+
+def _staff_id_of(slots: KeySlots, login: str) -> str | None:
+    """The account a typed name belongs to, if any (for the audit of a wrong password)."""
+    return next((s.staff_id for s in slots.slots if s.kind == "staff" and s.login == login), None)
 
 
 def _staff_row(desk: DeskContext, staff_id: str) -> Staff:

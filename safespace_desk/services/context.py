@@ -133,7 +133,7 @@ class DeskContext:
 
     def close(self) -> None:
         try:
-            if self.pending_views:
+            if self.pending_views and not self.store.read_only:
                 with self.unit_of_work():
                     pass  # the views still waiting go into the audit before the store closes
         except Exception:

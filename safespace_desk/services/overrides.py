@@ -35,6 +35,12 @@ from safespace_desk.domain.roles import Permission, Role, can
 from safespace_desk.domain.staff import PIN_TRIES, login_key
 from safespace_desk.ids import new_id
 from safespace_desk.services.context import Actor, DeskContext
+from safespace_desk.services.password_guard import (
+    MustWait,
+    check_allowed,
+    record_right,
+    record_wrong,
+)
 
 GRANT_LIFETIME = timedelta(minutes=2)
 _GRANTS_KEY = "override_grants"
@@ -93,6 +99,8 @@ def authorise_override(desk: DeskContext, name: str, secret: str, action: Overri
     if not (name or "").strip() or not secret:
         raise ValidationError("The lead's name and PIN or password are needed.", field="lead_name")
     login = login_key(name)
+    data_dir = desk.store.paths.data_dir
+    check_allowed(data_dir, login, desk.clock.now(), field="lead_secret")  # as for any password
     with desk.store.read() as session:
         row = session.scalars(select(Staff).where(Staff.login == login)).first()
         pin_locked = row is not None and _override_pin_locked(session, row.id)
@@ -120,10 +128,15 @@ def authorise_override(desk: DeskContext, name: str, secret: str, action: Overri
             uow.audit("override_refused", "staff", row.id if row else None,
                       detail=f"action={action.value}" + (";not_a_lead" if lead else ""))
     if lead is None:
+        wait = record_wrong(data_dir, login, desk.clock.now(), path="override", staff_id=row.id if row else None,
+                            audited=True)
+        if wait:
+            raise MustWait("That name and PIN or password do not match.", wait_seconds=wait, field="lead_secret")
         if pin_locked and secret.isdigit():
             raise AuthenticationFailed("Too many wrong PINs for this lead: type their password instead.",
                                        field="lead_secret")
         raise AuthenticationFailed("That name and PIN or password do not match.", field="lead_secret")
+    record_right(data_dir, login)
     if not allowed:
         raise AuthenticationFailed(f"{lead.name} is not a shift lead or manager.", field="lead_name")
     return _issue(desk, grant_id, lead, action)

@@ -28,10 +28,14 @@ WRONG = (WrongPassword, UnknownStaffName, AuthenticationFailed)
 
 
 class MustWait(AuthenticationFailed):
-    """Too many wrong passwords for this name: it may try again in ``wait_seconds``."""
+    """Too many wrong passwords for this name: it may try again in ``wait_seconds``.
 
-    def __init__(self, message: str, *, wait_seconds: int, field: str | None = "password") -> None:
-        super().__init__(message, field=field)
+    ``reason`` is the first sentence ("That name and password do not match."), so a screen can count
+    the wait down with ``waiting_message`` each second."""
+
+    def __init__(self, reason: str, *, wait_seconds: int, field: str | None = "password") -> None:
+        super().__init__(waiting_message(reason, wait_seconds), field=field)
+        self.reason = reason
         self.wait_seconds = wait_seconds
 
 
@@ -39,12 +43,17 @@ def wait_text(seconds: int) -> str:
     return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
+def waiting_message(reason: str, seconds: int) -> str:
+    if seconds <= 0:
+        return f"{reason} You can try again now."
+    return f"{reason} Wait {wait_text(seconds)} before trying again."
+
+
 def check_allowed(data_dir: Path, login: str, now: datetime, *, field: str | None = "password") -> None:
     """Refuse at once (no key derivation) while ``login`` must wait."""
     wait = seconds_to_wait(tries_file.load(data_dir).for_login(login), now)
     if wait:
-        raise MustWait(f"Too many wrong passwords for this name. Wait {wait_text(wait)}, then try again.",
-                       wait_seconds=wait, field=field)
+        raise MustWait("Too many wrong passwords for this name.", wait_seconds=wait, field=field)
 
 
 def record_wrong(data_dir: Path, login: str, now: datetime, *, path: str, staff_id: str | None,
@@ -82,12 +91,10 @@ def guarded(data_dir: Path, login: str, now: datetime, *, path: str, staff_id: C
             raise
         owner = staff_id()
         if desk is not None:
-            with desk.unit_of_work() as uow:
-                uow.audit("password_failed", "staff", owner, detail=f"path={path}")
+            desk.record("password_failed", "staff", owner, detail=f"path={path}")
         wait = record_wrong(data_dir, login, now, path=path, staff_id=owner, audited=desk is not None)
         if wait:
-            raise MustWait(f"{error.message} Wait {wait_text(wait)} before trying again.",
-                           wait_seconds=wait, field=error.field or field) from None
+            raise MustWait(error.message, wait_seconds=wait, field=error.field or field) from None
         raise
     record_right(data_dir, login)
 
@@ -96,8 +103,8 @@ def audit_waiting_tries(desk: DeskContext) -> int:
     """Write the wrong passwords given before the store was open into the audit (at sign-in)."""
     data_dir = desk.store.paths.data_dir
     tries = tries_file.load(data_dir)
-    if not tries.waiting and not tries.dropped:
-        return 0
+    if (not tries.waiting and not tries.dropped) or desk.store.read_only:
+        return 0  # a damaged store takes no writes: they wait for the restored one
     written = list(tries.waiting)
     with desk.unit_of_work() as uow:
         for wrong in written:

@@ -12,6 +12,7 @@ from safespace_desk.domain.staff import StaffMember, check_password, check_pin, 
 from safespace_desk.ids import new_id
 from safespace_desk.services.auth import hash_pin
 from safespace_desk.services.context import Changes, DeskContext, keyslot_change
+from safespace_desk.services.password_guard import guarded
 
 STAFF = "staff"
 
@@ -126,9 +127,13 @@ def reset_password(desk: DeskContext, staff_id: str, new_password: str) -> Chang
 def change_own_password(desk: DeskContext, current_password: str, new_password: str) -> Changes:
     actor = desk.require_actor()
     check_password(new_password, field="new_password")
+    with desk.store.read() as session:
+        login = _get(session, actor.staff_id).login
+    with guarded(desk.store.paths.data_dir, login, desk.clock.now(), path="change_password",
+                 staff_id=lambda: actor.staff_id, desk=desk, field="current_password"):
+        desk.keyslots.unlock_with_password(login, current_password)  # proves the old one
     with keyslot_change(desk), desk.unit_of_work() as uow:
         row = _get(uow.session, actor.staff_id)
-        desk.keyslots.unlock_with_password(row.login, current_password)  # proves the old one
         uow.audit("password_changed", STAFF, actor.staff_id)
         uow.changed(STAFF, actor.staff_id)
         desk.keyslots.set_staff_slot(desk.master_key, actor.staff_id, row.login, new_password)

@@ -50,8 +50,9 @@ def record_list_view(desk: DeskContext, list_name: str, shown: int, *, about: st
 
 
 def flush_views(desk: DeskContext) -> None:
-    """Write the views still waiting into the audit chain now."""
-    if desk.pending_views:
+    """Write the views still waiting into the audit chain now. A damaged store takes no more writes
+    (the desk goes on read-only): they stay in memory, as the views of a read-only desk."""
+    if desk.pending_views and not desk.store.read_only:
         with desk.unit_of_work():
             pass  # unit_of_work writes the waiting views first
 

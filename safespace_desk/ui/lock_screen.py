@@ -28,6 +28,7 @@ from safespace_desk.ui.kit.forms import (
     primary_button,
     text_edit,
 )
+from safespace_desk.ui.kit.wait_countdown import WaitCountdown
 from safespace_desk.ui.kit.widgets import heading
 from safespace_desk.ui.tasks import TaskRunner
 from safespace_desk.ui.time_display import MinuteTicker, clock_text, date_text
@@ -68,6 +69,8 @@ class LockScreen(QWidget):
             card.body.addWidget(widget)
         self.banner = Banner()
         card.body.addWidget(self.banner)
+        # After too many wrong passwords: "Wait N seconds", counted down in the banner.
+        self.countdown = WaitCountdown(self.banner.show_message, self)
         self.modes = QStackedWidget()
         self.modes.addWidget(self._build_pin_mode())
         self.modes.addWidget(self._build_password_mode())
@@ -150,6 +153,7 @@ class LockScreen(QWidget):
         actor = desk.require_actor()
         self._desk, self._attempts, self._has_pin, self._zone = desk, attempts, has_pin, zone
         self.who_label.setText(f"{actor.name} ({actor.role.label}) is signed in")
+        self.countdown.stop()
         self.banner.clear_message()
         self._set_mode(self._unlock_mode())
         if attempts.exhausted:
@@ -163,6 +167,7 @@ class LockScreen(QWidget):
         self._desk = None
         for edit in (self.pin, self.password, self.switch_name, self.switch_password):
             edit.clear()
+        self.countdown.stop()
         self.banner.clear_message()
 
     def _unlock_mode(self) -> int:
@@ -219,7 +224,9 @@ class LockScreen(QWidget):
     def _password_failed(self, error: Exception) -> None:
         self.password_button.setEnabled(True)
         self.password.clear()
-        FormErrors(self.banner, {"password": self.password_row}).show(error)
+        self.password_row.clear_error()
+        if not self.countdown.follow(error):
+            FormErrors(self.banner, {"password": self.password_row}).show(error)
 
     def _unlocked(self, _result: object) -> None:
         self.pin_button.setEnabled(True)
@@ -229,6 +236,7 @@ class LockScreen(QWidget):
         self.unlocked.emit()
 
     def show_switch_user(self) -> None:
+        self.countdown.stop()  # a wait for the signed-in person's password says nothing about others
         self.banner.clear_message()
         self._set_mode(SWITCH_MODE)
 
@@ -250,5 +258,6 @@ class LockScreen(QWidget):
         self.switch_submit.setEnabled(True)
         self.switch_password.clear()
         # One message for either box, as at sign-in: do not reveal which names have accounts.
-        self.banner.show_message(describe_error(error))
+        if not self.countdown.follow(error):
+            self.banner.show_message(describe_error(error))
         (self.switch_name if not self.switch_name.text() else self.switch_password).setFocus()

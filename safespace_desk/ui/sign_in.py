@@ -21,6 +21,7 @@ from safespace_desk.ui.kit.forms import (
     primary_button,
     text_edit,
 )
+from safespace_desk.ui.kit.wait_countdown import WaitCountdown
 from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.tasks import TaskRunner
 
@@ -51,6 +52,8 @@ class SignInScreen(QWidget):
         card.body.addWidget(explanation("Sign in with your own name and password to start your shift."))
         self.banner = Banner()
         card.body.addWidget(self.banner)
+        # After too many wrong passwords: "Wait N seconds", counted down in the banner.
+        self.countdown = WaitCountdown(self.banner.show_message, self)
         self.name = text_edit("Your name", 80)
         self.password = password_edit("Password")
         card.body.addWidget(FieldRow("Your &name", self.name))
@@ -95,7 +98,8 @@ class SignInScreen(QWidget):
         self._set_busy(False)
         # Name-or-password problems are one message in the banner: which of the two was wrong
         # is deliberately not revealed. The password is cleared so it can be retyped.
-        self.banner.show_message(describe_error(error))
+        if not self.countdown.follow(error):
+            self.banner.show_message(describe_error(error))
         self.password.clear()
         target = self.name if getattr(error, "field", None) == "name" and not self.name.text() \
             else self.password
@@ -105,6 +109,7 @@ class SignInScreen(QWidget):
         """Back to an empty form (after sign-in, and when a shift ends)."""
         self.name.clear()
         self.password.clear()
+        self.countdown.stop()
         self.banner.clear_message()
         self.recovery_errors.clear()
         for edit in (self.recovery_key, self.recovery_name, self.recovery_password,

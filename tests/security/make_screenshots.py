@@ -15,16 +15,26 @@ import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from PySide6.QtWidgets import QApplication, QWidget
-from safespace_desk.ui.theme import Theme, ThemeController
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.guests import GuestFlag
 from safespace_desk.domain.messages import TriageOutcome
-from safespace_desk.services import auth, setup, staff, triage, visits
+from safespace_desk.domain.pin_lock import PinAttempts
+from safespace_desk.services import auth, exclusions, setup, staff, triage, visits
 from safespace_desk.services.context import DeskContext
+from safespace_desk.services.site import get_site
+from safespace_desk.ui.desk.page import build_front_desk_page
+from safespace_desk.ui.kit.theme import Theme, ThemeController
+from safespace_desk.ui.lock_screen import LockScreen
 from safespace_desk.ui.messages.paramedic_page import ParamedicPage
+from safespace_desk.ui.shell import MainShell
+from safespace_desk.ui.sign_in import SignInScreen
+from safespace_desk.ui.tasks import InlineRunner
 from tests.services.frontdesk_helpers import add, at_local
 from tests.ui.messages.sample_hub import fill_hub
 
@@ -36,7 +46,8 @@ def grab(widget: QWidget, path: Path, size: tuple[int, int] = SIZE) -> None:
     widget.show()
     for _ in range(5):
         QApplication.processEvents()
-    widget.grab().save(str(path), "PNG", 9)
+    saved = widget.grab().save(str(path), "PNG", 9)
+    assert saved, f"could not save {path} ({widget.size()})"
     print(path, path.stat().st_size // 1024, "KB")
 
 
@@ -69,7 +80,80 @@ def paramedic(out: Path, suffix: str) -> None:
         desk.close()
 
 
-SHOTS: list[Callable[[Path, str], None]] = [paramedic]
+def sign_in_wait(out: Path, suffix: str) -> None:
+    clock = FixedClock(datetime(2026, 11, 25, 2, 50, tzinfo=UTC))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "data"
+        _hub(folder, clock).close()
+        screen = SignInScreen(folder, clock, InlineRunner())
+        for _ in range(4):
+            screen.name.setText("Mo Manager")
+            screen.password.setText("not the password")
+            screen.submit()
+            clock.advance(seconds=6)
+        screen.countdown.tick()
+        screen.name.setText("Mo Manager")
+        grab(screen, out / f"security-sign-in-wait-{suffix}.png", (1366, 768))
+        screen.countdown.stop()
+        screen.close()
+
+
+def lock_wait(out: Path, suffix: str) -> None:
+    clock = FixedClock(datetime(2026, 11, 25, 2, 50, tzinfo=UTC))
+    with tempfile.TemporaryDirectory() as tmp:
+        desk = _hub(Path(tmp) / "data", clock)
+        lock = LockScreen(clock, InlineRunner())
+        lock.prepare(desk, PinAttempts(), has_pin=False, zone=ZoneInfo("Europe/London"))
+        for _ in range(3):
+            lock.password.setText("not the password")
+            lock.submit_password()
+        grab(lock, out / f"security-lock-wait-{suffix}.png", (1366, 768))
+        lock.countdown.stop()
+        lock.release()
+        lock.close()
+        desk.close()
+
+
+def override_wait(out: Path, suffix: str, theme: ThemeController) -> None:
+    clock = FixedClock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "data"
+        manager = _hub(folder, clock)
+        staff.add_staff(manager, name="Lee Lead", role="lead", password="Lee Lead password 1", pin="4821")
+        staff.add_staff(manager, name="Dee Desk", role="desk", password="Dee Desk password 1")
+        robin = add(manager, "Robin Hale", aliases=("Rob",))
+        exclusions.issue_exclusion(manager, robin, "Threatened another guest in the kitchen", hours=24)
+        manager.close()
+        at_local(clock, 2026, 11, 24, 23, 50)
+        desk = auth.sign_in(folder, "Dee Desk", "Dee Desk password 1", clock)
+        shell = MainShell(desk, get_site(desk), clock, InlineRunner(), theme)
+        page = build_front_desk_page(desk, shell)
+        shell.add_page("desk", "Front desk", page, "Alt+9")
+        shell.resize(1366, 768)
+        shell.show()
+        shell.show_page("desk")
+        shell.activateWindow()
+        QApplication.processEvents()
+        box = page.search_panel.search_box
+        QTest.keyClicks(box, "rob")
+        QTest.keyClick(box, Qt.Key.Key_Return)
+        QTest.keyClick(box, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+        banner = page.search_panel.banner
+        QTest.keyClicks(banner.findChild(QLineEdit, "leadName"), "Le")  # completed inline to Lee Lead
+        QTest.keyClicks(banner.findChild(QLineEdit, "overrideReason"), "Brought in by police, nowhere safe tonight")
+        secret = banner.findChild(QLineEdit, "leadSecret")
+        for guess in ("1111", "2222", "3333"):
+            QTest.keyClicks(secret, guess)
+            QTest.keyClick(secret, Qt.Key.Key_Return)
+        for _ in range(5):
+            QApplication.processEvents()
+        shell.grab().save(str(out / f"security-override-wait-{suffix}.png"), "PNG", 9)
+        print(out / f"security-override-wait-{suffix}.png")
+        shell.close()
+        desk.close()
+
+
+SHOTS: list[Callable[[Path, str], None]] = [paramedic, sign_in_wait, lock_wait]
 
 
 def main() -> None:
@@ -81,6 +165,7 @@ def main() -> None:
         theme.set_theme(Theme(name))
         for shot in SHOTS:
             shot(out, name)
+        override_wait(out, name, theme)
 
 
 if __name__ == "__main__":

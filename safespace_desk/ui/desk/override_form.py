@@ -17,6 +17,7 @@ from safespace_desk.services.overrides import Override, OverrideAction
 from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.kit.forms import FieldErrors
 from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
+from safespace_desk.ui.kit.wait_countdown import WaitCountdown
 from safespace_desk.ui.kit.widgets import muted_label
 
 
@@ -57,6 +58,9 @@ class OverrideForm(QWidget):
         grid.setVerticalSpacing(4)
         general = QLabel(self)
         self.errors = FieldErrors(general)
+        self._error_labels: dict[str, QLabel] = {}
+        # After too many wrong tries for the lead's name: "Wait N seconds" under the PIN box, counting down.
+        self.countdown = WaitCountdown(self._show_wait, self)
         placements = {"lead_name": (0, 0, 1), "lead_secret": (0, 2, 1), "reason": (2, 0, 3)}
         for field, label_text, editor in (("lead_name", "Lead's name", self.lead_name),
                                           ("lead_secret", "PIN or password", self.lead_secret),
@@ -67,6 +71,7 @@ class OverrideForm(QWidget):
             row, column, span = placements[field]
             error = QLabel(self)
             self.errors.bind(field, editor, error)
+            self._error_labels[field] = error
             label = QLabel(label_text, self)
             label.setBuddy(editor)
             grid.addWidget(label, row, column)
@@ -128,9 +133,17 @@ class OverrideForm(QWidget):
         except DeskError as err:
             self.lead_secret.clear()
             self.errors.show(err)
+            self.countdown.follow(err)
             return
+        self.countdown.stop()
         self.lead_secret.clear()
         self.authorised.emit(Override(reason, grant))
+
+    def _show_wait(self, text: str) -> None:
+        label = self._error_labels.get("lead_secret")
+        if label is not None:
+            label.setText(text)  # not FieldErrors.show: a tick must not take the focus from the reason
+            label.show()
 
     def show_error(self, error: DeskError) -> None:
         self.errors.show(error, field="reason" if error.field is None else None)

@@ -83,3 +83,28 @@ def test_a_lead_at_their_own_desk_gives_only_a_reason(
     qtbot.keyClicks(reason, "Calm now, spoke with them")
     qtbot.keyClick(reason, Qt.Key.Key_Return)
     assert [g.name for g in visits.who_is_in(desk)] == ["Robin"]
+
+
+def test_the_override_form_counts_down_after_wrong_tries(
+        qtbot: QtBot, desk: DeskContext, data_dir: Path, clock: FixedClock, make_page) -> None:
+    _exclude_robin(desk, clock)
+    staff.add_staff(desk, name="Lee Lead", role="lead", password="Lee Lead password 123")
+    desk_user = desk_as(desk, data_dir, clock, "Dee Desk", "desk")
+    page = make_page(desk_user)
+    box = page.search_panel.search_box
+    qtbot.keyClicks(box, "rob")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.keyClick(box, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    banner = page.search_panel.banner
+    name, secret = banner.findChild(QLineEdit, "leadName"), banner.findChild(QLineEdit, "leadSecret")
+    qtbot.keyClicks(name, "Lee Lead")
+    qtbot.keyClicks(banner.findChild(QLineEdit, "overrideReason"), "Police drop-off")
+    for guess in ("1111", "2222", "3333"):
+        qtbot.keyClicks(secret, guess)
+        qtbot.keyClick(secret, Qt.Key.Key_Return)
+    form = banner.findChild(OverrideForm, "overrideForm")
+    assert form.errors.text_for("lead_secret").endswith("Wait 5 seconds before trying again.")
+    form.countdown.tick()
+    assert form.errors.text_for("lead_secret").endswith("Wait 4 seconds before trying again.")
+    assert visits.who_is_in(desk) == []
+    desk_user.close()
