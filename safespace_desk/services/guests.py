@@ -138,7 +138,7 @@ def after_remote_changes(desk: DeskContext, changes: Changes) -> None:
     about guests is brought up to date (a merge or erasure elsewhere rebuilds the search index)."""
     if changes.touches("guest_merge") or len(changes.ids) > 500:
         _reset_index(desk)
-    elif changes.touches(GUEST, "guest_alias", "visit"):
+    elif changes.touches(GUEST, "visit"):
         refresh_index(desk, set(changes.ids))
 
 

@@ -135,6 +135,7 @@ def _bind(table: Table, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _mark(applied: Applied, table: str, key: Any, values: dict[str, Any]) -> None:
+    applied.kinds.add(registry.change_kind(table))
     applied.kinds.add(table)
     if isinstance(key, str):
         applied.ids.add(key)

@@ -19,17 +19,14 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from safespace_desk.domain.errors import DeskError
 from safespace_desk.sync import tls
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
-class SyncError(Exception):
+class SyncError(DeskError):
     """Sync could not talk to the server; ``message`` says why, for a person."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class ServerUnreachable(SyncError):

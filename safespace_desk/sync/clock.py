@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from safespace_desk.db.types import parse_utc
-from safespace_desk.domain.clock import Clock
+from safespace_desk.domain.clock import Clock, ZoneCheckedClock
+from safespace_desk.services.context import DeskContext
 
 SKEW_WARNING = timedelta(minutes=5)
 
@@ -40,5 +41,23 @@ def offset_ms(sent: datetime, received: datetime, server_time: str) -> int:
     return int((parse_utc(server_time) - middle).total_seconds() * 1000)
 
 
+def _unwrapped(clock: Clock) -> Clock:
+    """The clock inside the desk's zone check (DeskContext wraps whatever clock it is given)."""
+    return clock.inner if isinstance(clock, ZoneCheckedClock) else clock
+
+
+def synced_clock(clock: Clock) -> SyncedClock | None:
+    inner = _unwrapped(clock)
+    return inner if isinstance(inner, SyncedClock) else None
+
+
 def base_clock(clock: Clock) -> Clock:
-    return clock.base if isinstance(clock, SyncedClock) else clock
+    """The desk's own clock, before the server's correction."""
+    synced = synced_clock(clock)
+    return synced.base if synced is not None else clock
+
+
+def attach(desk: DeskContext, offset: int, server_time: str) -> None:
+    """Stamp this desk's changes with the server-corrected time from now on (once per session)."""
+    if synced_clock(desk.clock) is None:
+        desk.clock = SyncedClock(_unwrapped(desk.clock), offset, server_time)

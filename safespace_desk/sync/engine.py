@@ -25,7 +25,7 @@ from safespace_desk.services.context import DEVICE_ID_KEY, Changes, DeskContext
 from safespace_desk.sync import protocol, slotsync
 from safespace_desk.sync.apply import MustPushFirst, UpdateNeeded, apply_page
 from safespace_desk.sync.client import ServerClient, ServerRefused, SyncError
-from safespace_desk.sync.clock import SyncedClock, base_clock, offset_ms
+from safespace_desk.sync.clock import base_clock, offset_ms, synced_clock
 from safespace_desk.sync.keys import site_keys
 from safespace_desk.sync.outbound import UndeclaredKind, next_batch
 from safespace_desk.sync.sealing import IntegrityError, Opener, Sealer
@@ -96,8 +96,9 @@ class DeskSync:
         state.offset_ms = offset_ms(sent, received, server_time)
         state.last_server_time = server_time
         save(session, state, "offset_ms", "last_server_time")
-        if isinstance(self.desk.clock, SyncedClock):
-            self.desk.clock.learn(state.offset_ms, server_time)
+        clock = synced_clock(self.desk.clock)
+        if clock is not None:
+            clock.learn(state.offset_ms, server_time)
 
     # --- the whole round -------------------------------------------------------------------------
     def sync_now(self, max_rounds: int = MAX_ROUNDS) -> Outcome:
@@ -115,13 +116,16 @@ class DeskSync:
                     from safespace_desk.sync.enrol import upload_base
 
                     upload_base(self.desk, client, state, self.progress)
-                self._sync_slots(client, state)
+                if slotsync.fingerprint(self.desk.keyslots.slots) != state.slot_hash:
+                    self._sync_slots(client, state)  # staff or passwords changed here
                 for _ in range(max_rounds):
                     self._push_all(client, state, out)
                     try:
-                        self._pull_all(client, state, out)
+                        slot_version = self._pull_all(client, state, out)
                     except MustPushFirst:
                         continue  # a change was made here meanwhile: send it, then read on
+                    if slot_version != state.slot_version:
+                        self._sync_slots(client, state)  # staff or passwords changed at another desk
                     out.caught_up = True
                     break
             finally:
@@ -252,7 +256,8 @@ class DeskSync:
         self.desk.device_id = new_device
 
     # --- pull ------------------------------------------------------------------------------------
-    def _pull_all(self, client: ServerClient, state: SyncState, out: Outcome) -> None:
+    def _pull_all(self, client: ServerClient, state: SyncState, out: Outcome) -> int:
+        """Pull until caught up; returns the version of the hub's key-slot set the server holds."""
         opener = Opener(state.site_id, site_keys(self.desk))
         while True:
             sent = self._now()
@@ -261,7 +266,7 @@ class DeskSync:
             with self.desk.store.write() as session:
                 self._learn_time(session, state, sent, self._now(), page.server_time)
                 if not page.entries:
-                    return
+                    return page.slot_version
                 applied = apply_page(session, state, opener, page, self._now())
             out.pulled += applied.operations
             out.refused += applied.refused

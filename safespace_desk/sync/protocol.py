@@ -111,6 +111,7 @@ class PullResponse(Strict):
     epoch: int
     head: int
     entries: list[PullEntry]
+    slot_version: int = Field(default=0, description="version of the site's key-slot set")
     server_time: str
 
 

@@ -186,6 +186,20 @@ OPS: dict[str, OpKind] = {k.name: k for k in [
     _op("site.closing", {"closing"} | _VISIT | {"follow_up"}),
 ]}
 
+# What the services call a change to these tables (services' Changes kinds), so pages refresh when
+# another desk's change arrives as they do for one made here. Other tables: their own name.
+CHANGE_KINDS = {
+    "bed_assignment": "bed", "guest_alias": "guest", "guest_merge": "guest", "not_duplicate": "guest",
+    "duplicate_hint": "guest", "duty_spell": "duty", "desk_setting": "retention", "purge_log": "retention",
+    "case_episode": "case", "support_given": "support", "onward_referral": "onward", "circle_member": "circle",
+    "group_session": "session", "session_attendance": "session", "plan_version": "plan",
+}
+
+
+def change_kind(table: str) -> str:
+    return CHANGE_KINDS.get(table, table)
+
+
 # The records a desk sends when it enrols (its whole state) travel as this kind.
 BASE_KIND = "base"
 

@@ -27,13 +27,14 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from safespace_desk.domain.errors import DeskError
 from safespace_desk.sync import protocol, registry
 from safespace_desk.sync.keys import SiteKeys, UnknownKeyVersion
 
 NONCE = 12
 
 
-class IntegrityError(Exception):
+class IntegrityError(DeskError):
     """Something that arrived was not made by a desk of this site (forged, altered or replayed)."""
 
 

@@ -24,6 +24,7 @@ from safespace_desk.ui.messages.handover_banner import HandoverBanner
 from safespace_desk.ui.reports.page import ReportsPage
 from safespace_desk.ui.shell import MainShell
 from safespace_desk.ui.site_settings_page import SiteSettingsPage
+from safespace_desk.ui.sync.page import SyncPage
 
 PageFactory = Callable[[DeskContext, MainShell], QWidget]
 
@@ -62,6 +63,7 @@ def standard_pages() -> list[PageSpec]:
         PageSpec("reports", "Reports", ReportsPage, frozenset({Role.MANAGER})),
         PageSpec("import", "Import", ImportPage, frozenset({Role.MANAGER})),
         PageSpec("backups", "Backups", BackupsPage, frozenset({Role.MANAGER})),
+        PageSpec("sync", "Sync", SyncPage, frozenset({Role.MANAGER, Role.LEAD})),
         PageSpec("account", "My account", AccountPage),
     ]
 

@@ -33,6 +33,7 @@ from safespace_desk.ui.kit.forms import (
     text_edit,
 )
 from safespace_desk.ui.kit.widgets import explanation, heading
+from safespace_desk.ui.sync.join_step import JoinStep
 from safespace_desk.ui.tasks import TaskRunner
 
 DEFAULT_TIMEZONE = "Europe/London"
@@ -62,6 +63,11 @@ class SetupWizard(QWidget):
         self.steps.addWidget(self._build_site_step())
         self.steps.addWidget(self._build_manager_step())
         self.steps.addWidget(self._build_key_step())
+        # A desk for a hub that already has one: join it instead of making a new store.
+        self.join_step = JoinStep(data_dir, clock, runner)
+        self.join_step.back.connect(lambda: self.steps.setCurrentIndex(0))
+        self.join_step.joined.connect(self.completed)
+        self.steps.addWidget(self.join_step)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.steps)
@@ -93,12 +99,19 @@ class SetupWizard(QWidget):
         self.site_errors = FormErrors(self.site_banner, rows)
         self.next_button = primary_button("&Next")
         self.next_button.clicked.connect(self._site_next)
+        self.join_button = QPushButton("Join an e&xisting hub…")
+        self.join_button.setAccessibleName("Join an existing hub instead (this computer becomes another desk)")
+        self.join_button.clicked.connect(self.show_join)
         self.site_name.returnPressed.connect(self._site_next)
         line_edit = self.timezone.lineEdit()
         assert line_edit is not None
         line_edit.returnPressed.connect(self._site_next)
-        card.body.addLayout(_buttons(self.next_button))
+        card.body.addLayout(_buttons(self.next_button, self.join_button))
         return centred(card)
+
+    def show_join(self) -> None:
+        self.steps.setCurrentWidget(self.join_step)
+        self.join_step.focus_first()
 
     def _site_next(self) -> None:
         self.site_errors.clear()

@@ -30,6 +30,7 @@ from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.site import SiteInfo
 from safespace_desk.ui.data_rights.daily import DailyWork, DailyWorkBanner
 from safespace_desk.ui.kit.theme import Theme, ThemeController
+from safespace_desk.ui.sync.controller import SyncController
 from safespace_desk.ui.tasks import TaskRunner
 from safespace_desk.ui.time_display import MinuteTicker, site_time_text
 
@@ -170,7 +171,10 @@ class MainShell(QWidget):
         # The daily backup and purge run while any desk is unlocked; their problems show here.
         self.daily_work = DailyWork(desk, runner, parent=self)
         layout.addWidget(DailyWorkBanner(self.daily_work))
+        # Sync with the hub's server, in the background, when this desk is enrolled.
+        self.sync = SyncController(desk, self._apply_remote_changes, parent=self)
         layout.addWidget(self._build_status_bar())
+        self.sync.status_changed.connect(self._show_sync_status)
 
         lock = QShortcut(QKeySequence(LOCK_SHORTCUT), self)
         lock.activated.connect(self.lock_requested)
@@ -181,6 +185,7 @@ class MainShell(QWidget):
         self._ticker.tick.connect(self._show_time)
         self._ticker.start()
         self.daily_work.start()
+        self.sync.start()
         self.refresh_status()
 
     # -- pages -------------------------------------------------------------------------------
@@ -241,7 +246,13 @@ class MainShell(QWidget):
         return next((k for k, p in self._pages.items() if p.holder is current), None)
 
     def apply_changes(self, changes: Changes) -> None:
-        """Pages call this with what a service changed; every page may then refresh."""
+        """Pages call this with what a service changed; every page may then refresh, and sync sends
+        it to the hub's other desks a few seconds later."""
+        self._apply_remote_changes(changes)
+        self.sync.local_change(changes)
+
+    def _apply_remote_changes(self, changes: Changes) -> None:
+        """What arrived from other desks (or was changed here): pages refresh what they show."""
         if changes.touches("staff", "site"):
             self.refresh_status()
         self.changes_applied.emit(changes)
@@ -274,11 +285,14 @@ class MainShell(QWidget):
         self.site_label = QLabel()
         self.time_label = QLabel()
         self.time_label.setObjectName("statusTime")
+        self.sync_label = QLabel()
+        self.sync_label.setObjectName("statusSync")
+        self.sync_label.hide()
         self.lock_button = QPushButton(f"Lock   {_native(LOCK_SHORTCUT)}")
         self.lock_button.setObjectName("lockButton")
         self.lock_button.setAccessibleName("Lock the desk")
         self.lock_button.clicked.connect(self.lock_requested)
-        for widget in (self.who_label, self.site_label, self.time_label):
+        for widget in (self.who_label, self.site_label, self.time_label, self.sync_label):
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.lock_button)
@@ -314,6 +328,12 @@ class MainShell(QWidget):
         self._show_time()
         self._apply_roles()
 
+    def _show_sync_status(self, text: str) -> None:
+        """"synced at 12:04 · 0 waiting", "server unreachable since 11:50 · 14 waiting", ..."""
+        self.sync_label.setText(text)
+        self.sync_label.setAccessibleName(f"Sync: {text}" if text else "")
+        self.sync_label.setVisible(bool(text))
+
     def _show_time(self) -> None:
         self.time_label.setText(site_time_text(self._clock.now(), self.site.zone))
 
@@ -321,6 +341,7 @@ class MainShell(QWidget):
         """The session is ending: stop every timer that would call the services for this desk."""
         self._ticker.stop()
         self.daily_work.stop()
+        self.sync.stop()
         for page in self._pages.values():
             stop = getattr(page.widget, "stop", None)
             if callable(stop):

@@ -30,7 +30,7 @@ def pull(engine: Engine, caller: Caller, epoch: int, after: int, limit: int) -> 
     """The page of the log after ``after`` as JSON text (the operations as the desks sent them)."""
     limit = max(1, min(limit, protocol.MAX_PULL_PAGE))
     with db.read(engine) as conn:
-        site = conn.execute(select(ServerSite.epoch, ServerSite.log_head, ServerSite.base_state)
+        site = conn.execute(select(ServerSite.epoch, ServerSite.log_head, ServerSite.slot_version)
                             .where(ServerSite.id == caller.site_id)).one()
         if epoch != site.epoch:
             raise gone("new_epoch", "The server started a new epoch (it was restored or replaced): this desk "
@@ -44,7 +44,7 @@ def pull(engine: Engine, caller: Caller, epoch: int, after: int, limit: int) -> 
                             .order_by(LoggedOp.position).limit(limit)).all()
     entries = ",".join(f'{{"p":{p},"d":{json.dumps(d)},"op":{body}}}' for p, d, body in rows)
     return (f'{{"epoch":{site.epoch},"head":{site.log_head},"entries":[{entries}],'
-            f'"server_time":"{utc_text(datetime.now(UTC))}"}}')
+            f'"slot_version":{site.slot_version},"server_time":"{utc_text(datetime.now(UTC))}"}}')
 
 
 def snapshot_lines(engine: Engine, caller: Caller) -> Iterator[bytes]:

@@ -1,0 +1,75 @@
+"""What sync could not do, for a lead or manager to see and mark as seen, in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from safespace_desk.db.models import SyncProblem
+from safespace_desk.domain.errors import NotFound
+from safespace_desk.domain.roles import Permission
+from safespace_desk.services.context import Changes, DeskContext
+from safespace_desk.sync.server.rules import REASONS
+
+SYNC = "sync"
+
+# What each operation kind did, for a sentence ("A sign-in made here ...").
+_WHAT = {
+    "guest": "A change to a guest's record", "visit": "A sign-in or sign-out", "bed": "A bed given or freed",
+    "exclusion": "An exclusion", "message": "A message", "log": "A shift log entry", "handover": "A handover",
+    "triage": "A triage record", "staff": "A change to a staff account", "site": "A change to the site's settings",
+    "retention": "The retention purge", "duty": "A duty change", "agency": "An agency change",
+}
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    id: str
+    at: datetime
+    kind: str
+    text: str
+    resolved: bool
+
+
+def describe(kind: str, op_kind: str | None, reason: str) -> str:
+    what = _WHAT.get((op_kind or "").split(".")[0], "A change") if op_kind else "A change"
+    if kind == "rejected":
+        why = REASONS.get(reason, reason.replace("_", " "))
+        return f"{what} made at this desk was refused by the hub: {why}. The other desks do not have it."
+    if kind == "integrity":
+        return ("A change from the server failed its integrity check and was not applied: it was not made by a "
+                "desk of this hub as sent (the server or something in between may have altered it). Tell the "
+                "hub's manager.")
+    if kind == "replayed":
+        return "A change from the server had been applied here already and came again; it was not applied twice."
+    if kind == "audit":
+        return ("The server did not accept this desk's audit log as a continuation of what it holds: the log on "
+                "this desk may have been rewritten. Run “audit verify” and tell the hub's manager.")
+    if kind == "restored":
+        return ("This desk's records were restored from a backup (or its folder was copied): it carries on as a "
+                "new desk of the hub; nothing it had not sent is lost.")
+    return reason
+
+
+def problems(desk: DeskContext, *, include_resolved: bool = False, limit: int = 200) -> list[ProblemView]:
+    desk.require(Permission.OVERRIDE, "see sync problems")
+    with desk.store.read() as session:
+        query = select(SyncProblem).order_by(SyncProblem.at.desc()).limit(limit)
+        if not include_resolved:
+            query = query.where(SyncProblem.resolved_at.is_(None))
+        return [ProblemView(p.id, p.at, p.kind, describe(p.kind, p.op_kind, p.reason), p.resolved_at is not None)
+                for p in session.scalars(query)]
+
+
+def mark_seen(desk: DeskContext, problem_id: str) -> Changes:
+    actor = desk.require(Permission.OVERRIDE, "mark sync problems as seen")
+    with desk.unit_of_work() as uow:
+        row = uow.session.get(SyncProblem, problem_id)
+        if row is None:
+            raise NotFound("That sync problem is no longer listed.")
+        row.resolved_at, row.resolved_by = uow.now, actor.staff_id
+        uow.audit("sync_problem_seen", SYNC, problem_id)
+        uow.changed(SYNC, problem_id)
+    return uow.changes
