@@ -47,7 +47,9 @@ from safespace_desk.services.casework_rights import (
     purge_plans,
 )
 from safespace_desk.services.context import Changes, DeskContext
+from safespace_desk.services.erasure_reach import reach_erased_guest, trace_guest
 from safespace_desk.services.guests import GUEST, _reset_index, identity_ids
+from safespace_desk.services.outbox_retention import OUTBOX_KIND, purge_outbox, scrub_removed_records
 
 ERASED_NAME = "Erased guest"
 ERASED_TEXT = "[erased at the guest's request]"
@@ -109,12 +111,15 @@ def erase_guest(desk: DeskContext, guest_id: str, reason: str) -> Changes:
         if uow.session.get(Guest, guest_id) is None:
             raise NotFound("That guest record does not exist.")
         ids = identity_ids(uow.session, guest_id)
+        trace = trace_guest(uow.session, ids)  # every name they went by, before they go
         _anonymise(uow.session, ids, uow.now)
         _erase_free_text(uow.session, ids)
         erase_casework(uow.session, ids)
         kept = uow.session.get(Guest, guest_id)
         assert kept is not None
         kept.erasure_reason = reason
+        # The copies: the outbox, handover snapshots, the shift log and other texts naming them.
+        reach_erased_guest(uow.session, trace)
         # The audit says that and when, never the reason's words (it cannot be edited later).
         uow.audit("guest_erased", GUEST, guest_id, detail=json.dumps({"records": len(ids)}))
         uow.outbox("guest.erase", guest_id=guest_id, at=uow.now)
@@ -174,12 +179,17 @@ def purge_expired(desk: DeskContext, *, automatic: bool = False) -> list[PurgeRe
                 # One operation per kind of record, carrying what this kind's purge removed.
                 uow.outbox("retention.purge", kind=kind, removed=removed, cutoff=cutoff)
                 results.append(PurgeResult(kind, removed, cutoff))
+        # The outbox's copies: operations sync no longer needs go after their keep period, and those
+        # it still needs lose what they held of the records just removed or anonymised.
+        sent = purge_outbox(uow.session, now)  # in the audit entry below, not among the records
+        scrub_removed_records(uow.session)
         row = uow.session.get(Setting, LAST_PURGE_KEY)
         if row is None:
             uow.session.add(Setting(key=LAST_PURGE_KEY, value=utc_text(now)))
         else:
             row.value = utc_text(now)
-        uow.audit("retention_purge", "site", detail=json.dumps({r.kind: r.removed for r in results}) or None)
+        uow.audit("retention_purge", "site",
+                  detail=json.dumps({r.kind: r.removed for r in results} | ({OUTBOX_KIND: sent} if sent else {})))
         if results:
             uow.changed(GUEST)
             uow.changed("visit")

@@ -33,12 +33,17 @@ HANDOVER = "handover"
 MAX_FOLLOW_UPS = 30
 
 
+# Every entry that is about a guest carries the guest's id (from 2026-12; older snapshots have none),
+# so erasing a guest finds their entries exactly; see services/erasure_reach.py.
+
+
 @dataclass(frozen=True)
 class SnapshotGuest:
     name: str
     since: str  # UTC ISO
     bed: str | None
     flags: list[str]
+    guest_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class SnapshotExclusion:
     ends_at: str
     time_left: str
     reason: str
+    guest_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class SnapshotMessage:
     agency: str
     category: str
     relevant_until: str | None
+    guest_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,7 @@ class SnapshotLog:
     kind: str
     guest: str | None
     text: str
+    guest_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class SnapshotFollowUp:
     name: str
     due_at: str
     text: str
+    guest_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,7 @@ class SnapshotEscalation:
     at: str
     contact: str
     guest: str | None
+    guest_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,15 +140,17 @@ def build_snapshot(desk: DeskContext) -> HandoverSnapshot:
     return HandoverSnapshot(
         taken_at=utc_text(now),
         in_now=[SnapshotGuest(g.name, utc_text(g.signed_in_at), g.bed or (
-            "no bed (override)" if g.no_bed_reason else None), sorted(f.short for f in g.flags))
+            "no bed (override)" if g.no_bed_reason else None), sorted(f.short for f in g.flags), g.guest_id)
             for g in in_now(desk)],
         exclusions=[SnapshotExclusion(a.guest_name, utc_text(a.exclusion.ends_at),
-                                      format_time_left(a.exclusion.time_left(now)), a.exclusion.reason)
+                                      format_time_left(a.exclusion.time_left(now)), a.exclusion.reason,
+                                      a.exclusion.guest_id)
                     for a in in_force(desk)],
         urgent_messages=[SnapshotMessage(m.guest_name or "", m.agency, m.category.label,
-                                         utc_text(m.relevant_until) if m.relevant_until else None)
+                                         utc_text(m.relevant_until) if m.relevant_until else None, m.guest_id)
                          for m in board_rows(desk, BoardFilter.URGENT)],
-        log=[SnapshotLog(utc_text(e.at), e.kind.label, e.guest_name, e.text) for e in this_shifts_entries(desk)],
+        log=[SnapshotLog(utc_text(e.at), e.kind.label, e.guest_name, e.text, e.guest_id)
+             for e in this_shifts_entries(desk)],
         follow_ups=follow_ups, escalations=escalations,
     )
 
@@ -150,9 +162,9 @@ def _casework_snapshot(desk: DeskContext) -> tuple[list[SnapshotFollowUp], list[
         return [], []
     window = current_shift(desk)
     ahead = next_window(site.settings, site.zone, window).ends_at
-    follow_ups = [SnapshotFollowUp(f.guest_name, utc_text(f.due_at), f.text)
+    follow_ups = [SnapshotFollowUp(f.guest_name, utc_text(f.due_at), f.text, f.guest_id)
                   for f in due_follow_ups(desk, until=ahead)]
-    escalations = [SnapshotEscalation(utc_text(e.at), e.contact_name, e.guest_name)
+    escalations = [SnapshotEscalation(utc_text(e.at), e.contact_name, e.guest_name, e.guest_id)
                    for e in escalations_between(desk, window.starts_at, window.ends_at)]
     return follow_ups, escalations
 
