@@ -159,6 +159,20 @@ class _Sim:
                                                  "added_at": utc_text(at + 600), "added_by": self.staff()})
             person.seen(at)
 
+    def upcoming_sessions(self, weekday_titles: dict[int, tuple[str, str, int]]) -> None:
+        """The week ahead's sessions, planned with nobody on their lists yet."""
+        today = self._local_date(self.p.end)
+        for offset in range(0, 8):
+            day = today + timedelta(days=offset)
+            if day.weekday() in weekday_titles:
+                title, mode, hour = weekday_titles[day.weekday()]
+                at = epoch_local(day, hour, self.p.zone)
+                if at <= self.p.end:
+                    continue  # today's, already held
+                self.rows.add("group_session", {"id": uuid7_at(at, self.rng), "title": title, "starts_at": utc_text(at),
+                                                "minutes": 90, "mode": mode, "facilitator_id": self.staff(),
+                                                "created_at": utc_text(self.p.end - DAY), "created_by": self.staff()})
+
     def _local_date(self, at: int) -> date:
         return to_datetime(at).astimezone(self.p.zone).date()
 
@@ -207,6 +221,7 @@ class CrisisSim(_Sim):
         for episode in self.open.values():  # still open now: some have a follow-up on the desk
             if self.rng.random() < 0.45:
                 self.follow_up(episode.person, p.end - self.rng.randrange(DAY))
+        self.upcoming_sessions(self.SESSIONS)
         return self.rows
 
     def _referral_time(self, day: int, window: tuple[int, int] | None) -> int:
@@ -344,6 +359,7 @@ class HavenSim(_Sim):
                                           "opening_date": (p.first + timedelta(days=day)).isoformat(),
                                           "signed_out": signed_out, "follow_ups_ahead": 0, "note": None,
                                           "staff_id": self.staff()})
+        self.upcoming_sessions(sessions)
         return self.rows
 
     def _someone(self, at: int) -> Person:

@@ -34,6 +34,11 @@ class _Labelled(StrEnum):
 
 
 class ReferralSource(_Labelled):
+    @property
+    def short(self) -> str:
+        """For narrow table columns: "SPA" rather than "NHS Single Point of Access"."""
+        return "SPA" if self is ReferralSource.SPA else self.label
+
     SPA = "spa"
     CRISIS_TEAM = "crisis_team"
     GP = "gp"

@@ -19,30 +19,41 @@ _TIME = re.compile(r"^(\d{1,2})(?::?(\d{2}))?\s*(am|pm)?$")
 
 
 def parse_when(text: str, now: datetime, zone: ZoneInfo, *, default_time: time = time(10, 0),
-               field: str = "due") -> datetime:
-    """The moment meant by ``text`` (in UTC), never in the past by more than a minute."""
+               field: str = "due", past: bool = False) -> datetime:
+    """The moment meant by ``text`` (in UTC): a follow-up is never in the past (by more than a
+    minute); with ``past`` (when a referral arrived) it is never in the future, and a weekday name
+    means the last one."""
     words = " ".join(w for w in (text or "").lower().split() if w not in _FILLER)
     if not words:
         raise ValidationError("Say when: e.g. “tue 18:00”, “tomorrow 6pm” or “+2”.", field=field)
     today = now.astimezone(zone).date()
-    day, rest = _day(words, today)
+    day, rest = _day(words, today, past)
     at = _time(rest, field) if rest else (default_time if day != today else None)
     if at is None:
         raise ValidationError("Give a time as well, e.g. “today 18:00”.", field=field)
     when = datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+    if past:
+        if when > now:
+            raise ValidationError(f"{when.astimezone(zone):%a %d %b %H:%M} is still to come; give the time it "
+                                  "happened.", field=field)
+        return when
     if when < now - timedelta(minutes=1):
         raise ValidationError(f"{when.astimezone(zone):%a %d %b %H:%M} has passed; give a later time.",
                               field=field)
     return when
 
 
-def _day(words: str, today: date) -> tuple[date, str]:
+def _day(words: str, today: date, past: bool = False) -> tuple[date, str]:
     head, _, rest = words.partition(" ")
     if head in ("today", "tonight"):
         return today, rest
     if head in ("tomorrow", "tom", "tmrw"):
         return today + timedelta(days=1), rest
+    if head in ("yesterday", "yday"):
+        return today - timedelta(days=1), rest
     if head[:3] in _DAYS and head.isalpha():
+        if past:
+            return today - timedelta(days=(today.weekday() - _DAYS.index(head[:3])) % 7), rest
         ahead = (_DAYS.index(head[:3]) - today.weekday()) % 7 or 7
         return today + timedelta(days=ahead), rest
     plus = re.fullmatch(r"\+(\d{1,3})d?", head)
@@ -56,7 +67,7 @@ def _day(words: str, today: date) -> tuple[date, str]:
             day = date(year, int(dated.group(2)), int(dated.group(1)))
         except ValueError:
             raise ValidationError(f"“{head}” is not a date.", field="due") from None
-        if not dated.group(3) and day < today:
+        if not dated.group(3) and day < today and not past:
             day = day.replace(year=today.year + 1)
         return day, rest
     return today, words  # just a time: today

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
 
+from safespace_desk.domain.profile import Part
 from safespace_desk.domain.roles import Permission, Role, can
 from safespace_desk.services.context import DeskContext
+from safespace_desk.services.site import get_site
+from safespace_desk.ui import casework as casework_ui
 from safespace_desk.ui import messages as messages_ui
 from safespace_desk.ui.account_page import AccountPage
 from safespace_desk.ui.admin.page import AdminPage
@@ -35,31 +38,40 @@ class PageSpec:
     title: str
     factory: PageFactory
     roles: frozenset[Role] | None = None  # None: every role
+    part: Part | None = None  # shown only at a site whose profile uses this part
 
     def allowed(self, role: Role) -> bool:
         return self.roles is None or role in self.roles
 
 
 FRONT_DESK_ROLES = frozenset({Role.DESK, Role.LEAD, Role.MANAGER, Role.VOLUNTEER})
+CASEWORK_ROLES = FRONT_DESK_ROLES
 # Function keys switch pages: Alt+digits belong to the front desk's "arrived via" choice and
 # Ctrl+digits to the tabs inside pages. F2 (find a guest) is the desk's own, so pages start at F5.
 PAGE_KEYS = ("F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12")
 
 
-def _message_page(spec: tuple[str, str, str, frozenset[Role]], factory: PageFactory) -> PageSpec:
+def _message_page(spec: tuple[str, str, str, frozenset[Role]], factory: PageFactory,
+                  part: Part | None = None) -> PageSpec:
     key, title, _keys, roles = spec
-    return PageSpec(key, title, factory, roles)
+    return PageSpec(key, title, factory, roles, part)
 
 
 def standard_pages() -> list[PageSpec]:
+    """Every page, in navigation order. A 24/7 hub's pages keep their order and keys (its profile uses
+    messages and triage, and none of the casework parts)."""
     return [
         PageSpec("desk", "Front desk", build_front_desk_page, FRONT_DESK_ROLES),
-        _message_page(messages_ui.MESSAGES_PAGE, messages_ui.build_messages_page),
+        PageSpec("diary", "Diary", casework_ui.build_diary_page, CASEWORK_ROLES, Part.DIARY),
+        PageSpec("referrals", "Referrals", casework_ui.build_referrals_page, CASEWORK_ROLES, Part.REFERRALS),
+        PageSpec("sessions", "Sessions", casework_ui.build_sessions_page, CASEWORK_ROLES, Part.SESSIONS),
+        _message_page(messages_ui.MESSAGES_PAGE, messages_ui.build_messages_page, Part.MESSAGES),
         _message_page(messages_ui.SHIFT_LOG_PAGE, messages_ui.build_shift_log_page),
         _message_page(messages_ui.HANDOVER_PAGE, messages_ui.build_handover_page),
-        _message_page(messages_ui.PARAMEDIC_PAGE, messages_ui.build_paramedic_page),
+        _message_page(messages_ui.PARAMEDIC_PAGE, messages_ui.build_paramedic_page, Part.TRIAGE),
         PageSpec("admin", "Admin", AdminPage, frozenset({Role.MANAGER})),
         PageSpec("site", "Site settings", SiteSettingsPage, frozenset({Role.MANAGER})),
+        PageSpec("profile", "Service profile", casework_ui.build_profile_page, frozenset({Role.MANAGER})),
         PageSpec("reports", "Reports", ReportsPage, frozenset({Role.MANAGER})),
         PageSpec("import", "Import", ImportPage, frozenset({Role.MANAGER})),
         PageSpec("backups", "Backups", BackupsPage, frozenset({Role.MANAGER})),
@@ -71,7 +83,8 @@ def standard_pages() -> list[PageSpec]:
 def install_pages(shell: MainShell, desk: DeskContext, specs: list[PageSpec]) -> None:
     """Build the pages this person may use; F5, F6, ... follow the order they see."""
     role = desk.require_actor().role
-    allowed = [spec for spec in specs if spec.allowed(role)]
+    profile = get_site(desk).settings.profile
+    allowed = [spec for spec in specs if spec.allowed(role) and (spec.part is None or profile.uses(spec.part))]
     for number, spec in enumerate(allowed):
         shortcut = PAGE_KEYS[number] if number < len(PAGE_KEYS) else None
         shell.add_page(spec.key, spec.title, spec.factory(desk, shell), shortcut,
@@ -87,3 +100,7 @@ def install_banners(shell: MainShell, desk: DeskContext) -> None:
         shell.changes_applied.connect(banner.apply_changes)
         shell.add_banner(banner)
         banner.refresh()
+    if get_site(desk).settings.profile.uses(Part.DIARY) and can(desk.require_actor().role, Permission.CASEWORK):
+        follow_ups = casework_ui.follow_up_banner(desk, shell)
+        shell.add_banner(follow_ups)
+        follow_ups.refresh()

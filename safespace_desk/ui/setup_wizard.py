@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from safespace_desk.domain.clock import Clock
 from safespace_desk.domain.errors import DeskError
-from safespace_desk.domain.site import check_timezone, known_timezones
+from safespace_desk.domain.profile import ServiceKind
+from safespace_desk.domain.site import check_timezone, known_timezones, starting_settings
 from safespace_desk.domain.text import clean_text
 from safespace_desk.services import setup
 from safespace_desk.ui.kit.forms import (
@@ -37,7 +38,18 @@ from safespace_desk.ui.sync.join_step import JoinStep
 from safespace_desk.ui.tasks import TaskRunner
 
 DEFAULT_TIMEZONE = "Europe/London"
-STEP_TITLES = ("About this hub", "First manager", "Recovery key")
+STEP_TITLES = ("About this service", "First manager", "Recovery key")
+# The three services this program is for (shared DOMAIN.md), as starting points.
+STARTING_POINTS = ((ServiceKind.HUB, "24/7 hub (like Derby's Safe Space)"),
+                   (ServiceKind.CRISIS, "Crisis service by referral (like PFG Doncaster's Safe Space)"),
+                   (ServiceKind.HAVEN, "Walk-in haven (like the Coventry and Warwickshire Safe Havens)"))
+KIND_HINTS = {
+    ServiceKind.HUB: "Open day and night: places by day, beds at night, short exclusions, agencies' messages.",
+    ServiceKind.CRISIS: "Referrals that open and re-open cases, a diary of calls and visits with follow-ups, "
+                        "plans, practical support. Open 16:30–21:00, longer in winter.",
+    ServiceKind.HAVEN: "Walk-in or online every night 18:00–23:00, no referral needed, 18+; one-to-one "
+                       "support, plans, sessions.",
+}
 
 RECOVERY_KEY_EXPLAINED = (
     "If every manager forgets their password, this recovery key is the only way back into the "
@@ -82,7 +94,7 @@ class SetupWizard(QWidget):
             "an encrypted store that only staff passwords can open."))
         self.site_banner = Banner()
         card.body.addWidget(self.site_banner)
-        self.site_name = text_edit("Name of this hub")
+        self.site_name = text_edit("Name of this service")
         self.site_name.setPlaceholderText("e.g. Derby Safe Space")
         self.timezone = QComboBox()
         self.timezone.setEditable(True)
@@ -91,9 +103,18 @@ class SetupWizard(QWidget):
         self.timezone.setCurrentText(DEFAULT_TIMEZONE)
         self.timezone.setAccessibleName("Time zone")
         self.timezone.setMaxVisibleItems(12)
-        rows = {"site_name": FieldRow("&Name of this hub", self.site_name),
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Kind of service")
+        for kind, text in STARTING_POINTS:
+            self.kind.addItem(text, kind.value)
+        rows = {"site_name": FieldRow("&Name of this service", self.site_name),
+                "kind": FieldRow("&Kind of service (a starting point: a manager can change it later)", self.kind,
+                                 KIND_HINTS[ServiceKind.HUB]),
                 "timezone": FieldRow("&Time zone", self.timezone,
                                      "Times on screen follow this zone, including summer time.")}
+        # The hint under the choice says what that kind of service gets.
+        self.kind_hint = rows["kind"].findChild(QLabel, "hint")
+        self.kind.currentIndexChanged.connect(self._show_kind_hint)
         for row in rows.values():
             card.body.addWidget(row)
         self.site_errors = FormErrors(self.site_banner, rows)
@@ -113,10 +134,14 @@ class SetupWizard(QWidget):
         self.steps.setCurrentWidget(self.join_step)
         self.join_step.focus_first()
 
+    def _show_kind_hint(self) -> None:
+        if self.kind_hint is not None:
+            self.kind_hint.setText(KIND_HINTS[ServiceKind(self.kind.currentData())])
+
     def _site_next(self) -> None:
         self.site_errors.clear()
         try:
-            clean_text(self.site_name.text(), field="site_name", label="The hub's name", max_len=200,
+            clean_text(self.site_name.text(), field="site_name", label="The service's name", max_len=200,
                        required=True)
             check_timezone(self.timezone.currentText())
         except DeskError as error:
@@ -162,11 +187,12 @@ class SetupWizard(QWidget):
             return
         site_name, timezone = self.site_name.text(), self.timezone.currentText()
         name, password = self.manager_name.text(), self.manager_password.text()
+        settings = starting_settings(self.kind.currentData())
         self._set_creating(True)
         self._runner.run(
             lambda: setup.initialise_store(self._data_dir, site_name=site_name, timezone=timezone,
                                            manager_name=name, manager_password=password,
-                                           clock=self._clock),
+                                           clock=self._clock, settings=settings),
             self._store_created, self._create_failed)
 
     def _set_creating(self, creating: bool) -> None:

@@ -342,8 +342,9 @@ class MainShell(QWidget):
         self._ticker.stop()
         self.daily_work.stop()
         self.sync.stop()
-        for page in self._pages.values():
-            stop = getattr(page.widget, "stop", None)
+        banners = [self.banners.itemAt(i).widget() for i in range(self.banners.count())]
+        for widget in [page.widget for page in self._pages.values()] + [b for b in banners if b is not None]:
+            stop = getattr(widget, "stop", None)
             if callable(stop):
                 stop()
 

@@ -26,9 +26,10 @@ def test_wizard_creates_the_store_and_shows_the_recovery_key_once(
     # Step 1: an empty hub name is refused next to its box.
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     assert wizard.steps.currentIndex() == 0
-    assert wizard.site_errors.rows["site_name"].error.text() == "The hub's name is needed."
+    assert wizard.site_errors.rows["site_name"].error.text() == "The service's name is needed."
     qtbot.keyClicks(wizard.site_name, "Derby Safe Space")
     assert wizard.timezone.currentText() == "Europe/London"
+    assert wizard.kind.currentData() == "hub"  # the 24/7 hub is the default starting point
     qtbot.keyClick(wizard.site_name, Qt.Key.Key_Return)  # Enter moves on
     assert wizard.steps.currentIndex() == 1
     assert wizard.manager_name.hasFocus()
@@ -73,6 +74,7 @@ def test_wizard_creates_the_store_and_shows_the_recovery_key_once(
     assert QGuiApplication.clipboard().text() == ""
     assert window.shell.who_label.text() == "Mo Manager · Manager"
     assert site.get_site(window.shell.desk).name == "Derby Safe Space"
+    assert site.get_site(window.shell.desk).settings.profile.kind.value == "hub"
     assert window.shell.visible_page_keys() == ["admin", "account"]
 
     # The key that was shown really opens the store.
@@ -98,3 +100,27 @@ def test_an_existing_store_opens_at_sign_in_not_set_up(make_window: WindowFactor
     assert window.wizard is None
     assert window.current_screen is window.sign_in
     assert window.sign_in.name.hasFocus()
+
+
+def test_a_crisis_service_is_set_up_from_its_starting_point(qtbot: QtBot, make_window: WindowFactory,
+                                                            tmp_path: Path) -> None:
+    from safespace_desk.domain.profile import Part
+
+    window = make_window(tmp_path / "fresh", all_pages=True)
+    wizard = window.wizard
+    assert wizard is not None
+    qtbot.keyClicks(wizard.site_name, "Peer Crisis Service")
+    wizard.kind.setCurrentIndex(wizard.kind.findData("crisis"))
+    assert "Referrals" in (wizard.kind_hint.text() if wizard.kind_hint else "")
+    qtbot.keyClick(wizard.site_name, Qt.Key.Key_Return)
+    qtbot.keyClicks(wizard.manager_name, "Mo Manager")
+    qtbot.keyClicks(wizard.manager_password, "correct horse battery")
+    qtbot.keyClicks(wizard.manager_confirm, "correct horse battery")
+    qtbot.keyClick(wizard.manager_confirm, Qt.Key.Key_Return)
+    wizard.written_down.click()
+    qtbot.mouseClick(wizard.finish_button, Qt.MouseButton.LeftButton)
+    assert window.shell is not None
+    profile = site.get_site(window.shell.desk).settings.profile
+    assert profile.kind.value == "crisis" and profile.uses(Part.REFERRALS) and not profile.uses(Part.EXCLUSIONS)
+    assert {"diary", "referrals", "sessions"} <= set(window.shell.visible_page_keys())
+    assert "messages" not in window.shell.visible_page_keys()

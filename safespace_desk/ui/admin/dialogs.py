@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from safespace_desk.domain.roles import Role
 from safespace_desk.domain.staff import PIN_MAX, StaffMember
@@ -170,7 +170,25 @@ class ChangeRoleDialog(FormDialog):
         self._desk, self._member = desk, member
         self.role = role_combo(member.role)
         self.add_row("role", FieldRow("&Role", self.role, ROLE_HELP))
+        # Per person: whether they count toward the staffing ratio, and whether a volunteer may read
+        # support notes and plans (crisis services and havens).
+        self.counts = QCheckBox("Counts toward the staffing ratio")
+        self.counts.setChecked(member.counts_in_ratio)
+        self.reads_notes = QCheckBox("May read support notes and plans")
+        self.reads_notes.setChecked(member.may_read_notes)
+        self.add_row("counts_in_ratio", FieldRow("Staffing", self.counts))
+        self.add_row("may_read_notes", FieldRow("Volunteers only", self.reads_notes))
+        self.role.currentIndexChanged.connect(self._volunteer_options)
+        self._volunteer_options()
+
+    def _volunteer_options(self) -> None:
+        volunteer = self.role.currentData() == Role.VOLUNTEER
+        self.reads_notes.setEnabled(volunteer)
+        if not volunteer:
+            self.reads_notes.setChecked(False)
 
     def work(self) -> Callable[[], Any]:
         desk, staff_id, role = self._desk, self._member.id, self.role.currentData()
-        return lambda: staff.change_role(desk, staff_id, role)
+        counts, reads = self.counts.isChecked(), self.reads_notes.isChecked()
+        return lambda: (staff.change_role(desk, staff_id, role)
+                        | staff.set_staff_options(desk, staff_id, counts_in_ratio=counts, may_read_notes=reads))

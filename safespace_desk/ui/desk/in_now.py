@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.services import beds, visits
+from safespace_desk.services.site import get_site
 from safespace_desk.services.visits import InNow
 from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.inline_forms import TextPromptForm
@@ -36,11 +37,15 @@ class InNowPanel(QWidget):
         self.setObjectName("inNowPanel")
         self._actions = actions
         self._context = context
+        # A site without a bed period (a crisis service, a haven) shows how each person is here instead.
+        self.uses_beds = actions.read(get_site).settings.uses_beds
+        third = (Column("Bed", bed_text, kind=lambda g: "nobed" if not g.bed else None,
+                        tooltip=lambda g: g.no_bed_reason or "") if self.uses_beds
+                 else Column("Here", lambda g: g.mode.label))
         self.model: RecordTableModel[InNow] = RecordTableModel([
             Column("Name", lambda g: g.name),
             Column("Since", lambda g: day_and_time(g.signed_in_at, context.zone, context.now())),
-            Column("Bed", bed_text, kind=lambda g: "nobed" if not g.bed else None,
-                   tooltip=lambda g: g.no_bed_reason or ""),
+            third,
             Column("Arrived via", lambda g: g.arrived_via.label),
             Column("Flags", lambda g: ", ".join(sorted(f.short for f in g.flags))),
         ], self)
@@ -78,10 +83,13 @@ class InNowPanel(QWidget):
         layout.addLayout(buttons)
         bed_row = QHBoxLayout()
         bed_row.setSpacing(8)
-        bed_row.addWidget(QLabel("Give or move to", self))
+        bed_label = QLabel("Give or move to", self)
+        bed_row.addWidget(bed_label)
         bed_row.addWidget(self.bed_choice, 1)
         bed_row.addWidget(self.bed_button)
         layout.addLayout(bed_row)
+        for widget in (bed_label, self.bed_choice, self.bed_button):
+            widget.setVisible(self.uses_beds)
 
     def refresh(self) -> None:
         """Uses the context's who-is-in (the page reloads it once per refresh)."""

@@ -13,9 +13,10 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
+from safespace_desk.domain.profile import Part
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.guests import GuestRecord
-from safespace_desk.services.site import SITE
+from safespace_desk.services.site import SITE, get_site
 from safespace_desk.ui.desk.add_guest_panel import AddGuestPanel
 from safespace_desk.ui.desk.arrival_selector import arrival_for_key
 from safespace_desk.ui.desk.bed_board import BedBoardPanel
@@ -69,6 +70,11 @@ class FrontDeskPage(QWidget):
             self.tabs.setTabToolTip(index, f"{title} ({keys})")
             add_shortcut(self, keys, lambda i=index: self.show_tab(i))
         self.tabs.setTabVisible(TAB_DUPLICATES, self.actions.is_lead)
+        # A crisis service or haven shows only what its profile uses: beds with a bed period,
+        # exclusions where they are switched on (a hub has both).
+        settings = self.actions.read(get_site).settings
+        self.tabs.setTabVisible(TAB_BEDS, settings.uses_beds)
+        self.tabs.setTabVisible(TAB_EXCLUSIONS, settings.profile.uses(Part.EXCLUSIONS))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -12,16 +12,20 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView, QVBoxLayout, QWidget
 
+from safespace_desk.domain.casework import VisitMode
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.domain.guests import ArrivedVia, looks_like_card_code
+from safespace_desk.domain.profile import ServiceKind
 from safespace_desk.services import search, visits
 from safespace_desk.services.frontdesk_common import SignInBlocked
 from safespace_desk.services.overrides import Override, OverrideAction
 from safespace_desk.services.search import GuestHit
+from safespace_desk.services.site import get_site
 from safespace_desk.ui.desk.arrival_selector import ArrivalSelector
 from safespace_desk.ui.desk.banners import Banner
 from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.inline_forms import TextPromptForm
+from safespace_desk.ui.desk.mode_selector import ModeSelector
 from safespace_desk.ui.desk.override_form import OverrideForm
 from safespace_desk.ui.desk.results_delegate import GuestResultDelegate
 from safespace_desk.ui.desk.results_model import GuestResultsModel
@@ -56,6 +60,11 @@ class SearchPanel(QWidget):
 
         self.arrival = ArrivalSelector(self)
         layout.addWidget(self.arrival)
+
+        # Walk-in, online or phone: only at a crisis service or haven (a hub's guests all walk in).
+        self.mode = ModeSelector(self, self)
+        self.mode.setVisible(actions.read(get_site).settings.profile.kind is not ServiceKind.HUB)
+        layout.addWidget(self.mode)
 
         self.banner = Banner(self, name="deskBanner")
         layout.addWidget(self.banner)
@@ -188,8 +197,9 @@ class SearchPanel(QWidget):
     def sign_in(self, hit: GuestHit, override: Override | None = None,
                 on_error: Callable[[DeskError], None] | None = None) -> bool:
         via = self.arrival.value()
+        mode = self.mode.value() if self.mode.isVisibleTo(self) else VisitMode.IN_PERSON
         try:
-            result = self._actions.run(visits.sign_in, hit.guest_id, via, override=override)
+            result = self._actions.run(visits.sign_in, hit.guest_id, via, override=override, mode=mode)
         except SignInBlocked as blocked:
             if override is not None and on_error is not None:
                 on_error(blocked)
@@ -206,13 +216,18 @@ class SearchPanel(QWidget):
         if result.bed:
             parts.append(result.bed)
         parts.append(f"via {via.label}")
+        if mode is not VisitMode.IN_PERSON:
+            parts.append(mode.label.lower())
         details = []
+        if result.age_warning:
+            details.append(result.age_warning)
         if result.overridden and override is not None:
             details.append(f"Override recorded (by {override.lead_name}): {override.reason}")
         if hit.messages_waiting:
             details.append(messages_text(hit.messages_waiting, hit.urgent_messages)
                            + ": pass them on now (Ctrl+M).")
-        self.banner.show_message("success", " · ".join(parts), "\n".join(details))
+        self.banner.show_message("warning" if result.age_warning else "success", " · ".join(parts),
+                                 "\n".join(details))
         self.banner.add_action("Undo", "Ctrl+Z", lambda: self._undo_sign_in(result.visit_id, result.guest_name),
                                kind="quiet")
         self._ready_for_next()
@@ -223,6 +238,7 @@ class SearchPanel(QWidget):
 
     def _ready_for_next(self) -> None:
         self.arrival.reset()
+        self.mode.reset()
         self.search_box.blockSignals(True)
         self.search_box.clear()
         self.search_box.blockSignals(False)

@@ -78,6 +78,17 @@ def snapshot_html(snapshot: HandoverSnapshot, zone: ZoneInfo) -> str:
                ((_local(e.at, zone), escape(e.kind), escape(e.guest or ""), escape(e.text))
                 for e in snapshot.log), (8, 16, 12, 64), "Nothing was logged this shift."),
     ]
+    # A crisis service's or haven's diary: escalations this shift, follow-ups due before the next ends.
+    if snapshot.escalations:
+        parts += [f"<h2>Escalations this shift ({len(snapshot.escalations)})</h2>",
+                  _table(("Time", "Called", "About"),
+                         ((_local(e.at, zone), f"<span class='urgent'>{escape(e.contact)}</span>", escape(e.guest or ""))
+                          for e in snapshot.escalations), (12, 44, 44), "", wrap_last_only=False)]
+    if snapshot.follow_ups:
+        parts += [f"<h2>Diary follow-ups due ({len(snapshot.follow_ups)})</h2>",
+                  _table(("Due", "Who", "What"),
+                         ((_day_time(f.due_at, zone), f"<b>{escape(f.name)}</b>", escape(f.text))
+                          for f in snapshot.follow_ups), (22, 22, 56), "")]
     return "".join(parts)
 
 

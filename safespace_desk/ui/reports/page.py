@@ -28,7 +28,7 @@ from safespace_desk.services.site import get_site
 from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.forms import PAGE_MARGINS, Banner, describe_error
 from safespace_desk.ui.kit.widgets import heading
-from safespace_desk.ui.reports import charts
+from safespace_desk.ui.reports import casework_rows, charts
 from safespace_desk.ui.reports import formatting as fmt
 from safespace_desk.ui.reports.exports import FORMATS, export_figures, suggested_name
 from safespace_desk.ui.reports.range_picker import RangePicker
@@ -116,6 +116,18 @@ class ReportsPage(QWidget):
         for col in range(3):
             sections.setColumnStretch(col, 1)
         column.addLayout(sections)
+        # A crisis service's or haven's casework (hidden at a hub): referrals and cases, contacts,
+        # practical support, onward referrals, sessions and reach.
+        self.casework_title = heading("Casework for commissioners")
+        column.addWidget(self.casework_title)
+        self.casework_tables = [FigureTable(title) for title in casework_rows.TABLES]
+        casework_grid = QGridLayout()
+        casework_grid.setSpacing(12)
+        for index, table in enumerate(self.casework_tables):
+            casework_grid.addWidget(table, index // 2, index % 2, Qt.AlignmentFlag.AlignTop)
+        for col in range(2):
+            casework_grid.setColumnStretch(col, 1)
+        column.addLayout(casework_grid)
         definitions = QLabel(fmt.DEFINITIONS_NOTE)
         definitions.setObjectName("hint")
         definitions.setWordWrap(True)
@@ -184,6 +196,18 @@ class ReportsPage(QWidget):
                                      [(fmt.source_label(s), str(n)) for s, n in f.arrivals_by_source.items()])
         self.log_table.set_rows(["", "Entries"], fmt.log_rows(f))
         self.gender_table.set_rows(["", "Guests"], fmt.gender_rows(f))
+        # Only what this site's profile uses (a hub shows all of its usual sections, as before).
+        self.tiles["bed_nights"].setVisible(f.shows("beds"))
+        self.exclusions_table.setVisible(f.shows("exclusions"))
+        self.health_table.setVisible(f.shows("health"))
+        for widget in (self.messages_table, self.agency_table, self.messages_chart):
+            widget.setVisible(f.shows("messages"))
+        self.casework_title.setVisible(f.casework is not None)
+        for table, (_title, rows) in zip(self.casework_tables, casework_rows.all_tables(f.casework)
+                                         if f.casework else [("", [])] * len(self.casework_tables), strict=True):
+            table.setVisible(f.casework is not None)
+            if f.casework is not None:
+                table.set_rows(["", "Number"], rows)
         for button in self.export_buttons.values():
             button.setEnabled(True)
 

@@ -10,19 +10,30 @@ from __future__ import annotations
 from pathlib import Path
 
 from safespace_desk.reports.figures import Figures
+from safespace_desk.ui.reports import casework_rows
 from safespace_desk.ui.reports import formatting as fmt
 from safespace_desk.ui.reports.pdf_canvas import MUTED, SERIES_COLOURS, PdfCanvas, Series
 
-PAGE_COUNT = 2
 MAX_AGENCIES_CHARTED = 5
+
+
+def page_count(figures: Figures) -> int:
+    """Two pages for a hub; a crisis service or haven has its casework page (and the hub's second
+    page only if it uses exclusions, messages or triage too)."""
+    hub_page = figures.casework is None or any(figures.shows(s) for s in ("exclusions", "messages", "health"))
+    return 1 + hub_page + (figures.casework is not None)
 
 
 def write_report_pdf(figures: Figures, path: Path) -> None:
     """Write the report for ``figures`` to ``path`` (replacing any file there)."""
     with PdfCanvas(Path(path), f"{figures.site_name}: {figures.range_label}") as canvas:
         _page_one(canvas, figures)
-        canvas.new_page()
-        _page_two(canvas, figures)
+        if figures.casework is None or page_count(figures) == 3:
+            canvas.new_page()
+            _page_two(canvas, figures)
+        if figures.casework is not None:
+            canvas.new_page()
+            _casework_page(canvas, figures)
 
 
 def _title(canvas: PdfCanvas, f: Figures, subtitle: str) -> float:
@@ -33,7 +44,7 @@ def _title(canvas: PdfCanvas, f: Figures, subtitle: str) -> float:
 
 
 def _footer(canvas: PdfCanvas, f: Figures) -> None:
-    canvas.footer(f"SafeSpace Desk · {f.site_name} · {f.range_label} · page {canvas.page_number} of {PAGE_COUNT}")
+    canvas.footer(f"SafeSpace Desk · {f.site_name} · {f.range_label} · page {canvas.page_number} of {page_count(f)}")
 
 
 def _heading(canvas: PdfCanvas, y: float, text: str, x: float = 0, w: float | None = None) -> float:
@@ -46,7 +57,8 @@ def _page_one(canvas: PdfCanvas, f: Figures) -> None:
                           f"generated {generated}")
     gap = 10.0
     tile_w = (canvas.width - 2 * gap) / 3
-    for n, headline in enumerate(fmt.headlines(f)):
+    shown = [h for h in fmt.headlines(f) if h.key != "bed_nights" or f.shows("beds")]
+    for n, headline in enumerate(shown):
         row, column = divmod(n, 3)
         canvas.tile(column * (tile_w + gap), y + row * 68, tile_w, 60, headline.value, headline.label,
                     headline.hint)
@@ -66,8 +78,9 @@ def _page_one(canvas: PdfCanvas, f: Figures) -> None:
     canvas.horizontal_bars(0, y, canvas.width, 22 * len(sources) + 14, [fmt.source_label(s) for s, _ in sources],
                            [Series("Sign-ins", [n for _, n in sources], SERIES_COLOURS[0])])
     y += 22 * len(sources) + 20
-    canvas.text(0, y, canvas.width, "Occupancy, exclusions, messages, health and the shift log are on page 2.",
-                8, colour=MUTED)
+    rest = ("The casework figures are on page 2." if page_count(f) == 2 and f.casework is not None
+            else "Occupancy, exclusions, messages, health and the shift log are on page 2.")
+    canvas.text(0, y, canvas.width, rest, 8, colour=MUTED)
     _footer(canvas, f)
 
 
@@ -121,6 +134,31 @@ def _page_two(canvas: PdfCanvas, f: Figures) -> None:
     right_y += canvas.table(half + 20, right_y, [170, half - 170], ["", "Guests"], fmt.gender_rows(f))
     y = max(left_y, right_y) + 16
 
+    canvas.rule(y)
+    canvas.text(0, y + 6, canvas.width, fmt.DEFINITIONS_NOTE, 8, colour=MUTED)
+    _footer(canvas, f)
+
+
+def _casework_page(canvas: PdfCanvas, f: Figures) -> None:
+    """Referrals and cases, contacts, practical support, onward referrals, sessions and reach, in three
+    columns; with the occupancy of the building (in-person visits only)."""
+    assert f.casework is not None
+    y = _title(canvas, f, "Casework for commissioners: referrals, contacts, support and reach")
+    gap = 14.0
+    width = (canvas.width - 2 * gap) / 3
+    columns = [0.0, 0.0, 0.0]
+    top = y
+    for title, rows in casework_rows.all_tables(f.casework):
+        side = columns.index(min(columns))  # the shortest column takes the next table
+        x = side * (width + gap)
+        at = _heading(canvas, top + columns[side], title, x=x, w=width)
+        at += canvas.table(x, at, [width - 34, 34], ["", "Number"], rows, size=7) + 10
+        columns[side] = at - top
+    y = top + max(columns) + 4
+    if f.occupancy:
+        y = _heading(canvas, y, "Occupancy of the building (in-person visits)")
+        header, rows = fmt.occupancy_table(f)
+        y += canvas.table(0, y, [100, 60, 60, 70, 70], header, rows, size=8) + 10
     canvas.rule(y)
     canvas.text(0, y + 6, canvas.width, fmt.DEFINITIONS_NOTE, 8, colour=MUTED)
     _footer(canvas, f)

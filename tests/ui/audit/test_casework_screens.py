@@ -1,0 +1,120 @@
+"""The screen audit (inspect.py) over a crisis service's and a haven's pages and dialogs: every page the
+shell's registry gives these sites, every tab, in day and night colours, normal and large text, at
+1366x768, for a manager (who sees every page) and a volunteer (who reads less)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog
+from pytestqt.qtbot import QtBot
+
+from safespace_desk.demo import DemoOptions, generate_demo
+from safespace_desk.domain.clock import FixedClock
+from safespace_desk.domain.roles import Role
+from safespace_desk.ui.casework import DiaryPage
+from safespace_desk.ui.casework.dialogs import EscalationDialog, OnwardDialog, PeopleDialog, RestrictDialog
+from safespace_desk.ui.casework.plan_dialog import PlanDialog
+from safespace_desk.ui.kit.theme import Theme, ThemeController
+from safespace_desk.ui.main_window import MainWindow
+from safespace_desk.ui.pages import standard_pages
+from safespace_desk.ui.tasks import InlineRunner
+from tests.ui.audit.conftest import SCREEN
+from tests.ui.audit.test_screens import SCHEMES, Auditor
+
+# 18:40 on a Tuesday in December: both are open (the crisis service in its winter hours).
+EVENING = datetime(2026, 12, 1, 18, 40, tzinfo=UTC)
+ACCOUNTS = {Role.MANAGER: ("Demo Manager", "demo-manager-password"),
+            Role.VOLUNTEER: ("Demo Volunteer", "demo-volunteer-password")}
+DIALOGS = (("escalate", EscalationDialog), ("plans", PlanDialog), ("onward", OnwardDialog),
+           ("people", PeopleDialog), ("colleague", RestrictDialog))
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folders = {}
+    for profile in ("crisis", "haven"):
+        folder = tmp_path_factory.mktemp(profile) / "data"
+        generate_demo(folder, DemoOptions(years=0.1, profile=profile), FixedClock(EVENING))
+        folders[profile] = folder
+    return folders
+
+
+def _open(qtbot: QtBot, folder: Path, role: Role, controller: ThemeController) -> MainWindow:
+    window = MainWindow(folder, clock=FixedClock(EVENING), runner=InlineRunner(), theme=controller,
+                        idle_timeout_ms=3_600_000, pages=standard_pages())
+    qtbot.addWidget(window)
+    window.resize(*SCREEN)
+    window.show()
+    qtbot.waitExposed(window)
+    name, password = ACCOUNTS[role]
+    qtbot.keyClicks(window.sign_in.name, name)
+    qtbot.keyClicks(window.sign_in.password, password)
+    qtbot.keyClick(window.sign_in.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.shell is not None)
+    return window
+
+
+# Each colour scheme and text size is covered at least once (four runs of everything take minutes).
+DAY, NIGHT, DAY_LARGE, NIGHT_LARGE = SCHEMES
+
+
+@pytest.mark.parametrize(("profile", "role", "schemes"), [
+    ("crisis", Role.MANAGER, [NIGHT, DAY_LARGE]), ("crisis", Role.VOLUNTEER, [DAY]),
+    ("haven", Role.MANAGER, [NIGHT_LARGE])], ids=["crisis-manager", "crisis-volunteer", "haven-manager"])
+def test_casework_screens_read_well_at_1366x768(profile: str, role: Role, schemes: list[tuple[Theme, bool]],
+                                                sites: dict[str, Path], qtbot: QtBot, tmp_path: Path) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = app.font()
+    controller = ThemeController(app, theme=Theme.DAY)
+    try:
+        window = _open(qtbot, sites[profile], role, controller)
+        shell = window.shell
+        assert shell is not None
+        keys = shell.visible_page_keys()
+        assert "diary" in keys and "sessions" in keys and ("referrals" in keys) == (profile == "crisis")
+        auditor = Auditor(window, tmp_path, role)
+        diary = shell.page("diary")
+        assert isinstance(diary, DiaryPage)
+        diary.show_person(diary.today_model.payload(0) or diary.actions.read(_someone))
+        for theme, large in schemes:
+            controller.set_theme(theme)
+            controller.set_large_text(large)
+            scheme = f"{profile}-{theme.value}{'-large' if large else ''}"
+            # In Large text the front desk's search box and the Reports page's hub sections are the hub
+            # audit's (test_screens.py): they are the same widgets at every kind of site.
+            pages = ("diary", "referrals", "sessions", "profile") + (() if large else ("desk", "reports"))
+            for key in [k for k in keys if k in pages]:
+                shell.show_page(key)
+                tabs = auditor.tabs_of(shell.page(key))
+                for tab_widget, index in tabs or [(None, 0)]:
+                    if tab_widget is not None:
+                        tab_widget.setCurrentIndex(index)
+                    auditor.check(f"{key} {tab_widget.tabText(index) if tab_widget else ''}", scheme=scheme)
+            shell.show_page("diary")
+            for name, dialog_class in DIALOGS:
+                if dialog_class in (PlanDialog, RestrictDialog) and role is not Role.MANAGER:
+                    continue
+                if dialog_class is OnwardDialog and profile == "haven" and large:
+                    continue
+                dialog: QDialog = dialog_class(diary.actions, diary.guest_id, window)
+                dialog.show()
+                auditor.check(f"dialog {name}", dialog, scheme=scheme)
+                dialog.close()
+        assert auditor.checked > 0
+        assert not auditor.problems, "\n" + "\n".join(auditor.problems)
+    finally:
+        app.setStyleSheet("")
+        app.setPalette(app.style().standardPalette())
+        app.setProperty("safespaceScheme", None)
+        app.setFont(font)
+
+
+def _someone(desk: object) -> str:
+    from safespace_desk.services import referrals
+
+    return referrals.open_cases(desk)[0].guest_id  # type: ignore[arg-type]
