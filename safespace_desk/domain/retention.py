@@ -18,8 +18,8 @@ RETENTION_KINDS = ("visits", "messages", "shift_log", "handovers", "triage", "ex
 LABELS = {
     "visits": "Visits and beds", "messages": "Messages (finished ones)", "shift_log": "Shift log entries",
     "handovers": "Handovers (acknowledged)", "triage": "Triage assessments", "exclusions": "Exclusions",
-    "casework": "Casework: referrals, contacts, support",
-    "plans": "Staying-well and crisis plans",
+    "casework": "Casework (referrals, diary)",
+    "plans": "Plans (not updated since)",
     "guests": "Guests not seen since (anonymised)",
 }
 _DEFAULTS = {"visits": 72, "messages": 72, "shift_log": 72, "handovers": 72, "triage": 96, "exclusions": 72,

@@ -32,6 +32,7 @@ from safespace_desk.services.casework_common import (
 from safespace_desk.services.context import Changes, DeskContext, UnitOfWork
 from safespace_desk.services.guests import GUEST, identity_ids
 from safespace_desk.services.referrals import open_episode_id
+from safespace_desk.services.view_audit import record_list_view
 
 MAX_FOLLOW_UP_DAYS = 92
 
@@ -143,8 +144,7 @@ def contacts_of(desk: DeskContext, guest_id: str, limit: int = 200) -> list[Cont
                                .order_by(Contact.at.desc()).limit(limit)).all()
         who = (guest.id, guest.preferred_name)
         views = _views(session, rows, lambda _gid: who, lambda _gid: readable)
-    with desk.unit_of_work() as uow:
-        uow.audit("viewed", "contacts", guest.id)
+    record_list_view(desk, "contacts", len(views), about=guest.id)
     return views
 
 
@@ -158,8 +158,7 @@ def contacts_between(desk: DeskContext, start: datetime, end: datetime) -> list[
         readable = {gid: may_read_notes(session, actor, g) for gid, g in people.items()}
         views = _views(session, rows, lambda gid: (people[gid].id, people[gid].preferred_name),
                        readable.__getitem__)
-    with desk.unit_of_work() as uow:
-        uow.audit("viewed", "contact_list")
+    record_list_view(desk, "contact_diary", len({v.guest_id for v in views}))
     return views
 
 

@@ -31,6 +31,7 @@ from safespace_desk.services.casework_common import (
 from safespace_desk.services.context import Actor, Changes, DeskContext
 from safespace_desk.services.guests import GUEST, identity_ids
 from safespace_desk.services.site import get_site
+from safespace_desk.services.view_audit import record_view
 
 
 @dataclass(frozen=True)
@@ -157,8 +158,7 @@ def read_plan(desk: DeskContext, plan_id: str, version: int | None = None) -> Pl
         view = PlanView(plan.id, guest.id, guest.preferred_name, PlanKind(plan.kind), row.version, latest.version,
                         json.loads(row.sections), row.sealed, row.with_person, row.written_at,
                         names.get(row.written_by) if row.written_by else None, helpline)
-    with desk.unit_of_work() as uow:
-        uow.audit("viewed", PLAN, plan_id, detail=f"version={view.version}")
+    record_view(desk, PLAN, plan_id, detail=f"version={view.version}")
     return view
 
 

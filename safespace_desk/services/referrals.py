@@ -43,6 +43,7 @@ from safespace_desk.services.casework_common import (
 from safespace_desk.services.context import Changes, DeskContext, UnitOfWork
 from safespace_desk.services.guests import GUEST, identity_ids, merged_owners
 from safespace_desk.services.site import get_site
+from safespace_desk.services.view_audit import record_list_view
 
 
 @dataclass(frozen=True)
@@ -300,8 +301,7 @@ def open_cases(desk: DeskContext) -> list[CaseRow]:
     require_casework(desk, "see open cases")
     with desk.store.read() as session:
         rows = _open_case_rows(session)
-    with desk.unit_of_work() as uow:
-        uow.audit("viewed", "case_list", detail="open")
+    record_list_view(desk, "open_cases", len(rows))
     return rows
 
 
@@ -314,8 +314,7 @@ def quiet_cases(desk: DeskContext, days: int | None = None) -> list[CaseRow]:
     cutoff = desk.clock.now() - timedelta(days=days)
     with desk.store.read() as session:
         rows = [row for row in _open_case_rows(session) if row.quiet_since <= cutoff]
-    with desk.unit_of_work() as uow:
-        uow.audit("viewed", "case_list", detail=f"quiet={days}")
+    record_list_view(desk, f"quiet_cases_{days}d", len(rows))
     return rows
 
 
@@ -339,8 +338,7 @@ def waiting_referrals(desk: DeskContext) -> list[WaitingRow]:
                 continue  # someone has spoken with them since
             rows.append(WaitingRow(referral.id, person.id, person.preferred_name, referral.received_at,
                                    ReferralSource(referral.source), ReferralStatus(referral.status)))
-    with desk.unit_of_work() as uow:
-        uow.audit("viewed", "referral_list", detail="waiting")
+    record_list_view(desk, "waiting_referrals", len(rows))
     return rows
 
 

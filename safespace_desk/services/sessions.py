@@ -26,6 +26,7 @@ from safespace_desk.services.casework_common import (
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.guests import GUEST, identity_ids
 from safespace_desk.services.site import get_site
+from safespace_desk.services.view_audit import record_list_view
 
 # How often someone comes is counted over the last four weeks, so staff can see who may be coming
 # to depend on the sessions (the havens' "non-dependency" principle) and talk about it with them.
@@ -148,8 +149,7 @@ def sessions_between(desk: DeskContext, start: datetime, end: datetime) -> list[
             out.append(SessionView(row.id, row.title, row.starts_at, row.minutes, VisitMode(row.mode),
                                    names.get(row.facilitator_id) if row.facilitator_id else None,
                                    row.cancelled_at is not None, attendees))
-    with desk.unit_of_work() as uow:
-        uow.audit("viewed", "session_list")
+    record_list_view(desk, "session_attendance", len({a.guest_id for s in out for a in s.attendees}))
     return out
 
 

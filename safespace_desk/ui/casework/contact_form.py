@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QGridLayout,
     QPushButton,
     QSpinBox,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 from safespace_desk.domain.casework import ContactKind, ContactOutcome, SupportKind
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.domain.when import parse_when
-from safespace_desk.services import diary, support
+from safespace_desk.services import circle, diary, support
 from safespace_desk.ui.casework.common import choice_box, line_edit
 from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.forms import FieldErrors
@@ -70,11 +71,17 @@ class ContactForm(QWidget):
         self.minutes.setSuffix(" min")
         self.minutes.setAccessibleName("Minutes")
         self.outcome = choice_box(ContactOutcome, "Outcome", none_text="Outcome (optional)")
+        # A carer (with the person's consent) may be the one on the phone: the contact is theirs.
+        self.with_whom = QComboBox()
+        self.with_whom.setAccessibleName("With")
         grid.addWidget(label("Minutes"), 0, 0)
         grid.addWidget(label("Outcome"), 0, 1)
+        grid.addWidget(label("With"), 0, 2)
         grid.addWidget(self.minutes, 1, 0)
         grid.addWidget(self.outcome, 1, 1)
+        grid.addWidget(self.with_whom, 1, 2)
         grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
         layout.addLayout(grid)
         layout.addWidget(self.errors.bind("minutes", self.minutes))
         self.notes = plain_text_edit("Notes, if any: what was talked about, what helped", "Notes", height=64)
@@ -116,6 +123,12 @@ class ContactForm(QWidget):
     def set_person(self, guest_id: str | None, name: str = "", completes: tuple[str, str] | None = None) -> None:
         """Whom the next contact is with; ``completes`` (follow-up id, text) is answered by it."""
         self._guest_id = guest_id
+        self.with_whom.clear()
+        self.with_whom.addItem(name or "Them", None)
+        if guest_id is not None:
+            for member in self._actions.read(circle.people_around, guest_id).members:
+                if member.role.needs_consent and member.consent_at is not None:
+                    self.with_whom.addItem(f"{member.name} ({member.role.label.lower()})", member.id)
         self._completes = completes[0] if completes else None
         self.completes_text.setText(f"Logging this contact completes the follow-up “{completes[1]}”."
                                     if completes else "")
@@ -151,6 +164,7 @@ class ContactForm(QWidget):
             outcome = self.outcome.currentData()
             result = self._actions.run(diary.log_contact, self._guest_id, kind, minutes=self.minutes.value() or None,
                                        outcome=outcome, notes=self.notes.toPlainText(),
+                                       with_circle_id=self.with_whom.currentData(),
                                        follow_up=self.follow_text.text() or None, follow_up_due=due,
                                        completes_follow_up=self._completes)
         except DeskError as error:
@@ -180,6 +194,7 @@ class ContactForm(QWidget):
         self.kind_group.setExclusive(True)
         self.minutes.setValue(0)
         self.outcome.setCurrentIndex(0)
+        self.with_whom.setCurrentIndex(0)
         self.notes.clear()
         self.follow_when.clear()
         self.follow_text.clear()

@@ -90,7 +90,7 @@ class EscalationDialog(CaseworkDialog):
     """The site's escalation contacts, one key each; logging the call carries it into the handover."""
 
     def __init__(self, actions: ServiceActions, guest_id: str | None, parent: QWidget | None) -> None:
-        who = actions.read(guests.get_guest, guest_id, audit_view=False).preferred_name if guest_id else None
+        who = actions.read(guests.get_guest, guest_id).preferred_name if guest_id else None
         super().__init__("Escalate", ("About " + who + ". " if who else "")
                          + "Call them, then log the call here: it goes into the handover.", parent)
         self._actions = actions
@@ -302,7 +302,7 @@ class RestrictDialog(CaseworkDialog):
     service): colleagues then see only what the desk needs, and they never edit their own record."""
 
     def __init__(self, actions: ServiceActions, guest_id: str, parent: QWidget | None) -> None:
-        record = actions.read(guests.get_guest, guest_id, audit_view=False)
+        record = actions.read(guests.get_guest, guest_id)
         super().__init__(f"Colleague's record · {record.preferred_name}",
                          "Is this person now on the staff? Their record is then restricted: only managers see "
                          "its details, and they cannot change their own record.", parent)

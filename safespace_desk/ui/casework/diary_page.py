@@ -225,7 +225,7 @@ class DiaryPage(QWidget):
 
     def _take_follow_up(self, item: QListWidgetItem) -> None:
         follow_id, guest_id, text = item.data(_FOLLOW_UP)
-        self.picker.set_guest(guest_id, self.actions.read(guests.get_guest, guest_id, audit_view=False).preferred_name)
+        self.picker.set_guest(guest_id, self.actions.read(guests.get_guest, guest_id).preferred_name)
         self.show_person(guest_id, completes=(follow_id, text))
 
     def _after_log(self, _contact_id: str) -> None:

@@ -50,7 +50,7 @@ def plan_html(view: PlanView, zone: ZoneInfo) -> str:
 
 class PlanDialog(CaseworkDialog):
     def __init__(self, actions: ServiceActions, guest_id: str, parent: QWidget | None) -> None:
-        name = actions.read(guests.get_guest, guest_id, audit_view=False).preferred_name
+        name = actions.read(guests.get_guest, guest_id).preferred_name
         super().__init__(f"Plans · {name}", "Written with them, in their words. Each save keeps the "
                          "version before it.", parent)
         self.setMinimumWidth(1000)
@@ -135,7 +135,8 @@ class PlanDialog(CaseworkDialog):
         if summary is None:
             self.state.setText(f"No {kind.label.lower()} yet: write one with them and save.")
         elif not summary.readable:
-            self.state.setText(f"This {kind.label.lower()} is sealed at their request: a manager opens it.")
+            self.state.setText(f"This {kind.label.lower()} is sealed at their request: a manager opens it."
+                               if summary.sealed else "Your account does not read plans: ask a manager.")
         elif not latest and self.view is not None:
             self.state.setText(f"Showing version {self.view.version} of {self.view.latest_version} (read only). "
                                f"{native_keys('Ctrl+1')} or {native_keys('Ctrl+2')} goes back to the latest.")

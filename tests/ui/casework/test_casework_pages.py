@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.roles import Role
-from safespace_desk.services import auth, diary, plans, referrals, sessions, visits
+from safespace_desk.domain.casework import ContactKind
+from safespace_desk.services import auth, circle, diary, plans, referrals, sessions, visits
 from safespace_desk.services.context import DeskContext
 from safespace_desk.ui.casework import DiaryPage, FollowUpBanner, ProfilePage, ReferralsPage, SessionsPage
 from safespace_desk.ui.casework.dialogs import EscalationDialog
@@ -170,6 +171,15 @@ def test_escalation_plans_sessions_and_the_profile(make_window: WindowFactory, q
     _press(qtbot, "Ctrl+Return")
     assert not dialog.isVisible()
     assert desk.store.raw_connection_sql("SELECT contact_name FROM escalation") == [("Emergency services",)]
+
+    # A carer named with consent can be the one on the phone.
+    circle.add_to_circle(desk, page.guest_id or "", "carer", "Mum", consent=True)
+    page.show_person(page.guest_id)
+    assert page.form.with_whom.count() == 2 and "Mum" in page.form.with_whom.itemText(1)
+    page.form.with_whom.setCurrentIndex(1)
+    page.form.choose_kind(ContactKind.CALL_IN)
+    page.form.log()
+    assert diary.contacts_of(desk, page.guest_id or "")[0].with_name == "Mum"
 
     plan = PlanDialog(page.actions, page.guest_id or "", page)
     qtbot.addWidget(plan)
