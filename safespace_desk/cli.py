@@ -239,6 +239,18 @@ def cmd_staff_deactivate(args: argparse.Namespace, io: CliIO) -> int:
     return EXIT_OK
 
 
+def _anchors(args: argparse.Namespace) -> list[Any]:
+    from safespace_desk.domain.audit_chain import parse_anchor
+
+    anchors = []
+    for text in args.anchor:
+        try:
+            anchors.append(parse_anchor(text, f"the anchor typed ({text.strip()})"))
+        except ValueError as error:
+            raise ValidationError(f"--anchor {text!r}: {error}.", field="anchor") from None
+    return anchors
+
+
 def cmd_audit_verify(args: argparse.Namespace, io: CliIO) -> int:
     """The hash chain and every page: a rewrite with the key and a failing disk are both found."""
     from safespace_desk.services import audit, integrity
@@ -246,7 +258,7 @@ def cmd_audit_verify(args: argparse.Namespace, io: CliIO) -> int:
     with signed_in(args, io, Permission.VERIFY_AUDIT, "verify the audit log", allow_damaged=True) as desk:
         pages = integrity.check_store(desk)
         damage = integrity.store_status(desk).damage_message
-        report = audit.verify_chain(desk)
+        report = audit.verify_chain(desk, _anchors(args))
     io.out(report.describe())
     io.out(_pages_line(pages))
     if damage:
@@ -397,9 +409,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = commands.add_parser("audit", help="the audit log").add_subparsers(
         dest="audit_command", metavar="ACTION", required=True, parser_class=_Parser)
-    audit.add_parser("verify", parents=[data_dir, manager],
-                     help="check the hash chain and every page (exit 1 if either is broken)").set_defaults(
-        handler=cmd_audit_verify)
+    verify = audit.add_parser("verify", parents=[data_dir, manager],
+                              help="check the hash chain and every page (exit 1 if either is broken)")
+    verify.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH",
+                        help="the audit line of a printed handover; the chain must still match it "
+                             "(the backups' anchors are checked as well); may be given more than once")
+    verify.set_defaults(handler=cmd_audit_verify)
 
     check = commands.add_parser("check", parents=[data_dir, manager],
                                 help="check every page of the store (exit 1 if it is damaged)")

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from safespace_desk.db import health
 from safespace_desk.db.backup import BackupInfo, list_backups, prune_backups, restore_into, write_backup
+from safespace_desk.db.backup_manifest import BackupManifest, audit_head_of, write_manifest
+from safespace_desk.db.errors import StoreError
 from safespace_desk.db.keyslots import KeySlots
 from safespace_desk.db.models import Setting, Staff
 from safespace_desk.db.store import Store, StorePaths
@@ -88,14 +90,29 @@ def run_backup(desk: DeskContext, folder: Path | None = None, *, automatic: bool
         raise ValidationError("Choose a backup folder first (Admin → Backups).", field="backup_folder")
     now = desk.clock.now()
     info = write_backup(desk.store, desk.keyslots, desk.master_key, target, now)
+    anchored = _write_manifest(desk, info)
     prune_backups(target, settings.keep)
     # Kept beside the store too, so the damage message can name it when the store cannot be read.
     health.record_backup(desk.store.paths.data_dir, info.path, info.taken_at)
     with desk.unit_of_work() as uow:
         _set(uow.session, LAST_KEY, utc_text(now))
-        uow.audit("backup_written", "site", detail="automatic" if automatic else "manual")
+        uow.audit("backup_written", "site", detail=("automatic" if automatic else "manual")
+                  + ("" if anchored else ";no_manifest"))
         uow.changed("backup")
     return info
+
+
+def _write_manifest(desk: DeskContext, info: BackupInfo) -> bool:
+    """Record the audit chain's head as the backup holds it: an anchor outside the live store
+    (services/audit.py checks the log against it). A backup whose manifest could not be written is
+    still a good backup; it anchors nothing, and the audit entry says so."""
+    try:
+        head = audit_head_of(info.path, desk.master_key)
+        if head is not None:
+            write_manifest(info.path, BackupManifest(info.taken_at, *head))
+        return head is not None
+    except (OSError, StoreError):
+        return False
 
 
 def run_backup_if_due(desk: DeskContext) -> BackupInfo | None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from safespace_desk.domain.errors import DeskError
-from safespace_desk.services import handover, shiftlog
+from safespace_desk.services import audit, handover, shiftlog
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.handover import HandoverView
 from safespace_desk.services.site import get_site
@@ -277,8 +277,10 @@ class HandoverPage(QWidget):
         self.banner.show_message("success", "Handover acknowledged. Thank you.")
 
     def shown_html(self) -> str:
+        """For printing and PDF: ends with the audit log's head now, an anchor on paper."""
         assert self.shown is not None
-        return handover_html(self.shown, self.site.zone, self.site.name)
+        head = self.actions.read(audit.audit_head)
+        return handover_html(self.shown, self.site.zone, self.site.name, head.printed if head else None)
 
     def save_pdf(self, path: str | Path) -> Path:
         assert self.shown is not None

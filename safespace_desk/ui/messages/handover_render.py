@@ -99,8 +99,12 @@ def notes_html(text: str, follow_ups: Sequence[str]) -> str:
     return f"<h2>Notes from the outgoing shift</h2>{notes}<h2>Follow-ups for the next shift</h2>{follow}"
 
 
-def handover_html(view: HandoverView, zone: ZoneInfo, site_name: str) -> str:
-    """The whole handover as written: heading, who wrote and acknowledged it, notes, then the snapshot."""
+def handover_html(view: HandoverView, zone: ZoneInfo, site_name: str, audit_anchor: str | None = None) -> str:
+    """The whole handover as written: heading, who wrote and acknowledged it, notes, then the snapshot.
+
+    Printed, it ends with the audit log's head at the time of printing (``audit_anchor``, as
+    services.audit.AuditHead.printed): a copy of it on paper, outside the store, that
+    ``safespace-desk audit verify --anchor`` checks the log against later."""
     title = f"Handover · {view.shift_name} shift"
     span = f"{full_date_time(view.shift_start, zone)} to {full_date_time(view.shift_end, zone)}"
     written = f"Written by {escape(view.author_name or 'unknown')} on {escape(full_date_time(view.created_at, zone))}."
@@ -112,8 +116,11 @@ def handover_html(view: HandoverView, zone: ZoneInfo, site_name: str) -> str:
     head = (f"<h1>{escape(title)}</h1><p class='muted'>{escape(site_name)} · {escape(span)}</p>"
             f"<p>{written}<br>{ack}</p>")
     taken = f"<p class='muted'>Snapshot taken {escape(_day_time(view.snapshot.taken_at, zone))}.</p>"
+    anchor = "" if audit_anchor is None else (
+        f"<p class='muted'>Audit log when printed: entry {escape(audit_anchor)}. A manager can check the log "
+        f"against it: safespace-desk audit verify --anchor {escape(audit_anchor.replace(' ', ''))}</p>")
     return wrap_html(title, head + notes_html(view.text, view.follow_ups) + taken
-                     + snapshot_html(view.snapshot, zone))
+                     + snapshot_html(view.snapshot, zone) + anchor)
 
 
 def draft_html(snapshot: HandoverSnapshot, zone: ZoneInfo, now: datetime) -> str:
