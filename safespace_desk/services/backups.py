@@ -15,6 +15,7 @@ from safespace_desk.db.backup_manifest import BackupManifest, audit_head_of, wri
 from safespace_desk.db.errors import StoreError
 from safespace_desk.db.keyslots import KeySlots
 from safespace_desk.db.models import Setting, Staff
+from safespace_desk.db.old_copies import old_backups, remove_older_than, replaced_copies
 from safespace_desk.db.store import Store, StorePaths
 from safespace_desk.db.types import parse_utc, utc_text
 from safespace_desk.domain.clock import Clock
@@ -113,6 +114,31 @@ def _write_manifest(desk: DeskContext, info: BackupInfo) -> bool:
         return head is not None
     except (OSError, StoreError):
         return False
+
+
+@dataclass(frozen=True)
+class OldCopiesRemoved:
+    backups: tuple[Path, ...]
+    replaced: tuple[Path, ...]
+
+
+def prune_old_copies(desk: DeskContext, *, automatic: bool = False) -> OldCopiesRemoved:
+    """Remove the copies of the store past the backups' keep period: backups in the backup folder
+    older than ``keep`` days (the newest always stays, however old, so a desk whose backups stopped
+    still has one) and the ``replaced-<time>/`` folders restores left in the data folder. Each holds
+    erased guests as they were; this is how long they can outlive an erasure (docs/decisions.md).
+    Run by the daily purge; a manager can run it at once."""
+    if not automatic:
+        desk.require(Permission.DATA_RIGHTS, "remove old copies of the store")
+    settings = backup_settings(desk)
+    cutoff = desk.clock.now() - timedelta(days=settings.keep)
+    gone_backups: list[Path] = []
+    if settings.folder is not None and settings.folder.is_dir():
+        gone_backups = remove_older_than(old_backups(settings.folder), cutoff, keep_newest=True)
+    gone_replaced = remove_older_than(replaced_copies(desk.store.paths.data_dir), cutoff, keep_newest=False)
+    if gone_backups or gone_replaced:
+        desk.record("old_copies_removed", "site", detail=f"backups={len(gone_backups)};replaced={len(gone_replaced)}")
+    return OldCopiesRemoved(tuple(gone_backups), tuple(gone_replaced))
 
 
 def run_backup_if_due(desk: DeskContext) -> BackupInfo | None:

@@ -40,6 +40,7 @@ from safespace_desk.domain.retention import RETENTION_KINDS, RetentionPolicy, cu
 from safespace_desk.domain.roles import Permission
 from safespace_desk.domain.text import SHORT_TEXT_MAX, clean_text
 from safespace_desk.ids import new_id
+from safespace_desk.services import backups
 from safespace_desk.services.casework_rights import (
     erase_casework,
     export_casework,
@@ -195,6 +196,8 @@ def purge_expired(desk: DeskContext, *, automatic: bool = False) -> list[PurgeRe
             uow.changed("visit")
     if any(r.kind == "guests" for r in results):
         _reset_index(desk)
+    # Copies of the whole store (old backups, folders a restore left) go once past their keep period.
+    backups.prune_old_copies(desk, automatic=True)
     return results
 
 

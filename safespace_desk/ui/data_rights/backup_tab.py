@@ -134,7 +134,7 @@ class BackupTab(QWidget):
             f"    {example}\n\n"
             "It asks for the recovery key, or a manager's name and password as they were when the backup "
             "was taken. The store it replaces is never overwritten: it is kept in a “replaced-…” folder "
-            "inside the data folder.")
+            "inside the data folder for as many days as backups are kept.")
 
     # -- data -----------------------------------------------------------------------------------
     def reload(self) -> None:
