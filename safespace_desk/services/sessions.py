@@ -192,6 +192,33 @@ def closing_summary(desk: DeskContext) -> ClosingSummary:
                           diary.due_follow_ups(desk, until=ahead), contacts, escalations)
 
 
+CLOSING_NOTICE = timedelta(minutes=15)
+CLOSING_LATE = timedelta(hours=3)
+
+
+@dataclass(frozen=True)
+class ClosingReminder:
+    closes_at: datetime
+    still_here: int
+
+
+def closing_reminder(desk: DeskContext) -> ClosingReminder | None:
+    """From 15 minutes before closing until 3 hours after, while the closing step has not been done
+    for this opening: when it closes and how many are still in the building."""
+    require_casework(desk, "close for the day")
+    site = get_site(desk)
+    now = desk.clock.now()
+    window = site.settings.profile.hours.latest_window(now, site.zone)
+    if window is None or not window.closes_at - CLOSING_NOTICE <= now <= window.closes_at + CLOSING_LATE:
+        return None
+    with desk.store.read() as session:
+        if session.scalar(select(func.count()).select_from(Closing).where(
+                Closing.opening_date == window.local_date.isoformat())):
+            return None
+    here = sum(1 for g in visits.who_is_in(desk) if g.mode.in_building)
+    return ClosingReminder(window.closes_at, here)
+
+
 def close_opening(desk: DeskContext, *, sign_out: list[str], note: str | None = None) -> Changes:
     """Sign out who is still here (each an ordinary sign-out, "Closing time") and record the closing."""
     require_casework(desk, "close for the day")

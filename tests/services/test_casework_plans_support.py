@@ -111,12 +111,16 @@ def test_online_visits_take_no_place_and_the_closing_step_signs_out_who_is_left(
     with pytest.raises(RuleViolation, match="already on"):
         sessions.add_attendee(haven, weekly, people[0])
 
+    at_local(clock, 2026, 12, 8, 22, 40)
+    assert sessions.closing_reminder(haven) is None  # not yet: from a quarter of an hour before
     at_local(clock, 2026, 12, 8, 23, 0)  # closing time on a Tuesday
+    assert sessions.closing_reminder(haven) == sessions.ClosingReminder(clock.now(), 15)
     summary = sessions.closing_summary(haven)
     assert summary.window is not None and summary.window.closes_at == clock.now()
     assert len(summary.still_here) == 15 and len(summary.online_now) == 2
     sessions.close_opening(haven, sign_out=[g.visit_id for g in summary.still_here], note="Quiet evening")
     assert all(g.mode is not VisitMode.IN_PERSON for g in visits.who_is_in(haven))
+    assert sessions.closing_reminder(haven) is None  # done for this opening
     assert "site.closing" in outbox_ops(haven)
 
 

@@ -1,12 +1,14 @@
 """Follow-ups that have fallen due, above every page of a site with the diary: "2 follow-ups due now:
-18:00 Ray: call back after 6pm", with Ctrl+Shift+F to open the first in the diary."""
+18:00 Ray: call back after 6pm", with Ctrl+Shift+F to open the first in the diary; and, near the end
+of opening hours, a reminder of the closing step while it has not been done."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
-from safespace_desk.services import diary
+from safespace_desk.domain.profile import Part
+from safespace_desk.services import diary, sessions
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.diary import FollowUpView
 from safespace_desk.services.site import get_site
@@ -28,7 +30,9 @@ class FollowUpBanner(QFrame):
         super().__init__(parent)
         apply_page_style(self, name="followUpBanner")
         self.actions = ServiceActions(desk, self)
-        self.zone = self.actions.read(get_site).zone
+        site = self.actions.read(get_site)
+        self.zone = site.zone
+        self._closing = site.settings.profile.uses(Part.SESSIONS)
         self.due: list[FollowUpView] = []
         row = QHBoxLayout(self)
         row.setContentsMargins(14, 6, 14, 6)
@@ -47,14 +51,20 @@ class FollowUpBanner(QFrame):
 
     def refresh(self) -> None:
         self.due = self.actions.read(diary.due_follow_ups)
-        if not self.due:
-            self.hide()
-            return
-        first = self.due[0]
         now = self.actions.desk.clock.now()
-        self.text.setText(f"{count_of(len(self.due), 'follow-up')} due now: "
-                          f"{day_and_time(first.due_at, self.zone, now)} {first.guest_name}: {first.text}")
-        self.show()
+        closing = self.actions.read(sessions.closing_reminder) if self._closing else None
+        parts = []
+        if closing is not None:
+            parts.append(f"Closing {day_and_time(closing.closes_at, self.zone, now)}: "
+                         f"{count_of(closing.still_here, 'person', 'people')} still here. Close for the day on "
+                         "the Sessions page (Ctrl+Shift+C).")
+        if self.due:
+            first = self.due[0]
+            parts.append(f"{count_of(len(self.due), 'follow-up')} due now: "
+                         f"{day_and_time(first.due_at, self.zone, now)} {first.guest_name}: {first.text}")
+        self.open_button.setVisible(bool(self.due))
+        self.text.setText("  ".join(parts))
+        self.setVisible(bool(parts))
 
     def _open_first(self) -> None:
         if self.due:

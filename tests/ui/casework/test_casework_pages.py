@@ -11,9 +11,9 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from safespace_desk.domain.casework import ContactKind
 from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.roles import Role
-from safespace_desk.domain.casework import ContactKind
 from safespace_desk.services import auth, circle, diary, plans, referrals, sessions, visits
 from safespace_desk.services.context import DeskContext
 from safespace_desk.ui.casework import DiaryPage, FollowUpBanner, ProfilePage, ReferralsPage, SessionsPage
