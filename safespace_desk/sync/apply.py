@@ -20,12 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, select, text, update
-from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import Session
 
 from safespace_desk.db.models import Base, OutboxOp, SyncOrigin, SyncProblem
-from safespace_desk.db.types import UTCDateTime, parse_utc
 from safespace_desk.ids import new_id
 from safespace_desk.services.context import Changes
 from safespace_desk.sync import protocol, registry
@@ -85,30 +83,44 @@ class RowWriter:
             before[1].update(values)  # a later change to a row inserted or changed earlier in the page
 
     def flush(self) -> None:
+        """Write the merged changes: one executemany per table, action and set of columns.
+
+        Values are written as they travel, which is how the store keeps them (times as UTC text),
+        straight through the database driver: a pull of ten thousand operations must not pay for the
+        ORM's conversions twice over."""
         groups: dict[tuple[str, str, tuple[str, ...]], list[tuple[Any, dict[str, Any]]]] = {}
         for (table_name, key_json), (action, values) in self._rows.items():
             groups.setdefault((table_name, action, tuple(sorted(values))), []).append((json.loads(key_json), values))
         self._rows = {}
+        conn = self.session.connection()
         for (table_name, action, columns), rows in groups.items():
             table = _table(table_name)
             keys = [c.name for c in table.primary_key.columns]
+            where = " AND ".join(f'"{k}" = ?' for k in keys)
             if action == "d":
-                for key, _ in rows:
-                    self.session.execute(delete(table).where(*_key_clause(table, keys, key)))
+                conn.exec_driver_sql(f'DELETE FROM "{table_name}" WHERE {where}', [_key_values(k) for k, _ in rows])
             elif action == "i":
-                params = [_bind(table, values) for _, values in rows]
-                statement = insert(table)
                 rest = [c for c in columns if c not in keys]
-                statement = (statement.on_conflict_do_update(index_elements=keys,
-                                                             set_={c: statement.excluded[c] for c in rest})
-                             if rest else statement.on_conflict_do_nothing())
-                self.session.execute(statement, params)
+                conflict = (f"DO UPDATE SET {', '.join(f'{_q(c)} = excluded.{_q(c)}' for c in rest)}" if rest
+                            else "DO NOTHING")
+                conn.exec_driver_sql(
+                    f"INSERT INTO {_q(table_name)} ({', '.join(_q(c) for c in columns)}) "
+                    f"VALUES ({', '.join('?' for _ in columns)}) ON CONFLICT ({', '.join(_q(k) for k in keys)}) "
+                    f"{conflict}", [tuple(values[c] for c in columns) for _, values in rows])
             else:
+                statement = f"UPDATE {_q(table_name)} SET {', '.join(f'{_q(c)} = ?' for c in columns)} WHERE {where}"
                 for key, values in rows:
-                    done = self.session.execute(update(table).where(*_key_clause(table, keys, key))
-                                                .values(_bind(table, values)))
+                    done = conn.exec_driver_sql(statement, (*[values[c] for c in columns], *_key_values(key)))
                     # Gone here already (this desk's retention purge removed it): nothing to change.
-                    self.missing += 0 if done.rowcount else 1  # type: ignore[attr-defined]
+                    self.missing += 0 if done.rowcount else 1
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _key_values(key: Any) -> tuple[Any, ...]:
+    return (key,) if isinstance(key, str) else tuple(key)
 
 
 def _table(name: str) -> Table:
@@ -116,22 +128,6 @@ def _table(name: str) -> Table:
     if table is None or registry.synced_table(name) is None:
         raise UpdateNeeded(f"a kind of record this desk does not have ({name})")
     return table
-
-
-def _key_clause(table: Table, keys: list[str], key: Any) -> list[Any]:
-    values = [key] if isinstance(key, str) else list(key)
-    return [table.c[k] == v for k, v in zip(keys, values, strict=True)]
-
-
-_TIME_COLUMNS: dict[str, frozenset[str]] = {}
-
-
-def _bind(table: Table, values: dict[str, Any]) -> dict[str, Any]:
-    times = _TIME_COLUMNS.get(table.name)
-    if times is None:
-        times = _TIME_COLUMNS[table.name] = frozenset(c.name for c in table.columns
-                                                      if isinstance(c.type, UTCDateTime))
-    return {k: (parse_utc(v) if k in times and isinstance(v, str) else v) for k, v in values.items()}
 
 
 def _mark(applied: Applied, table: str, key: Any, values: dict[str, Any]) -> None:
@@ -162,7 +158,9 @@ def apply_page(session: Session, state: SyncState, opener: Opener, page: protoco
     own = _own_op_ids(session, [e.op.id for e in entries])
     origins = {row.device_id: row.last_seq for row in session.scalars(
         select(SyncOrigin).where(SyncOrigin.device_id.in_({e.op.device for e in entries})))}
-    later_here = _own_changes_after(session, state.cursor)
+    foreign = [e.p for e in entries if e.op.id not in own]
+    # This desk's changes placed after the first of the others' in this page (usually none, or a few).
+    later_here = _own_changes_after(session, foreign[0]) if foreign else {}
     for entry in entries:
         op = entry.op
         if op.id in own:
@@ -197,8 +195,9 @@ def apply_page(session: Session, state: SyncState, opener: Opener, page: protoco
             session.add(SyncOrigin(device_id=device_id, last_seq=seq))
         elif row.last_seq != seq:
             row.last_seq = seq
-    if entries:
-        state.cursor = entries[-1].p
+    cursor = max(page.upto, entries[-1].p if entries else 0)
+    if cursor > state.cursor:
+        state.cursor = cursor
         save(session, state, "cursor")
     return applied
 
@@ -293,7 +292,7 @@ def apply_snapshot(session: Session, opener: Opener, records: Iterable[dict[str,
     with ids made on this desk) give way to the hub's own."""
     session.execute(text("PRAGMA defer_foreign_keys = ON"))
     for name in reversed(list(registry.TABLES)):
-        session.execute(delete(_table(name)))
+        session.connection().exec_driver_sql(f"DELETE FROM {_q(name)}")
     writer = RowWriter(session)
     done = 0
     for item in records:

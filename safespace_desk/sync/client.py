@@ -14,15 +14,17 @@ import socket
 import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
+from pydantic import BaseModel
 
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.sync import tls
 
-TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+M = TypeVar("M", bound=BaseModel)
 
 
 class SyncError(DeskError):
@@ -141,6 +143,16 @@ class ServerClient:
         with self._send(method, path, body=body, params=params, auth=auth, stream=False) as response:
             return response.json() if response.content else None
 
+    def fetch(self, model: type[M], method: str, path: str, *, body: Any = None,
+              params: dict[str, Any] | None = None, auth: bool = True) -> M:
+        """The answer read straight into ``model`` (one parse, checked against the protocol)."""
+        with self._send(method, path, body=body, params=params, auth=auth, stream=False) as response:
+            try:
+                return model.model_validate_json(response.content)
+            except ValueError:
+                raise SyncError("The sync server's answer was not understood: is this desk's SafeSpace Desk too "
+                                "old or too new for the server?") from None
+
     @contextmanager
     def stream(self, path: str) -> Iterator[httpx.Response]:
         with self._send("GET", path, stream=True, auth=True) as response:
@@ -150,7 +162,10 @@ class ServerClient:
     def _send(self, method: str, path: str, *, body: Any = None, params: dict[str, Any] | None = None,
               auth: bool, stream: bool) -> Iterator[httpx.Response]:
         headers = {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
-        content = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode() if body is not None else None
+        if isinstance(body, BaseModel):
+            content: bytes | None = body.model_dump_json().encode()
+        else:
+            content = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode() if body is not None else None
         if content is not None:
             headers["Content-Type"] = "application/json"
         for attempt in (1, 2):

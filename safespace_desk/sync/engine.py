@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from safespace_desk.db.errors import StoreError
 from safespace_desk.db.models import AuditEntry, OutboxOp, Setting, SyncProblem
@@ -169,10 +169,9 @@ class DeskSync:
                 batch = next_batch(session, state, sealer)
             if not batch.ops and not batch.audit:
                 return
-            request = protocol.PushRequest(site_id=state.site_id, ops=batch.ops, audit=batch.audit)
+            request = protocol.PushRequest.model_construct(site_id=state.site_id, ops=batch.ops, audit=batch.audit)
             sent = self._now()
-            answer = protocol.PushResponse.model_validate(
-                client.call("POST", "/v1/push", body=request.model_dump(mode="json")))
+            answer = client.fetch(protocol.PushResponse, "POST", "/v1/push", body=request)
             progressed = self._take_push_answer(state, batch, answer, sent, out)
             if answer.stopped is not None:
                 self._handle_stop(client, state, answer.stopped)
@@ -185,13 +184,18 @@ class DeskSync:
         with self.desk.store.write() as session:
             self._learn_time(session, state, sent, self._now(), answer.server_time)
             now = self._now()
+            acknowledged = [{"s": result.seq + state.seq_offset, "when": now,
+                             "d": "rejected" if result.status == "rejected" else "accepted",
+                             "r": result.reason, "p": result.position} for result in answer.results]
+            if acknowledged:  # one statement for the whole batch (thousands of rows after a day offline)
+                outbox = OutboxOp.__table__
+                session.connection().execute(
+                    outbox.update().where(outbox.c.seq == bindparam("s"), outbox.c.pushed_at.is_(None))
+                    .values(pushed_at=bindparam("when"), decision=bindparam("d"), reason=bindparam("r"),
+                            position=bindparam("p")), acknowledged)
             for result in answer.results:
-                seq = result.seq + state.seq_offset
-                decision = "rejected" if result.status == "rejected" else "accepted"
-                session.execute(update(OutboxOp).where(OutboxOp.seq == seq, OutboxOp.pushed_at.is_(None))
-                                .values(pushed_at=now, decision=decision, reason=result.reason,
-                                        position=result.position))
                 if result.status == "rejected":
+                    seq = result.seq + state.seq_offset
                     row = session.get(OutboxOp, seq)
                     session.add(SyncProblem(id=new_id(), at=now, kind="rejected", op_kind=row.op if row else None,
                                             op_seq=seq, reason=result.reason or "rejected"))
@@ -261,11 +265,11 @@ class DeskSync:
         opener = Opener(state.site_id, site_keys(self.desk))
         while True:
             sent = self._now()
-            page = protocol.PullResponse.model_validate(client.call(
-                "GET", "/v1/pull", params={"epoch": state.epoch, "after": state.cursor, "limit": PULL_PAGE}))
+            page = client.fetch(protocol.PullResponse, "GET", "/v1/pull",
+                                params={"epoch": state.epoch, "after": state.cursor, "limit": PULL_PAGE})
             with self.desk.store.write() as session:
                 self._learn_time(session, state, sent, self._now(), page.server_time)
-                if not page.entries:
+                if not page.entries and page.upto <= state.cursor:
                     return page.slot_version
                 applied = apply_page(session, state, opener, page, self._now())
             out.pulled += applied.operations

@@ -116,9 +116,9 @@ def upload_base(desk: DeskContext, client: ServerClient, state: SyncState, progr
 
 def _send_base(client: ServerClient, state: SyncState, records: list[protocol.BaseRecord], *, first: bool,
                done: bool, base_seq: int) -> None:
-    chunk = protocol.BaseChunk(base_id=state.base_id, kv=1, records=records, done=done, first=first,
-                               base_seq=base_seq)
-    client.call("POST", "/v1/base", body=chunk.model_dump(mode="json"))
+    chunk = protocol.BaseChunk.model_construct(base_id=state.base_id, kv=1, records=records, done=done, first=first,
+                                               base_seq=base_seq)
+    client.call("POST", "/v1/base", body=chunk)
 
 
 def make_join_code(desk: DeskContext, *, transport: httpx.BaseTransport | None = None) -> str:

@@ -53,7 +53,7 @@ def next_batch(session: Session, state: SyncState, sealer: Sealer) -> Batch:
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.seq > state.audit_pushed)
                                  .order_by(AuditEntry.seq).limit(MAX_AUDIT)):
         fields = [entry.staff_id, entry.device_id, entry.action, entry.entity_kind, entry.entity_id, entry.detail]
-        audit.append(protocol.AuditItem(seq=entry.seq, prev=entry.prev_hash, hash=entry.hash, at=entry.at,
+        audit.append(protocol.AuditItem.model_construct(seq=entry.seq, prev=entry.prev_hash, hash=entry.hash, at=entry.at,
                                         kv=sealer.kv, s=sealer.seal_audit(state.device_id, entry.seq,
                                                                           entry.prev_hash, entry.hash, entry.at,
                                                                           fields)))
@@ -69,9 +69,9 @@ def seal_op(row: OutboxOp, state: SyncState, sealer: Sealer) -> protocol.Op:
     changes = json.loads(row.rows or "[]")
     assert row.op_id is not None
     sealed = [sealer.seal_change(row.op_id, row.op, c["t"], c["k"], c["a"], c["v"]) for c in changes]
-    op = protocol.Op(id=row.op_id, device=state.device_id, seq=row.seq - state.seq_offset, kind=row.op,
-                     v=kind.version, kv=sealer.kv, at=utc_text(row.at), staff=row.staff_id, rows=sealed,
-                     mac="")
+    op = protocol.Op.model_construct(id=row.op_id, device=state.device_id, seq=row.seq - state.seq_offset,
+                                     kind=row.op, v=kind.version, kv=sealer.kv, at=utc_text(row.at),
+                                     staff=row.staff_id, rows=sealed, mac="")
     op.mac = sealer.mac(op)
     return op
 

@@ -111,6 +111,8 @@ class PullResponse(Strict):
     epoch: int
     head: int
     entries: list[PullEntry]
+    upto: int = Field(default=0, description="the log was read up to here (the desk's next cursor): the "
+                                            "desk's own accepted operations are left out of entries")
     slot_version: int = Field(default=0, description="version of the site's key-slot set")
     server_time: str
 

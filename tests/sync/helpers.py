@@ -59,5 +59,17 @@ class ScriptedDesk:
         return protocol.PullResponse.model_validate(
             self.client.call("GET", "/v1/pull", params={"epoch": epoch, "after": after, "limit": limit}))
 
+    def joined(self) -> ScriptedDesk:
+        """Another desk of the same site (a join code made by this one)."""
+        secret = protocol.JoinCode.model_validate(self.client.call("POST", "/v1/join-codes")).secret
+        desk = ScriptedDesk.__new__(ScriptedDesk)
+        desk.server, desk.keys, desk.device_id = self.server, self.keys, new_id()
+        desk.client = ServerClient(self.server.address, self.server.pins)
+        answer = protocol.Enrolled.model_validate(desk.client.call("POST", "/v1/join", auth=False, body={
+            "secret": secret, "device_id": desk.device_id, "device_name": "scripted"}))
+        desk.client.token, desk.site_id = answer.device_token, answer.site_id
+        desk.sealer = Sealer(desk.site_id, desk.keys, 1)
+        return desk
+
     def close(self) -> None:
         self.client.close()

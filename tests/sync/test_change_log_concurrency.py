@@ -29,11 +29,8 @@ def test_concurrent_pushes_on_postgres_give_a_gapless_log_in_commit_order(tmp_pa
             first = desks[0]
             assert first is not None
             # The other desks join the same site (a join code made by the first desk).
-            from safespace_desk.sync import protocol
-
             for i in range(1, PUSHERS):
-                secret = protocol.JoinCode.model_validate(first.client.call("POST", "/v1/join-codes")).secret
-                desks[i] = _joined(server, first, secret)
+                desks[i] = first.joined()
             rng = random.Random(15)
             pushed: list[int] = []
             errors: list[BaseException] = []
@@ -53,30 +50,31 @@ def test_concurrent_pushes_on_postgres_give_a_gapless_log_in_commit_order(tmp_pa
 
             received: list[int] = []
             done = threading.Event()
+            reader = first.joined()  # a desk that only reads: every operation is another desk's
 
             def puller() -> None:
                 cursor = 0
                 try:
                     while True:
-                        page = first.pull(after=cursor, limit=rng.randint(1, 7))
-                        if page.entries:
-                            received.extend(e.p for e in page.entries)
-                            cursor = page.entries[-1].p
-                        # Once the pushers are done, one more read: nothing may come late.
-                        elif done.is_set() and not first.pull(after=cursor, limit=7).entries:
+                        finished = done.is_set()
+                        page = reader.pull(after=cursor, limit=rng.randint(1, 7))
+                        received.extend(e.p for e in page.entries)
+                        # Once the pushers are done, read on to the head: nothing may come late.
+                        if finished and not page.entries and page.upto == cursor:
                             return
+                        cursor = page.upto
                 except BaseException as error:  # noqa: BLE001
                     errors.append(error)
 
             threads = [threading.Thread(target=pusher, args=(d, n)) for n, d in enumerate(desks) if d]
-            reader = threading.Thread(target=puller)
-            reader.start()
+            reading = threading.Thread(target=puller)
+            reading.start()
             for t in threads:
                 t.start()
             for t in threads:
                 t.join(timeout=120)
             done.set()
-            reader.join(timeout=120)
+            reading.join(timeout=120)
             assert not errors, errors
             with server.engine.connect() as conn:
                 final = list(conn.execute(select(LoggedOp.position).where(LoggedOp.position.is_not(None))
@@ -88,21 +86,3 @@ def test_concurrent_pushes_on_postgres_give_a_gapless_log_in_commit_order(tmp_pa
     finally:
         os.environ.pop(TEST_DELAY_ENV, None)
 
-
-def _joined(server: object, first: ScriptedDesk, secret: str) -> ScriptedDesk:
-    from safespace_desk.ids import new_id
-    from safespace_desk.sync import protocol
-    from safespace_desk.sync.client import ServerClient
-    from safespace_desk.sync.sealing import Sealer
-
-    desk = ScriptedDesk.__new__(ScriptedDesk)
-    desk.server = first.server
-    desk.keys = first.keys
-    desk.device_id = new_id()
-    desk.client = ServerClient(first.server.address, first.server.pins)
-    answer = protocol.Enrolled.model_validate(desk.client.call("POST", "/v1/join", auth=False, body={
-        "secret": secret, "device_id": desk.device_id, "device_name": "pusher"}))
-    desk.client.token = answer.device_token
-    desk.site_id = answer.site_id
-    desk.sealer = Sealer(desk.site_id, desk.keys, 1)
-    return desk

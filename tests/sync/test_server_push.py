@@ -108,15 +108,18 @@ def test_audit_entries_must_extend_the_desks_chain(server: LiveServer) -> None:
     assert changed.audit_error is not None and changed.audit_head.hash == "b" * 64
 
 
-def test_pull_pages_in_position_order(server: LiveServer) -> None:
+def test_pull_pages_in_position_order_and_leaves_out_the_desks_own(server: LiveServer) -> None:
     desk = ScriptedDesk(server)
-    desk.push([desk.guest_op(seq) for seq in range(1, 8)])
-    seen = []
-    cursor = 0
+    other = desk.joined()
+    desk.push([desk.guest_op(seq) for seq in range(1, 6)])
+    other.push([other.guest_op(1)])
+    desk.push([desk.guest_op(6)])
+    seen, cursor = [], 0
     while True:
-        page = desk.pull(after=cursor, limit=3)
-        if not page.entries:
-            break
+        page = other.pull(after=cursor, limit=3)
         seen.extend(e.p for e in page.entries)
-        cursor = page.entries[-1].p
-    assert seen == list(range(1, 8))
+        if page.upto == cursor:
+            break
+        cursor = page.upto
+    assert seen == [1, 2, 3, 4, 5, 7]  # not its own operation at 6; the cursor passes it all the same
+    assert cursor == 7

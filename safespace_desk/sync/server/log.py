@@ -38,12 +38,17 @@ def pull(engine: Engine, caller: Caller, epoch: int, after: int, limit: int) -> 
         if after > site.log_head:
             raise conflict("cursor_ahead", "This desk has read further than the server's log goes: the server "
                                            "may have been restored from a backup.")
+        # Every position up to the head read above is committed (the head is written in the same
+        # transaction as the operations), so reading up to it leaves no gap. The desk's own accepted
+        # operations are not sent back: it has them, and the push told it the server's decision.
         rows = conn.execute(select(LoggedOp.position, LoggedOp.decision, LoggedOp.body)
                             .where(LoggedOp.site_id == caller.site_id, LoggedOp.epoch == epoch,
-                                   LoggedOp.position > after)
+                                   LoggedOp.position > after, LoggedOp.position <= site.log_head,
+                                   (LoggedOp.device_id != caller.device_id) | (LoggedOp.decision != "accepted"))
                             .order_by(LoggedOp.position).limit(limit)).all()
+    upto = rows[-1].position if len(rows) == limit else site.log_head
     entries = ",".join(f'{{"p":{p},"d":{json.dumps(d)},"op":{body}}}' for p, d, body in rows)
-    return (f'{{"epoch":{site.epoch},"head":{site.log_head},"entries":[{entries}],'
+    return (f'{{"epoch":{site.epoch},"head":{site.log_head},"entries":[{entries}],"upto":{upto},'
             f'"slot_version":{site.slot_version},"server_time":"{utc_text(datetime.now(UTC))}"}}')
 
 

@@ -1,0 +1,200 @@
+"""Sync figures (DESIGN.md section 7), each beside a bare bulk insert of the same rows in the same run.
+
+- sync_push_10k_s: 10,000 operations sealed, pushed over loopback HTTPS and applied by a real server
+  process on PostgreSQL (fsync on); beside it, the same 10,000 operations inserted into PostgreSQL
+  with one executemany and one commit.
+- sync_pull_10k_s: those 10,000 operations pulled, checked and applied into a second desk's store;
+  beside it, the same rows inserted into that SQLCipher store with one executemany per table.
+- sync_join_bench_site_s: a new desk joins the bench-scale site (demo --years 10 --scale 20, enrolled
+  first: not timed) and is usable (signed in, caught up); beside it, the same rows bulk-inserted into
+  a new store.
+
+It starts its own throwaway PostgreSQL (tests/support/postgres.py) and stops it at the end.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from common import MANAGER_NAME, MANAGER_PASSWORD, bench_store, note, report  # noqa: E402
+from safespace_desk.clock import SystemClock  # noqa: E402
+from safespace_desk.db.models import Base, Guest, Visit  # noqa: E402
+from safespace_desk.db.store import Store, connect_raw  # noqa: E402
+from safespace_desk.ids import new_id  # noqa: E402
+from safespace_desk.services import auth, setup  # noqa: E402
+from safespace_desk.services.context import DeskContext  # noqa: E402
+from safespace_desk.services.row_capture import wire_value  # noqa: E402
+from safespace_desk.sync import enrol, registry  # noqa: E402
+from safespace_desk.sync.engine import DeskSync  # noqa: E402
+from tests.support.postgres import create_database, throwaway_cluster, wait_ready  # noqa: E402
+from tests.support.sync_server import LiveServer, process_server  # noqa: E402
+
+OPS = 10_000
+PASSWORD = "bench synthetic manager passphrase"
+
+
+def _fresh_desk(folder: Path) -> DeskContext:
+    result = setup.initialise_store(folder, site_name="Bench Hub", timezone="Europe/London",
+                                    manager_name="Bench Manager", manager_password=PASSWORD, clock=SystemClock())
+    return result.desk
+
+
+def _make_operations(desk: DeskContext, count: int) -> None:
+    """``count`` operations as the services would write them: guests added, then signed in."""
+    now = desk.clock.now()
+    guests = count // 2
+    with desk.unit_of_work() as uow:
+        ids = [new_id() for _ in range(guests)]
+        for n, guest_id in enumerate(ids):
+            uow.session.add(Guest(id=guest_id, preferred_name=f"Synthetic Bench {n}", card_code=f"B{n:09d}",
+                                  flags="[]", support_notes="synthetic note for the bench", created_at=now,
+                                  updated_at=now))
+            uow.outbox("guest.add", guest_id=guest_id)
+        for guest_id in ids:
+            uow.session.add(Visit(id=new_id(), guest_id=guest_id, signed_in_at=now, arrived_via="self",
+                                  staff_in=uow.staff_id))
+            uow.outbox("visit.sign_in", guest_id=guest_id)
+
+
+def _bare_insert_postgres(url: str, desk: DeskContext) -> float:
+    """The same operations' rows into PostgreSQL: one executemany, one commit."""
+    import psycopg
+
+    rows = desk.store.raw_connection_sql("SELECT op_id, op, rows FROM outbox WHERE rows IS NOT NULL")
+    with psycopg.connect(url) as conn:
+        conn.execute("CREATE TABLE bare_ops (id text PRIMARY KEY, kind text, body text)")
+        conn.commit()
+        started = time.perf_counter()
+        with conn.cursor() as cur:
+            cur.executemany("INSERT INTO bare_ops VALUES (%s, %s, %s)", rows)
+        conn.commit()
+        return time.perf_counter() - started
+
+
+def _synced_rows(store: Store) -> dict[str, list[dict[str, object]]]:
+    from sqlalchemy import select
+
+    out: dict[str, list[dict[str, object]]] = {}
+    with store.read() as session:
+        for name in registry.TABLES:
+            table = Base.metadata.tables[name]
+            out[name] = [dict(row) for row in session.execute(select(table)).mappings()]
+    return out
+
+
+def _bare_insert_sqlcipher(folder: Path, master: bytes, rows: dict[str, list[dict[str, object]]]) -> float:
+    """The same rows into fresh bare tables of an SQLCipher store: one executemany per table, one commit."""
+    store = Store.create(folder, master)
+    store.close()
+    raw = connect_raw(folder / "store.db", master)
+    try:
+        for name, table_rows in rows.items():
+            columns = list(Base.metadata.tables[name].c.keys())
+            raw.execute(f"CREATE TABLE bare_{name} ({', '.join(columns)})")
+        started = time.perf_counter()
+        raw.execute("BEGIN IMMEDIATE")
+        for name, table_rows in rows.items():
+            if not table_rows:
+                continue
+            columns = list(table_rows[0])
+            raw.executemany(f"INSERT INTO bare_{name} VALUES ({', '.join('?' for _ in columns)})",
+                            [tuple(wire_value(r[c]) for c in columns) for r in table_rows])
+        raw.execute("COMMIT")
+        return time.perf_counter() - started
+    finally:
+        raw.close()
+
+
+def push_and_pull(server: LiveServer, pg_url: str, work: Path) -> None:
+    first = _fresh_desk(work / "first")
+    enrol.enrol(first, server.first_code("Bench Hub"))
+    second = enrol.join(work / "second", enrol.make_join_code(first), "Bench Manager", PASSWORD, SystemClock())
+    try:
+        _make_operations(first, OPS)
+        note(f"Pushing {OPS:,} operations ...")
+        started = time.perf_counter()
+        outcome = DeskSync(first).sync_now()
+        push_s = time.perf_counter() - started
+        assert outcome.caught_up and outcome.pushed == OPS, outcome.describe()
+        note(f"Pulling {OPS:,} operations into the second desk ...")
+        started = time.perf_counter()
+        outcome = DeskSync(second).sync_now()
+        pull_s = time.perf_counter() - started
+        assert outcome.caught_up and outcome.pulled == OPS, outcome.describe()
+        bare_pg = _bare_insert_postgres(pg_url, first)
+        pulled_rows = {"guest": _synced_rows(second.store)["guest"], "visit": _synced_rows(second.store)["visit"]}
+        bare_desk = _bare_insert_sqlcipher(work / "bare-pull", second.master_key, pulled_rows)
+    finally:
+        second.close()
+        first.close()
+    report("sync_push_10k_s", push_s, "s", 3)
+    report("sync_push_10k_bare_insert_s", bare_pg, "s", 3)
+    report("sync_pull_10k_s", pull_s, "s", 5)
+    report("sync_pull_10k_bare_insert_s", bare_desk, "s", 5)
+
+
+def join_bench_site(server: LiveServer, work: Path) -> None:
+    source = bench_store()
+    copy = work / "bench-first"
+    shutil.copytree(source, copy)
+    first = auth.sign_in(copy, MANAGER_NAME, MANAGER_PASSWORD, SystemClock())
+    try:
+        note("Enrolling the bench-scale store (its records go to the server; not timed) ...")
+        started = time.perf_counter()
+        enrol.enrol(first, server.first_code("Bench Scale Hub"), progress=_progress)
+        note(f"  enrolled in {time.perf_counter() - started:.0f} s")
+        code = enrol.make_join_code(first)
+        rows = _synced_rows(first.store)
+        master = first.master_key
+    finally:
+        first.close()
+    note("A new desk joins ...")
+    started = time.perf_counter()
+    joined = enrol.join(work / "bench-joined", code, MANAGER_NAME, MANAGER_PASSWORD, SystemClock(), progress=_progress)
+    try:
+        outcome = DeskSync(joined).sync_now()
+        join_s = time.perf_counter() - started
+        assert outcome.caught_up, outcome.describe()
+    finally:
+        joined.close()
+    bare_s = _bare_insert_sqlcipher(work / "bench-bare", master, rows)
+    count = sum(len(r) for r in rows.values())
+    note(f"  {count:,} records")
+    report("sync_join_bench_site_s", join_s, "s", 60)
+    report("sync_join_bench_site_bare_insert_s", bare_s, "s", 60)
+
+
+def _progress(step: str, done: int, total: int) -> None:
+    if done == total or done % 200_000 < 5000:
+        note(f"  {step}: {done:,} of {total:,}")
+
+
+def main(argv: list[str]) -> None:
+    """``python bench/sync.py`` runs every figure; ``push`` or ``join`` runs one part."""
+    parts = set(argv) or {"push", "join"}
+    work = Path(tempfile.mkdtemp(prefix="safespace-bench-sync-"))
+    try:
+        with throwaway_cluster() as cluster:
+            wait_ready(cluster.url())
+            if "push" in parts:
+                pg_url = create_database(cluster.url(), "bench_sync")
+                with process_server(work / "server", pg_url) as server:
+                    push_and_pull(server, create_database(cluster.url(), "bench_bare"), work)
+            if "join" in parts:
+                join_url = create_database(cluster.url(), "bench_join")
+                with process_server(work / "server-join", join_url) as server:
+                    join_bench_site(server, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
