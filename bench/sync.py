@@ -25,6 +25,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from common import MANAGER_NAME, MANAGER_PASSWORD, bench_store, note, report  # noqa: E402
+
 from safespace_desk.clock import SystemClock  # noqa: E402
 from safespace_desk.db.models import Base, Guest, Visit  # noqa: E402
 from safespace_desk.db.store import Store, connect_raw  # noqa: E402

@@ -5,6 +5,8 @@
     server enrol-code --data-dir DIR --site NAME [--qr FILE.svg]
     server devices list|revoke ID --data-dir DIR
     server status --data-dir DIR
+    server renew-cert --data-dir DIR        (same key: desks keep trusting it)
+    server use-spare-key --data-dir DIR --spare-key FILE
 """
 
 from __future__ import annotations
@@ -180,6 +182,30 @@ def cmd_status(args: argparse.Namespace, io: Any) -> int:
     return EXIT_OK
 
 
+def cmd_renew_cert(args: argparse.Namespace, io: Any) -> int:
+    from safespace_desk.sync.server.config import renew_certificate
+
+    config = _config(args)
+    renew_certificate(config, args.name or [])
+    io.out(f"Made a new certificate for the same key in {config.cert}; restart the server to use it. Desks keep "
+           "trusting it (they pin the key).")
+    return EXIT_OK
+
+
+def cmd_use_spare_key(args: argparse.Namespace, io: Any) -> int:
+    from safespace_desk.sync.server.config import ServerConfigError, use_spare_key
+
+    config = _config(args)
+    try:
+        new_spare = use_spare_key(config, Path(args.spare_key), args.name or [])
+    except (ServerConfigError, ValueError, OSError) as error:
+        raise DeskError(f"The spare key cannot be used: {error}") from None
+    io.out("The spare key is now the server's key; every enrolled desk already trusts it. Restart the server. "
+           f"A new spare was made in {new_spare}: move it offline. New codes carry its hash; desks enrolled "
+           "before today trust only the key now in use.")
+    return EXIT_OK
+
+
 def register(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     folder = parser_class(add_help=False)
     folder.add_argument("--data-dir", dest="server_dir", type=Path, required=True, metavar="DIR",
@@ -217,3 +243,11 @@ def register(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None
 
     server.add_parser("status", parents=[folder], help="sites, desks and the key pins").set_defaults(
         handler=cmd_status)
+    renew = server.add_parser("renew-cert", parents=[folder], help="a new certificate for the same key")
+    renew.add_argument("--name", action="append", metavar="HOST", help="a host name or IP address (repeatable)")
+    renew.set_defaults(handler=cmd_renew_cert)
+    spare = server.add_parser("use-spare-key", parents=[folder],
+                              help="the key was lost or stolen: the offline spare takes over")
+    spare.add_argument("--spare-key", required=True, metavar="FILE", help="the spare key kept offline")
+    spare.add_argument("--name", action="append", metavar="HOST", help="a host name or IP address (repeatable)")
+    spare.set_defaults(handler=cmd_use_spare_key)

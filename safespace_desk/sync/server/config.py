@@ -112,3 +112,31 @@ def _write_private(path: Path, data: bytes) -> None:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def renew_certificate(config: ServerConfig, host_names: list[str]) -> None:
+    """A new certificate for the same key (desks pin the key, so they keep trusting it)."""
+    key = tls.load_key(config.key)
+    atomic_write_bytes(config.cert, tls.self_signed_cert(key, host_names or tls.default_names()))
+
+
+def use_spare_key(config: ServerConfig, spare: Path, host_names: list[str]) -> Path:
+    """The server's key is lost or stolen: the offline spare (already pinned by every desk) becomes the
+    key, and a new spare is made (its hash goes into new codes). Returns the new spare's path."""
+    new_key = tls.load_key(spare)
+    pin = tls.spki_sha256(new_key.public_key()).hex()
+    if pin == config.pins[0]:
+        raise ServerConfigError("That is the key the server uses now, not its spare.")
+    if pin not in config.pins:
+        raise ServerConfigError("That key is not this server's spare (its hash is not among the pins desks hold).")
+    next_spare = tls.new_private_key()
+    retired = config.key.with_name("key.retired.pem")
+    config.key.replace(retired)
+    _write_private(config.key, tls.key_pem(new_key))
+    retired.unlink()
+    config.spare_key.unlink(missing_ok=True)
+    _write_private(config.spare_key, tls.key_pem(next_spare))
+    atomic_write_bytes(config.cert, tls.self_signed_cert(new_key, host_names or tls.default_names()))
+    config.pins = [tls.spki_sha256(new_key.public_key()).hex(), tls.spki_sha256(next_spare.public_key()).hex()]
+    atomic_write_bytes(config.data_dir / CONFIG_NAME, config.to_json())
+    return config.spare_key
