@@ -97,7 +97,7 @@ def _bare_insert_sqlcipher(folder: Path, master: bytes, rows: dict[str, list[dic
     store.close()
     raw = connect_raw(folder / "store.db", master)
     try:
-        for name, table_rows in rows.items():
+        for name in rows:
             columns = list(Base.metadata.tables[name].c.keys())
             raw.execute(f"CREATE TABLE bare_{name} ({', '.join(columns)})")
         started = time.perf_counter()
