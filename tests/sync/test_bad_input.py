@@ -188,3 +188,22 @@ def test_a_full_disk_while_applying_a_page_applies_nothing(desk: DeskContext, sq
     finally:
         second.close()
     _ = json
+
+
+def test_a_full_disk_at_the_server_keeps_the_desks_outbox(enrolled: DeskContext, sqlite_server: LiveServer) -> None:
+    from sqlalchemy import event
+
+    for n in range(8):
+        guests.add_guest(enrolled, GuestDetails(preferred_name=f"Full Server Person {n}", support_notes="x" * 3900))
+
+    @event.listens_for(sqlite_server.engine, "begin")
+    def _full(conn: object) -> None:  # the server's database may not grow
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()  # type: ignore[attr-defined]
+        conn.exec_driver_sql(f"PRAGMA max_page_count = {pages}")  # type: ignore[attr-defined]
+
+    outcome = DeskSync(enrolled).sync_now()
+    assert not outcome.caught_up and "disk is full" in outcome.error
+    assert _waiting(enrolled) == 8
+    event.remove(sqlite_server.engine, "begin", _full)
+    with sqlite_server.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(LoggedOp)).scalar_one() == 0

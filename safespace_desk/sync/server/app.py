@@ -208,6 +208,12 @@ def _error(status: int, code: str, message: str, expected_seq: int | None = None
     return JSONResponse(status_code=status, content=body.model_dump())
 
 
+def _disk_full(error: OperationalError) -> bool:
+    """SQLite's "database or disk is full", PostgreSQL's disk_full (SQLSTATE 53100)."""
+    orig = error.orig
+    return getattr(orig, "sqlstate", None) == "53100" or "full" in str(orig).lower()
+
+
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
@@ -222,6 +228,10 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _database_down(_request: Request, error: OperationalError) -> JSONResponse:
+        if _disk_full(error):
+            logger.error("the server's disk is full: a request was refused and nothing of it was saved")
+            return _error(507, "disk_full", "The sync server's disk is full: nothing of this request was saved. "
+                                            "The desk keeps its changes and sends them when there is room.")
         logger.error("database unavailable (%s)", type(error.orig).__name__)
         return _error(503, "database_unavailable", "The server's database is not answering; try again soon.")
 
