@@ -78,13 +78,9 @@ def thread_server(folder: Path, database: str | None) -> Iterator[LiveServer]:
 
 @contextmanager
 def process_server(folder: Path, database: str | None, *, workers: int = 1) -> Iterator[LiveServer]:
-    """`safespace-desk server init` and `server run` as separate processes, as a hub would run it."""
-    init = [sys.executable, "-m", "safespace_desk", "server", "init", "--data-dir", str(folder),
-            "--name", "127.0.0.1"]
-    if database:
-        init += ["--database", database]
-    subprocess.run(init, check=True, capture_output=True, timeout=120)
-    config = ServerConfig.load(folder)
+    """`safespace-desk server run` as a separate process, as a hub would run it (its folder made by the
+    code `server init` runs; the command itself is tested in tests/sync/test_cli_sync.py)."""
+    config = make_server_folder(folder, database)
     port = free_port()
     log = open(folder / "run.stderr", "wb")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen([sys.executable, "-m", "safespace_desk", "server", "run", "--data-dir", str(folder),

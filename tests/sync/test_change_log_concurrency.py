@@ -16,15 +16,15 @@ from safespace_desk.sync.server.push import TEST_DELAY_ENV
 from tests.support.sync_server import process_server
 from tests.sync.helpers import ScriptedDesk
 
-PUSHERS = 4
-BATCHES = 8
+PUSHERS = 3
+BATCHES = 6
 
 
 def test_concurrent_pushes_on_postgres_give_a_gapless_log_in_commit_order(tmp_path: Path, pg_url: str,
                                                                           monkeypatch: object) -> None:
-    os.environ[TEST_DELAY_ENV] = "0-40"
+    os.environ[TEST_DELAY_ENV] = "0-30"
     try:
-        with process_server(tmp_path / "server", pg_url, workers=3) as server:
+        with process_server(tmp_path / "server", pg_url, workers=2) as server:
             desks = [ScriptedDesk(server, site="Busy Hub") if i == 0 else None for i in range(PUSHERS)]
             first = desks[0]
             assert first is not None

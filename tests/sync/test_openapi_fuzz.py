@@ -39,7 +39,7 @@ schema.config.phases.update(phases=["examples", "fuzzing"])
 
 @pytest.mark.slow
 @schema.parametrize()
-@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_request_gets_a_server_error(case: schemathesis.Case) -> None:
     # Half the requests carry the enrolled desk's token, so the checks behind authentication run too.
     headers = {"Authorization": f"Bearer {TOKEN}"} if hash(repr(case.body)) % 2 == 0 else {}
