@@ -34,6 +34,8 @@ def cmd_report(args: argparse.Namespace, io: Any) -> int:
             first, last = parse_day(args.date_from, "from"), parse_day(args.date_to, "to")
         else:
             first, last = _last_month(io.clock.now().astimezone(zone).date())
+        if args.impact:
+            return _write_impact(args, io, desk, make_range(first, last, zone))
         figures = compute_figures(desk, make_range(first, last, zone))
     if args.format == "pdf":
         from safespace_desk.ui.reports.pdf import write_report_pdf  # Qt, only for a PDF
@@ -48,6 +50,27 @@ def cmd_report(args: argparse.Namespace, io: Any) -> int:
         io.out(f"Wrote the {figures.range_label} report to {args.out}.")
     else:
         io.stdout.write(text)
+    return EXIT_OK
+
+
+def _write_impact(args: argparse.Namespace, io: Any, desk: Any, rng: Any) -> int:
+    """``report --impact``: the impact estimate (docs/figures.md) as CSV, JSON or PDF."""
+    from safespace_desk.reports.partnership_export import estimate_to_csv, estimate_to_json_text
+    from safespace_desk.services import impact
+    from safespace_desk.services.site import get_site
+
+    estimate = impact.estimate(desk, rng)
+    if args.format == "pdf":
+        from safespace_desk.ui.partnership.documents import write_estimate_pdf  # Qt, only for a PDF
+
+        write_estimate_pdf(estimate, Path(args.out), get_site(desk).zone)
+    else:
+        text = estimate_to_csv(estimate) if args.format == "csv" else estimate_to_json_text(estimate)
+        if not args.out:
+            io.stdout.write(text)
+            return EXIT_OK
+        _write_text(Path(args.out), text)
+    io.out(f"Wrote the impact estimate for {estimate.range_label} to {args.out}.")
     return EXIT_OK
 
 
@@ -132,11 +155,14 @@ def cmd_restore(args: argparse.Namespace, io: Any) -> int:
 def register(commands: Any, data_dir: argparse.ArgumentParser, manager: argparse.ArgumentParser,
              parser_class: type[argparse.ArgumentParser]) -> None:
     report = commands.add_parser("report", parents=[data_dir, manager],
-                                 help="monthly figures as CSV, JSON or PDF (managers; see docs/figures.md)")
+                                 help="monthly figures, or the impact estimate, as CSV, JSON or PDF "
+                                      "(managers; see docs/figures.md)")
     report.add_argument("--from", dest="date_from", metavar="DATE", help="first day, YYYY-MM-DD or DD/MM/YYYY")
     report.add_argument("--to", dest="date_to", metavar="DATE", help="last day (default: last month)")
     report.add_argument("--format", choices=FORMATS, default="csv")
     report.add_argument("--out", metavar="FILE", help="write to a file (needed for pdf; else standard output)")
+    report.add_argument("--impact", action="store_true",
+                        help="the impact estimate (counts x unit costs, with sources) instead of the figures")
     report.set_defaults(handler=cmd_report)
 
     imports = commands.add_parser("import", help="import history").add_subparsers(

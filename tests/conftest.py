@@ -99,3 +99,13 @@ def _operations_declare_what_they_write(monkeypatch: pytest.MonkeyPatch) -> None
             assert not extra, f"operation {row.op} changed {sorted(extra)}: declare them in sync/registry.py"
 
     monkeypatch.setattr(UnitOfWork, "finish", checked)
+
+
+@pytest.fixture(scope="session")
+def partnership_fortnight(_template_store: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """The partnership's hand-built fortnight (tests/services/partnership_helpers.py), built once per
+    run: (its folder, the Fortnight). Copy the folder before changing anything in it."""
+    from tests.services.partnership_helpers import built_fortnight
+
+    folder = tmp_path_factory.mktemp("fortnight") / "data"
+    return folder, built_fortnight(_template_store[0], folder)

@@ -74,6 +74,26 @@ def test_report_json_csv_and_pdf(data_dir: Path, clock: FixedClock, tmp_path: Pa
     assert_one_plain_line(half.err)
 
 
+def test_report_impact_json_csv_and_pdf(data_dir: Path, clock: FixedClock, tmp_path: Path) -> None:
+    _import(data_dir, clock, tmp_path, SHEET)  # Kez brought by the police (a sheet without beds: no bed nights)
+    october = ("--from", "2026-10-01", "--to", "2026-10-31")
+    as_json = run(manager(data_dir, "report", "--impact", *october, "--format", "json"), clock,
+                  stdin=MANAGER_PASSWORD + "\n")
+    assert as_json.code == 0, as_json.err
+    data = json.loads(as_json.out)
+    lines = {line["line"]: line for line in data["lines"]}
+    assert lines["officer_time"]["arithmetic"] == "1 × £121.52 = £121.52"
+    assert lines["nights_indoors"]["count"] == 0 and lines["officer_time"]["source_date"] == "2021"
+    assert data["totals"]["savings"] == "121.52" and "indicative only" in data["estimate"]["indicative"]
+    as_csv = run(manager(data_dir, "report", "--impact", *october), clock, stdin=MANAGER_PASSWORD + "\n")
+    assert as_csv.out.splitlines()[0] == "section,key,value" and "line,officer_time.count,1" in as_csv.out
+    pdf = tmp_path / "impact.pdf"
+    made = run(manager(data_dir, "report", "--impact", *october, "--format", "pdf", "--out", str(pdf)), clock,
+               stdin=MANAGER_PASSWORD + "\n")
+    assert made.code == 0, made.err
+    assert "1 × £121.52 = £121.52" in " ".join(pdf_reader.text(pdf).split())
+
+
 def test_backup_and_restore_round_trip(data_dir: Path, clock: FixedClock, tmp_path: Path,
                                        recovery_key: str) -> None:
     usb = tmp_path / "usb"

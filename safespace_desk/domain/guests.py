@@ -37,6 +37,9 @@ class GuestFlag(StrEnum):
     SUBSTANCE_USE = "substance_use"
     MOBILITY = "mobility"
     PRISON_RELEASE = "prison_release"
+    # The guest asked not to be discussed at the partnership's by-name list meeting: they are left
+    # off the list (only the number left off is shown).
+    NOT_DISCUSSED = "not_discussed"
 
     @property
     def label(self) -> str:
@@ -49,13 +52,14 @@ class GuestFlag(StrEnum):
             "substance_use": "Drug or alcohol support",
             "mobility": "Mobility needs",
             "prison_release": "Recent prison release",
+            "not_discussed": "Not to be discussed at partnership meetings",
         }[self.value]
 
     @property
     def short(self) -> str:
         return {"nrpf": "NRPF", "nrm": "NRM", "da_risk": "DA risk", "safeguarding": "Safeguarding",
                 "mental_health": "MH", "substance_use": "D&A", "mobility": "Mobility",
-                "prison_release": "Prison release"}[self.value]
+                "prison_release": "Prison release", "not_discussed": "Not discussed"}[self.value]
 
 
 # Card codes carry no personal data: random, unambiguous letters and digits (Crockford base32).

@@ -43,6 +43,9 @@ class Permission(StrEnum):
     MESSAGES = "messages"  # read the board, leave and pass on messages
     SHIFT_LOG = "shift_log"  # write and read the shift log and handovers
     REPORTS = "reports"  # monthly figures and exports for funders
+    # The partnership's by-name list (names with counts, the actions agreed) and the impact estimate's
+    # unit costs: managers only (issue 12).
+    PARTNERSHIP = "partnership"
     DATA_RIGHTS = "data_rights"  # subject access exports, erasure, retention, backups
     # Crisis services and havens (issue 11).
     CASEWORK = "casework"  # receive referrals, log contacts, follow-ups, support, sessions, escalate

@@ -51,6 +51,7 @@ from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.erasure_reach import reach_erased_guest, trace_guest
 from safespace_desk.services.guests import GUEST, _reset_index, identity_ids
 from safespace_desk.services.outbox_retention import OUTBOX_KIND, purge_outbox, scrub_removed_records
+from safespace_desk.services.partnership import export_partnership, forget_partnership, scrub_other_actions
 
 ERASED_NAME = "Erased guest"
 ERASED_TEXT = "[erased at the guest's request]"
@@ -79,6 +80,7 @@ def export_guest(desk: DeskContext, guest_id: str) -> dict[str, Any]:
         log = session.scalars(select(ShiftLogEntry).where(ShiftLogEntry.guest_id.in_(ids))).all()
         triage = session.scalars(select(Triage).where(Triage.guest_id.in_(ids))).all()
         casework, casework_ids = export_casework(session, ids, lambda record: _row(record, staff))
+        partnership = export_partnership(session, ids, lambda record: _row(record, staff))
         related = set(ids) | set(visit_ids) | {e.id for e in exclusions} | {m.id for m in messages} \
             | {t.id for t in triage} | {entry.id for entry in log} | casework_ids
         audit = session.scalars(select(AuditEntry).where(AuditEntry.entity_id.in_(list(related)))
@@ -96,6 +98,7 @@ def export_guest(desk: DeskContext, guest_id: str) -> dict[str, Any]:
             "shift_log": [_row(entry, staff) for entry in log],
             "triage": [_row(t, staff) for t in triage],
             **casework,
+            **partnership,
             "access_log": [{"when": a.at, "staff": name(a.staff_id or "", None), "action": a.action,
                             "record": a.entity_kind} for a in audit],
         }
@@ -121,6 +124,7 @@ def erase_guest(desk: DeskContext, guest_id: str, reason: str) -> Changes:
         kept.erasure_reason = reason
         # The copies: the outbox, handover snapshots, the shift log and other texts naming them.
         reach_erased_guest(uow.session, trace)
+        scrub_other_actions(uow.session, trace.anywhere.redact, ids)
         # The audit says that and when, never the reason's words (it cannot be edited later).
         uow.audit("guest_erased", GUEST, guest_id, detail=json.dumps({"records": len(ids)}))
         uow.outbox("guest.erase", guest_id=guest_id, at=uow.now)
@@ -256,6 +260,8 @@ def _anonymise(session: Session, ids: list[str], now: datetime) -> None:
         message.for_name = ERASED_NAME
         message.contact = None
         message.delivery_note = None
+    # The actions agreed about them at partnership meetings lose their words (free text about a named person).
+    forget_partnership(session, ids)
 
 
 def _erase_free_text(session: Session, ids: list[str]) -> None:

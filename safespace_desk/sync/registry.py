@@ -98,14 +98,21 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in [
     _t("group_session", "id starts_at minutes facilitator_id created_at created_by cancelled_at"),
     _t("session_attendance", "session_id guest_id added_at added_by", guest="guest_id"),
     _t("closing", "id at opening_date signed_out follow_ups_ahead staff_id"),
+    # the partnership: the by-name list (who is on it, the action agreed) and the estimate's unit costs
+    _t("partnership_meeting", "day recorded_at"),
+    _t("partnership_member", "id guest_id", guest="guest_id"),
+    _t("partnership_action", "id guest_id", guest="guest_id"),
+    _t("unit_cost", "key"),
+    _t("unit_cost_change", "id"),
 ]}
 
 _GUEST = {"guest", "guest_alias"}
 _VISIT = {"visit", "bed_assignment", "guest"}
 _CASEWORK = {"referral", "case_episode", "contact", "follow_up", "plan", "plan_version", "support_given",
              "onward_referral", "circle_member", "escalation", "group_session", "session_attendance", "closing"}
+_PARTNERSHIP = {"partnership_member", "partnership_action"}
 _ERASE = {"guest", "guest_alias", "duplicate_hint", "not_duplicate", "message", "visit", "exclusion",
-          "triage", "shift_log", "handover", "bed_assignment"} | _CASEWORK
+          "triage", "shift_log", "handover", "bed_assignment"} | _CASEWORK | _PARTNERSHIP
 
 
 def _op(name: str, writes: set[str], version: int = 1) -> OpKind:
@@ -184,6 +191,13 @@ OPS: dict[str, OpKind] = {k.name: k for k in [
     _op("session.attend", {"session_attendance"}),
     _op("session.unattend", {"session_attendance"}),
     _op("site.closing", {"closing"} | _VISIT | {"follow_up"}),
+    # the partnership's by-name list and the impact estimate
+    _op("partnership.meeting", {"partnership_meeting"}),
+    _op("partnership.join", {"partnership_member"}),
+    _op("partnership.leave", {"partnership_member"}),
+    _op("partnership.action", {"partnership_action"}),
+    _op("partnership.action_done", {"partnership_action"}),
+    _op("impact.unit_cost", {"unit_cost", "unit_cost_change"}),
 ]}
 
 # What the services call a change to these tables (services' Changes kinds), so pages refresh when
@@ -193,6 +207,8 @@ CHANGE_KINDS = {
     "duplicate_hint": "guest", "duty_spell": "duty", "desk_setting": "retention", "purge_log": "retention",
     "case_episode": "case", "support_given": "support", "onward_referral": "onward", "circle_member": "circle",
     "group_session": "session", "session_attendance": "session", "plan_version": "plan",
+    "partnership_meeting": "partnership", "partnership_member": "partnership", "partnership_action": "partnership",
+    "unit_cost_change": "unit_cost",
 }
 
 

@@ -24,6 +24,7 @@ from safespace_desk.ui.data_rights.backups_page import BackupsPage
 from safespace_desk.ui.data_rights.import_page import ImportPage
 from safespace_desk.ui.desk.page import build_front_desk_page
 from safespace_desk.ui.messages.handover_banner import HandoverBanner
+from safespace_desk.ui.partnership.page import PartnershipPage
 from safespace_desk.ui.reports.page import ReportsPage
 from safespace_desk.ui.shell import MainShell
 from safespace_desk.ui.site_settings_page import SiteSettingsPage
@@ -73,6 +74,7 @@ def standard_pages() -> list[PageSpec]:
         PageSpec("site", "Site settings", SiteSettingsPage, frozenset({Role.MANAGER})),
         PageSpec("profile", "Service profile", casework_ui.build_profile_page, frozenset({Role.MANAGER})),
         PageSpec("reports", "Reports", ReportsPage, frozenset({Role.MANAGER})),
+        PageSpec("partnership", "Partnership", PartnershipPage, frozenset({Role.MANAGER})),
         PageSpec("import", "Import", ImportPage, frozenset({Role.MANAGER})),
         PageSpec("backups", "Backups", BackupsPage, frozenset({Role.MANAGER})),
         PageSpec("sync", "Sync", SyncPage, frozenset({Role.MANAGER, Role.LEAD})),

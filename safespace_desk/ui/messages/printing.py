@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
 
 from safespace_desk.ui.kit.colours import NIGHT
@@ -58,8 +59,12 @@ def document_for(html: str, page_width_points: float | None = None) -> QTextDocu
     return document
 
 
-def write_pdf(html: str, path: str | Path, title: str) -> Path:
-    """Lay ``html`` out on A4 and write it as a PDF.
+def _orientation(landscape: bool) -> QPageLayout.Orientation:
+    return QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+
+
+def write_pdf(html: str, path: str | Path, title: str, *, landscape: bool = False) -> Path:
+    """Lay ``html`` out on A4 (portrait, or landscape for a wide table) and write it as a PDF.
 
     The writer has no margins of its own because ``QTextDocument.print_`` adds 2 cm all round and
     numbers the pages in the bottom margin; margins on both would leave a narrow column.
@@ -69,22 +74,32 @@ def write_pdf(html: str, path: str | Path, title: str) -> Path:
     writer.setTitle(title)
     writer.setCreator("SafeSpace Desk")
     writer.setResolution(PDF_RESOLUTION)
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), _orientation(landscape),
                                      QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter))
     document_for(html).print_(writer)
     del writer  # the file is finished when the writer goes
     return path
 
 
-def print_html(parent: QWidget | None, html: str, title: str) -> bool:
-    """Ask which printer (the system's own dialog), then print. Returns False if cancelled."""
-    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
+def new_printer(title: str, *, landscape: bool = False) -> QPrinter:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(title)
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    dialog = QPrintDialog(printer, parent)
-    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+    printer.setPageOrientation(_orientation(landscape))
+    return printer
+
+
+def choose_printer(parent: QWidget | None, printer: QPrinter) -> bool:
+    """The system's own print dialog; False if cancelled."""
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    return QPrintDialog(printer, parent).exec() == QPrintDialog.DialogCode.Accepted
+
+
+def print_html(parent: QWidget | None, html: str, title: str, *, landscape: bool = False) -> bool:
+    """Ask which printer (the system's own dialog), then print. Returns False if cancelled."""
+    printer = new_printer(title, landscape=landscape)
+    if not choose_printer(parent, printer):
         return False
     document_for(html).print_(printer)
     return True

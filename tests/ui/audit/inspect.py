@@ -222,8 +222,15 @@ def _label_is_cut(label: QLabel) -> bool:
         return not rich and longest_word > area.width() + 1
     if rich:
         return label.sizeHint().width() > label.width() + 1
+    if label.buddy() is not None:  # Qt draws "&Meeting on" as an underlined M: the & takes no room
+        text = _shown_mnemonic(text)
     widest = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
     return widest > area.width() + 1
+
+
+def _shown_mnemonic(text: str) -> str:
+    """The text Qt shows for a label with a shortcut letter: "&&" is an ampersand, "&x" is x."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
 def cut_text_problems(window: QWidget) -> list[str]:

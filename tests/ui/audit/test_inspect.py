@@ -68,3 +68,19 @@ def test_sideways_scrolling_and_an_oversized_window_are_caught(qtbot: QtBot) -> 
     problems = audit(window, (1366, 768))
     assert any("horizontal scroll bar" in p for p in problems), problems
     assert any("1500" in p or "width" in p for p in audit(_window(qtbot, wide), (1366, 768)))
+
+
+def test_a_shortcut_letter_takes_no_room_but_a_cut_label_with_one_is_still_caught(qtbot: QtBot) -> None:
+    fits, cut, edit = QLabel("&Meeting on"), QLabel("&Period from the last meeting"), QLineEdit()
+    for label in (fits, cut):
+        label.setBuddy(edit)
+    row = QWidget()
+    line = QHBoxLayout(row)
+    line.addWidget(fits)
+    line.addWidget(cut)
+    line.addWidget(edit, 1)
+    window = _window(qtbot, row)
+    fits.setFixedWidth(fits.sizeHint().width())  # exactly what Qt asks for the shown text
+    cut.setFixedWidth(60)
+    problems = [p for p in audit(window, (1366, 768)) if "text cut short" in p]
+    assert len(problems) == 1 and "Period from" in problems[0], problems
