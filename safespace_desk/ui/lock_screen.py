@@ -76,7 +76,7 @@ class LockScreen(QWidget):
         self.modes.addWidget(self._build_password_mode())
         self.modes.addWidget(self._build_switch_mode())
         card.body.addWidget(self.modes)
-        self.switch_button = QPushButton("S&witch user")
+        self.switch_button = QPushButton("Swi&tch user")
         self.switch_button.clicked.connect(self.show_switch_user)
         self.sign_out_button = QPushButton("Sign &out")
         self.sign_out_button.clicked.connect(self.sign_out_requested)

@@ -40,6 +40,9 @@ class PageSpec:
     factory: PageFactory
     roles: frozenset[Role] | None = None  # None: every role
     part: Part | None = None  # shown only at a site whose profile uses this part
+    # The page's own key, the same for every role and site (a page someone cannot use leaves a
+    # gap), so what staff learn on one account holds on every other. A new page brings its own key.
+    shortcut: str | None = None
 
     def allowed(self, role: Role) -> bool:
         return self.roles is None or role in self.roles
@@ -47,50 +50,55 @@ class PageSpec:
 
 FRONT_DESK_ROLES = frozenset({Role.DESK, Role.LEAD, Role.MANAGER, Role.VOLUNTEER})
 CASEWORK_ROLES = FRONT_DESK_ROLES
-# Function keys switch pages: Alt+digits belong to the front desk's "arrived via" choice and
-# Ctrl+digits to the tabs inside pages. F2 (find a guest) is the desk's own, so pages start at F5.
-PAGE_KEYS = ("F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12")
+MANAGERS = frozenset({Role.MANAGER})
+# Keys: F5..F9 the shift's pages, F3/F4/F10 casework, F11 sync, Shift+F5.. the managers' pages,
+# F12 your own account. Alt+digits belong to the desk's "arrived via" choice, Ctrl+digits to tabs
+# inside pages, F2 (find a guest) to the shell, F1 is left for help.
 
 
 def _message_page(spec: tuple[str, str, str, frozenset[Role]], factory: PageFactory,
                   part: Part | None = None) -> PageSpec:
-    key, title, _keys, roles = spec
-    return PageSpec(key, title, factory, roles, part)
+    key, title, keys, roles = spec
+    return PageSpec(key, title, factory, roles, part, keys)
 
 
 def standard_pages() -> list[PageSpec]:
     """Every page, in navigation order. A 24/7 hub's pages keep their order and keys (its profile uses
     messages and triage, and none of the casework parts)."""
     return [
-        PageSpec("desk", "Front desk", build_front_desk_page, FRONT_DESK_ROLES),
-        PageSpec("diary", "Diary", casework_ui.build_diary_page, CASEWORK_ROLES, Part.DIARY),
-        PageSpec("referrals", "Referrals", casework_ui.build_referrals_page, CASEWORK_ROLES, Part.REFERRALS),
-        PageSpec("sessions", "Sessions", casework_ui.build_sessions_page, CASEWORK_ROLES, Part.SESSIONS),
+        PageSpec("desk", "Front desk", build_front_desk_page, FRONT_DESK_ROLES, shortcut="F5"),
+        PageSpec("diary", "Diary", casework_ui.build_diary_page, CASEWORK_ROLES, Part.DIARY, "F3"),
+        PageSpec("referrals", "Referrals", casework_ui.build_referrals_page, CASEWORK_ROLES, Part.REFERRALS,
+                 "F4"),
+        PageSpec("sessions", "Sessions", casework_ui.build_sessions_page, CASEWORK_ROLES, Part.SESSIONS,
+                 "F10"),
         _message_page(messages_ui.MESSAGES_PAGE, messages_ui.build_messages_page, Part.MESSAGES),
         _message_page(messages_ui.SHIFT_LOG_PAGE, messages_ui.build_shift_log_page),
         _message_page(messages_ui.HANDOVER_PAGE, messages_ui.build_handover_page),
         _message_page(messages_ui.PARAMEDIC_PAGE, messages_ui.build_paramedic_page, Part.TRIAGE),
-        PageSpec("admin", "Admin", AdminPage, frozenset({Role.MANAGER})),
-        PageSpec("site", "Site settings", SiteSettingsPage, frozenset({Role.MANAGER})),
-        PageSpec("profile", "Service profile", casework_ui.build_profile_page, frozenset({Role.MANAGER})),
-        PageSpec("reports", "Reports", ReportsPage, frozenset({Role.MANAGER})),
-        PageSpec("partnership", "Partnership", PartnershipPage, frozenset({Role.MANAGER})),
-        PageSpec("import", "Import", ImportPage, frozenset({Role.MANAGER})),
-        PageSpec("backups", "Backups", BackupsPage, frozenset({Role.MANAGER})),
-        PageSpec("sync", "Sync", SyncPage, frozenset({Role.MANAGER, Role.LEAD})),
-        PageSpec("account", "My account", AccountPage),
+        PageSpec("admin", "Admin", AdminPage, MANAGERS, shortcut="Shift+F5"),
+        PageSpec("site", "Site settings", SiteSettingsPage, MANAGERS, shortcut="Shift+F6"),
+        PageSpec("profile", "Service profile", casework_ui.build_profile_page, MANAGERS, shortcut="Shift+F10"),
+        PageSpec("reports", "Reports", ReportsPage, MANAGERS, shortcut="Shift+F7"),
+        PageSpec("partnership", "Partnership", PartnershipPage, MANAGERS, shortcut="Shift+F12"),
+        PageSpec("import", "Import", ImportPage, MANAGERS, shortcut="Shift+F8"),
+        PageSpec("backups", "Backups", BackupsPage, MANAGERS, shortcut="Shift+F9"),
+        PageSpec("sync", "Sync", SyncPage, frozenset({Role.MANAGER, Role.LEAD}), shortcut="F11"),
+        PageSpec("account", "My account", AccountPage, shortcut="F12"),
     ]
 
 
 def install_pages(shell: MainShell, desk: DeskContext, specs: list[PageSpec]) -> None:
-    """Build the pages this person may use; F5, F6, ... follow the order they see."""
+    """Build the pages this person may use, each with its own key (the same for every role)."""
+    keys = [spec.shortcut for spec in specs if spec.shortcut]
+    if len(keys) != len(set(keys)):
+        raise ValueError(f"two pages share a key: {sorted(k for k in keys if keys.count(k) > 1)}")
     role = desk.require_actor().role
     profile = get_site(desk).settings.profile
-    allowed = [spec for spec in specs if spec.allowed(role) and (spec.part is None or profile.uses(spec.part))]
-    for number, spec in enumerate(allowed):
-        shortcut = PAGE_KEYS[number] if number < len(PAGE_KEYS) else None
-        shell.add_page(spec.key, spec.title, spec.factory(desk, shell), shortcut,
-                       set(spec.roles) if spec.roles is not None else None)
+    for spec in specs:
+        if spec.allowed(role) and (spec.part is None or profile.uses(spec.part)):
+            shell.add_page(spec.key, spec.title, spec.factory(desk, shell), spec.shortcut,
+                           set(spec.roles) if spec.roles is not None else None)
     install_banners(shell, desk)
 
 

@@ -299,8 +299,8 @@ class MainShell(QWidget):
         return bar
 
     def _add_display_options(self) -> None:
-        self.night_toggle = QCheckBox("&Night colours")
-        self.large_text_toggle = QCheckBox("Lar&ge text")
+        self.night_toggle = QCheckBox("Night colours")
+        self.large_text_toggle = QCheckBox("Large text")
         for box in (self.night_toggle, self.large_text_toggle):
             box.setObjectName("navOption")
             self._nav_layout.addWidget(box)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -26,7 +25,14 @@ from PySide6.QtWidgets import (
 from safespace_desk.services import backups
 from safespace_desk.services.backups import BackupInfo
 from safespace_desk.services.context import DeskContext
-from safespace_desk.ui.kit.forms import Banner, FieldRow, FormErrors, describe_error, primary_button
+from safespace_desk.ui.kit.forms import (
+    Banner,
+    FieldRow,
+    FittingLineEdit,
+    FormErrors,
+    describe_error,
+    primary_button,
+)
 from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.shell import MainShell
 
@@ -61,9 +67,9 @@ class BackupTab(QWidget):
         columns = QHBoxLayout()
         columns.setSpacing(16)
         left = QVBoxLayout()
-        self.folder = QLineEdit()
+        self.folder = FittingLineEdit()
         self.folder.setAccessibleName("Backup folder")
-        self.folder.setPlaceholderText("e.g. /media/usb-stick/safespace-backups")
+        self.folder.setPlaceholderText("e.g. /media/usb-stick/backups")
         self.choose_button = QPushButton("C&hoose…")
         self.choose_button.clicked.connect(self.choose_folder)
         folder_box = QWidget()

@@ -69,7 +69,8 @@ class ColumnMappingForm(QWidget):
             label.setObjectName("fieldLabel" if ours in REQUIRED else "")
             box = QComboBox()
             box.setAccessibleName(f"File column for {LABELS[ours]}")
-            box.setMinimumWidth(120)
+            # Wide enough for its longest choice, "(not in this file)" included.
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             label.setBuddy(box)
             grid.addWidget(label, row, column)
             grid.addWidget(box, row, column + 1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -31,6 +31,7 @@ from safespace_desk.ui.desk.guest_forms import ExcludeForm, MergeForm
 from safespace_desk.ui.desk.status_context import StatusContext
 from safespace_desk.ui.desk.table_model import Column, RecordTableModel
 from safespace_desk.ui.desk.tables import desk_table
+from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.formatting import day_and_time, full_date_time, time_left
 from safespace_desk.ui.kit.shortcuts import shortcut_button
 from safespace_desk.ui.kit.widgets import clear_layout, heading, muted_label
@@ -57,6 +58,8 @@ class GuestDetailsPanel(QFrame):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Up and down only: sideways it hid the exclude form's button and stayed scrolled (finding 2).
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(scroll)
         body = QWidget(scroll)
         scroll.setWidget(body)
@@ -71,8 +74,7 @@ class GuestDetailsPanel(QFrame):
         self.aka = muted_label("", body)
         layout.addWidget(self.name)
         layout.addWidget(self.aka)
-        self.badges_row = QHBoxLayout()
-        self.badges_row.setSpacing(6)
+        self.badges_row = FlowLayout(spacing=6)
         layout.addLayout(self.badges_row)
         self.facts = QFormLayout()
         self.facts.setHorizontalSpacing(14)
@@ -82,7 +84,7 @@ class GuestDetailsPanel(QFrame):
         self.notes.setWordWrap(True)
         layout.addWidget(self.notes)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.edit_button = shortcut_button("Edit", "Alt+E", self._edit, parent=body)
         self.exclude_button = shortcut_button("Exclude…", "Alt+X", self.start_exclude, parent=body, kind="danger")
         self.merge_button = shortcut_button("Merge a duplicate…", "Alt+M", self.start_merge, parent=body)
@@ -91,7 +93,6 @@ class GuestDetailsPanel(QFrame):
                                     "signs the guest in.")
         for b in (self.edit_button, self.card_button, self.exclude_button, self.merge_button):
             buttons.addWidget(b)
-        buttons.addStretch(1)
         layout.addLayout(buttons)
         self.form_holder = QVBoxLayout()
         layout.addLayout(self.form_holder)
@@ -197,7 +198,6 @@ class GuestDetailsPanel(QFrame):
             label.setProperty("badge", kind)
             self.badges_row.addWidget(label)
             label.show()
-        self.badges_row.addStretch(1)
 
     def _fill_merges(self, record: GuestRecord) -> None:
         clear_layout(self.merges_box)

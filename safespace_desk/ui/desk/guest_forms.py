@@ -9,6 +9,7 @@ from safespace_desk.domain.errors import DeskError
 from safespace_desk.domain.exclusions import MAX_HOURS, MIN_HOURS
 from safespace_desk.services import exclusions, search
 from safespace_desk.ui.desk.desk_actions import DeskActions
+from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.forms import FieldErrors
 from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
 from safespace_desk.ui.kit.widgets import clear_layout, muted_label
@@ -27,6 +28,8 @@ class ExcludeForm(QWidget):
         self._guest_name = guest_name
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        # Hours on one line, the reason on its own full-width line: side by side at 1366 wide the
+        # reason box was cut and the submit button pushed off-screen (finding 2).
         row = QHBoxLayout()
         row.addWidget(QLabel("Exclude for", self))
         self.hours = QSpinBox(self)
@@ -35,12 +38,15 @@ class ExcludeForm(QWidget):
         self.hours.setValue(default_hours)
         self.hours.setSuffix(" hours")
         row.addWidget(self.hours)
-        row.addWidget(QLabel("because", self))
+        row.addStretch(1)
+        layout.addLayout(row)
+        because = QLabel("&Because (recorded)", self)
+        layout.addWidget(because)
         self.reason = QLineEdit(self)
         self.reason.setObjectName("excludeReason")
-        self.reason.setPlaceholderText("A short, factual reason (recorded)")
-        row.addWidget(self.reason, 1)
-        layout.addLayout(row)
+        self.reason.setPlaceholderText("A short, factual reason")
+        because.setBuddy(self.reason)
+        layout.addWidget(self.reason)
         general = QLabel(self)
         reason_error = QLabel(self)
         hours_error = QLabel(self)
@@ -50,11 +56,10 @@ class ExcludeForm(QWidget):
         for label in (reason_error, hours_error, general):
             layout.addWidget(label)
         layout.addWidget(muted_label("If they are in, they are signed out in the same step.", self))
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(shortcut_button("Cancel · Esc", None, self.cancelled.emit, parent=self, kind="quiet"))
+        buttons = FlowLayout()
         buttons.addWidget(shortcut_button(f"Exclude {guest_name} · Enter", None, self.submit, parent=self,
                                           kind="danger"))
+        buttons.addWidget(shortcut_button("Cancel · Esc", None, self.cancelled.emit, parent=self, kind="quiet"))
         layout.addLayout(buttons)
         self.reason.returnPressed.connect(self.submit)
         add_shortcut(self, "Esc", self.cancelled.emit)
@@ -102,7 +107,7 @@ class MergeForm(QWidget):
             return
         hits = [h for h in self._actions.read(search.find_guests, text) if h.guest_id != self._keep_id][:5]
         for hit in hits:
-            button = shortcut_button(f"Merge “{hit.name}” into this record", None,
+            button = shortcut_button(f"Merge “{hit.name}” here", None,
                                      lambda _=False, h=hit: self.merge_chosen.emit(h.guest_id, h.name),
                                      parent=self)
             button.setObjectName("mergeCandidate")

@@ -16,14 +16,21 @@ from safespace_desk.ui.kit.shortcuts import shortcut_button
 from safespace_desk.ui.kit.widgets import muted_label
 
 
-def period_text(status: DeskStatus) -> str:
-    """'Day · 11 of 16 places free' or 'Night · 8 beds: 2 free' (and how far over, if over)."""
+def period_text(status: DeskStatus, beds_taken: int | None = None) -> str:
+    """'Day · 11 of 16 places free', or at night 'Night · 8 beds: 4 free · 11 in, 3 more than beds'.
+
+    At night "free" counts beds nobody holds, the same number the night check gives: counting
+    people against places said "0 free" while the banner below said "4 beds free" (finding 9).
+    """
     cap = status.capacity
     name = cap.window.period.name
     if cap.window.period.beds:
-        text = f"{name} · {cap.places} beds: {cap.free} free"
-    else:
-        text = f"{name} · {cap.free} of {cap.places} places free"
+        free = cap.places - beds_taken if beds_taken is not None else cap.free
+        text = f"{name} · {cap.places} beds: {max(0, free)} free"
+        if cap.over_by:
+            text += f" · {cap.used} in, {cap.over_by} more than beds"
+        return text
+    text = f"{name} · {cap.free} of {cap.places} places free"
     if cap.over_by:
         text += f" · {cap.over_by} over"
     return text
@@ -70,7 +77,8 @@ class StatusStrip(QFrame):
     def refresh(self) -> None:
         status = self._actions.read(duty.desk_status)
         self.status = status
-        self.period.setText(period_text(status))
+        taken = sum(1 for guest in self._context.in_now if guest.bed)
+        self.period.setText(period_text(status, taken))
         set_state(self.period, "full", status.capacity.full)
         zone, now = self._context.zone, status.now
         starts = status.next_period_starts
@@ -83,7 +91,8 @@ class StatusStrip(QFrame):
                                  f" · {status.capacity.used} in now")
         self.staffing.setText(status.staffing_warning or "")
         self.staffing.setVisible(bool(status.staffing_warning))
-        names = [d.name.split()[0] for d in status.on_duty]
+        # Full names: two staff called Demo (or Sam) must be told apart (finding 11).
+        names = [d.name for d in status.on_duty]
         self.on_duty_names.setText(f"On duty: {', '.join(names)}" if names else "Nobody marked on duty")
         actor = self._actions.desk.actor
         mine = actor is not None and any(d.staff_id == actor.staff_id for d in status.on_duty)

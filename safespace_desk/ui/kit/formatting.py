@@ -74,6 +74,22 @@ def hit_badges(hit: GuestHit, zone: ZoneInfo, now: datetime, bed: str | None = N
     return badges
 
 
+def tell_apart(aliases: tuple[str, ...], birth_year: int | None, last_seen_at: datetime | None,
+               card_code: str | None, zone: ZoneInfo, now: datetime, *, seen_known: bool = True) -> str:
+    """What tells two guests of the same name apart: 'also Shukru · born 1979 · last in Tue 20:15 ·
+    card …4821' (finding 7). Only what the desk already shows about a guest, nothing more."""
+    parts = []
+    if aliases:
+        parts.append("also " + ", ".join(aliases[:2]))
+    if birth_year:
+        parts.append(f"born {birth_year}")
+    if seen_known:
+        parts.append(f"last in {day_and_time(last_seen_at, zone, now)}" if last_seen_at else "never in yet")
+    if card_code:
+        parts.append(f"card …{card_code[-4:]}")
+    return " · ".join(parts) or "no other names recorded"
+
+
 def until_text(until: datetime | None, zone: ZoneInfo, now: datetime) -> str:
     """A date-only 'relevant until' is stored as the next local midnight: show it as the day itself."""
     if until is None:

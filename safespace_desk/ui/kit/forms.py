@@ -8,7 +8,7 @@ import logging
 import traceback
 from collections.abc import Mapping
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -100,6 +100,22 @@ class FieldErrors:
     @property
     def general_text(self) -> str:
         return "" if self._general.isHidden() else self._general.text()
+
+
+class FittingLineEdit(QLineEdit):
+    """A text box never narrower than its placeholder, so the example it gives is never cut."""
+
+    def _placeholder_width(self) -> int:
+        text = self.placeholderText()
+        return self.fontMetrics().horizontalAdvance(text) + 26 if text else 0
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), self._placeholder_width()), hint.height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self._placeholder_width()), hint.height())
 
 
 def set_state(widget: QWidget, name: str, value: object) -> None:

@@ -45,10 +45,11 @@ class TextScale:
     heading: int
     title: int
     key: int  # the recovery key and the lock-screen clock
+    search: int  # the front desk's search box: large in both, but it must fit half the desk's width
 
 
-NORMAL_TEXT = TextScale(small=11, base=12, heading=15, title=20, key=22)
-LARGE_TEXT = TextScale(small=13, base=15, heading=18, title=24, key=26)
+NORMAL_TEXT = TextScale(small=11, base=12, heading=15, title=20, key=22, search=19)
+LARGE_TEXT = TextScale(small=13, base=15, heading=18, title=24, key=26, search=19)
 
 
 def text_scale(large_text: bool) -> TextScale:
@@ -79,7 +80,7 @@ def qpalette(c: Colours) -> QPalette:
     return palette
 
 
-_SIZE_TOKEN = re.compile(r"@(small|base|heading|title|key)\*([0-9.]+)@")
+_SIZE_TOKEN = re.compile(r"@(small|base|heading|title|key|search)\*([0-9.]+)@")
 
 
 def load_stylesheet(theme: Theme, *, large_text: bool = False) -> str:
@@ -87,7 +88,7 @@ def load_stylesheet(theme: Theme, *, large_text: bool = False) -> str:
     text = STYLESHEET.read_text(encoding="utf-8")
     scale = text_scale(large_text)
     sizes = {"small": scale.small, "base": scale.base, "heading": scale.heading, "title": scale.title,
-             "key": scale.key}
+             "key": scale.key, "search": scale.search}
     text = _SIZE_TOKEN.sub(lambda m: f"{sizes[m.group(1)] * float(m.group(2)):.1f}pt", text)
     for token, size in sizes.items():
         text = text.replace(f"@{token}@", f"{size:g}pt")
@@ -173,6 +174,13 @@ class ThemeController(QObject):
     def set_theme(self, theme: Theme) -> None:
         if theme != self._theme:
             self._theme = theme
+            self._save()
+            self.apply()
+
+    def set_scheme(self, theme: Theme, *, large_text: bool) -> None:
+        """Both choices at once: one restyle of every widget instead of two."""
+        if (theme, large_text) != (self._theme, self._large_text):
+            self._theme, self._large_text = theme, large_text
             self._save()
             self.apply()
 

@@ -3,7 +3,7 @@ the side panel for one message, new/link/withdraw forms, and outcomes for agenci
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -118,6 +118,7 @@ class MessageBoardPage(QWidget):
         self.search.textChanged.connect(lambda _text: self.refresh())
         self.agency = QComboBox()
         self.agency.setAccessibleName("Agency")
+        self.agency.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.agency.addItem("All agencies", None)
         for agency in self.actions.read(messages.list_agencies, include_inactive=True):
             self.agency.addItem(agency.name, agency.id)
@@ -141,13 +142,18 @@ class MessageBoardPage(QWidget):
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        # Who the message is for matters most: it keeps a readable width of its own, and long agency
-        # names ("Drug and alcohol treatment") are elided rather than squeezing it.
-        for column, width in ((Column.FOR_WHOM, 170), (Column.AGENCY, 130), (Column.CATEGORY, 110)):
+        header.setStretchLastSection(False)
+        # Who the message is for matters most: it takes the width left over, and long agency names
+        # ("Drug and alcohol treatment") are elided rather than squeezing it.
+        header.setSectionResizeMode(Column.FOR_WHOM, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((Column.AGENCY, 130), (Column.CATEGORY, 110)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Never sideways scrolling at 1366 wide: when the columns do not all fit, "Received" (also in
+        # the detail beside the table) gives way first.
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.installEventFilter(self)
         self.table.activated.connect(lambda _index: self.open_selected())
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         body.addWidget(self.table, 3)
@@ -242,6 +248,30 @@ class MessageBoardPage(QWidget):
             return False
         self.table.selectRow(row)
         return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Hide "Received", "About", then "Relevant until" (all in the detail beside the table) while the columns
+        would not fit with a readable "For": never sideways scrolling at 1366 wide."""
+        header = self.table.horizontalHeader()
+        fixed = {Column.AGENCY: 130, Column.CATEGORY: 110, Column.FOR_WHOM: 160}
+
+        def width(column: Column) -> int:
+            return fixed.get(column) or max(header.sectionSizeHint(column), self.table.sizeHintForColumn(column))
+
+        room = self.table.viewport().width() - 2
+        shown = list(Column)
+        for optional in (Column.RECEIVED, Column.CATEGORY, Column.RELEVANT_UNTIL):
+            if sum(width(c) for c in shown) > room:
+                shown.remove(optional)
+        for column in (Column.RECEIVED, Column.CATEGORY, Column.RELEVANT_UNTIL):
+            hide = column not in shown
+            if header.isSectionHidden(column) != hide:
+                header.setSectionHidden(column, hide)
 
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)

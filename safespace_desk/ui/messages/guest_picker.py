@@ -10,9 +10,11 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from safespace_desk.services import search
+from safespace_desk.domain.roles import Permission
+from safespace_desk.services import guests, search
 from safespace_desk.services.search import PickedGuest
-from safespace_desk.ui.kit.formatting import messages_text
+from safespace_desk.services.site import get_site
+from safespace_desk.ui.kit.formatting import messages_text, tell_apart
 from safespace_desk.ui.kit.forms import set_state
 from safespace_desk.ui.kit.widgets import label
 from safespace_desk.ui.messages.actions import ServiceActions
@@ -44,7 +46,7 @@ class GuestPicker(QWidget):
         self.matches = QListWidget(self)
         self.matches.setAccessibleName("Matching guests")
         self.matches.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the box keeps focus; arrows move the list
-        self.matches.setMaximumHeight(120)
+        self.matches.setMaximumHeight(150)
         self.matches.hide()
         layout.addWidget(self.matches)
         self.status = label(muted=True)
@@ -93,8 +95,12 @@ class GuestPicker(QWidget):
         typed = text.strip()
         hits: list[PickedGuest] = self._actions.read(search.pick_guests, typed, _MATCHES) if len(typed) >= 2 else []
         self.matches.clear()
+        names = [hit.name.casefold() for hit in hits]
         for hit in hits:
-            item = QListWidgetItem(self._hit_text(hit))
+            text = self._hit_text(hit)
+            if names.count(hit.name.casefold()) > 1:
+                text += "\n    " + self._tell_apart(hit)
+            item = QListWidgetItem(text)
             item.setData(_GUEST_ID, hit.guest_id)
             item.setData(Qt.ItemDataRole.UserRole + 2, hit.name)
             self.matches.addItem(item)
@@ -111,6 +117,19 @@ class GuestPicker(QWidget):
         if hit.messages_waiting:
             parts.append(messages_text(hit.messages_waiting, hit.urgent_messages))
         return " · ".join(parts)
+
+    def _tell_apart(self, hit: PickedGuest) -> str:
+        """Two people of the same name: their other names, and for roles that may read the record,
+        year of birth, last visit and card. The service audits each record read."""
+        desk = self._actions.desk
+        zone = self._actions.read(get_site).zone
+        if self._actions.can(Permission.READ_GUEST_RECORD):
+            record = self._actions.read(guests.get_guest, hit.guest_id)
+            return tell_apart(record.aliases, record.birth_year, record.last_seen_at, record.card_code, zone,
+                              desk.clock.now())
+        # The paramedic: what a health check may see (other names), never more.
+        named = self._actions.read(guests.health_check_record, hit.guest_id)
+        return tell_apart(named.aliases, None, None, None, zone, desk.clock.now(), seen_known=False)
 
     def pick_highlighted(self) -> None:
         item = self.matches.currentItem() if self.matches.isVisible() else None

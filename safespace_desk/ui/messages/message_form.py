@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QTimeEdit,
     QVBoxLayout,
@@ -94,8 +96,12 @@ class NewMessageForm(QWidget):
         self.errors = FieldErrors(general)
         layout.addWidget(general)
 
-        self.guest = GuestPicker(actions, allow_free_text=True,
-                                 placeholder="For: find the guest, or type the name the agency gave")
+        # Labels of their own: as placeholders in a 320-pixel panel they were cut mid-word (finding 10).
+        for_label = QLabel("&For: find the guest, or type the name the agency gave")
+        for_label.setWordWrap(True)
+        layout.addWidget(for_label)
+        self.guest = GuestPicker(actions, allow_free_text=True, placeholder="Name or card")
+        for_label.setBuddy(self.guest.box)
         layout.addWidget(self.guest)
         guest_error = self.errors.bind("for_name", self.guest.box)
         layout.addWidget(guest_error)
@@ -104,12 +110,14 @@ class NewMessageForm(QWidget):
         self.agency = QComboBox()
         self.agency.setAccessibleName("From which agency")
         self.contact = QLineEdit()
-        self.contact.setPlaceholderText("Contact: name, phone (optional)")
+        self.contact.setPlaceholderText("Name, phone")
         self.contact.setAccessibleName("Contact")
-        row = QHBoxLayout()
-        row.addWidget(self.agency, 1)
-        row.addWidget(self.contact, 1)
-        layout.addLayout(row)
+        form = QFormLayout()
+        form.setSpacing(5)
+        form.addRow("Fro&m", self.agency)
+        form.addRow("Con&tact (optional)", self.contact)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.addLayout(form)
         layout.addWidget(self.errors.bind("agency", self.agency))
         layout.addWidget(self.errors.bind("contact", self.contact))
 
@@ -149,7 +157,7 @@ class NewMessageForm(QWidget):
         for agency in self._actions.read(messages.list_agencies):
             self.agency.addItem(agency.name, agency.id)
         self.agency.setCurrentIndex(-1)
-        self.agency.setPlaceholderText("From: choose the agency")
+        self.agency.setPlaceholderText("Choose the agency")
         self.contact.clear()
         self.body.clear()
         self.category.setCurrentIndex(self.category.findData(MessageCategory.GENERAL.value))

@@ -26,6 +26,7 @@ from safespace_desk.domain.messages import MessageView
 from safespace_desk.reports.csv_safe import write_csv
 from safespace_desk.services import messages
 from safespace_desk.services.site import get_site
+from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.formatting import for_whom, full_date_time
 from safespace_desk.ui.kit.forms import FieldErrors
 from safespace_desk.ui.kit.shortcuts import shortcut_button
@@ -48,18 +49,14 @@ class AgencyOutcomesView(QWidget):
                                "and the days the messages were received.", muted=True))
         self.agency = QComboBox()
         self.agency.setAccessibleName("Agency")
+        self.agency.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.start = _date_edit("From")
         self.end = _date_edit("To")
         self.show_button = shortcut_button("Show", "Ctrl+Return", self.load, kind="primary", page=self)
-        row = QHBoxLayout()
-        row.addWidget(label("Agency", wrap=False))
-        row.addWidget(self.agency, 2)
-        row.addWidget(label("Received from", wrap=False))
-        row.addWidget(self.start)
-        row.addWidget(label("to", wrap=False))
-        row.addWidget(self.end)
-        row.addWidget(self.show_button)
-        row.addStretch(1)
+        row = FlowLayout()  # wraps in Large text
+        for widget in (label("Agency", wrap=False), self.agency, label("Received from", wrap=False), self.start,
+                       label("to", wrap=False), self.end, self.show_button):
+            row.addWidget(widget)
         layout.addLayout(row)
         general = label()
         self.errors = FieldErrors(general)

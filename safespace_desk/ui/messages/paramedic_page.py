@@ -138,21 +138,31 @@ class ParamedicPage(QWidget):
             self.form = None
             return frame
         self.form = frame
+        self._guest_follows_list = True
+        self._setting_guest = False
+        self._setting_time = False
+        self._time_touched = False
         general = label()
         self.errors = FieldErrors(general)
         self.guest = GuestPicker(self.actions, allow_free_text=False,
-                                 placeholder="Guest: choose in the list on the left, or type a name")
+                                 placeholder="Chosen in the list, or type a name")
+        self.guest.chosen.connect(self._guest_picked)
+        self.guest.cleared.connect(self._guest_picked)
         layout.addWidget(self.guest)
         layout.addWidget(self.errors.bind("guest", self.guest.box))
         self.when = QDateTimeEdit()
         self.when.setDisplayFormat("ddd d MMM yyyy, HH:mm")
+        # Not in the Tab order: typing meant for the next box changed 23:38 to 23:22 (finding 5).
+        # Click it to set an earlier time; untouched, the triage is saved at the time of saving.
+        self.when.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.when.dateTimeChanged.connect(self._time_edited)
         self.when.setCalendarPopup(True)
         self.when.setAccessibleName("Time of the assessment")
         layout.addWidget(label("Time", wrap=False))
         layout.addWidget(self.when)
         layout.addWidget(self.errors.bind("at", self.when))
         self.need = QLineEdit()
-        self.need.setPlaceholderText("Presenting need, e.g. “leg wound, redness”")
+        self.need.setPlaceholderText("Presenting need, e.g. leg wound")
         self.need.setAccessibleName("Presenting need")
         layout.addWidget(self.need)
         layout.addWidget(self.errors.bind("presenting_need", self.need))
@@ -238,8 +248,14 @@ class ParamedicPage(QWidget):
             self.waiting.addItem(f"{urgent}{view.agency} ({view.category.label}): {view.body}\n"
                                  f"    Relevant until: {until_text(view.relevant_until, self.zone, now)}")
         self.pass_on_button.setEnabled(bool(waiting))
-        if self.form is not None and self.guest.guest_id is None and not self.guest.typed_name:
+        # The form follows the person chosen in the list, unless the paramedic chose someone in the
+        # form itself: it used to stay on the first row's guest and save for them (finding 4).
+        if self.form is not None and (self._guest_follows_list or self.guest.guest_id is None
+                                      and not self.guest.typed_name):
+            self._setting_guest = True
             self.guest.set_guest(person.guest_id, person.name)
+            self._setting_guest = False
+            self._guest_follows_list = True
 
     def _record_chosen(self, row: int) -> None:
         record = self.records[row] if 0 <= row < len(self.records) else None
@@ -256,16 +272,36 @@ class ParamedicPage(QWidget):
 
     # --- actions ------------------------------------------------------------------------------
 
+    def _guest_picked(self, *_: object) -> None:
+        if not self._setting_guest:
+            self._guest_follows_list = False  # chosen in the form: keep it
+
+    def _time_edited(self, *_: object) -> None:
+        if not self._setting_time:
+            self._time_touched = True
+
     def _reset_form(self) -> None:
         if self.form is None:
             return
+        self._setting_guest = True
         self.guest.reset()
+        self._setting_guest = False
+        self._guest_follows_list = True
+        self.errors.clear()
+        person = self.selected_person()
+        if person is not None:
+            self._setting_guest = True
+            self.guest.set_guest(person.guest_id, person.name)
+            self._setting_guest = False
         self.need.clear()
         self.notes.clear()
         self.outcome.setCurrentIndex(0)
         local = self.actions.desk.clock.now().astimezone(self.zone)
         # The edit shows the site's wall-clock time; it is read back in the site's zone when saved.
+        self._setting_time = True
         self.when.setDateTime(QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute)))
+        self._setting_time = False
+        self._time_touched = False
 
     def save_triage(self) -> str | None:
         if self.form is None:
@@ -274,12 +310,16 @@ class ParamedicPage(QWidget):
         if self.guest.guest_id is None:
             self.errors.show("Choose the guest (Up/Down, then Enter).", field="guest")
             return None
-        when = self.when.dateTime().toPython()
-        assert isinstance(when, datetime)
+        if self._time_touched:
+            chosen = self.when.dateTime().toPython()
+            assert isinstance(chosen, datetime)
+            when = chosen.replace(tzinfo=self.zone)
+        else:
+            when = self.actions.desk.clock.now()
         try:
             triage_id, _ = self.actions.run(triage.record_triage, self.guest.guest_id,
                                             presenting_need=self.need.text(), outcome=self.outcome.currentData(),
-                                            notes=self.notes.toPlainText(), at=when.replace(tzinfo=self.zone))
+                                            notes=self.notes.toPlainText(), at=when)
         except DeskError as err:
             self.errors.show(err)
             return None

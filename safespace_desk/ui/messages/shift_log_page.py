@@ -122,7 +122,7 @@ class ShiftLogPage(QWidget):
         layout = QVBoxLayout()
         row = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search this shift's entries (Ctrl+F)")
+        self.search.setPlaceholderText("Search this shift (Ctrl+F)")
         self.search.setAccessibleName("Search the shift log")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _t: self.refresh())

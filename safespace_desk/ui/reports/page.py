@@ -32,7 +32,7 @@ from safespace_desk.ui.reports import casework_rows, charts
 from safespace_desk.ui.reports import formatting as fmt
 from safespace_desk.ui.reports.exports import FORMATS, export_figures, suggested_name
 from safespace_desk.ui.reports.range_picker import RangePicker
-from safespace_desk.ui.reports.sections import FigureTable, HeadlineTile, grid_of
+from safespace_desk.ui.reports.sections import FigureTable, HeadlineTile, TileGrid, grid_of
 from safespace_desk.ui.shell import MainShell
 
 
@@ -86,7 +86,7 @@ class ReportsPage(QWidget):
         column.setContentsMargins(0, 0, 8, 8)
         column.setSpacing(12)
         self.tiles = {key: HeadlineTile() for key in fmt.HEADLINE_KEYS}
-        column.addLayout(grid_of(list(self.tiles.values()), 6))
+        column.addWidget(TileGrid(list(self.tiles.values())))
 
         self.daily_chart = charts.ChartPanel("Different guests present each day", "Chart of guests per day")
         self.arrivals_chart = charts.ChartPanel("Arrivals by source", "Chart of arrivals by source")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -33,6 +34,7 @@ class HeadlineTile(QFrame):
         set_text_size(self.value, "huge")  # in the stylesheet, so it follows Large text
         self.label = QLabel()
         self.label.setObjectName("fieldLabel")
+        self.label.setWordWrap(True)
         for widget in (self.value, self.label):
             layout.addWidget(widget)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -56,6 +58,7 @@ class FigureTable(QFrame):
         layout.setSpacing(6)
         heading = QLabel(title)
         heading.setObjectName("heading")
+        heading.setWordWrap(True)  # a long title wraps rather than widening the page (Large text)
         layout.addWidget(heading)
         self.table = QTableWidget()
         self.table.setAccessibleName(title)
@@ -111,3 +114,45 @@ def grid_of(widgets: list[QWidget], columns: int) -> QGridLayout:
     for c in range(columns):
         grid.setColumnStretch(c, 1)
     return grid
+
+
+class TileGrid(QWidget):
+    """The headline numbers: six across when they fit, else three or two (Large text), never wider
+    than the page."""
+
+    def __init__(self, tiles: list[QWidget], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tiles = tiles
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(12)
+        self._columns = 0
+        self._place(6)
+
+    def _place(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for tile in self._tiles:
+            self._grid.removeWidget(tile)
+        for n, tile in enumerate(self._tiles):
+            self._grid.addWidget(tile, n // columns, n % columns)
+        for c in range(6):
+            self._grid.setColumnStretch(c, 1 if c < columns else 0)
+
+    def _columns_for(self, width: int) -> int:
+        widest = max(t.sizeHint().width() for t in self._tiles) + 12
+        return next((n for n in (6, 3, 2) if n * widest <= width), 1)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        widest = max(t.minimumSizeHint().width() for t in self._tiles)
+        rows = -(-len(self._tiles) // max(1, self._columns))
+        tall = max(t.minimumSizeHint().height() for t in self._tiles)
+        return QSize(widest, rows * tall + (rows - 1) * 12)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        before = self._columns
+        self._place(self._columns_for(event.size().width()))
+        if self._columns != before:
+            self.updateGeometry()

@@ -38,6 +38,16 @@ MIN_CONTRAST = 4.5  # WCAG 2 AA for body text
 ELLIPSIS = "…"
 
 
+def _linear_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """WCAG's relative luminance, per channel value, weighted: a lookup instead of a power per pixel."""
+    channel = np.arange(256, dtype=np.float64) / 255.0
+    linear = np.where(channel <= 0.04045, channel / 12.92, ((channel + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * linear, 0.7152 * linear, 0.0722 * linear
+
+
+_LINEAR = _linear_table()
+
+
 @dataclass
 class Rendered:
     """One grab of a window, with each pixel's relative luminance (WCAG) worked out once."""
@@ -48,14 +58,14 @@ class Rendered:
     luminance: np.ndarray  # h x w, float
 
     @classmethod
-    def of(cls, window: QWidget) -> Rendered:
+    def of(cls, window: QWidget, save_to: str | None = None) -> Rendered:
         image = window.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+        if save_to:
+            image.save(save_to, "PNG", 80)  # light compression: quick to write, still small
         width, height, stride = image.width(), image.height(), image.bytesPerLine()
         raw = np.frombuffer(image.constBits(), dtype=np.uint8, count=stride * height)
         rgb = raw.reshape(height, stride)[:, : width * 3].reshape(height, width, 3).copy()
-        channel = rgb.astype(np.float64) / 255.0
-        linear = np.where(channel <= 0.04045, channel / 12.92, ((channel + 0.055) / 1.055) ** 2.4)
-        luminance = 0.2126 * linear[..., 0] + 0.7152 * linear[..., 1] + 0.0722 * linear[..., 2]
+        luminance = _LINEAR[0][rgb[..., 0]] + _LINEAR[1][rgb[..., 1]] + _LINEAR[2][rgb[..., 2]]
         packed = (rgb[..., 0].astype(np.int32) << 16) | (rgb[..., 1].astype(np.int32) << 8) | rgb[..., 2]
         return cls(window, rgb, packed, luminance)
 
@@ -208,7 +218,7 @@ def contrast_problems(shot: Rendered) -> list[str]:
 
 
 def _label_is_cut(label: QLabel) -> bool:
-    text = label.text()
+    text = label.text() if label.textFormat() == Qt.TextFormat.PlainText else _plain(label.text())
     if not text.strip() or not label.pixmap().isNull():
         return False
     area = label.contentsRect()
@@ -339,6 +349,31 @@ def _scrolls(widget: QWidget) -> bool:
     return parent is not None and isinstance(parent.parentWidget(), QScrollArea)
 
 
+def _mnemonic(text: str) -> str | None:
+    cleaned = text.replace("&&", "")
+    at = cleaned.find("&")
+    return cleaned[at + 1].lower() if 0 <= at < len(cleaned) - 1 else None
+
+
+def mnemonic_problems(window: QWidget) -> list[str]:
+    """Two things on screen answering the same Alt+letter: the second can never be reached."""
+    seen: dict[str, QWidget] = {}
+    problems = []
+    for widget in shown_widgets(window):
+        button = isinstance(widget, QAbstractButton)
+        labelled = isinstance(widget, QLabel) and widget.buddy() is not None and widget.buddy().isVisibleTo(window)
+        if not (button or labelled):
+            continue
+        key = _mnemonic(widget.text())  # type: ignore[attr-defined]
+        if key is None or not widget.isEnabled():
+            continue
+        if key in seen:
+            problems.append(f"Alt+{key.upper()} belongs to both {describe(seen[key])} and {describe(widget)}")
+        else:
+            seen[key] = widget
+    return problems
+
+
 def fits_screen(window: QWidget, size: tuple[int, int]) -> list[str]:
     hint = window.minimumSizeHint()
     problems = []
@@ -349,10 +384,11 @@ def fits_screen(window: QWidget, size: tuple[int, int]) -> list[str]:
     return problems
 
 
-def audit(window: QWidget, size: tuple[int, int] = (1366, 768)) -> list[str]:
-    shot = Rendered.of(window)
+def audit(window: QWidget, size: tuple[int, int] = (1366, 768), *, save_to: str | None = None) -> list[str]:
+    """Every problem found on the window as it is now; with ``save_to``, the picture checked is kept."""
+    shot = Rendered.of(window, save_to)
     return (fits_screen(window, size) + scroll_problems(window) + layout_problems(window)
-            + cut_text_problems(window) + contrast_problems(shot))
+            + cut_text_problems(window) + mnemonic_problems(window) + contrast_problems(shot))
 
 
 def point_of(widget: QWidget) -> QPoint:

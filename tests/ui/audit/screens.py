@@ -28,15 +28,17 @@ class Screen:
     open: Opener
     roles: frozenset[Role] = frozenset(Role)
     covers: tuple[type, ...] = field(default=())
+    close: Callable[[MainWindow], None] | None = None  # back to the signed-in shell
 
 
 SCREENS: list[Screen] = []
 
 
-def screen(name: str, page: str | None, *, roles: set[Role] | None = None,
-           covers: tuple[type, ...] = ()) -> Callable[[Opener], Opener]:
+def screen(name: str, page: str | None, *, roles: set[Role] | None = None, covers: tuple[type, ...] = (),
+           close: Callable[[MainWindow], None] | None = None) -> Callable[[Opener], Opener]:
     def register(opener: Opener) -> Opener:
-        SCREENS.append(Screen(name, page, opener, frozenset(roles) if roles else frozenset(Role), covers))
+        SCREENS.append(Screen(name, page, opener, frozenset(roles) if roles else frozenset(Role), covers,
+                              close))
         return opener
     return register
 
