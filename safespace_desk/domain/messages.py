@@ -116,8 +116,8 @@ def outcome_line(view: MessageView, zone: ZoneInfo, now: datetime) -> str:
     if state is MessageState.EXPIRED and view.relevant_until:
         return f"Message from {view.agency} for {who} (received {received}): expired on " \
                f"{_when(view.relevant_until, zone)} before {who} came in."
-    return f"Message from {view.agency} for {who} (received {received}): still waiting; " \
-           f"{who} has not been in since."
+    # Not "has not been in since": they may be in right now, with the message not yet passed on.
+    return f"Message from {view.agency} for {who} (received {received}): still waiting to be passed on."
 
 
 def _when(value: datetime, zone: ZoneInfo) -> str:

@@ -107,6 +107,9 @@ def install_banners(shell: MainShell, desk: DeskContext) -> None:
     if can(desk.require_actor().role, Permission.SHIFT_LOG):
         banner = HandoverBanner(desk)
         banner.changes_made.connect(shell.apply_changes)
+        # After acknowledging (or closing the reader) the next thing is the page's own first field.
+        banner.acknowledged.connect(lambda _id: shell.focus_current_page())
+        banner.closed.connect(shell.focus_current_page)
         shell.changes_applied.connect(banner.apply_changes)
         shell.add_banner(banner)
         banner.refresh()

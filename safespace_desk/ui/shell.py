@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -35,6 +35,7 @@ from safespace_desk.ui.tasks import TaskRunner
 from safespace_desk.ui.time_display import MinuteTicker, site_time_text
 
 LOCK_SHORTCUT = "Ctrl+L"
+FIND_GUEST_SHORTCUT = "F2"
 
 
 @dataclass
@@ -58,6 +59,8 @@ class NavButton(QPushButton):
         super().__init__(parent)
         self.setObjectName("navButton")
         self.setCheckable(True)
+        # Pages have keys; focus that falls here after an action left the page's own keys dead.
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setAccessibleName(f"{title} ({shortcut})" if shortcut else title)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 0, 12, 0)
@@ -92,17 +95,50 @@ class NavScroll(QScrollArea):
         return QSize(self._width(), 0)
 
 
+class PageScroll(QScrollArea):
+    """A page in a scroll area that scrolls up and down only, and only when the page cannot be made
+    to fit: it gets the whole height of the screen, or its minimum if that is taller (Large text at
+    768 px high), so widgets are never squashed on top of each other. Never wider than the screen.
+
+    (QScrollArea's own "resizable" mode sizes a page by its preferred height for the width, which
+    for a page with wrapping rows is taller than the screen even when it would fit.)"""
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__()
+        self.setObjectName("pageScroll")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(page)
+        self.setWidgetResizable(False)
+        page.installEventFilter(self)
+
+    def _fit(self) -> None:
+        page = self.widget()
+        if page is None:
+            return
+        width = self.viewport().width()
+        height = max(self.viewport().height(), page.minimumSizeHint().height())
+        if height > self.viewport().height():  # a scroll bar will show: leave it its room
+            width = self.width() - self.verticalScrollBar().sizeHint().width()
+        page.resize(width, height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self._fit()
+        return super().eventFilter(watched, event)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        page = self.widget()
+        width = page.minimumSizeHint().width() if page is not None else 0
+        return QSize(width, 0)
+
+
 def page_scroll(page: QWidget) -> QScrollArea:
-    """A page in a scroll area that scrolls up and down only: a page taller than the screen (Large
-    text at 768 px high) scrolls instead of squashing its widgets on top of each other; it is never
-    allowed to be wider than the screen."""
-    scroll = QScrollArea()
-    scroll.setObjectName("pageScroll")
-    scroll.setWidget(page)
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    return scroll
+    return PageScroll(page)
 
 
 class MainShell(QWidget):
@@ -179,6 +215,7 @@ class MainShell(QWidget):
         lock = QShortcut(QKeySequence(LOCK_SHORTCUT), self)
         lock.activated.connect(self.lock_requested)
         # Every page is reachable from the keyboard, including those past the last function key.
+        QShortcut(QKeySequence(FIND_GUEST_SHORTCUT), self, activated=self.find_guest)
         QShortcut(QKeySequence("Ctrl+PgDown"), self, activated=lambda: self.step_page(1))
         QShortcut(QKeySequence("Ctrl+PgUp"), self, activated=lambda: self.step_page(-1))
         self._ticker = MinuteTicker(clock, self)
@@ -224,6 +261,17 @@ class MainShell(QWidget):
         if callable(focus_first):
             focus_first()
         return True
+
+    def focus_current_page(self) -> None:
+        """Focus back into the page shown, on the field its next action needs (the desk's search)."""
+        current = self.current_page_key
+        if current is not None:
+            self.show_page(current)
+
+    def find_guest(self) -> None:
+        """F2 from anywhere: the front desk's search box (for roles that have the desk)."""
+        if "desk" in self.visible_page_keys():
+            self.show_page("desk")
 
     def step_page(self, step: int) -> None:
         """Show the next (or previous) page this person may use, wrapping round."""
@@ -303,6 +351,7 @@ class MainShell(QWidget):
         self.large_text_toggle = QCheckBox("Large text")
         for box in (self.night_toggle, self.large_text_toggle):
             box.setObjectName("navOption")
+            box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # see NavButton
             self._nav_layout.addWidget(box)
         if self._theme is None:
             self.night_toggle.hide()

@@ -218,6 +218,12 @@ class ImportPage(QWidget):
         self.uncertain.resizeRowsToContents()
         if report.errors:
             pass  # the summary says so, and the table lists every line
+        elif dry_run and not report.visits_added:
+            # A file imported before: say so, and leave Import off (finding 11: it said "ready").
+            self._checked = None
+            self.summary.setText(f"Nothing new to import: all {report.already_imported} visits in this file "
+                                 "were imported before.")
+            self.banner.show_message("This file has been imported already; there is nothing to add.", "info")
         elif dry_run:
             self._checked = fingerprint  # type: ignore[assignment]
             self.banner.show_message("The file is ready to import. Press Import to add these visits.", "info")

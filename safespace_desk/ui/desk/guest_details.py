@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -56,6 +57,7 @@ class GuestDetailsPanel(QFrame):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea(self)
+        self.scroll = scroll
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         # Up and down only: sideways it hid the exclude form's button and stayed scrolled (finding 2).
@@ -254,7 +256,21 @@ class GuestDetailsPanel(QFrame):
         form.cancelled.connect(self._clear_form)
         self.form_holder.addWidget(form)
         form.reason.setFocus()
+        self._bring_into_view(form)
         return form
+
+    def _bring_into_view(self, form: QWidget) -> None:
+        """The form opens under the record's buttons: scroll it into view, whole (finding 2)."""
+        form.show()
+        # Once the layout has placed it (the next pass of the event loop): the whole form if it fits,
+        # and always its buttons, so the submit button is never out of sight.
+        def show_it() -> None:
+            if form.isVisible():
+                self.scroll.ensureWidgetVisible(form, 0, 0)
+                for button in form.findChildren(QPushButton):
+                    self.scroll.ensureWidgetVisible(button, 0, 8)
+
+        QTimer.singleShot(0, show_it)
 
     def start_merge(self) -> MergeForm | None:
         if self.record is None:
@@ -265,6 +281,7 @@ class GuestDetailsPanel(QFrame):
         form.cancelled.connect(self._clear_form)
         self.form_holder.addWidget(form)
         form.query.setFocus()
+        self._bring_into_view(form)
         return form
 
     def _merge(self, merged_id: str, merged_name: str) -> None:

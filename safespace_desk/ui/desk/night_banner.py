@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.services import beds, visits
@@ -18,10 +18,17 @@ from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.override_form import OverrideForm
 from safespace_desk.ui.kit.formatting import count_of
 from safespace_desk.ui.kit.shortcuts import shortcut_button
+from safespace_desk.ui.kit.theme import LARGE_TEXT
 
-# Guests listed with their own buttons; the rest are in the In now tab. Two, so that with the
-# handover banner above, the search, the arrival buttons and In now keep their room at 768 px high.
+# Guests listed with their own buttons; the rest are in the In now tab. Two (one in Large text), so
+# that with the handover banner above, the search, the arrival buttons and In now keep their room
+# at 768 px high.
 SHOWN = 2
+SHOWN_LARGE_TEXT = 1
+
+
+def guests_shown() -> int:
+    return SHOWN if QApplication.font().pointSizeF() < LARGE_TEXT.base else SHOWN_LARGE_TEXT
 
 
 class NightCheckBanner(Banner):
@@ -39,6 +46,13 @@ class NightCheckBanner(Banner):
         self._actions = actions
         self.check: NightCheck | None = None
         self._keeping: InNow | None = None  # a lead is typing a reason: do not rebuild under them
+        self._rows_shown = 0
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        # Large text on or off: as many rows as now fit (only then: restyling sends FontChange too).
+        if event.type() == QEvent.Type.FontChange and self.isVisible() and guests_shown() != self._rows_shown:
+            self.refresh(force=False)
 
     def refresh(self, *, force: bool = True) -> None:
         if self._keeping is not None and not force:
@@ -72,7 +86,8 @@ class NightCheckBanner(Banner):
         grid.setContentsMargins(0, 4, 0, 0)
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(4)
-        for row, guest in enumerate(guests[:SHOWN]):
+        shown = self._rows_shown = guests_shown()
+        for row, guest in enumerate(guests[:shown]):
             name = QLabel(guest.name, rows)
             name.setObjectName("nightCheckName")
             grid.addWidget(name, row, 0)
@@ -89,11 +104,11 @@ class NightCheckBanner(Banner):
             keep.setObjectName("nightKeep")
             grid.addWidget(out, row, 2)
             grid.addWidget(keep, row, 3)
-        if len(guests) > SHOWN:
-            more = QLabel(f"…and {len(guests) - SHOWN} more in In now (Ctrl+1), where each can be given a bed.",
+        if len(guests) > shown:
+            more = QLabel(f"…and {len(guests) - shown} more in In now (Ctrl+1), where each can be given a bed.",
                           rows)
             more.setWordWrap(True)
-            grid.addWidget(more, SHOWN, 0, 1, 4)
+            grid.addWidget(more, shown, 0, 1, 4)
         grid.setColumnStretch(4, 1)
         return rows
 

@@ -91,21 +91,21 @@ class FrontDeskPage(QWidget):
         content.addLayout(columns, 1)
         layout.addLayout(content, 1)
 
-        for keys in ("Ctrl+F", "F2"):
-            add_shortcut(self, keys, self.focus_search)
+        add_shortcut(self, "Ctrl+F", self.focus_search)  # F2 is the shell's: it works from every page
         add_shortcut(self, "Ctrl+N", self.start_add_guest)
         add_shortcut(self, "Ctrl+I", self.search_panel.open_selected_details)
 
         self.actions.changes_applied.connect(self._on_own_changes)
         self.search_panel.add_guest_requested.connect(self.start_add_guest)
         self.search_panel.details_requested.connect(self.open_guest)
+        self.search_panel.signed_in.connect(self._follow_signed_in)
         self.add_guest.guest_saved.connect(self._guest_saved)
         self.add_guest.existing_chosen.connect(self._existing_chosen)
         self.add_guest.closed.connect(self.focus_search)
         self.details.edit_requested.connect(self.start_edit_guest)
         for panel in (self.in_now, self.bed_board, self.exclusions, self.details, self.duplicates):
-            panel.message.connect(self.show_message)
-        self.night_banner.message_for_page.connect(self.show_message)
+            panel.message.connect(self._action_done)
+        self.night_banner.message_for_page.connect(self._action_done)
         self.night_banner.visibility_changed.connect(self._make_room)
         for panel in (self.in_now, self.exclusions, self.duplicates):
             panel.details_requested.connect(self.open_guest)
@@ -193,6 +193,23 @@ class FrontDeskPage(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+
+    def _action_done(self, tone: str, text: str) -> None:
+        """An action finished (sign out, exclude, give bed, ...): say so, and put the cursor back in
+        the search box, where the next person is looked up (finding 3)."""
+        self.show_message(tone, text)
+        self.focus_search()
+        QTimer.singleShot(0, self._refocus_if_lost)
+
+    def _refocus_if_lost(self) -> None:
+        focused = QApplication.focusWidget()
+        if focused is None or not self.isAncestorOf(focused) or not focused.isVisible():
+            self.focus_search()
+
+    def _follow_signed_in(self, guest_id: str) -> None:
+        """The Guest tab shows the guest just signed in, never the one before (finding 2)."""
+        if self.details.record is not None and self.details.record.id != guest_id:
+            self.details.open_guest(guest_id)
 
     def _make_room(self, banner_shown: bool) -> None:
         panel = self.search_panel

@@ -40,6 +40,7 @@ _MOVE_KEYS = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_Page
 class SearchPanel(QWidget):
     add_guest_requested = Signal(str)  # the name typed so far
     details_requested = Signal(str)  # guest id
+    signed_in = Signal(str)  # guest id, once their sign-in is saved
 
     def __init__(self, actions: DeskActions, context: StatusContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -234,6 +235,7 @@ class SearchPanel(QWidget):
         # After _ready_for_next (which clears the search): the banner stays for the guest just signed in.
         if hit.messages_waiting:
             self.messages_banner.show_for(result.guest_id)
+        self.signed_in.emit(result.guest_id)
         return True
 
     def _ready_for_next(self) -> None:

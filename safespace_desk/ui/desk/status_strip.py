@@ -17,7 +17,7 @@ from safespace_desk.ui.kit.widgets import muted_label
 
 
 def period_text(status: DeskStatus, beds_taken: int | None = None) -> str:
-    """'Day · 11 of 16 places free', or at night 'Night · 8 beds: 4 free · 11 in, 3 more than beds'.
+    """'Day · 11 of 16 places free', or at night 'Night · 4 of 8 beds free · 11 in'.
 
     At night "free" counts beds nobody holds, the same number the night check gives: counting
     people against places said "0 free" while the banner below said "4 beds free" (finding 9).
@@ -26,9 +26,9 @@ def period_text(status: DeskStatus, beds_taken: int | None = None) -> str:
     name = cap.window.period.name
     if cap.window.period.beds:
         free = cap.places - beds_taken if beds_taken is not None else cap.free
-        text = f"{name} · {cap.places} beds: {max(0, free)} free"
+        text = f"{name} · {max(0, free)} of {cap.places} beds free"
         if cap.over_by:
-            text += f" · {cap.used} in, {cap.over_by} more than beds"
+            text += f" · {cap.used} in"
         return text
     text = f"{name} · {cap.free} of {cap.places} places free"
     if cap.over_by:
@@ -37,14 +37,24 @@ def period_text(status: DeskStatus, beds_taken: int | None = None) -> str:
 
 
 class StatusStrip(QFrame):
+    # One row, as tall as its tallest item: its wrapped warning must not make Qt hand it the
+    # height the night check and In now need (height-for-width in a row of labels overshoots).
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
+        return False
+
     def __init__(self, actions: DeskActions, context: StatusContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusStrip")
         self._actions = actions
         self._context = context
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(20, 10, 20, 10)
+        # The period, who is on duty and the button on the first row; the staffing warning on a
+        # row of its own, full width, so it reads on one line even in Large text.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(20, 8, 20, 8)
+        outer.setSpacing(4)
+        layout = QHBoxLayout()
         layout.setSpacing(24)
+        outer.addLayout(layout)
         texts = QVBoxLayout()
         texts.setSpacing(2)
         self.period = QLabel(self)
@@ -58,7 +68,8 @@ class StatusStrip(QFrame):
         self.staffing = QLabel(self)
         self.staffing.setObjectName("staffingWarning")
         self.staffing.setWordWrap(True)
-        layout.addWidget(self.staffing, 1)
+        outer.addWidget(self.staffing)
+        layout.addStretch(1)
         self.on_duty_names = muted_label("", self)
         self.on_duty_names.setObjectName("onDutyNames")
         layout.addWidget(self.on_duty_names)

@@ -8,7 +8,7 @@ shift log (the paramedic) never see it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from safespace_desk.domain.errors import DeskError
@@ -26,11 +26,13 @@ from safespace_desk.ui.messages.handover_page import handover_browser
 from safespace_desk.ui.messages.handover_render import handover_html
 
 READ_HANDOVER_KEYS = "Ctrl+Shift+H"
+ACK_SHOWN_MS = 8_000
 
 
 class HandoverBanner(QFrame):
     changes_made = Signal(object)  # Changes: forward to the shell's apply_changes
     acknowledged = Signal(str)  # handover id
+    closed = Signal()  # the reader closed unread: focus goes back to the page
 
     def __init__(self, desk: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +122,7 @@ class HandoverBanner(QFrame):
 
     def close_reader(self) -> None:
         self.reader_box.hide()
+        self.closed.emit()
 
     def acknowledge(self) -> None:
         if self.waiting is None:
@@ -131,5 +134,19 @@ class HandoverBanner(QFrame):
             self.error.setText(err.message)
             return
         self.reader_box.hide()
-        self.acknowledged.emit(handover_id)
+        shift = self.waiting.shift_name if self.waiting else ""
         self.refresh()
+        # Say it worked (finding 3: it gave no sign); the banner goes once the next change comes.
+        if not self.isVisible() or self.waiting is None:
+            zone = self.actions.read(get_site).zone
+            when = day_and_time(self.actions.desk.clock.now(), zone, self.actions.desk.clock.now())
+            self.text.setText(f"Handover from the {shift} shift acknowledged at {when}. Thank you.")
+            set_state(self, "tone", "success")
+            self.read_button.hide()
+            self.show()
+            QTimer.singleShot(ACK_SHOWN_MS, self._hide_confirmation)
+        self.acknowledged.emit(handover_id)
+
+    def _hide_confirmation(self) -> None:
+        if self.property("tone") == "success":
+            self.refresh()

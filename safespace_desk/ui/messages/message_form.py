@@ -40,7 +40,7 @@ class RelevantUntilEdit(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
-        self.has_end = QCheckBox("&Until")
+        self.has_end = QCheckBox("Unti&l")
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("ddd d MMM yyyy")

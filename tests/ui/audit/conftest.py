@@ -72,9 +72,10 @@ def open_window(qtbot: QtBot) -> Iterator[OpenWindow]:
     controllers: list[ThemeController] = []
     font = app.font()
 
-    def build(hub: AuditHub, role: Role, *, theme: Theme = Theme.DAY, large_text: bool = False) -> MainWindow:
+    def build(hub: AuditHub, role: Role, *, theme: Theme = Theme.DAY, large_text: bool = False,
+              at: tuple[int, int, int, int, int] | None = None) -> MainWindow:
         clock = FixedClock(START)
-        at_local(clock, *hub.night)
+        at_local(clock, *(at or hub.night))
         controller = ThemeController(app, theme=theme, large_text=large_text)
         controllers.append(controller)
         window = MainWindow(hub.data_dir, clock=clock, runner=InlineRunner(), theme=controller,

@@ -35,14 +35,14 @@ def test_night_banner_appears_at_twenty_hundred_and_its_actions_work(
     assert banner.isVisible()
     assert banner.message.text() == "Night · 10 guests in without a bed"
     # The header and the banner agree: eight beds, none given yet, two more people than beds (finding 9).
-    assert page.status_strip.period.text() == "Night · 8 beds: 8 free · 10 in, 2 more than beds"
+    assert page.status_strip.period.text() == "Night · 8 of 8 beds free · 10 in"
     assert "8 beds free" in banner.detail.text()
 
     qtbot.keyClick(page.search_panel.search_box, Qt.Key.Key_B,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert sum(1 for g in visits.who_is_in(desk) if g.bed) == 8
     assert banner.message.text() == "Night · 2 guests in without a bed"
-    assert page.status_strip.period.text() == "Night · 8 beds: 0 free · 10 in, 2 more than beds"
+    assert page.status_strip.period.text() == "Night · 0 of 8 beds free · 10 in"
 
     sign_out = _visible(banner, "nightSignOut")[0]
     qtbot.mouseClick(sign_out, Qt.MouseButton.LeftButton)

@@ -71,9 +71,12 @@ def test_a_good_file_imports_with_progress_to_100(qtbot: QtBot, shell: MainShell
     assert page.summary.text().startswith("Imported 4 visits")
     kez = search.find_guests(desk, "kez")[0]
     assert len(visits.guest_visits(desk, kez.guest_id)) == 2
-    # The same file again: the dry run says nothing new would be added.
+    # The same file again: the dry run says nothing new would be added, and offers no Import
+    # (issue 8, finding 11: it said "ready to import" with Import on).
     page.dry_run()
-    assert "Would import 0 visits (4 already imported)" in page.summary.text()
+    assert page.summary.text().startswith("Nothing new to import: all 4 visits")
+    assert "imported already" in page.banner.text() and "ready to import" not in page.banner.text()
+    assert not page.import_button.isEnabled()
 
 
 def test_changing_a_column_needs_a_new_dry_run(qtbot: QtBot, shell: MainShell, desk: DeskContext,
@@ -94,3 +97,4 @@ def test_a_file_that_is_not_a_sheet_is_refused_in_plain_words(qtbot: QtBot, shel
     assert "empty" in page.banner.text()
     assert not page.load_file(tmp_path / "missing.csv")
     assert "could not be read" in page.banner.text()
+
