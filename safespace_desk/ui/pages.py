@@ -51,8 +51,8 @@ class PageSpec:
 FRONT_DESK_ROLES = frozenset({Role.DESK, Role.LEAD, Role.MANAGER, Role.VOLUNTEER})
 CASEWORK_ROLES = FRONT_DESK_ROLES
 MANAGERS = frozenset({Role.MANAGER})
-# Keys: F5..F9 the shift's pages, F3/F4/F10 casework, F11 sync, Shift+F5.. the managers' pages,
-# F12 your own account. Alt+digits belong to the desk's "arrived via" choice, Ctrl+digits to tabs
+# Keys: F5..F9 the shift's pages, F10/F11/F4 casework (F3 is the desk's walk-in/online/phone),
+# Shift+F5.. the managers' pages and sync, F12 your own account. Alt+digits belong to the desk's "arrived via" choice, Ctrl+digits to tabs
 # inside pages, F2 (find a guest) to the shell, F1 is left for help.
 
 
@@ -67,11 +67,11 @@ def standard_pages() -> list[PageSpec]:
     messages and triage, and none of the casework parts)."""
     return [
         PageSpec("desk", "Front desk", build_front_desk_page, FRONT_DESK_ROLES, shortcut="F5"),
-        PageSpec("diary", "Diary", casework_ui.build_diary_page, CASEWORK_ROLES, Part.DIARY, "F3"),
+        PageSpec("diary", "Diary", casework_ui.build_diary_page, CASEWORK_ROLES, Part.DIARY, "F10"),
         PageSpec("referrals", "Referrals", casework_ui.build_referrals_page, CASEWORK_ROLES, Part.REFERRALS,
-                 "F4"),
+                 "F11"),
         PageSpec("sessions", "Sessions", casework_ui.build_sessions_page, CASEWORK_ROLES, Part.SESSIONS,
-                 "F10"),
+                 "F4"),
         _message_page(messages_ui.MESSAGES_PAGE, messages_ui.build_messages_page, Part.MESSAGES),
         _message_page(messages_ui.SHIFT_LOG_PAGE, messages_ui.build_shift_log_page),
         _message_page(messages_ui.HANDOVER_PAGE, messages_ui.build_handover_page),
@@ -83,7 +83,7 @@ def standard_pages() -> list[PageSpec]:
         PageSpec("partnership", "Partnership", PartnershipPage, MANAGERS, shortcut="Shift+F12"),
         PageSpec("import", "Import", ImportPage, MANAGERS, shortcut="Shift+F8"),
         PageSpec("backups", "Backups", BackupsPage, MANAGERS, shortcut="Shift+F9"),
-        PageSpec("sync", "Sync", SyncPage, frozenset({Role.MANAGER, Role.LEAD}), shortcut="F11"),
+        PageSpec("sync", "Sync", SyncPage, frozenset({Role.MANAGER, Role.LEAD}), shortcut="Shift+F11"),
         PageSpec("account", "My account", AccountPage, shortcut="F12"),
     ]
 

@@ -117,7 +117,12 @@ class PageScroll(QScrollArea):
         if page is None:
             return
         width = self.viewport().width()
-        height = max(self.viewport().height(), page.minimumSizeHint().height())
+        needed = page.minimumSizeHint().height()
+        # Wrapped text and rows of buttons: what they need at this width (Qt's estimate runs tall, so a
+        # page built to fit the screen, the front desk, says so and is held to its minimum).
+        if page.hasHeightForWidth() and not getattr(page, "fits_screen", False):
+            needed = max(needed, page.heightForWidth(width))
+        height = max(self.viewport().height(), needed)
         if height > self.viewport().height():  # a scroll bar will show: leave it its room
             width = self.width() - self.verticalScrollBar().sizeHint().width()
         page.resize(width, height)

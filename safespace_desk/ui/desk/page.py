@@ -37,6 +37,7 @@ TAB_IN_NOW, TAB_BEDS, TAB_EXCLUSIONS, TAB_GUEST, TAB_DUPLICATES = range(5)
 
 class FrontDeskPage(QWidget):
     changes_applied = Signal(object)  # Changes made on this page, for the shell to pass to other pages
+    fits_screen = True  # laid out for 1366x768: the shell gives it the screen, not Qt's taller estimate
 
     def __init__(self, desk: DeskContext, *, ticker: QTimer | None = None,
                  parent: QWidget | None = None) -> None:

@@ -34,14 +34,16 @@ class Auditor:
         self.folder = folder
         self.role = role
         self.problems: list[str] = []
+        self.known: list[str] = []
         self.checked = 0
 
     def check(self, what: str, target: QWidget | None = None, *, scheme: str) -> None:
         settle()
         shown = target or self.window
         path = self.folder / f"{scheme}-{self.role.value}-{_slug(what)}.png"
-        found = audit(shown, SCREEN, save_to=str(path))
-        self.problems += [f"[{self.role.value} {scheme}] {what}: {p}" for p in found]
+        found = [f"[{self.role.value} {scheme}] {what}: {p}" for p in audit(shown, SCREEN, save_to=str(path))]
+        self.problems += unknown(found)  # known remainder: tests/ui/audit/known_problems.py
+        self.known += [p for p in found if p not in self.problems]
         remember_saved(path)
         self.checked += 1
 
@@ -91,8 +93,7 @@ def test_every_screen_reads_well_at_1366x768(role: Role, audit_hub: AuditHub, op
             if entry.page:
                 shell.show_page(entry.page)  # back to the page's first state for the next entry
     assert auditor.checked > 0
-    new = unknown(auditor.problems)
-    assert not new, "\n" + "\n".join(new)
+    assert not auditor.problems, "\n" + "\n".join(auditor.problems)
 
 
 def _dialog_classes() -> set[type]:
@@ -119,7 +120,9 @@ def _dialog_classes() -> set[type]:
 
 def test_every_dialog_of_the_program_is_in_the_audit() -> None:
     """A dialog added later without an entry in tests/ui/audit/forms.py fails here."""
-    covered = {cls for entry in SCREENS for cls in entry.covers}
+    from tests.ui.audit.test_casework_screens import DIALOGS as CASEWORK_DIALOGS
+
+    covered = {cls for entry in SCREENS for cls in entry.covers} | {cls for _name, cls in CASEWORK_DIALOGS}
     abstract = {cls for cls in _dialog_classes() if cls.__subclasses__()}  # e.g. FormDialog
     missing = sorted(c.__qualname__ for c in _dialog_classes() - covered - abstract)
     assert not missing, f"dialogs the screen audit never opens: {missing}"

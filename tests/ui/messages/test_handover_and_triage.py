@@ -67,7 +67,9 @@ def test_handover_is_written_shown_to_the_next_shift_and_acknowledged(
         qtbot.mouseClick(banner.ack_button, Qt.MouseButton.LeftButton)
         done = handover.get_handover(incoming, handover_id)
         assert done.acknowledged_by_name == "Dee Day" and done.acknowledged_at == clock.now()
-        assert not banner.isVisible()
+        # It says so (issue 8, finding 3), then goes at the next refresh.
+        assert banner.isVisible() and "acknowledged" in banner.text.text() and banner.property("tone") == "success"
+        assert not banner.reader_box.isVisible()
         assert handover.pending(incoming) == []
     finally:
         incoming.close()
