@@ -10,7 +10,7 @@ DATA_DIR ?=
 DEMO_DIR ?= $(CURDIR)/.demo-store
 DATA_ARG := $(if $(DATA_DIR),--data-dir $(DATA_DIR),)
 
-.PHONY: run test demo lint bench install screenshots clean
+.PHONY: run test demo lint bench install screenshots audit clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -37,8 +37,12 @@ test: $(TEST_STAMP)
 # those pictures into docs/screenshots/.
 screenshots: $(TEST_STAMP)
 	rm -rf "$(SCREENSHOTS_DIR)"
-	QT_QPA_PLATFORM=offscreen SAFESPACE_AUDIT_DIR="$(SCREENSHOTS_DIR)" $(PY) -m pytest -q tests/ui/audit
+	QT_QPA_PLATFORM=offscreen SAFESPACE_AUDIT_DIR="$(SCREENSHOTS_DIR)" $(PY) -m pytest -q tests/ui/audit tests/ui/audit/matrix.py
 	$(PY) -m tests.ui.audit.publish "$(SCREENSHOTS_DIR)" docs/screenshots
+
+# The whole screen matrix (every role, both colour schemes, both text sizes): several minutes.
+audit: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/ui/audit/matrix.py
 
 demo: $(STAMP)
 	@if [ ! -f "$(DEMO_DIR)/store.db" ]; then \
