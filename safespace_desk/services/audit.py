@@ -140,6 +140,6 @@ def verify_chain(desk: DeskContext, anchors: Sequence[AuditAnchor] = ()) -> Audi
     detail = "ok" if broken is None and not problems else (
         f"broken_at={broken.seq}" if broken is not None else f"rewritten_before={problems[0].anchor.seq}")
     # On a damaged store the check still reads and reports; it only cannot record itself.
-    desk.record("audit_verified", detail=f"{detail};anchors={len(known)}")
+    desk.record("audit_verified", detail=f"{detail};anchors={len(known)}" if known else detail)
     return AuditReport(entries=count, broken=broken, anchors=tuple(known), problems=tuple(problems),
                        notes=tuple(notes))
