@@ -109,3 +109,11 @@ def partnership_fortnight(_template_store: tuple[Path, str], tmp_path_factory: p
 
     folder = tmp_path_factory.mktemp("fortnight") / "data"
     return folder, built_fortnight(_template_store[0], folder)
+
+
+@pytest.fixture(scope="session")
+def store_with_data(_template_store: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small store with 199 imported visits, built once; tests damage copies of it."""
+    from tests.support.damage import build_store_with_data
+
+    return build_store_with_data(_template_store[0], tmp_path_factory.mktemp("with-data") / "data")

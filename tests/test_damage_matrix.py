@@ -10,71 +10,15 @@ check is in tests/ui/test_store_damage.py.
 from __future__ import annotations
 
 import random
-import shutil
 from pathlib import Path
 
 import pytest
 
 from safespace_desk.db import health
-from safespace_desk.db.store import Store, StorePaths
 from safespace_desk.domain.clock import FixedClock
-from safespace_desk.services import auth, importer
-from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD, START
-from tests.support.damage import committed_frames, crash_copy, flip_frame, flip_page, pages_of, store_hashes
-from tests.support.stores import salt_of
+from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD
+from tests.support.damage import DAMAGE_KINDS, SEED, damage_store, sign_in_sheet, store_hashes
 from tests.test_cli import manager, run
-
-SEED = random.randrange(1_000_000)
-VISITS = 199
-
-
-def _sheet(rows: int) -> str:
-    lines = ["name,date,time_in,time_out,arrived_via"]
-    for n in range(rows):
-        lines.append(f"Synthetic Guest {n % 60},2026-10-{1 + n % 28:02d},{8 + n % 10:02d}:15,{19 - n % 5}:40,self")
-    return "\n".join(lines) + "\n"
-
-
-@pytest.fixture(scope="session")
-def _store_with_data(_template_store: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One small store with imported visits, built once and copied per test."""
-    folder = tmp_path_factory.mktemp("matrix") / "data"
-    shutil.copytree(_template_store[0], folder)
-    desk = auth.sign_in(folder, MANAGER_NAME, MANAGER_PASSWORD, FixedClock(START))
-    try:
-        report = importer.import_visits(desk, _sheet(VISITS).encode(), mapping={}, dry_run=False)
-        assert not report.errors
-    finally:
-        desk.close()
-    return folder
-
-
-def _damage(kind: str, source: Path, target: Path, key: bytes, rng: random.Random) -> Path:
-    shutil.copytree(source, target)
-    db = StorePaths(target).db
-    if kind == "log frame":
-        store = Store.open(target, key, salt_of(target))
-        try:
-            desk = auth.sign_in(target, MANAGER_NAME, MANAGER_PASSWORD, FixedClock(START))
-            try:
-                importer.import_visits(desk, _sheet(40).replace("2026-10", "2026-09").encode(), mapping={},
-                                       dry_run=False)
-                crashed = crash_copy(store, target.parent / "crashed")
-            finally:
-                desk.close()
-        finally:
-            store.close()
-        wal = StorePaths(crashed).wal
-        flip_frame(wal, rng.choice(committed_frames(wal)[:-1]), rng)  # a frame of a saved transaction
-        return crashed
-    pages = pages_of(db, key, target.parent)
-    if kind == "index page":
-        wanted = [p for p, _name, what in pages if what.startswith("index")]
-    else:
-        wanted = [p for p, name, what in pages if name == "visit" and what == "table leaf"]
-    flip_page(db, rng.choice(wanted), rng)
-    return target
-
 
 COMMANDS: list[tuple[str, list[str]]] = [
     ("staff list", ["staff", "list"]),
@@ -88,14 +32,14 @@ COMMANDS: list[tuple[str, list[str]]] = [
 ]
 
 
-@pytest.mark.parametrize("kind", ["table page", "index page", "log frame"])
+@pytest.mark.parametrize("kind", DAMAGE_KINDS)
 def test_every_command_names_the_damage_exits_1_and_writes_nothing(
-        kind: str, _store_with_data: Path, master_key: bytes, recovery_key: str, tmp_path: Path,
+        kind: str, store_with_data: Path, master_key: bytes, recovery_key: str, tmp_path: Path,
         clock: FixedClock) -> None:
     rng = random.Random(f"{SEED}-{kind}")
-    data_dir = _damage(kind, _store_with_data, tmp_path / "data", master_key, rng)
+    data_dir = damage_store(kind, store_with_data, tmp_path / "data", master_key, rng)
     sheet = tmp_path / "sheet.csv"
-    sheet.write_text(_sheet(5).replace("2026-10", "2026-11"))
+    sheet.write_text(sign_in_sheet(5).replace("2026-10", "2026-11"))
     before = store_hashes(data_dir)
     context = f"{kind}, seed {SEED}"
     for name, args in COMMANDS:

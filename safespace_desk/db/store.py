@@ -264,6 +264,10 @@ class Store:
         """Call ``listener`` (from whichever thread met it) when damage is first seen here."""
         self._damage_listeners.append(listener)
 
+    def off_damage(self, listener: Callable[[StoreDamaged], None]) -> None:
+        if listener in self._damage_listeners:
+            self._damage_listeners.remove(listener)
+
     def _refresh_damage(self) -> None:
         stamp = health.file_stamp(self.paths.data_dir)
         if stamp != self._health_stamp:

@@ -39,11 +39,14 @@ def _open(data_dir: Path, slots: KeySlots, master: bytes) -> Store:
     return Store.open(data_dir, master, bytes.fromhex(slots.store_salt))
 
 
-def sign_in(data_dir: Path, name: str, password: str, clock: Clock, *, check_first: bool = False) -> DeskContext:
+def sign_in(data_dir: Path, name: str, password: str, clock: Clock, *, check_first: bool = False,
+            hold_records: bool = False) -> DeskContext:
     """Unwrap this person's key slot, open the store and start their shift session.
 
-    ``check_first`` (the command line) checks every page's HMAC before anything is written. A store
-    known to be damaged opens read-only: the session starts without writing a word to it."""
+    ``check_first`` (the command line) checks every page's HMAC before anything is written;
+    ``hold_records`` (the desk, which checks just after unlock) holds the session's own audit
+    entries back until ``release_records``. A store known to be damaged opens read-only: the
+    session starts without writing a word to it."""
     if not (name or "").strip():
         raise ValidationError("Type your name.", field="name")
     if not password:
@@ -60,6 +63,8 @@ def sign_in(data_dir: Path, name: str, password: str, clock: Clock, *, check_fir
         desk = DeskContext(store=store, keyslots=slots, master_key=master, clock=clock,
                            device_id=_device_id(store))
         desk.actor = _active_actor(desk, staff_id)
+        if hold_records:
+            desk.hold_records()
         desk.record("signed_in", "staff", staff_id)
         audit_waiting_tries(desk)  # wrong passwords given while the store was shut
         return desk
@@ -123,6 +128,7 @@ def sign_out(desk: DeskContext) -> None:
     try:
         if desk.actor is not None:
             desk.record("signed_out", "staff", desk.actor.staff_id)
+        desk.release_records()
     finally:
         desk.actor = None
         desk.close()

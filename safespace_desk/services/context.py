@@ -84,6 +84,8 @@ class DeskContext:
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
     # Views not yet in the audit chain: every unit of work writes them first, in its own transaction.
     pending_views: list[PendingView] = field(default_factory=list, repr=False)
+    # True while the session's own bookkeeping waits for the store's check (see ``hold_records``).
+    holding: bool = field(default=False, repr=False)
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Whatever clock a desk is given, a time without a zone stops at the clock, not in the store.
@@ -124,12 +126,29 @@ class DeskContext:
         """Audit a piece of session bookkeeping (signed in, locked, unlocked...) on its own.
 
         On a damaged store nothing more is written, and a lock screen or sign-out must still work
-        there (the night goes on from a read-only desk), so the entry is skipped: returns False."""
+        there (the night goes on from a read-only desk), so the entry is skipped: returns False.
+        While ``holding``, it waits with the views for the next unit of work (or ``release_records``)."""
         if self.store.read_only:
             return False
+        if self.holding and self.actor is not None:
+            self.pending_views.append(PendingView(self.clock.now(), self.actor.staff_id, action, entity_kind,
+                                                  entity_id, detail))
+            return True
         with self.unit_of_work() as uow:
             uow.audit(action, entity_kind, entity_id, detail)
         return True
+
+    def hold_records(self) -> None:
+        """Hold the session's bookkeeping back until the store has been checked (the desk checks just
+        after unlock): a store that turns out to be damaged then has not had a word written to it."""
+        self.holding = True
+
+    def release_records(self) -> None:
+        """Write what was held, each entry with the time it happened (kept out if the store is damaged)."""
+        self.holding = False
+        if self.pending_views and not self.store.read_only:
+            with self.unit_of_work():
+                pass  # unit_of_work writes the waiting entries first
 
     def close(self) -> None:
         try:

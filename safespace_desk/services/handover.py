@@ -232,8 +232,7 @@ def get_handover(desk: DeskContext, handover_id: str) -> HandoverView:
     views = [v for v in _list(desk, unacknowledged_only=False, newest_first=True, only_id=handover_id)]
     if not views:
         raise NotFound("That handover does not exist.")
-    with desk.unit_of_work() as uow:
-        uow.audit("viewed", HANDOVER, handover_id)
+    desk.record("viewed", HANDOVER, handover_id)
     return views[0]
 
 

@@ -224,8 +224,7 @@ def open_message(desk: DeskContext, message_id: str) -> MessageView:
         views = _views(session, _base().where(Message.id == message_id))
     if not views:
         raise NotFound("That message does not exist.")
-    with desk.unit_of_work() as uow:
-        uow.audit("viewed", MESSAGE, message_id)
+    desk.record("viewed", MESSAGE, message_id)
     return views[0]
 
 

@@ -100,8 +100,7 @@ def open_triage(desk: DeskContext, triage_id: str) -> TriageView:
     if row is None:
         raise NotFound("That triage record does not exist.")
     t, name, who = row
-    with desk.unit_of_work() as uow:
-        uow.audit("viewed", TRIAGE, triage_id)
+    desk.record("viewed", TRIAGE, triage_id)
     return TriageView(t.id, t.guest_id, name, t.at, who, t.presenting_need, t.notes, TriageOutcome(t.outcome))
 
 

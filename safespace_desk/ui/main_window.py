@@ -7,7 +7,6 @@ away, so nothing one person had open is ever shown to the next.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import cast
 
@@ -27,6 +26,7 @@ from safespace_desk.domain.clock import Clock
 from safespace_desk.domain.pin_lock import PinAttempts
 from safespace_desk.services import auth, setup, site, staff
 from safespace_desk.services.context import Actor, Changes, DeskContext
+from safespace_desk.services.failures import plain_error
 from safespace_desk.ui.idle import IdleWatcher
 from safespace_desk.ui.kit.theme import ThemeController
 from safespace_desk.ui.lock_screen import LockScreen
@@ -36,7 +36,6 @@ from safespace_desk.ui.shell import MainShell
 from safespace_desk.ui.sign_in import SignInScreen
 from safespace_desk.ui.tasks import TaskRunner
 
-log = logging.getLogger(__name__)
 DEFAULT_IDLE_MS = 5 * 60_000
 
 
@@ -130,14 +129,20 @@ class MainWindow(QMainWindow):
     def _start_session(self, desk: DeskContext) -> None:
         self.desk = desk
         self._pin_attempts = PinAttempts()
-        self._show_new_shell()
+        try:
+            self._show_new_shell()
+        except Exception as error:  # e.g. the site's own page is damaged: nothing can be shown
+            message = plain_error(error, desk).message
+            self.sign_out()
+            self.sign_in.show_message(message, "error")
 
     def _show_new_shell(self) -> None:
         desk = self.desk
         assert desk is not None
         self._drop_shell()
         info = site.get_site(desk)
-        shell = MainShell(desk, info, self.clock, self.runner, self.theme)
+        shell = MainShell(desk, info, self.clock, self.runner, self.theme, check_store_soon=self.check_store_soon)
+        self.check_store_soon = False
         install_pages(shell, desk, self._page_specs)
         shell.lock_requested.connect(lambda: self.lock("manual"))
         shell.sign_out_requested.connect(self.sign_out)
@@ -156,7 +161,10 @@ class MainWindow(QMainWindow):
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.touches(site.SITE) and self.desk is not None:
-            self._set_idle_timeout(site.get_site(self.desk).settings.idle_lock_minutes)
+            try:
+                self._set_idle_timeout(site.get_site(self.desk).settings.idle_lock_minutes)
+            except Exception as error:  # the old timeout stays; the page that saved it said what failed
+                plain_error(error, self.desk)
 
     def _drop_shell(self) -> None:
         if self.shell is not None:
@@ -174,12 +182,22 @@ class MainWindow(QMainWindow):
         if desk is not None:
             try:
                 auth.sign_out(desk)
-            except Exception:  # the store is closed either way; the session must end
-                log.exception("Sign-out could not be recorded")
-                desk.close()
+            except Exception as error:  # the store is closed either way; the session must end
+                plain_error(error)  # logged (type and stack, nothing personal)
         self.sign_in.reset()
         self.sign_in.show_message("Signed out. The next person can sign in.")
         self.stack.setCurrentWidget(self.sign_in)
+
+    def show_problem(self, text: str) -> None:
+        """Show a problem no page showed itself (an error that escaped into Qt's event loop) where
+        the person at the desk is looking."""
+        current = self.stack.currentWidget()
+        if self.shell is not None and current is self.shell:
+            self.shell.show_problem(text)
+        elif current is self.lock_screen:
+            self.lock_screen.banner.show_message(text)
+        else:
+            self.sign_in.show_message(text, "error")
 
     # -- locking -----------------------------------------------------------------------------
     def lock(self, reason: str = "manual") -> None:
@@ -194,15 +212,15 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.lock_screen)
         try:
             auth.record_lock(self.desk, reason)
-        except Exception:
-            log.exception("The lock could not be recorded in the audit")
+        except Exception as error:  # never stands between staff and a locked screen
+            plain_error(error, self.desk)
 
     def _has_pin(self) -> bool:
         assert self.desk is not None
         try:
             return staff.my_account(self.desk).has_pin
-        except Exception:
-            log.exception("Could not check for a PIN; offering the password")
+        except Exception as error:  # offer the password instead
+            plain_error(error, self.desk)
             return False
 
     def _unlocked(self) -> None:

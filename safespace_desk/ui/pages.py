@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from safespace_desk.domain.profile import Part
 from safespace_desk.domain.roles import Permission, Role, can
 from safespace_desk.services.context import DeskContext
+from safespace_desk.services.failures import plain_error
 from safespace_desk.services.site import get_site
 from safespace_desk.ui import casework as casework_ui
 from safespace_desk.ui import messages as messages_ui
@@ -23,6 +24,8 @@ from safespace_desk.ui.admin.page import AdminPage
 from safespace_desk.ui.data_rights.backups_page import BackupsPage
 from safespace_desk.ui.data_rights.import_page import ImportPage
 from safespace_desk.ui.desk.page import build_front_desk_page
+from safespace_desk.ui.kit.forms import PAGE_MARGINS
+from safespace_desk.ui.kit.widgets import explanation, page_title
 from safespace_desk.ui.messages.handover_banner import HandoverBanner
 from safespace_desk.ui.partnership.page import PartnershipPage
 from safespace_desk.ui.reports.page import ReportsPage
@@ -97,9 +100,31 @@ def install_pages(shell: MainShell, desk: DeskContext, specs: list[PageSpec]) ->
     profile = get_site(desk).settings.profile
     for spec in specs:
         if spec.allowed(role) and (spec.part is None or profile.uses(spec.part)):
-            shell.add_page(spec.key, spec.title, spec.factory(desk, shell), spec.shortcut,
+            shell.add_page(spec.key, spec.title, _build(spec, desk, shell), spec.shortcut,
                            set(spec.roles) if spec.roles is not None else None)
-    install_banners(shell, desk)
+    try:
+        install_banners(shell, desk)
+    except Exception as error:  # e.g. a damaged page under the handovers: the pages still work
+        plain_error(error, desk)
+
+
+def _build(spec: PageSpec, desk: DeskContext, shell: MainShell) -> QWidget:
+    """A page that cannot be built (its first read meets a damaged page, say) is replaced by one
+    that says why, so the rest of the desk still opens."""
+    try:
+        return spec.factory(desk, shell)
+    except Exception as error:
+        return unavailable_page(spec.title, plain_error(error, desk).message)
+
+
+def unavailable_page(title: str, message: str) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(*PAGE_MARGINS)
+    layout.addWidget(page_title(title))
+    layout.addWidget(explanation(f"This page cannot be shown. {message}"))
+    layout.addStretch(1)
+    return page
 
 
 def install_banners(shell: MainShell, desk: DeskContext) -> None:

@@ -30,6 +30,7 @@ from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.site import SiteInfo
 from safespace_desk.ui.data_rights.daily import DailyWork, DailyWorkBanner
 from safespace_desk.ui.kit.theme import Theme, ThemeController
+from safespace_desk.ui.store_health import StoreDamageBanner
 from safespace_desk.ui.sync.controller import SyncController
 from safespace_desk.ui.tasks import TaskRunner
 from safespace_desk.ui.time_display import MinuteTicker, site_time_text
@@ -152,7 +153,8 @@ class MainShell(QWidget):
     sign_out_requested = Signal()
 
     def __init__(self, desk: DeskContext, site: SiteInfo, clock: Clock, runner: TaskRunner,
-                 theme: ThemeController | None = None, parent: QWidget | None = None) -> None:
+                 theme: ThemeController | None = None, *, check_store_soon: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.site = site
@@ -203,6 +205,9 @@ class MainShell(QWidget):
         content.setSpacing(0)
         content.addLayout(self.banners)
         content.addWidget(self.pages, 1)
+        # A damaged store's banner comes first and stays: the desk is read-only from then on.
+        self.damage_banner = StoreDamageBanner(desk)
+        self.banners.addWidget(self.damage_banner)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -210,8 +215,9 @@ class MainShell(QWidget):
         body.addLayout(content, 1)
         layout.addLayout(body, 1)
         # The daily backup and purge run while any desk is unlocked; their problems show here.
-        self.daily_work = DailyWork(desk, runner, parent=self)
-        layout.addWidget(DailyWorkBanner(self.daily_work))
+        self.daily_work = DailyWork(desk, runner, parent=self, check_store_first=check_store_soon)
+        self.problem_banner = DailyWorkBanner(self.daily_work)
+        layout.addWidget(self.problem_banner)
         # Sync with the hub's server, in the background, when this desk is enrolled.
         self.sync = SyncController(desk, self._apply_remote_changes, parent=self)
         layout.addWidget(self._build_status_bar())
@@ -390,6 +396,10 @@ class MainShell(QWidget):
 
     def _show_time(self) -> None:
         self.time_label.setText(site_time_text(self._clock.now(), self.site.zone))
+
+    def show_problem(self, text: str) -> None:
+        """A problem no page showed itself, in the strip above the status bar (it can be dismissed)."""
+        self.problem_banner.show_problem(text)
 
     def stop(self) -> None:
         """The session is ending: stop every timer that would call the services for this desk."""

@@ -80,7 +80,8 @@ class SignInScreen(QWidget):
             return
         name, password = self.name.text(), self.password.text()
         self._set_busy(True)
-        self._runner.run(lambda: auth.sign_in(self._data_dir, name, password, self._clock),
+        # The desk checks the store just after unlock: until then the session writes nothing.
+        self._runner.run(lambda: auth.sign_in(self._data_dir, name, password, self._clock, hold_records=True),
                          self._succeeded, self._failed)
 
     def _set_busy(self, busy: bool) -> None:

@@ -28,6 +28,7 @@ from safespace_desk.services import site
 from safespace_desk.services.context import DeskContext
 from safespace_desk.ui.kit.forms import PAGE_MARGINS, Banner, FieldRow, FormErrors, primary_button
 from safespace_desk.ui.kit.widgets import explanation, heading
+from safespace_desk.ui.service_actions import ServiceActions
 from safespace_desk.ui.shell import MainShell
 
 PERIOD_COLUMNS = ("Name", "From (HH:MM)", "To (HH:MM)", "Places", "Night (beds)")
@@ -38,6 +39,9 @@ class SiteSettingsPage(QWidget):
         super().__init__(parent)
         self._desk = desk
         self._shell = shell
+        # Every call to the services goes through here: errors come back as plain messages.
+        self.actions = ServiceActions(desk, self, runner=shell.runner)
+        self.actions.changes_made.connect(shell.apply_changes)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(*PAGE_MARGINS)
         outer.setSpacing(10)
@@ -123,7 +127,7 @@ class SiteSettingsPage(QWidget):
 
     def load(self) -> None:
         self.errors.clear()
-        settings = site.get_site(self._desk).settings
+        settings = self.actions.read(site.get_site).settings
         self.periods.setRowCount(0)
         for period in settings.periods:
             self._add_period_row(period)
@@ -149,17 +153,16 @@ class SiteSettingsPage(QWidget):
                             default_exclusion_hours=self.exclusion_hours.value(),
                             idle_lock_minutes=self.idle.value(),
                             # The service profile is edited on its own page: keep it as it is.
-                            profile=site.get_site(self._desk).settings.profile)
+                            profile=self.actions.read(site.get_site).settings.profile)
 
     def save(self) -> bool:
         self.errors.clear()
         try:
-            changes = site.update_settings(self._desk, self.settings_from_form())
+            self.actions.run(site.update_settings, self.settings_from_form())
         except DeskError as error:
             self.errors.show(error)
             return False
         self.banner.show_message("Saved. The desk uses the new settings from now on.", "success")
-        self._shell.apply_changes(changes)
         return True
 
     def _add_period_row(self, period: CapacityPeriod) -> None:

@@ -16,9 +16,16 @@ from contextlib import closing
 from pathlib import Path
 
 from safespace_desk.db.store import PAGE_SIZE, Store, StorePaths
+from safespace_desk.domain.clock import FixedClock
+from safespace_desk.services import auth, importer
+from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD, START
+from tests.support.stores import salt_of
 
 WAL_HEADER = 32
 FRAME = 24 + PAGE_SIZE
+DAMAGE_KINDS = ("table page", "index page", "log frame")
+SEED = random.randrange(1_000_000)  # printed by the tests that use it: a failure can be repeated
+VISITS = 199
 
 
 def pages_of(db: Path, key: bytes, workdir: Path) -> list[tuple[int, str, str]]:
@@ -88,3 +95,52 @@ def sha(path: Path) -> str:
 def store_hashes(data_dir: Path) -> dict[str, str]:
     """The files that hold saved work: equal before and after means nothing was written."""
     return {name: sha(data_dir / name) for name in ("store.db", "store.db-wal", "keyslots.json")}
+
+
+def sign_in_sheet(rows: int) -> str:
+    lines = ["name,date,time_in,time_out,arrived_via"]
+    for n in range(rows):
+        lines.append(f"Synthetic Guest {n % 60},2026-10-{1 + n % 28:02d},{8 + n % 10:02d}:15,{19 - n % 5}:40,self")
+    return "\n".join(lines) + "\n"
+
+
+def build_store_with_data(template: Path, folder: Path) -> Path:
+    """A copy of the template store with imported visits (the issue's 199), for damaging."""
+    shutil.copytree(template, folder)
+    desk = auth.sign_in(folder, MANAGER_NAME, MANAGER_PASSWORD, FixedClock(START))
+    try:
+        report = importer.import_visits(desk, sign_in_sheet(VISITS).encode(), mapping={}, dry_run=False)
+        assert not report.errors
+    finally:
+        desk.close()
+    return folder
+
+
+def damage_store(kind: str, source: Path, target: Path, key: bytes, rng: random.Random) -> Path:
+    """A copy of ``source`` with bytes flipped in a random page of ``kind`` (see DAMAGE_KINDS): a leaf
+    of the visit table, a page of an index, or a committed frame of the write-ahead log (in a copy
+    taken as a crash would leave it). Returns the damaged data folder."""
+    shutil.copytree(source, target)
+    db = StorePaths(target).db
+    if kind == "log frame":
+        store = Store.open(target, key, salt_of(target))
+        try:
+            desk = auth.sign_in(target, MANAGER_NAME, MANAGER_PASSWORD, FixedClock(START))
+            try:
+                sheet = sign_in_sheet(40).replace("2026-10", "2026-09")
+                importer.import_visits(desk, sheet.encode(), mapping={}, dry_run=False)
+                crashed = crash_copy(store, target.parent / "crashed")
+            finally:
+                desk.close()
+        finally:
+            store.close()
+        wal = StorePaths(crashed).wal
+        flip_frame(wal, rng.choice(committed_frames(wal)[:-1]), rng)  # a frame of a saved transaction
+        return crashed
+    pages = pages_of(db, key, target.parent)
+    if kind == "index page":
+        wanted = [p for p, _name, what in pages if what.startswith("index")]
+    else:
+        wanted = [p for p, name, what in pages if name == "visit" and what == "table leaf"]
+    flip_page(db, rng.choice(wanted), rng)
+    return target

@@ -35,6 +35,7 @@ from safespace_desk.ui.kit.forms import (
 )
 from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.shell import MainShell
+from safespace_desk.ui.store_health import StoreCheckPanel
 
 RESTORE_COMMAND = "safespace-desk restore BACKUP_FOLDER"
 
@@ -99,6 +100,10 @@ class BackupTab(QWidget):
         now_row.addWidget(self.back_up_button)
         now_row.addWidget(self.last_label, 1)
         left.addLayout(now_row)
+        left.addSpacing(8)
+        # When every page of the live store was last checked, and what was found.
+        self.store_check = StoreCheckPanel(desk, shell.runner, zone)
+        left.addWidget(self.store_check)
         left.addStretch(1)
         columns.addLayout(left, 2)
 
@@ -144,6 +149,7 @@ class BackupTab(QWidget):
 
     # -- data -----------------------------------------------------------------------------------
     def reload(self) -> None:
+        self.store_check.reload()
         try:
             settings = backups.backup_settings(self._desk)
             self.backups = backups.backups_in(self._desk)

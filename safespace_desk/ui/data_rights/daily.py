@@ -1,27 +1,36 @@
-"""The daily automatic work while the app is open: the backup and the retention purge.
+"""The daily automatic work while the app is open: a check of every page of the store, the backup
+and the retention purge.
 
-A timer checks every so often (an hour by default); the services decide whether anything is due
-(a backup a day after the last one; a purge a day after the last purge), so checking often costs
-one small read. The first check waits a couple of minutes after sign-in so it never slows the
-start of a shift. Failures (the USB stick is not in, the disk is full) become a message in a
-banner that can be dismissed; they never interrupt anyone or close the window.
+When a desk unlocks and the store has not been checked for a day (or the last desk did not close
+properly), every page is checked at once, on the task runner (a worker thread, on a connection of
+its own), so the desk never pauses; until it is done the session's own audit entries (signed in,
+viewed) are held back, so a store that turns out to be damaged has had nothing written to it.
+Then a timer runs the rest every so often (an hour by default); the services decide whether
+anything is due (a check, a backup or a purge a day after the last one), so checking often costs
+one small read. That first run waits a couple of minutes after sign-in so it never slows the start
+of a shift. Failures (the USB stick is not in, the disk is full) become a message in a banner that
+can be dismissed; they never interrupt anyone or close the window. A damaged store has its own
+banner (ui/store_health.py), and nothing more is attempted on it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from safespace_desk.services import backups, data_rights
+from safespace_desk.services import backups, data_rights, integrity
 from safespace_desk.services.backups import BackupInfo
 from safespace_desk.services.context import DeskContext
+from safespace_desk.services.integrity import CheckResult
 from safespace_desk.ui.kit.forms import describe_error
 from safespace_desk.ui.tasks import TaskRunner
 
 CHECK_EVERY_MS = 60 * 60_000
 FIRST_CHECK_MS = 2 * 60_000
+BUSY_RETRY_MS = 60_000  # the check of a very large store is still running: try the rest later
 
 
 @dataclass(frozen=True)
@@ -29,11 +38,34 @@ class DailyOutcome:
     backup: BackupInfo | None
     purged: int | None  # records removed or anonymised; None when no purge was due
     problems: tuple[str, ...]
+    check: CheckResult | None = None  # None when no check of every page was due
+
+
+def run_store_check(desk: DeskContext) -> DailyOutcome:
+    """Check every page; then write the session's held-back audit entries (dropped if damaged)."""
+    problems: list[str] = []
+    check = None
+    try:
+        if not desk.store.read_only:
+            check = integrity.check_store(desk)
+    except Exception as error:
+        problems.append(f"Today's check of the store could not run: {describe_error(error)}")
+    try:
+        desk.release_records()
+    except Exception as error:
+        problems.append(f"The start of this session could not be recorded: {describe_error(error)}")
+    return DailyOutcome(None, None, tuple(problems), check)
 
 
 def run_daily_work(desk: DeskContext) -> DailyOutcome:
-    """The backup if due, then the purge if due. One failing never stops the other."""
-    problems: list[str] = []
+    """The check of every page if due, then the backup and the purge if due. One failing never
+    stops the next; on a damaged store nothing more is attempted."""
+    check, problems = None, []
+    if not desk.store.read_only and integrity.check_due(desk):
+        checked = run_store_check(desk)
+        check, problems = checked.check, list(checked.problems)
+    if desk.store.read_only:
+        return DailyOutcome(None, None, tuple(problems), check)
     backup = None
     purged = None
     try:
@@ -46,20 +78,24 @@ def run_daily_work(desk: DeskContext) -> DailyOutcome:
             purged = sum(r.removed for r in data_rights.purge_expired(desk, automatic=True))
     except Exception as error:
         problems.append(f"The daily purge of old records failed: {describe_error(error)}")
-    return DailyOutcome(backup, purged, tuple(problems))
+    return DailyOutcome(backup, purged, tuple(problems), check)
 
 
 class DailyWork(QObject):
-    """Runs ``run_daily_work`` through the task runner on a timer. Emits ``problem`` with plain
-    words when something failed, and ``done`` with the outcome after every check."""
+    """Runs the check at unlock and ``run_daily_work`` on a timer, through the task runner. Emits
+    ``problem`` with plain words when something failed, ``store_checked`` after the check at unlock,
+    and ``done`` with the outcome after every timed run."""
 
     problem = Signal(str)
     done = Signal(object)  # DailyOutcome
+    store_checked = Signal(object)  # DailyOutcome of the check at unlock
 
     def __init__(self, desk: DeskContext, runner: TaskRunner, *, every_ms: int = CHECK_EVERY_MS,
-                 first_ms: int = FIRST_CHECK_MS, parent: QObject | None = None) -> None:
+                 first_ms: int = FIRST_CHECK_MS, check_store_first: bool = False,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
+        self._check_store_first = check_store_first
         self._runner = runner
         self._running = False
         self._every_ms = every_ms
@@ -69,7 +105,14 @@ class DailyWork(QObject):
         self._first_ms = first_ms
 
     def start(self) -> None:
+        """At unlock: check the store now if a day has passed (or the last desk did not close
+        properly); otherwise write what the session held back at once."""
         self._timer.start(self._first_ms)
+        if self._check_store_first or integrity.check_due(self._desk):
+            self._check_store_first = False
+            self._run(run_store_check, self.store_checked)
+        else:
+            self._run(_release, self.store_checked)
 
     def stop(self) -> None:
         self._timer.stop()
@@ -80,22 +123,32 @@ class DailyWork(QObject):
 
     def check_now(self) -> None:
         if self._running:
+            self._timer.start(BUSY_RETRY_MS)
             return
+        self._run(run_daily_work, self.done)
+
+    def _run(self, work: Callable[[DeskContext], DailyOutcome], signal: Signal) -> None:
         self._running = True
         desk = self._desk
-        self._runner.run(lambda: run_daily_work(desk), self._finished, self._crashed)
+        self._runner.run(lambda: work(desk), lambda outcome: self._finished(outcome, signal), self._crashed)
 
-    def _finished(self, outcome: DailyOutcome) -> None:
+    def _finished(self, outcome: DailyOutcome, signal: Signal) -> None:
         self._running = False
         for problem in outcome.problems:
             self.problem.emit(problem)
-        self.done.emit(outcome)
+        signal.emit(outcome)
+        if signal is self.done:
+            self._timer.start(self._every_ms)
+
+    def _crashed(self, error: Exception) -> None:  # the runs catch everything; this is a bug
+        self._running = False
+        self.problem.emit(f"The daily check, backup and purge could not run: {describe_error(error)}")
         self._timer.start(self._every_ms)
 
-    def _crashed(self, error: Exception) -> None:  # run_daily_work catches everything; this is a bug
-        self._running = False
-        self.problem.emit(f"The daily backup and purge could not run: {describe_error(error)}")
-        self._timer.start(self._every_ms)
+
+def _release(desk: DeskContext) -> DailyOutcome:
+    desk.release_records()
+    return DailyOutcome(None, None, ())
 
 
 class DailyWorkBanner(QFrame):

@@ -5,7 +5,6 @@ routing of service errors (DeskError.field) to the box they name. One copy for e
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Mapping
 
 from PySide6.QtCore import QSize, Qt
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from safespace_desk.domain.errors import DeskError
+from safespace_desk.services.failures import plain_error
 
 log = logging.getLogger(__name__)
 
@@ -28,18 +28,11 @@ log = logging.getLogger(__name__)
 # tables line up from page to page; the front desk's content uses the same left and right edge.
 PAGE_MARGINS = (20, 14, 20, 14)
 
-UNEXPECTED_ERROR = ("Something went wrong that SafeSpace Desk did not expect, so nothing was saved. "
-                    "Try again; if it happens again, tell a manager.")
-
-
 def describe_error(error: BaseException) -> str:
-    """The plain message for staff. Anything that is not a DeskError is a bug: it is logged
-    (type and stack only, since the message might hold personal data) and shown generically."""
-    if isinstance(error, DeskError):
-        return error.message
-    log.error("Unexpected %s in a desk action:\n%s", type(error).__name__,
-              "".join(traceback.format_tb(error.__traceback__)))
-    return UNEXPECTED_ERROR
+    """The plain message for staff, by the same rule as every service call (services/failures.py):
+    known failures of the store get their own message; anything else is a bug, logged (type and
+    stack only, since the message might hold personal data) and shown generically."""
+    return plain_error(error).message
 
 
 def repolish(widget: QWidget) -> None:
