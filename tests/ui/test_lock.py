@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.roles import Role
 from safespace_desk.domain.staff import PIN_TRIES
 from safespace_desk.services import staff
@@ -175,8 +176,42 @@ def test_the_lock_is_recorded_in_the_audit(qtbot: QtBot, make_window: WindowFact
 
     window = make_window(data_dir)
     sign_in(qtbot, window)
-    assert window.desk is not None
-    before = audit.verify_chain(window.desk).entries
-    window.lock("manual")
-    # One entry for the lock, one for this verification itself.
-    assert audit.verify_chain(window.desk).entries == before + 2
+    desk = window.desk
+    assert desk is not None and desk.actor is not None
+    before = audit.verify_chain(desk).entries
+    for reason in ("manual", "idle"):
+        window.lock(reason)
+        # The newest entry is this lock: who locked, and why (never an unlock, a sign-out or a view).
+        assert _newest_entry(desk) == ("locked", "staff", desk.actor.staff_id, reason)
+        qtbot.keyClicks(window.lock_screen.password, MANAGER_PASSWORD)
+        qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+        assert _newest_entry(desk) == ("unlocked", "staff", desk.actor.staff_id, "password")
+    # The first verification's own entry, then two locks and two unlocks.
+    assert audit.verify_chain(desk).entries == before + 1 + 4
+
+
+def _newest_entry(desk: object) -> tuple[str, ...]:
+    rows = desk.store.raw_connection_sql(  # type: ignore[attr-defined]
+        "SELECT action, entity_kind, entity_id, detail FROM audit_log ORDER BY seq DESC LIMIT 1")
+    return tuple(rows[0])
+
+
+def test_the_idle_lock_follows_the_site_setting_in_minutes(qtbot: QtBot, data_dir: Path, clock: FixedClock) -> None:
+    """No test milliseconds here: the window takes the site's own setting (5 minutes by default)
+    and a manager's change reaches the timer of the window already open."""
+    from safespace_desk.domain.site import SiteSettings
+    from safespace_desk.ui.pages import standard_pages
+    from safespace_desk.ui.tasks import InlineRunner
+
+    assert SiteSettings().idle_lock_minutes == 5
+    window = MainWindow(data_dir, clock=clock, runner=InlineRunner(),
+                        pages=[s for s in standard_pages() if s.key in {"site", "account"}])
+    qtbot.addWidget(window)
+    window.show()
+    sign_in(qtbot, window)
+    assert window.idle.timeout_ms == 5 * 60 * 1000 and window.idle.running
+    assert window.shell is not None
+    page = window.shell.page("site")
+    page.idle.setValue(12)
+    assert page.save()
+    assert window.idle.timeout_ms == 12 * 60 * 1000 and window.idle.running

@@ -103,7 +103,7 @@ class GuestDataTab(QWidget):
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Reason for erasing")
         self.reason.setMaxLength(200)
-        self.reason_row = FieldRow("&Reason (required, kept in the audit)", self.reason,
+        self.reason_row = FieldRow("&Reason (required, kept with the erased record)", self.reason,
                                    "e.g. “Guest asked for erasure in person, 24 Nov”. Never the guest's details.")
         right.addWidget(self.reason_row)
         self.erase_button = QPushButton("E&rase (anonymise)…")
@@ -182,7 +182,7 @@ class GuestDataTab(QWidget):
             return
         self.errors.clear()
         if not self.reason.text().strip():
-            self.errors.show_field("reason", "Give the reason for erasing: it is kept in the audit.")
+            self.errors.show_field("reason", "Give the reason for erasing: it is kept with the erased record.")
             return
         box = QMessageBox(QMessageBox.Icon.Warning, "Erase a guest's data",
                           f"Erase everything that identifies {hit.name}?\n\nTheir names, aliases, notes, flags, "

@@ -74,7 +74,8 @@ def test_erasing_needs_a_reason_and_a_confirmation_naming_the_guest(qtbot: QtBot
     assert tab.chosen.text() == "Robin Hale"
     tab.erase_button.click()
     assert tab.confirm_box is None
-    assert tab.reason_row.error.text() == "Give the reason for erasing: it is kept in the audit."
+    # The reason is kept on the anonymised record, never in the append-only audit (it could not be erased).
+    assert tab.reason_row.error.text() == "Give the reason for erasing: it is kept with the erased record."
     qtbot.keyClicks(tab.reason, "Asked in person for erasure")
     tab.erase_button.click()
     box = tab.confirm_box
@@ -88,6 +89,10 @@ def test_erasing_needs_a_reason_and_a_confirmation_naming_the_guest(qtbot: QtBot
     record = guests.get_guest(desk, guest_id)
     assert record.preferred_name == data_rights.ERASED_NAME and record.gender is None
     assert "anonymised" in tab.banner.text()
+    reason = "Asked in person for erasure"
+    assert desk.store.raw_connection_sql(f"SELECT erasure_reason FROM guest WHERE id = '{guest_id}'") == [(reason,)]
+    details = [row[0] or "" for row in desk.store.raw_connection_sql("SELECT detail FROM audit_log")]
+    assert not [d for d in details if reason in d]
 
 
 def test_export_everything_writes_json_and_a_readable_pdf(qtbot: QtBot, shell: MainShell, desk: DeskContext,
