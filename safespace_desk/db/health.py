@@ -122,21 +122,38 @@ def forget_damage(data_dir: Path) -> None:
             _save(data_dir, replace(health, damage=None, last_check=None))
 
 
-def restore_advice(data_dir: Path, health: StoreHealth | None = None) -> str:
-    """The next step after damage: the newest verified backup and the exact command that restores it."""
+@dataclass(frozen=True)
+class RestoreSteps:
+    """What to do after damage, in parts, so a screen can set the command on a line of its own."""
+
+    lead: str  # which backup, and that the desk must be closed
+    command: str  # the exact command
+    note: str  # whose password, and the recovery key
+
+    def sentence(self) -> str:
+        return f"{self.lead} with: {self.command} ({self.note})."
+
+
+def restore_steps(data_dir: Path, health: StoreHealth | None = None) -> RestoreSteps:
+    """The newest verified backup and the exact command that restores it over ``data_dir``."""
     health = health if health is not None else load(data_dir)
     folder = shlex.quote(str(data_dir))
     newest = health.newest_backup
+    note = ("a manager's password as it was when the backup was taken; if no manager can sign in, use "
+            "--recovery-key-stdin and the recovery key instead of --as")
     if newest is not None and Path(newest.path).is_dir():
         taken = newest.taken_at.astimezone().strftime("%a %d %b %Y %H:%M")
-        first = (f"Close SafeSpace Desk and restore the newest verified backup (taken {taken}) with: "
-                 f"safespace-desk restore {shlex.quote(newest.path)} --data-dir {folder} --as 'MANAGER NAME'")
-    else:
-        first = ("No verified backup is recorded on this computer; find the newest backup folder (e.g. on the "
-                 "backup USB stick), close SafeSpace Desk and restore it with: safespace-desk restore "
-                 f"BACKUP_FOLDER --data-dir {folder} --as 'MANAGER NAME'")
-    return (f"{first} (a manager's password as it was when the backup was taken; if no manager can sign "
-            "in, use --recovery-key-stdin and the recovery key instead of --as).")
+        return RestoreSteps(f"Close SafeSpace Desk and restore the newest verified backup (taken {taken})",
+                            f"safespace-desk restore {shlex.quote(newest.path)} --data-dir {folder} "
+                            "--as 'MANAGER NAME'", note)
+    return RestoreSteps("No verified backup is recorded on this computer; find the newest backup folder (e.g. on "
+                        "the backup USB stick), close SafeSpace Desk and restore it",
+                        f"safespace-desk restore BACKUP_FOLDER --data-dir {folder} --as 'MANAGER NAME'", note)
+
+
+def restore_advice(data_dir: Path, health: StoreHealth | None = None) -> str:
+    """The next step after damage, as one sentence (the end of the damage message)."""
+    return restore_steps(data_dir, health).sentence()
 
 
 def damage_message(data_dir: Path) -> str | None:

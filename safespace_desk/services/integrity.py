@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from safespace_desk.db import health
 from safespace_desk.db.errors import StoreDamaged
-from safespace_desk.db.health import CheckResult, DamageRecord
+from safespace_desk.db.health import CheckResult, DamageRecord, RestoreSteps
 from safespace_desk.db.integrity import check_pages
 from safespace_desk.db.store import Store
 from safespace_desk.domain.clock import Clock
@@ -63,6 +63,11 @@ def store_status(desk: DeskContext) -> StoreStatus:
     return StoreStatus(damage, recorded.last_check, store.damaged_error().message if damage else None)
 
 
+def restore_steps(desk: DeskContext) -> RestoreSteps:
+    """The newest verified backup and the exact command that restores it (for the damage banner)."""
+    return health.restore_steps(desk.store.paths.data_dir)
+
+
 def check_before_writing(store: Store, master: bytes, clock: Clock) -> None:
     """Before a command writes anything: every page's HMAC (the fast half of the full check).
     Damage found is recorded, so the store is read-only from here on and nothing is written."""
@@ -73,5 +78,5 @@ def check_before_writing(store: Store, master: bytes, clock: Clock) -> None:
         store.mark_damaged(result.detail)
 
 
-__all__ = ["CheckResult", "StoreDamaged", "StoreStatus", "check_before_writing", "check_due", "check_store",
-           "store_status"]
+__all__ = ["CheckResult", "RestoreSteps", "StoreDamaged", "StoreStatus", "check_before_writing", "check_due",
+           "check_store", "restore_steps", "store_status"]

@@ -64,6 +64,9 @@ class BackupTab(QWidget):
             "A USB stick is fine: keep it locked away, and away from this computer."))
         self.banner = Banner()
         layout.addWidget(self.banner)
+        # When every page of the live store was last checked, and what was found.
+        self.store_check = StoreCheckPanel(desk, shell.runner, zone)
+        layout.addWidget(self.store_check)
 
         columns = QHBoxLayout()
         columns.setSpacing(16)
@@ -100,10 +103,6 @@ class BackupTab(QWidget):
         now_row.addWidget(self.back_up_button)
         now_row.addWidget(self.last_label, 1)
         left.addLayout(now_row)
-        left.addSpacing(8)
-        # When every page of the live store was last checked, and what was found.
-        self.store_check = StoreCheckPanel(desk, shell.runner, zone)
-        left.addWidget(self.store_check)
         left.addStretch(1)
         columns.addLayout(left, 2)
 
