@@ -58,7 +58,7 @@ def backup_name(when: datetime) -> str:
 def write_backup(store: Store, slots: KeySlots, master: bytes, folder: Path, when: datetime) -> BackupInfo:
     """Copy the live store into ``folder/<backup name>/`` and verify it. Nothing partial remains.
 
-    A page of the live store that fails its check while it is copied is damage of the store (the
+    A page of the live store that fails its check before or while it is copied is damage of the store (the
     one damage message, and the store stops writing); a folder that will not take the copy is a
     BackupFailed; a copy that fails its own check is a BackupDamaged. In every case the
     ``.partial`` folder is removed, so it can never be listed, pruned as good or restored."""
@@ -70,6 +70,11 @@ def write_backup(store: Store, slots: KeySlots, master: bytes, folder: Path, whe
     partial = folder / (final.name + ".partial")
     if final.exists():
         raise StoreError("A backup with this time stamp already exists; try again in a second.")
+    # SQLite's backup copies a page that fails its HMAC without a word (it arrives broken in the copy):
+    # so every page of the live store is checked first, and damage there is named as the store's.
+    source = check_pages(store.paths.db, master, lambda: when, structure=False)
+    if not source.ok:
+        raise store.mark_damaged(source.detail)
     shutil.rmtree(partial, ignore_errors=True)
     try:
         partial.mkdir(mode=0o700)

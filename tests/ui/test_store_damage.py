@@ -230,3 +230,22 @@ def test_the_backups_page_shows_when_every_page_was_last_checked_and_what_was_fo
     assert panel.status.text().startswith("Last check of every page: Tue 24 Nov 2026, 13:00: damage found: "
                                           f"1 of {pages} pages fails its checksum: page {pages}")
     qtbot.waitUntil(shell.damage_banner.isVisible, timeout=2000)
+
+
+def test_the_daily_backup_meeting_damage_turns_the_banner_on_and_keeps_no_copy(
+        qtbot: QtBot, make_window: WindowFactory, data_dir: Path, clock: FixedClock, tmp_path: Path) -> None:
+    from safespace_desk.services import backups
+
+    window = make_window(data_dir)
+    sign_in(qtbot, window)
+    shell, desk = window.shell, window.desk
+    assert shell is not None and desk is not None
+    backups.configure_backups(desk, tmp_path / "usb", keep=3)
+    db = StorePaths(data_dir).db
+    flip_page(db, db.stat().st_size // 4096 - 1, random.Random(SEED))  # the disk fails mid-shift
+    with qtbot.waitSignal(shell.daily_work.done, timeout=5000) as ran:
+        shell.daily_work.check_now()
+    assert ran.args[0].backup is None and ran.args[0].problems == ()  # said once, by the store's banner
+    qtbot.waitUntil(shell.damage_banner.isVisible, timeout=2000)
+    assert not shell.problem_banner.isVisible()
+    assert not list((tmp_path / "usb").iterdir()), "no copy of a damaged store is kept as a backup"

@@ -71,13 +71,18 @@ def run_daily_work(desk: DeskContext) -> DailyOutcome:
     try:
         backup = backups.run_backup_if_due(desk)
     except Exception as error:
-        problems.append(f"Today's automatic backup failed: {describe_error(error)} "
-                        "SafeSpace Desk will try again within the hour.")
+        message = describe_error(error)
+        if desk.store.read_only:  # the backup met damage: the store's own banner says it, once
+            return DailyOutcome(None, None, tuple(problems), check)
+        problems.append(f"Today's automatic backup failed: {message} SafeSpace Desk will try again within "
+                        "the hour.")
     try:
         if data_rights.purge_due(desk):
             purged = sum(r.removed for r in data_rights.purge_expired(desk, automatic=True))
     except Exception as error:
-        problems.append(f"The daily purge of old records failed: {describe_error(error)}")
+        message = describe_error(error)
+        if not desk.store.read_only:
+            problems.append(f"The daily purge of old records failed: {message}")
     return DailyOutcome(backup, purged, tuple(problems), check)
 
 
