@@ -113,3 +113,34 @@ def test_a_desk_killed_mid_shift_never_blocks_the_next_start_and_is_named(data_d
         assert "is no longer running" in stale.describe()
     with desk_lock(data_dir, exclusive=False) as stale:  # that desk closed properly
         assert stale is None
+
+
+def test_a_manager_keeps_what_a_broken_log_still_holds(store_with_data: Path, master_key: bytes,
+                                                       clock: FixedClock, tmp_path: Path) -> None:
+    import random
+
+    from tests.support.damage import SEED, damage_store
+
+    data_dir = damage_store("log frame", store_with_data, tmp_path / "data", master_key, random.Random(SEED))
+    refused = run(manager(data_dir, "check"), clock, stdin=MANAGER_PASSWORD + "\n")
+    assert refused.code == 1 and "--accept-lost-log" in refused.err
+    kept = run(manager(data_dir, "check", "--accept-lost-log"), clock, stdin=MANAGER_PASSWORD + "\n")
+    assert kept.code == 0, kept.err
+    assert "Pages: all" in kept.out and "lost-log-" in kept.out
+    [aside] = [p for p in data_dir.iterdir() if p.name.startswith("lost-log-")]
+    assert (aside / "store.db-wal").exists()  # the log as it was, for a specialist
+    listed = run(manager(data_dir, "staff", "list"), clock, stdin=MANAGER_PASSWORD + "\n")
+    assert listed.code == 0 and MANAGER_NAME in listed.out
+    actions = [row[0] for row in _audit_actions(data_dir, master_key)]
+    assert "lost_log_accepted" in actions
+
+
+def _audit_actions(data_dir: Path, key: bytes) -> list[tuple[str]]:
+    from safespace_desk.db.store import Store
+    from tests.support.stores import salt_of
+
+    store = Store.open(data_dir, key, salt_of(data_dir))
+    try:
+        return [tuple(r) for r in store.raw_connection_sql("SELECT action FROM audit_log")]
+    finally:
+        store.close()

@@ -42,7 +42,7 @@ class DailyOutcome:
 
 
 def run_store_check(desk: DeskContext) -> DailyOutcome:
-    """Check every page; then write the session's held-back audit entries (dropped if damaged)."""
+    """Check every page (on the worker thread, on a connection of its own)."""
     problems: list[str] = []
     check = None
     try:
@@ -50,10 +50,6 @@ def run_store_check(desk: DeskContext) -> DailyOutcome:
             check = integrity.check_store(desk)
     except Exception as error:
         problems.append(f"Today's check of the store could not run: {describe_error(error)}")
-    try:
-        desk.release_records()
-    except Exception as error:
-        problems.append(f"The start of this session could not be recorded: {describe_error(error)}")
     return DailyOutcome(None, None, tuple(problems), check)
 
 
@@ -117,7 +113,14 @@ class DailyWork(QObject):
             self._check_store_first = False
             self._run(run_store_check, self.store_checked)
         else:
-            self._run(_release, self.store_checked)
+            self._release()
+
+    def _release(self) -> None:
+        """Write what the session held back (on this, the main thread, like every other write of its)."""
+        try:
+            self._desk.release_records()
+        except Exception as error:
+            self.problem.emit(f"The start of this session could not be recorded: {describe_error(error)}")
 
     def stop(self) -> None:
         self._timer.stop()
@@ -139,6 +142,8 @@ class DailyWork(QObject):
 
     def _finished(self, outcome: DailyOutcome, signal: Signal) -> None:
         self._running = False
+        if signal is self.store_checked:
+            self._release()
         for problem in outcome.problems:
             self.problem.emit(problem)
         signal.emit(outcome)
@@ -146,14 +151,10 @@ class DailyWork(QObject):
             self._timer.start(self._every_ms)
 
     def _crashed(self, error: Exception) -> None:  # the runs catch everything; this is a bug
+        self._release()
         self._running = False
         self.problem.emit(f"The daily check, backup and purge could not run: {describe_error(error)}")
         self._timer.start(self._every_ms)
-
-
-def _release(desk: DeskContext) -> DailyOutcome:
-    desk.release_records()
-    return DailyOutcome(None, None, ())
 
 
 class DailyWorkBanner(QFrame):
