@@ -147,8 +147,10 @@ def cmd_restore(args: argparse.Namespace, io: Any) -> int:
         raise ValidationError("Say who restores: --as MANAGER (with their password), or "
                               "--recovery-key-stdin.", field="as")
     with desk_lock(args.data_dir, exclusive=True):
-        aside = backups.restore_backup(args.data_dir, backup, io.clock, **credentials)
-    io.out(f"Restored {backup.name}. The store it replaced is kept in {aside}.")
+        result = backups.restore_backup(args.data_dir, backup, io.clock, **credentials)
+    io.out(f"Restored {backup.name}. The store it replaced is kept in {result.aside}.")
+    for line in result.warnings():
+        io.out(f"Note: {line}")
     return EXIT_OK
 
 
@@ -195,11 +197,11 @@ def register(commands: Any, data_dir: argparse.ArgumentParser, manager: argparse
                                   help="replace the store with a backup (the app must be closed; "
                                        "the replaced store is kept)")
     restore.add_argument("backup", metavar="BACKUP_FOLDER")
-    restore.add_argument("--as", dest="acting", metavar="NAME", help="a manager in the backup")
+    restore.add_argument("--as", dest="acting", metavar="NAME", help="a manager of the store in the data folder now")
     restore.add_argument("--password-stdin", action="store_true",
                          help="read that manager's password from standard input (else SAFESPACE_PASSWORD)")
     restore.add_argument("--recovery-key-stdin", action="store_true",
-                         help="unlock the backup with the recovery key from standard input instead")
+                         help="use this store's recovery key, from standard input, instead")
     restore.set_defaults(handler=cmd_restore)
 
 

@@ -24,6 +24,7 @@ class BackupManifest:
     taken_at: datetime
     audit_seq: int
     audit_hash: str
+    store_id: str | None = None  # the store it is a copy of (a restore refuses another store's)
 
 
 def audit_head_of(folder: Path, master: bytes) -> tuple[int, str] | None:
@@ -39,6 +40,8 @@ def audit_head_of(folder: Path, master: bytes) -> tuple[int, str] | None:
 def write_manifest(folder: Path, manifest: BackupManifest) -> None:
     body = {"format": FORMAT, "version": 1, "taken_at": utc_text(manifest.taken_at),
             "audit_head": {"seq": manifest.audit_seq, "hash": manifest.audit_hash}}
+    if manifest.store_id:
+        body["store_id"] = manifest.store_id
     atomic_write_bytes(folder / MANIFEST_NAME, (json.dumps(body, indent=2) + "\n").encode())
 
 
@@ -49,6 +52,8 @@ def read_manifest(folder: Path) -> BackupManifest | None:
         if data.get("format") != FORMAT:
             return None
         head = data["audit_head"]
-        return BackupManifest(parse_utc(data["taken_at"]), int(head["seq"]), str(head["hash"]))
+        store_id = data.get("store_id")
+        return BackupManifest(parse_utc(data["taken_at"]), int(head["seq"]), str(head["hash"]),
+                              str(store_id) if store_id else None)
     except (OSError, ValueError, KeyError, TypeError):
         return None

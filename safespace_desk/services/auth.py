@@ -23,6 +23,7 @@ from safespace_desk.services.context import (
     Actor,
     DeskContext,
     ensure_device_id,
+    ensure_store_id,
     keyslot_change,
 )
 from safespace_desk.services.integrity import check_before_writing
@@ -204,6 +205,7 @@ def _device_id(store: Store) -> str:
             row = session.get(Setting, DEVICE_ID_KEY)
             return row.value if row is not None else ""
     with store.write() as session:
+        ensure_store_id(session)  # stores made before stores had ids get theirs here
         return ensure_device_id(session)
 
 

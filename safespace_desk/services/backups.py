@@ -10,19 +10,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from safespace_desk.db import health
-from safespace_desk.db.backup import BackupInfo, list_backups, prune_backups, restore_into, write_backup
+from safespace_desk.db.backup import BackupInfo, list_backups, prune_backups, write_backup
 from safespace_desk.db.backup_manifest import BackupManifest, audit_head_of, write_manifest
 from safespace_desk.db.errors import StoreError
-from safespace_desk.db.keyslots import KeySlots
 from safespace_desk.db.models import Setting, Staff
 from safespace_desk.db.old_copies import old_backups, remove_older_than, replaced_copies
-from safespace_desk.db.store import Store, StorePaths
 from safespace_desk.db.types import parse_utc, utc_text
-from safespace_desk.domain.clock import Clock
-from safespace_desk.domain.errors import PermissionDenied, ValidationError
-from safespace_desk.domain.roles import Permission, Role
-from safespace_desk.domain.staff import login_key
-from safespace_desk.services.context import Changes, DeskContext, ensure_device_id
+from safespace_desk.domain.errors import ValidationError
+from safespace_desk.domain.roles import Permission
+from safespace_desk.services.context import STORE_ID_KEY, Changes, DeskContext
+from safespace_desk.services.restore import RestoreResult, restore_backup
+
+__all__ = ["BackupInfo", "BackupSettings", "OldCopiesRemoved", "RestoreResult", "backup_settings", "backups_in",
+           "closed_since", "configure_backups", "prune_old_copies", "restore_backup", "run_backup",
+           "run_backup_if_due"]
 
 FOLDER_KEY = "backup_folder"
 KEEP_KEY = "backup_keep"
@@ -103,6 +104,12 @@ def run_backup(desk: DeskContext, folder: Path | None = None, *, automatic: bool
     return info
 
 
+def _store_id(desk: DeskContext) -> str | None:
+    with desk.store.read() as session:
+        row = session.get(Setting, STORE_ID_KEY)
+        return row.value if row is not None else None
+
+
 def _write_manifest(desk: DeskContext, info: BackupInfo) -> bool:
     """Record the audit chain's head as the backup holds it: an anchor outside the live store
     (services/audit.py checks the log against it). A backup whose manifest could not be written is
@@ -110,7 +117,7 @@ def _write_manifest(desk: DeskContext, info: BackupInfo) -> bool:
     try:
         head = audit_head_of(info.path, desk.master_key)
         if head is not None:
-            write_manifest(info.path, BackupManifest(info.taken_at, *head))
+            write_manifest(info.path, BackupManifest(info.taken_at, *head, store_id=_store_id(desk)))
         return head is not None
     except (OSError, StoreError):
         return False
@@ -153,43 +160,15 @@ def backups_in(desk: DeskContext, folder: Path | None = None) -> list[BackupInfo
     return list_backups(target) if target else []
 
 
-def restore_backup(data_dir: Path, backup: Path, clock: Clock, *, recovery_key: str | None = None,
-                   manager_name: str | None = None, password: str | None = None) -> Path:
-    """Replace the store in ``data_dir`` with ``backup``, after checking it opens and is whole.
-
-    The backup is unlocked with the recovery key or with the password a manager had when it was
-    taken. The live store is kept in ``data_dir/replaced-<time>/``, which is returned."""
-    slots = KeySlots.load(StorePaths(backup).keyslots)
-    if recovery_key:
-        master = slots.unlock_with_recovery(recovery_key)
-        staff_id = None
-    elif manager_name and password:
-        master, staff_id = slots.unlock_with_password(login_key(manager_name), password)
-    else:
-        raise ValidationError("Give the recovery key, or a manager's name and password.", field="password")
-    if staff_id is not None:
-        probe = Store.open(backup, master, bytes.fromhex(slots.store_salt))
-        try:
-            with probe.read() as session:
-                row = session.get(Staff, staff_id)
-                if row is None or row.role != Role.MANAGER.value or not row.active:
-                    raise PermissionDenied("Only a manager can restore a backup.")
-        finally:
-            probe.close()
-    aside = restore_into(data_dir, backup, master, clock.now())
-    health.forget_damage(data_dir)  # the damaged store (if it was) is in ``aside`` now
-    restored = Store.open(data_dir, master, bytes.fromhex(KeySlots.load(StorePaths(data_dir).keyslots).store_salt))
-    try:
-        restored_desk = DeskContext(store=restored, keyslots=slots, master_key=master, clock=clock,
-                                    device_id="")
-        with restored.write() as session:
-            restored_desk.device_id = ensure_device_id(session)
-        with restored_desk.unit_of_work() as uow:
-            uow.staff_id = staff_id
-            uow.audit("restored_from_backup", "site", detail=f"backup={backup.name};previous={aside.name}")
-    finally:
-        restored.close()
-    return aside
+def closed_since(desk: DeskContext, infos: list[BackupInfo]) -> dict[Path, list[str]]:
+    """For each backup, the accounts closed after it was taken (a manager's view of the list): a
+    restore of it closes them again (services/restore.py), and the Backups page says so beforehand."""
+    desk.require(Permission.DATA_RIGHTS, "see the backups")
+    with desk.store.read() as session:
+        closed = [(row.name, row.deactivated_at) for row in session.scalars(
+            select(Staff).where(Staff.active.is_(False), Staff.deactivated_at.is_not(None)))]
+    return {info.path: sorted(name for name, when in closed if when is not None and when > info.taken_at)
+            for info in infos}
 
 
 def _set(session: Session, key: str, value: str) -> None:

@@ -252,14 +252,26 @@ def _json_default(value: Any) -> Any:
 
 
 DEVICE_ID_KEY = "device_id"
+# This store's own id, made once and kept by its backups (a restore refuses a backup of another
+# store: services/restore.py). Not the device id, which a restored desk in a hub changes, and not the
+# key, which every desk of a hub shares. Never synced.
+STORE_ID_KEY = "store_id"
+
+
+def ensure_store_id(session: Session) -> str:
+    return _ensure_id_setting(session, STORE_ID_KEY)
+
+
+def _ensure_id_setting(session: Session, key: str) -> str:
+    row = session.get(Setting, key)
+    if row is None:
+        row = Setting(key=key, value=new_id())
+        session.add(row)
+    return row.value
 
 
 def ensure_device_id(session: Session) -> str:
-    row = session.get(Setting, DEVICE_ID_KEY)
-    if row is None:
-        row = Setting(key=DEVICE_ID_KEY, value=new_id())
-        session.add(row)
-    return row.value
+    return _ensure_id_setting(session, DEVICE_ID_KEY)
 
 
 @contextmanager

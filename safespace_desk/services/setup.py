@@ -16,7 +16,7 @@ from safespace_desk.domain.site_rules import check_settings
 from safespace_desk.domain.staff import check_password, clean_staff_name, login_key
 from safespace_desk.domain.text import clean_text
 from safespace_desk.ids import new_id
-from safespace_desk.services.context import Actor, DeskContext, ensure_device_id
+from safespace_desk.services.context import Actor, DeskContext, ensure_device_id, ensure_store_id
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ def initialise_store(data_dir: Path, *, site_name: str, timezone: str, manager_n
         now = clock.now()
         with store.write() as session:
             device_id = ensure_device_id(session)
+            ensure_store_id(session)
             session.add(Site(id=new_id(), name=site_name, timezone=timezone.strip(),
                              settings=json.dumps(settings.to_json()), created_at=now))
             session.add(Staff(id=manager_id, name=manager_name, login=login_key(manager_name),

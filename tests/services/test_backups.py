@@ -30,7 +30,7 @@ def test_backup_round_trip_restores_and_keeps_the_replaced_store(desk: DeskConte
     add(desk, "Added after the backup")
     desk.close()
     aside = backups.restore_backup(data_dir, info.path, clock, manager_name=MANAGER_NAME,
-                                   password=MANAGER_PASSWORD)
+                                   password=MANAGER_PASSWORD).aside
     assert (aside / "store.db").exists() and (aside / "keyslots.json").exists()
     restored = auth.sign_in(data_dir, MANAGER_NAME, MANAGER_PASSWORD, clock)
     try:

@@ -108,8 +108,9 @@ class BackupTab(QWidget):
 
         right = QVBoxLayout()
         right.addWidget(heading("Backups in the folder"))
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["Taken", "Size", "Folder name"])
+        self.table = QTableWidget(0, 4)
+        # The note: accounts closed after a backup was taken (a restore of it closes them again).
+        self.table.setHorizontalHeaderLabels(["Taken", "Size", "Folder name", "Note"])
         self.table.setAccessibleName("Backups in the folder")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -118,7 +119,9 @@ class BackupTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
         right.addWidget(self.table, 1)
         right.addWidget(self._restore_note())
         columns.addLayout(right, 3)
@@ -142,9 +145,11 @@ class BackupTab(QWidget):
         self.restore_text.setText(
             "Restoring is done with SafeSpace Desk closed on this computer, from a terminal:\n\n"
             f"    {example}\n\n"
-            "It asks for the recovery key, or a manager's name and password as they were when the backup "
-            "was taken. The store it replaces is never overwritten: it is kept in a “replaced-…” folder "
-            "inside the data folder for as many days as backups are kept.")
+            "It asks for this store's recovery key, or the name and password of a manager of this store now "
+            "(not as they were when the backup was taken). Only a backup of this store is accepted. Accounts "
+            "closed since the backup stay closed; accounts made since must be added again. The store it "
+            "replaces is never overwritten: it is kept in a “replaced-…” folder inside the data folder for "
+            "as many days as backups are kept.")
 
     # -- data -----------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -152,10 +157,12 @@ class BackupTab(QWidget):
         try:
             settings = backups.backup_settings(self._desk)
             self.backups = backups.backups_in(self._desk)
+            closed = backups.closed_since(self._desk, self.backups)
         except Exception as error:  # e.g. the USB stick is not plugged in
             self.banner.show_message(describe_error(error))
             self.backups = []
             settings = None
+            closed = {}
         if settings is not None:
             if not self.folder.hasFocus():
                 self.folder.setText(str(settings.folder) if settings.folder else "")
@@ -165,8 +172,9 @@ class BackupTab(QWidget):
         self.table.setRowCount(len(self.backups))
         for row, info in enumerate(self.backups):
             for column, text in enumerate((local_time(info.taken_at, self._zone), _size(info.size_bytes),
-                                           info.path.name)):
+                                           info.path.name, _closed_note(closed.get(info.path, [])))):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeRowsToContents()
         newest = max(self.backups, key=lambda b: b.taken_at).path if self.backups else None
         self._show_restore_text(newest)
 
@@ -202,6 +210,13 @@ class BackupTab(QWidget):
     def _backup_failed(self, error: Exception) -> None:
         self.back_up_button.setEnabled(True)
         self.errors.show(error)
+
+
+def _closed_note(names: list[str]) -> str:
+    if not names:
+        return ""
+    listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"From before {listed} {'was' if len(names) == 1 else 'were'} closed: restoring keeps them closed."
 
 
 def _size(size: int) -> str:
