@@ -101,15 +101,15 @@ def _run_import(args: argparse.Namespace, io: Any, run: Any, columns: tuple[str,
 
     path = Path(args.file)
     try:
-        raw = path.read_bytes()
+        with path.open("rb"):
+            pass  # read a block at a time by the importer (a sheet can be a million lines)
     except FileNotFoundError:
         raise DeskError(f"There is no file {path}.") from None
     except OSError as error:
         raise DeskError(f"{path} cannot be read ({error.strerror}).") from None
     mapping = _mapping(args.map or [], columns)
     with signed_in(args, io, Permission.DATA_RIGHTS, action) as desk:
-        report = run(desk, raw, mapping=mapping, dry_run=args.dry_run,
-                     progress=lambda done, total: io.err(f"  {done:,} of {total:,} lines"))
+        report = run(desk, path, mapping=mapping, dry_run=args.dry_run, progress=_progress_lines(io))
     for error in report.errors:
         io.out(f"line {error.line}: {error.message}")
     for uncertain in report.uncertain:
@@ -117,6 +117,18 @@ def _run_import(args: argparse.Namespace, io: Any, run: Any, columns: tuple[str,
                "(added as a new guest; see the duplicates list)")
     io.out(report.summary())
     return EXIT_FAILED if report.errors else EXIT_OK
+
+
+def _progress_lines(io: Any) -> Any:
+    """Progress on standard error, at most every 5% (an import reports every thousand lines)."""
+    shown = [-1]
+
+    def show(done: int, total: int) -> None:
+        step = 100 * done // max(total, 1) // 5
+        if step != shown[0]:
+            shown[0] = step
+            io.err(f"  {min(done, total):,} of {total:,} lines")
+    return show
 
 
 def cmd_backup(args: argparse.Namespace, io: Any) -> int:

@@ -91,12 +91,12 @@ def _operations_declare_what_they_write(monkeypatch: pytest.MonkeyPatch) -> None
 
     def checked(self: UnitOfWork) -> None:
         finish(self)
-        for row, rows in self._ops:
-            kind = registry.OPS.get(row.op)
+        for op, tables in self.op_tables:
+            kind = registry.OPS.get(op)
             if kind is None:
                 continue  # a test's own stand-in operation (the code's names are checked by scanning it)
-            extra = {change["t"] for change in rows} - kind.writes
-            assert not extra, f"operation {row.op} changed {sorted(extra)}: declare them in sync/registry.py"
+            extra = tables - kind.writes
+            assert not extra, f"operation {op} changed {sorted(extra)}: declare them in sync/registry.py"
 
     monkeypatch.setattr(UnitOfWork, "finish", checked)
 

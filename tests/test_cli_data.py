@@ -43,6 +43,19 @@ def test_import_lists_bad_lines_and_fails(data_dir: Path, clock: FixedClock, tmp
     assert "line 4:" in result.out and "nothing was imported" in result.out
 
 
+def test_a_cell_over_128_kib_is_a_listed_line_not_a_crash(data_dir: Path, clock: FixedClock, tmp_path: Path) -> None:
+    # Issue 14, finding 12: the csv module's own error escaped as an internal error (exit 70).
+    result = _import(data_dir, clock, tmp_path, SHEET + "Bo,2026-10-03,10:00,,\"" + "x" * 200_000 + "\"\n")
+    assert result.code == 1, result.err
+    assert "line 4: A cell is longer than 131,072 characters" in result.out and "nothing was imported" in result.out
+    sheet = tmp_path / "contacts.csv"
+    sheet.write_text("name,date,time,kind,minutes,outcome,notes\nKez,2026-10-03,10:00,call,5,,\"" + "x" * 200_000
+                     + "\"\n", encoding="utf-8")
+    contacts = run(manager(data_dir, "import", "contacts", str(sheet), "--dry-run"), clock,
+                   stdin=MANAGER_PASSWORD + "\n")
+    assert contacts.code == 1 and "line 2: A cell is longer" in contacts.out
+
+
 def test_import_with_a_header_mapping(data_dir: Path, clock: FixedClock, tmp_path: Path) -> None:
     text = "Guest,Day,In\nKez,2026-10-03,10:00\n"
     result = _import(data_dir, clock, tmp_path, text, "--map", "name=Guest", "--map", "date=Day",

@@ -10,9 +10,7 @@ reported with its line number.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -29,7 +27,7 @@ from safespace_desk.domain.casework import (
     check_minutes,
 )
 from safespace_desk.domain.errors import ValidationError
-from safespace_desk.domain.sign_in_sheet import MAX_LINES, LineError, _date, _local, _time
+from safespace_desk.domain.sign_in_sheet import LineError, SheetRows, _date, _local, _time, detect_delimiter
 from safespace_desk.domain.text import LONG_TEXT_MAX, NAME_MAX, SHORT_TEXT_MAX, fold
 
 REFERRAL_COLUMNS = ("name", "date", "time", "source", "reason", "decision", "decline_reason", "closed",
@@ -38,6 +36,8 @@ REFERRAL_REQUIRED = ("name", "date", "time", "source", "reason")
 CONTACT_COLUMNS = ("name", "date", "time", "kind", "minutes", "outcome", "notes")
 CONTACT_REQUIRED = ("name", "date", "time", "kind")
 IMPORTED = "as recorded on the imported sheet"
+# Referrals and contacts are read whole and applied one by one (each by the desk's own rules).
+MAX_CASEWORK_LINES = 500_000
 
 
 def _key(*parts: str) -> str:
@@ -102,25 +102,20 @@ Cell = Callable[[str], str]
 
 def _parse(text: str, columns: tuple[str, ...], required: tuple[str, ...], mapping: dict[str, str],
            read: Callable[[int, Cell], L]) -> tuple[list[L], list[LineError]]:
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ValidationError("The file is empty.", field="file") from None
-    positions = {h.strip().lower(): i for i, h in enumerate(header)}
+    lines = text.splitlines(keepends=True)
+    rows = SheetRows(lines, detect_delimiter(lines[0]) if lines else ",", MAX_CASEWORK_LINES)
+    positions = {h.strip().lower(): i for i, h in enumerate(rows.header)}
     found = {ours: positions[mapping.get(ours, ours).strip().lower()] for ours in columns
              if mapping.get(ours, ours).strip().lower() in positions}
     missing = [mapping.get(c, c) for c in required if c not in found]
     if missing:
         raise ValidationError(f"The header has no column for {', '.join(missing)}. The first line must name the "
                               f"columns, e.g. {','.join(required)}.", field="file")
-    lines: list[L] = []
+    parsed: list[L] = []
     errors: list[LineError] = []
-    for number, row in enumerate(reader, start=2):
-        if number > MAX_LINES:
-            errors.append(LineError(number, f"Files of more than {MAX_LINES} lines must be split."))
-            break
-        if not any(cell.strip() for cell in row):
+    for number, row in rows:
+        if isinstance(row, LineError):
+            errors.append(row)
             continue
 
         def cell(name: str, row: list[str] = row) -> str:
@@ -128,10 +123,10 @@ def _parse(text: str, columns: tuple[str, ...], required: tuple[str, ...], mappi
             return row[index].strip() if index is not None and index < len(row) else ""
 
         try:
-            lines.append(read(number, cell))
+            parsed.append(read(number, cell))
         except ValidationError as error:
             errors.append(LineError(number, error.message))
-    return lines, errors
+    return parsed, errors
 
 
 def _name(cell: Cell) -> str:

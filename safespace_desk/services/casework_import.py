@@ -28,14 +28,15 @@ from safespace_desk.domain.casework_sheets import (
     parse_referrals,
 )
 from safespace_desk.domain.roles import Permission
-from safespace_desk.domain.sign_in_sheet import LineError, decode
+from safespace_desk.domain.sign_in_sheet import LineError
 from safespace_desk.domain.text import fold
 from safespace_desk.ids import new_id
 from safespace_desk.services.casework_common import CASE, CONTACT, REFERRAL
 from safespace_desk.services.context import DeskContext, UnitOfWork
-from safespace_desk.services.guests import GUEST, identity_ids, refresh_index
+from safespace_desk.services.guests import GUEST, guest_index, identity_ids, refresh_index
 from safespace_desk.services.importer import UncertainMatch, add_matched_guests, match_names
 from safespace_desk.services.referrals import add_referral, open_episode_for
+from safespace_desk.services.sheet_files import SheetSource, read_whole
 from safespace_desk.services.site import get_site
 
 Progress = Callable[[int, int], None]
@@ -72,11 +73,11 @@ class CaseworkImportReport:
         return text
 
 
-def import_referrals(desk: DeskContext, raw: bytes, *, mapping: dict[str, str] | None = None,
+def import_referrals(desk: DeskContext, source: SheetSource, *, mapping: dict[str, str] | None = None,
                      dry_run: bool = False, progress: Progress | None = None) -> CaseworkImportReport:
     desk.require(Permission.DATA_RIGHTS, "import referrals")
     site = get_site(desk)
-    lines, errors = parse_referrals(decode(raw), site.zone, mapping, now=desk.clock.now())
+    lines, errors = parse_referrals(read_whole(source), site.zone, mapping, now=desk.clock.now())
     report = CaseworkImportReport("referrals", len(lines) + len(errors), errors, dry_run=dry_run)
     if errors:
         return report
@@ -97,11 +98,11 @@ def import_referrals(desk: DeskContext, raw: bytes, *, mapping: dict[str, str] |
     return report
 
 
-def import_contacts(desk: DeskContext, raw: bytes, *, mapping: dict[str, str] | None = None,
+def import_contacts(desk: DeskContext, source: SheetSource, *, mapping: dict[str, str] | None = None,
                     dry_run: bool = False, progress: Progress | None = None) -> CaseworkImportReport:
     desk.require(Permission.DATA_RIGHTS, "import contacts")
     site = get_site(desk)
-    lines, errors = parse_contacts(decode(raw), site.zone, mapping, now=desk.clock.now())
+    lines, errors = parse_contacts(read_whole(source), site.zone, mapping, now=desk.clock.now())
     report = CaseworkImportReport("contacts", len(lines) + len(errors), errors, dry_run=dry_run)
     if errors:
         return report
@@ -148,7 +149,7 @@ def _fresh(desk: DeskContext, lines: Sequence[L],
             fresh.append(line)
     report.already_imported = len(lines) - len(fresh)
     report.added = len(fresh)
-    matches, hints = match_names(desk, fresh, report)
+    matches, hints = match_names(guest_index(desk), fresh, report)
     return fresh, matches, hints
 
 

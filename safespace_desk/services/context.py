@@ -175,7 +175,10 @@ class UnitOfWork:
         self.staff_id = staff_id
         self._changes: set[tuple[str, str]] = set()
         self._capture = RowCapture(session)
-        self._ops: list[tuple[OutboxOp, list[dict[str, Any]]]] = []
+        # Only the last operation is kept: changes after it belong to it (finish). Keeping them all
+        # held every row of an import of a million lines in memory until the commit.
+        self._last_op: tuple[OutboxOp, list[dict[str, Any]]] | None = None
+        self.op_tables: list[tuple[str, set[str]]] = []  # each operation's kind and the tables it wrote
 
     def audit(self, action: str, entity_kind: str | None = None, entity_id: str | None = None,
               detail: str | None = None, *, at: datetime | None = None, as_staff: str | None = None) -> None:
@@ -205,7 +208,8 @@ class UnitOfWork:
                        staff_id=self.staff_id, at=self.now, schema_version=migrate.schema_version(),
                        op_id=new_id(), rows=_rows_json(rows))
         self.session.add(row)
-        self._ops.append((row, rows))
+        self._last_op = (row, rows)
+        self.op_tables.append((op, {change["t"] for change in rows}))
 
     def finish(self) -> None:
         """Before commit: changes made after the last operation belong to it."""
@@ -213,10 +217,10 @@ class UnitOfWork:
         late = self._capture.take()
         if not late:
             return
-        if not self._ops:
+        if self._last_op is None:
             raise UnsyncedChange("changed " + ", ".join(sorted({r["t"] for r in late}))
                                  + " without an outbox operation")
-        row, rows = self._ops[-1]
+        row, rows = self._last_op
         merged = {(r["t"], json.dumps(r["k"])): r for r in rows}
         for change in late:
             slot = (change["t"], json.dumps(change["k"]))
@@ -227,6 +231,7 @@ class UnitOfWork:
                 before["v"].update(change["v"])
         rows[:] = list(merged.values())
         row.rows = _rows_json(rows)
+        self.op_tables[-1][1].update(change["t"] for change in late)
         self.session.flush()
 
     def close(self) -> None:

@@ -153,6 +153,12 @@ class GuestIndex:
             matches += self._fuzzy(q, {m.guest.id for m in matches}, limit - len(matches))
         return matches
 
+    def named(self, name: str, limit: int = 10) -> list[IndexedGuest]:
+        """Guests with a name or alias that is ``name`` exactly once accents, case and spacing are set
+        aside, most recently seen first (a dictionary look-up: an import asks this for every name)."""
+        key = " ".join(fold(name).split())
+        return [self._guests[guest_id] for guest_id, _ in best_guests([self._names.list_for(key)], limit)]
+
     def similar(self, name: str, cutoff: float = 0.88, limit: int = 3) -> list[IndexedGuest]:
         """Guests with a whole name spelled much like ``name`` (Jonny/Jonnie), best first.
 

@@ -12,17 +12,22 @@ from sqlalchemy import insert, select
 
 from safespace_desk.db.models import BedAssignment, DuplicateHint, Guest, ImportedVisit, Visit
 from safespace_desk.domain.capacity import window_at
+from safespace_desk.domain.errors import ValidationError
 from safespace_desk.domain.guests import GuestDetails, new_card_code
 from safespace_desk.domain.roles import Permission
-from safespace_desk.domain.sign_in_sheet import LineError, SheetLine, decode, parse_sheet
-from safespace_desk.domain.text import fold
+from safespace_desk.domain.sign_in_sheet import LineError, SheetLine, folded_name, read_sheet
 from safespace_desk.ids import new_id
 from safespace_desk.services.context import DeskContext, UnitOfWork
+from safespace_desk.services.guest_index import GuestIndex
 from safespace_desk.services.guests import GUEST, _details_json, guest_index, refresh_index
+from safespace_desk.services.sheet_files import SheetSource, inspect_sheet, open_text
 from safespace_desk.services.site import SiteInfo, get_site
 
 Progress = Callable[[int, int], None]
 NO_TIME_OUT = "time out not recorded; closed at the end of that period"
+# Lines written (and sent to sync as one operation) at a time: a thousand visits with their beds
+# are about three thousand row changes, far under sync's limit per operation.
+CHUNK_LINES = 1000
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class ImportReport:
     uncertain: list[UncertainMatch] = field(default_factory=list)
     written: bool = False
     dry_run: bool = False
+    sha256: str = ""  # of the file read: the import after a dry run must read the same file
 
     def summary(self) -> str:
         if self.errors:
@@ -57,40 +63,139 @@ class ImportReport:
         return text
 
 
-def import_visits(desk: DeskContext, raw: bytes, *, mapping: dict[str, str] | None = None, dry_run: bool = False,
-                  progress: Progress | None = None) -> ImportReport:
-    """Read a sign-in sheet and add its visits. Any line with a problem means nothing is written.
+def import_visits(desk: DeskContext, source: SheetSource, *, mapping: dict[str, str] | None = None,
+                  dry_run: bool = False, progress: Progress | None = None,
+                  expect_sha256: str | None = None) -> ImportReport:
+    """Read a sign-in sheet (a file, or its bytes) and add its visits. Any line with a problem
+    means nothing is written, and every such line is listed.
 
     Names match an existing guest when exactly one has that name or alias (accents and case
     ignored). A name that is close to existing guests (or shared by several) becomes a new guest
-    and the pair goes to the duplicate review list for a lead to merge or dismiss."""
+    and the pair goes to the duplicate review list for a lead to merge or dismiss.
+
+    The file is read a thousand lines at a time, each thousand written as it comes (one sync
+    operation each), all in one transaction: committed only if every line was good, else rolled
+    back. A dry run is the same import rolled back at the end, so it finds exactly what the import
+    would do (lines imported before, or repeated in the file, included) and memory stays flat.
+    ``expect_sha256`` (the dry run's ``report.sha256``) refuses a file that changed since."""
     desk.require(Permission.DATA_RIGHTS, "import sign-in sheets")
     site = get_site(desk)
-    parsed = parse_sheet(decode(raw), site.zone, mapping, now=desk.clock.now())
-    report = ImportReport(lines_read=len(parsed.lines) + len(parsed.errors), errors=parsed.errors,
-                          dry_run=dry_run)
-    if parsed.errors:
-        return report
-    all_keys = [line.key for line in parsed.lines]
-    known: set[str] = set()
-    with desk.store.read() as session:
-        for start in range(0, len(all_keys), 900):  # stay under SQLite's bound-parameter limit
-            known.update(session.scalars(select(ImportedVisit.key).where(
-                ImportedVisit.key.in_(all_keys[start:start + 900]))))
-    fresh = []
-    for line in parsed.lines:
-        if line.key not in known:  # imported before, or a line repeated in this same file
-            known.add(line.key)
-            fresh.append(line)
-    report.already_imported = len(parsed.lines) - len(fresh)
-    matches, hints = match_names(desk, fresh, report)
-    report.visits_added = len(fresh)
-    if dry_run or not fresh:
-        return report
-    _write(desk, site, fresh, matches, hints, progress)
-    report.written = True
-    refresh_index(desk, set(matches.values()))
+    sheet = inspect_sheet(source)
+    if expect_sha256 is not None and sheet.sha256 != expect_sha256:
+        raise ValidationError("The file has changed since its dry run. Run the dry run again.", field="file")
+    report = ImportReport(dry_run=dry_run, sha256=sheet.sha256)
+    index = guest_index(desk)
+    matched: set[str] = set()
+    try:
+        with open_text(source, sheet) as text, desk.unit_of_work() as uow:
+            rows = text.rows()
+            run = _Run(uow, site, index, report, matched)
+            for item in read_sheet(rows, site.zone, mapping, now=desk.clock.now()):
+                report.lines_read += 1
+                if isinstance(item, LineError):
+                    report.errors.append(item)
+                elif not report.errors and run.add(item) and progress:
+                    # (after a problem nothing will be written: the rest is only read, for its problems)
+                    progress(rows.physical_line, sheet.line_breaks)
+            text.check_unchanged()
+            if not report.errors:
+                run.flush()
+                run.finish()
+            if report.errors or dry_run or not report.visits_added:
+                raise _RollBack
+    except _RollBack:
+        pass
+    else:
+        report.written = True
+        refresh_index(desk, matched)
+    if progress:
+        progress(sheet.line_breaks, sheet.line_breaks)
     return report
+
+
+class _RollBack(Exception):
+    """Leaves the unit of work without committing: a dry run, or a file with problems."""
+
+
+class _Run:
+    """One import's writing, a chunk of lines at a time, inside its unit of work."""
+
+    def __init__(self, uow: UnitOfWork, site: SiteInfo, index: GuestIndex, report: ImportReport,
+                 matched: set[str]) -> None:
+        self.uow, self.site, self.index, self.report = uow, site, index, report
+        self.matches: dict[str, str] = {}  # folded name -> guest id (one per name, not per line)
+        self.matched = matched
+        self.chunk: list[SheetLine] = []
+        self.last_seen: dict[str, datetime] = {}
+        self.new_guests = 0
+
+    def add(self, line: SheetLine) -> bool:
+        """True when this line filled a chunk, which is then written."""
+        self.chunk.append(line)
+        if len(self.chunk) < CHUNK_LINES:
+            return False
+        self.flush()
+        return True
+
+    def flush(self) -> None:
+        lines, self.chunk = self.chunk, []
+        if not lines:
+            return
+        keyed: dict[str, SheetLine] = {}
+        for line in lines:
+            keyed.setdefault(line.key, line)  # a line repeated within these thousand
+        known = set(self.uow.session.scalars(select(ImportedVisit.key).where(
+            ImportedVisit.key.in_(list(keyed)))))  # imported before, or earlier in this same file
+        fresh = [line for key, line in keyed.items() if key not in known]
+        self.report.already_imported += len(lines) - len(fresh)
+        self.report.visits_added += len(fresh)
+        if not fresh:
+            return
+        unmatched = [line for line in fresh if folded_name(line.name) not in self.matches]
+        if unmatched:
+            matches, hints = match_names(self.index, unmatched, self.report)
+            self.matches.update(matches)
+            self.matched.update(matches.values())
+            self.new_guests += add_matched_guests(self.uow, unmatched, matches, hints)
+        self._write(fresh)
+
+    def _write(self, lines: list[SheetLine]) -> None:
+        uow, site = self.uow, self.site
+        visits, beds, keys = [], [], []
+        for line in lines:
+            guest_id = self.matches[folded_name(line.name)]
+            visit_id = new_id()
+            window = window_at(site.settings, site.zone, line.signed_in_at)
+            signed_out = line.signed_out_at or window.ends_at
+            notes = line.notes if line.signed_out_at else "; ".join(filter(None, [line.notes, NO_TIME_OUT]))
+            visits.append({"id": visit_id, "guest_id": guest_id, "signed_in_at": line.signed_in_at,
+                           "signed_out_at": signed_out, "arrived_via": line.arrived_via.value,
+                           "staff_in": uow.staff_id, "notes": notes})
+            if line.bed and window.period.beds and window.night_of:
+                beds.append({"id": new_id(), "visit_id": visit_id, "guest_id": guest_id, "bed_label": line.bed,
+                             "night_of": window.night_of, "assigned_at": line.signed_in_at,
+                             "assigned_by": uow.staff_id, "released_at": signed_out})
+            keys.append({"key": line.key, "visit_id": visit_id, "imported_at": uow.now})
+            if guest_id not in self.last_seen or line.signed_in_at > self.last_seen[guest_id]:
+                self.last_seen[guest_id] = line.signed_in_at
+        uow.session.execute(insert(Visit), visits)
+        if beds:
+            uow.session.execute(insert(BedAssignment), beds)
+        uow.session.execute(insert(ImportedVisit), keys)
+        # One operation per chunk, carrying its rows (sync's limit is far above a chunk's).
+        uow.outbox("visit.import", visits=len(visits), first_line=lines[0].line, last_line=lines[-1].line)
+
+    def finish(self) -> None:
+        """Guests' last visit moved on where the sheet has a later one; the audit entry."""
+        uow = self.uow
+        for guest_id, seen in self.last_seen.items():
+            row = uow.session.get(Guest, guest_id)
+            if row is not None and (row.last_seen_at is None or seen > row.last_seen_at):
+                row.last_seen_at = seen
+        uow.audit("visits_imported", GUEST, detail=json.dumps({"visits": self.report.visits_added,
+                                                                "new_guests": self.new_guests}))
+        uow.changed("visit")
+        uow.changed(GUEST)
 
 
 class NamedLine(Protocol):
@@ -106,28 +211,25 @@ class MatchReport(Protocol):
     uncertain: list[UncertainMatch]
 
 
-def match_names(desk: DeskContext, lines: Sequence[NamedLine],
+def match_names(index: GuestIndex, lines: Sequence[NamedLine],
                 report: MatchReport) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     """folded name -> guest id (existing, or a new id); plus (new id, existing id, why) hints.
     Shared by every sheet import (sign-ins here; referrals and contacts in casework_import.py)."""
-    index = guest_index(desk)
     matches: dict[str, str] = {}
     hints: list[tuple[str, str, str]] = []
     for line in lines:
-        key = " ".join(fold(line.name).split())
+        key = folded_name(line.name)
         if key in matches:
             continue
-        candidates = index.search(line.name, limit=10)
-        exact = [m for m in candidates
-                 if any(folded.strip() == key for _, folded in m.guest.names)]
+        exact = index.named(line.name)
         if len(exact) == 1:
-            matches[key] = exact[0].guest.id
+            matches[key] = exact[0].id
             report.guests_matched += 1
             continue
         new_guest = new_id()
         matches[key] = new_guest
         report.new_guests.append(line.name)
-        close = [m.guest for m in exact] or index.similar(line.name)
+        close = exact or index.similar(line.name)
         if close:
             report.uncertain.append(UncertainMatch(line.name, [g.name for g in close]))
             hints.extend((new_guest, g.id, f"imported “{line.name}”") for g in close)
@@ -141,7 +243,7 @@ def add_matched_guests(uow: UnitOfWork, lines: Sequence[NamedLine], matches: dic
     existing = set(uow.session.scalars(select(Guest.id).where(Guest.id.in_(list(matches.values())))))
     names: dict[str, str] = {}
     for line in lines:
-        names.setdefault(" ".join(fold(line.name).split()), line.name)
+        names.setdefault(folded_name(line.name), line.name)
     new_guests = [{"id": gid, "preferred_name": names[key], "card_code": new_card_code(), "flags": "[]",
                    "created_at": uow.now, "updated_at": uow.now}
                   for key, gid in matches.items() if gid not in existing]
@@ -153,44 +255,3 @@ def add_matched_guests(uow: UnitOfWork, lines: Sequence[NamedLine], matches: dic
     for a, b, why in hints:
         uow.session.add(DuplicateHint(guest_a=min(a, b), guest_b=max(a, b), why=why, created_at=uow.now))
     return len(new_guests)
-
-
-def _write(desk: DeskContext, site: SiteInfo, lines: list[SheetLine], matches: dict[str, str],
-           hints: list[tuple[str, str, str]], progress: Progress | None) -> None:
-    with desk.unit_of_work() as uow:
-        new_guests = add_matched_guests(uow, lines, matches, hints)
-        visits, beds, keys = [], [], []
-        last_seen: dict[str, datetime] = {}
-        for done, line in enumerate(lines, start=1):
-            guest_id = matches[" ".join(fold(line.name).split())]
-            visit_id = new_id()
-            window = window_at(site.settings, site.zone, line.signed_in_at)
-            signed_out = line.signed_out_at or window.ends_at
-            notes = line.notes if line.signed_out_at else "; ".join(filter(None, [line.notes, NO_TIME_OUT]))
-            visits.append({"id": visit_id, "guest_id": guest_id, "signed_in_at": line.signed_in_at,
-                           "signed_out_at": signed_out, "arrived_via": line.arrived_via.value,
-                           "staff_in": uow.staff_id, "notes": notes})
-            if line.bed and window.period.beds and window.night_of:
-                beds.append({"id": new_id(), "visit_id": visit_id, "guest_id": guest_id, "bed_label": line.bed,
-                             "night_of": window.night_of, "assigned_at": line.signed_in_at,
-                             "assigned_by": uow.staff_id, "released_at": signed_out})
-            keys.append({"key": line.key, "visit_id": visit_id, "imported_at": uow.now})
-            if guest_id not in last_seen or line.signed_in_at > last_seen[guest_id]:
-                last_seen[guest_id] = line.signed_in_at
-            uow.outbox("visit.import", visit_id=visit_id, guest_id=guest_id, at=line.signed_in_at,
-                       signed_out_at=signed_out, arrived_via=line.arrived_via.value, bed=line.bed)
-            if progress and done % 500 == 0:
-                progress(done, len(lines))
-        uow.session.execute(insert(Visit), visits)
-        if beds:
-            uow.session.execute(insert(BedAssignment), beds)
-        uow.session.execute(insert(ImportedVisit), keys)
-        for guest_id, seen in last_seen.items():
-            row = uow.session.get(Guest, guest_id)
-            if row is not None and (row.last_seen_at is None or seen > row.last_seen_at):
-                row.last_seen_at = seen
-        uow.audit("visits_imported", GUEST, detail=json.dumps({"visits": len(visits), "new_guests": new_guests}))
-        uow.changed("visit")
-        uow.changed(GUEST)
-    if progress:
-        progress(len(lines), len(lines))

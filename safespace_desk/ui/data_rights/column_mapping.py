@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QWidget
 
-from safespace_desk.domain.errors import ValidationError
-from safespace_desk.domain.sign_in_sheet import COLUMNS, REQUIRED, decode
+from safespace_desk.domain.sign_in_sheet import COLUMNS, REQUIRED
+from safespace_desk.services import sheet_files
+from safespace_desk.services.sheet_files import SheetFile, SheetSource
 
 NOT_IN_FILE = "(not in this file)"
 # A column name that can never be in a file, so "not in this file" also overrides a default
@@ -28,19 +26,10 @@ ALIASES = {
 }
 
 
-def read_header(raw: bytes) -> list[str]:
-    """The first line of the file, as the spreadsheet names its columns."""
-    try:
-        header = next(csv.reader(io.StringIO(decode(raw))))
-    except StopIteration:
-        raise ValidationError("The file is empty.", field="file") from None
-    except csv.Error:
-        raise ValidationError("This does not look like a CSV file.", field="file") from None
-    header = [h.strip() for h in header]
-    if not any(header):
-        raise ValidationError("The first line must name the columns, e.g. name,date,time_in,time_out.",
-                              field="file")
-    return header
+def read_header(source: SheetSource) -> tuple[SheetFile, list[str]]:
+    """The file looked over (size limit, encoding, the character between columns), and its first
+    line as the spreadsheet names its columns."""
+    return sheet_files.read_header(source)
 
 
 def guess_mapping(header: list[str]) -> dict[str, str | None]:

@@ -6,7 +6,6 @@ problems, so what is written is exactly what the manager has just reviewed.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -34,8 +33,6 @@ from safespace_desk.ui.kit.forms import PAGE_MARGINS, Banner, describe_error, pr
 from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.shell import MainShell
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
-
 
 class _ProgressRelay(QObject):
     """Carries the importer's progress from the worker thread to the progress bar (queued)."""
@@ -48,7 +45,8 @@ class ImportPage(QWidget):
         super().__init__(parent)
         self._desk = desk
         self._shell = shell
-        self._raw: bytes | None = None
+        self._path: Path | None = None
+        self._sha256 = ""  # of the file as chosen; a dry run and its import must read the same bytes
         self._checked: tuple[str, tuple[tuple[str, str], ...]] | None = None  # what the clean dry run saw
         self.report: ImportReport | None = None
         self._relay = _ProgressRelay(self)
@@ -140,19 +138,16 @@ class ImportPage(QWidget):
     def load_file(self, path: Path) -> bool:
         self.banner.clear_message()
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise OSError("larger than 200 MB: split it into years")
-            raw = path.read_bytes()
-            header = read_header(raw)
+            sheet, header = read_header(path)
         except OSError as error:
             self.banner.show_message(f"{path.name} could not be read ({getattr(error, 'strerror', None) or error}).")
             return False
         except Exception as error:
             self.banner.show_message(f"{path.name}: {describe_error(error)}")
             return False
-        self._raw = raw
-        lines = raw.count(b"\n")
-        self.file_label.setText(f"{path.name} · {lines} lines · columns: {', '.join(header)}")
+        self._path, self._sha256 = path, sheet.sha256
+        separated = {",": "", ";": " · separated by semicolons", "\t": " · separated by tabs"}[sheet.delimiter]
+        self.file_label.setText(f"{path.name} · {sheet.line_breaks:,} lines{separated} · columns: {', '.join(header)}")
         self.mapping.set_header(header)
         self._clear_results("Check the columns, then press Dry run.")
         self.mapping_changed()
@@ -160,13 +155,13 @@ class ImportPage(QWidget):
 
     def mapping_changed(self) -> None:
         # A different mapping means a different import: it needs its own dry run.
-        self.dry_run_button.setEnabled(self._raw is not None)
+        self.dry_run_button.setEnabled(self._path is not None)
         self.import_button.setEnabled(self._checked is not None and self._checked == self._fingerprint())
 
     def _fingerprint(self) -> tuple[str, tuple[tuple[str, str], ...]] | None:
-        if self._raw is None:
+        if self._path is None:
             return None
-        return hashlib.sha256(self._raw).hexdigest(), tuple(sorted(self.mapping.mapping().items()))
+        return self._sha256, tuple(sorted(self.mapping.mapping().items()))
 
     def _missing_required(self) -> str | None:
         mapping = self.mapping.mapping()
@@ -184,7 +179,7 @@ class ImportPage(QWidget):
             self._start(dry_run=False)
 
     def _start(self, *, dry_run: bool) -> None:
-        if self._raw is None:
+        if self._path is None:
             return
         problem = self._missing_required()
         if problem:
@@ -195,10 +190,14 @@ class ImportPage(QWidget):
         self.dry_run_button.setEnabled(False)
         self.import_button.setEnabled(False)
         self.choose_button.setEnabled(False)
-        raw, mapping, desk, fingerprint = self._raw, self.mapping.mapping(), self._desk, self._fingerprint()
+        path, mapping, desk, fingerprint = self._path, self.mapping.mapping(), self._desk, self._fingerprint()
+        sha256 = self._sha256
         relay = self._relay.progress.emit
+        # The file is read again by the worker, a block at a time; a file changed since it was chosen
+        # (or since its dry run) is refused, so what is imported is what the dry run checked.
         self._shell.runner.run(
-            lambda: importer.import_visits(desk, raw, mapping=mapping, dry_run=dry_run, progress=relay),
+            lambda: importer.import_visits(desk, path, mapping=mapping, dry_run=dry_run, progress=relay,
+                                           expect_sha256=sha256),
             lambda report: self._finished(report, dry_run, fingerprint),
             self._failed)
 

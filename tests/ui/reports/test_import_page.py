@@ -98,3 +98,49 @@ def test_a_file_that_is_not_a_sheet_is_refused_in_plain_words(qtbot: QtBot, shel
     assert not page.load_file(tmp_path / "missing.csv")
     assert "could not be read" in page.banner.text()
 
+
+
+def test_a_semicolon_sheet_from_european_excel_is_read_and_imported(qtbot: QtBot, shell: MainShell,
+                                                                     desk: DeskContext, tmp_path: Path) -> None:
+    # Issue 8, finding 14: it was refused with "The header has no column for name, date, time_in".
+    page = ImportPage(desk, shell)
+    shell.add_page("import", "Import", page)
+    shell.show()
+    qtbot.waitExposed(shell)
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_bytes(GOOD.replace(",", ";").replace("\n", "\r\n").encode("utf-8-sig"))
+    assert page.load_file(sheet)
+    assert "separated by semicolons" in page.file_label.text()
+    assert [page.mapping.boxes[c].currentText() for c in ("name", "date", "time_in", "bed")] == \
+        ["Guest", "Day", "In", "Bed"]
+    page.dry_run()
+    assert page.problems.rowCount() == 0 and page.summary.text().startswith("Would import 4 visits")
+    with qtbot.waitSignal(shell.changes_applied):
+        page.import_button.click()
+    assert page.progress.value() == 100 and page.summary.text().startswith("Imported 4 visits")
+    assert len(visits.guest_visits(desk, search.find_guests(desk, "kez")[0].guest_id)) == 2
+
+
+def test_a_file_changed_after_its_dry_run_is_not_imported(qtbot: QtBot, shell: MainShell, desk: DeskContext,
+                                                          tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.csv"
+    page = _page(qtbot, shell, desk, sheet, GOOD)
+    page.dry_run()
+    assert page.import_button.isEnabled()
+    sheet.write_text(GOOD + "Ann,2026-10-05,09:00,,,\n", encoding="utf-8")  # saved again from the spreadsheet
+    page.run_import()
+    assert "changed since its dry run" in page.banner.text() and "Nothing was imported" in page.summary.text()
+    assert search.find_guests(desk, "kez") == []
+
+
+def test_a_file_over_the_size_limit_is_refused_when_chosen(qtbot: QtBot, shell: MainShell, desk: DeskContext,
+                                                           tmp_path: Path) -> None:
+    from safespace_desk.services.sheet_files import MAX_FILE_BYTES
+
+    page = ImportPage(desk, shell)
+    huge = tmp_path / "ten-years.csv"
+    with huge.open("wb") as handle:  # sparse: takes no disk
+        handle.write(b"name,date,time_in\n")
+        handle.truncate(MAX_FILE_BYTES + 1)
+    assert not page.load_file(huge)
+    assert "the limit is 256 MB" in page.banner.text() and not page.dry_run_button.isEnabled()
