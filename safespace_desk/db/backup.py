@@ -25,7 +25,7 @@ from safespace_desk.db.errors import (
     StoreError,
     StoreNotWritable,
 )
-from safespace_desk.db.fileio import fsync_dir
+from safespace_desk.db.fileio import copy_private, fsync_dir
 from safespace_desk.db.health import CheckResult
 from safespace_desk.db.integrity import check_pages
 from safespace_desk.db.keyslots import KeySlots
@@ -39,6 +39,7 @@ from safespace_desk.db.store import (
     read_store_salt,
     translate,
 )
+from safespace_desk.private_files import make_private_tree, private_file, private_folder
 
 BACKUP_PREFIX = "safespace-backup-"
 
@@ -63,7 +64,7 @@ def write_backup(store: Store, slots: KeySlots, master: bytes, folder: Path, whe
     BackupFailed; a copy that fails its own check is a BackupDamaged. In every case the
     ``.partial`` folder is removed, so it can never be listed, pruned as good or restored."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
     except OSError as error:
         raise _folder_error(error, folder) from None
     final = folder / backup_name(when)
@@ -102,7 +103,8 @@ def _copy(store: Store, master: bytes, target: Path, folder: Path) -> None:
     written, encrypted under the copy's own salt, into ``target``."""
     source = connect_raw(store.paths.db, master)
     try:
-        dest = connect_raw(target, master, create=True)
+        # 0600 before SQLite writes a byte (it would make it 0644); its log and index follow its mode.
+        dest = connect_raw(private_file(target), master, create=True)
         try:
             source.backup(dest, pages=1024)
             # A backup is one file: fold its WAL in, so the copy is complete on its own.
@@ -187,8 +189,8 @@ def restore_into(data_dir: Path, backup: Path, master: bytes, when: datetime) ->
     shutil.rmtree(incoming, ignore_errors=True)
     try:
         incoming.mkdir(mode=0o700)
-        shutil.copy2(backup / DB_NAME, incoming / DB_NAME)
-        shutil.copy2(backup / KEYSLOTS_NAME, incoming / KEYSLOTS_NAME)
+        copy_private(backup / DB_NAME, incoming / DB_NAME)
+        copy_private(backup / KEYSLOTS_NAME, incoming / KEYSLOTS_NAME)
         verify_backup(incoming, master)  # the copy, too, before anything live is touched
         aside.mkdir(mode=0o700)
         for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", KEYSLOTS_NAME):
@@ -197,6 +199,7 @@ def restore_into(data_dir: Path, backup: Path, master: bytes, when: datetime) ->
         os.replace(incoming / DB_NAME, live.db)
         os.replace(incoming / KEYSLOTS_NAME, live.keyslots)
         fsync_dir(data_dir)
+        make_private_tree(aside)  # a store from before this was tightened keeps its loose modes otherwise
     except BaseException as error:
         _put_back(aside, data_dir)
         raise translate(error) or error from None

@@ -42,6 +42,7 @@ from safespace_desk.db.errors import (
     StoreMissing,
     StoreNotWritable,
 )
+from safespace_desk.db.fileio import tighten_data_folder
 from safespace_desk.db.log_files import check_log_files
 
 DB_NAME = "store.db"
@@ -305,6 +306,8 @@ class Store:
         The first open in this process also reads the write-ahead log and its index, so that saved
         work SQLite would silently drop (a damaged or missing log) is named and nothing is changed."""
         paths = StorePaths(data_dir)
+        # A folder made loose (by hand, another program, an older version) is tightened first.
+        tighten_data_folder(data_dir)
         try:
             if not _is_open_here(paths.db):
                 check_file_shape(paths.db, expected_salt)

@@ -15,6 +15,8 @@ import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from safespace_desk.private_files import write_private
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -42,6 +44,6 @@ def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]]) -> str:
 
 
 def write_csv(path: Path, header: Sequence[object], rows: Iterable[Sequence[object]]) -> Path:
-    """Write ``csv_text`` to ``path`` as UTF-8."""
-    path.write_text(csv_text(header, rows), encoding="utf-8", newline="")
+    """Write ``csv_text`` to ``path`` as UTF-8, readable by this OS account only (it may name guests)."""
+    write_private(path, csv_text(header, rows).encode("utf-8"))
     return path

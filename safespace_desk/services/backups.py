@@ -18,6 +18,7 @@ from safespace_desk.db.old_copies import old_backups, remove_older_than, replace
 from safespace_desk.db.types import parse_utc, utc_text
 from safespace_desk.domain.errors import ValidationError
 from safespace_desk.domain.roles import Permission
+from safespace_desk.private_files import private_folder
 from safespace_desk.services.context import STORE_ID_KEY, Changes, DeskContext
 from safespace_desk.services.restore import RestoreResult, restore_backup
 
@@ -64,7 +65,7 @@ def configure_backups(desk: DeskContext, folder: str | Path, keep: int = DEFAULT
     if path.resolve() == desk.store.paths.data_dir.resolve():
         raise ValidationError("Backups must not go into the live data folder.", field="backup_folder")
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        private_folder(path)
         probe = path / ".safespace-write-test"
         probe.write_bytes(b"ok")
         probe.unlink()

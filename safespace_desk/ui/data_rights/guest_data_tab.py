@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from safespace_desk.domain.errors import DeskError
+from safespace_desk.private_files import write_private
 from safespace_desk.services import data_rights, search
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.search import GuestHit
@@ -42,8 +43,9 @@ def export_subject_access(desk: DeskContext, guest_id: str, json_path: Path) -> 
     json_path = json_path if json_path.suffix.lower() == ".json" else json_path.with_name(json_path.name + ".json")
     pdf_path = json_path.with_suffix(".pdf")
     try:
-        json_path.write_text(json.dumps(export, indent=2, ensure_ascii=False, default=str) + "\n",
-                             encoding="utf-8")
+        # Everything held about a guest: readable by this OS account only (0600), like the store.
+        write_private(json_path, (json.dumps(export, indent=2, ensure_ascii=False, default=str)
+                                       + "\n").encode("utf-8"))
         write_subject_access_pdf(export, pdf_path)
     except OSError as error:
         raise DeskError(f"The export could not be saved in {json_path.parent} ({error.strerror or error}). "

@@ -13,6 +13,7 @@ from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from safespace_desk.domain.barcode import QUIET_ZONE, code128_widths, total_modules
+from safespace_desk.private_files import private_file
 
 CARD_MM = QSizeF(85.6, 54.0)  # ISO/IEC 7810 ID-1, the size of a bank card
 RESOLUTION_DPI = 600
@@ -25,7 +26,7 @@ def write_card_pdf(path: Path, *, card_code: str, site_name: str) -> Path:
 
     ensure_gui_app()
     path.parent.mkdir(parents=True, exist_ok=True)
-    writer = QPdfWriter(str(path))
+    writer = QPdfWriter(str(private_file(path)))
     writer.setTitle("Guest card")
     writer.setCreator("SafeSpace Desk")
     writer.setResolution(RESOLUTION_DPI)

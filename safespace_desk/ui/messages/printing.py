@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocume
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
 
+from safespace_desk.private_files import private_file
 from safespace_desk.ui.kit.colours import NIGHT
 
 PDF_RESOLUTION = 300  # dpi: crisp text on paper; fonts are in points so the size is the same
@@ -70,7 +71,7 @@ def write_pdf(html: str, path: str | Path, title: str, *, landscape: bool = Fals
     numbers the pages in the bottom margin; margins on both would leave a narrow column.
     """
     path = Path(path)
-    writer = QPdfWriter(str(path))
+    writer = QPdfWriter(str(private_file(path)))  # a handover names guests: 0600 before Qt writes
     writer.setTitle(title)
     writer.setCreator("SafeSpace Desk")
     writer.setResolution(PDF_RESOLUTION)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from safespace_desk.domain.errors import DeskError
+from safespace_desk.private_files import write_private
 from safespace_desk.reports.export import figures_to_csv, figures_to_json_text
 from safespace_desk.reports.figures import Figures
 from safespace_desk.ui.reports.pdf import write_report_pdf
@@ -29,8 +30,7 @@ def export_figures(figures: Figures, path: Path, kind: str) -> Path:
         else:
             text = figures_to_csv(figures) if kind == "csv" else figures_to_json_text(figures)
             # newline="" keeps the CSV's own CRLF line ends exactly as written.
-            with path.open("w", encoding="utf-8", newline="") as out:
-                out.write(text)
+            write_private(path, text.encode("utf-8"))
     except OSError as error:
         raise ExportFailed(f"The report could not be saved to {path.name} ({error.strerror or error}). "
                            "Check the folder exists and the USB stick is in, then try again.",

@@ -29,6 +29,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication
 
+from safespace_desk.private_files import private_file
+
 A4_WIDTH_PT = 595.0
 A4_HEIGHT_PT = 842.0
 MARGIN_PT = 40.0
@@ -77,7 +79,7 @@ class PdfCanvas:
     def __init__(self, path: Path, title: str) -> None:
         ensure_gui_app()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = QPdfWriter(str(path))
+        self._writer = QPdfWriter(str(private_file(path)))  # 0600 before Qt writes a byte
         self._writer.setTitle(title)
         self._writer.setCreator("SafeSpace Desk")
         self._writer.setResolution(RESOLUTION_DPI)
