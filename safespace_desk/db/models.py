@@ -281,6 +281,8 @@ class ShiftLogEntry(Base):
     text: Mapped[str] = mapped_column(Text)
     staff_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Migration 0009: after a hard moment (domain/staff_care.py), whether a debrief was offered.
+    debrief_offered: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
 
 class Handover(Base):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from safespace_desk.db.models import DutySpell, Staff
 from safespace_desk.domain.capacity import CapacityStatus, next_window, staff_needed, staffing_warning
 from safespace_desk.domain.errors import RuleViolation
+from safespace_desk.domain.staff_care import lone_working_warning
 from safespace_desk.ids import new_id
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.frontdesk_common import DUTY, moment, open_visit_count
@@ -35,6 +36,8 @@ class DeskStatus:
     next_period_name: str
     next_period_places: int
     next_period_starts: datetime
+    # Exactly one person on duty (domain/staff_care.py); said even where the site's minimum is one.
+    lone_working: str | None = None
 
 
 def start_duty(desk: DeskContext) -> Changes:
@@ -94,7 +97,7 @@ def desk_status(desk: DeskContext) -> DeskStatus:
         staff_needed=staff_needed(settings, m.window.period, used),
         staffing_warning=staffing_warning(settings, m.window.period, used, sum(d.counts_in_ratio for d in duty)),
         next_period_name=upcoming.period.name, next_period_places=upcoming.period.places,
-        next_period_starts=upcoming.starts_at)
+        next_period_starts=upcoming.starts_at, lone_working=lone_working_warning([d.name for d in duty]))
 
 
 def _open_spell(session: Session, staff_id: str) -> DutySpell | None:

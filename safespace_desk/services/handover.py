@@ -17,6 +17,7 @@ from safespace_desk.domain.errors import NotFound, RuleViolation, ValidationErro
 from safespace_desk.domain.exclusions import format_time_left
 from safespace_desk.domain.profile import Part
 from safespace_desk.domain.roles import Permission, can
+from safespace_desk.domain.staff_care import debrief_text
 from safespace_desk.domain.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, clean_text
 from safespace_desk.ids import new_id
 from safespace_desk.services.context import Changes, DeskContext
@@ -71,6 +72,9 @@ class SnapshotLog:
     guest: str | None
     text: str
     guest_id: str | None = None
+    # After a hard moment: "Debrief offered", "Debrief not offered" or "Debrief: not yet asked" (from
+    # 2026-12; None on other entries and older snapshots).
+    debrief: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,7 +153,8 @@ def build_snapshot(desk: DeskContext) -> HandoverSnapshot:
         urgent_messages=[SnapshotMessage(m.guest_name or "", m.agency, m.category.label,
                                          utc_text(m.relevant_until) if m.relevant_until else None, m.guest_id)
                          for m in board_rows(desk, BoardFilter.URGENT)],
-        log=[SnapshotLog(utc_text(e.at), e.kind.label, e.guest_name, e.text, e.guest_id)
+        log=[SnapshotLog(utc_text(e.at), e.kind.label, e.guest_name, e.text, e.guest_id,
+                         debrief_text(e.debrief_offered) if e.asks_debrief else None)
              for e in this_shifts_entries(desk)],
         follow_ups=follow_ups, escalations=escalations,
     )

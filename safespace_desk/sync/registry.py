@@ -148,7 +148,9 @@ OPS: dict[str, OpKind] = {k.name: k for k in [
     _op("message.not_passed_on", {"message"}),
     _op("message.withdraw", {"message"}),
     # shift log, handovers, triage
-    _op("log.add", {"shift_log"}),
+    # 2: the entry says whether a debrief was offered (issue 13); a version 1 entry simply has no answer.
+    OpKind("log.add", 2, frozenset({"shift_log"}), {1: lambda rows: rows}),
+    _op("log.debrief", {"shift_log"}),
     _op("handover.write", {"handover"}),
     _op("handover.acknowledge", {"handover"}),
     _op("triage.record", {"triage"}),

@@ -100,8 +100,9 @@ class StatusStrip(QFrame):
         unit = "beds" if next_has_beds else "places"
         self.next_period.setText(f"{status.next_period_name} from {when} · {status.next_period_places} {unit}"
                                  f" · {status.capacity.used} in now")
-        self.staffing.setText(status.staffing_warning or "")
-        self.staffing.setVisible(bool(status.staffing_warning))
+        warnings = [w for w in (status.staffing_warning, status.lone_working) if w]
+        self.staffing.setText(" · ".join(warnings))
+        self.staffing.setVisible(bool(warnings))
         # Full names: two staff called Demo (or Sam) must be told apart (finding 11).
         names = [d.name for d in status.on_duty]
         self.on_duty_names.setText(f"On duty: {', '.join(names)}" if names else "Nobody marked on duty")

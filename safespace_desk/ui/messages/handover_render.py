@@ -75,7 +75,8 @@ def snapshot_html(snapshot: HandoverSnapshot, zone: ZoneInfo) -> str:
                wrap_last_only=False),
         f"<h2>Shift log ({len(snapshot.log)})</h2>",
         _table(("Time", "Kind", "Guest", "Entry"),
-               ((_local(e.at, zone), escape(e.kind), escape(e.guest or ""), escape(e.text))
+               ((_local(e.at, zone), escape(e.kind), escape(e.guest or ""),
+                 escape(e.text) + (f"<br><i>{escape(e.debrief)}</i>" if e.debrief else ""))
                 for e in snapshot.log), (8, 16, 12, 64), "Nothing was logged this shift."),
     ]
     # A crisis service's or haven's diary: escalations this shift, follow-ups due before the next ends.

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safespace_desk.domain.errors import DeskError
+from safespace_desk.domain.errors import DeskError, ValidationError
 from safespace_desk.domain.messages import LogKind
+from safespace_desk.domain.staff_care import debrief_text, is_hard_moment
 from safespace_desk.services import shiftlog
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.shiftlog import LogEntryView
@@ -83,8 +84,9 @@ class ShiftLogModel(QAbstractTableModel):
         entry = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             now = self._now or entry.at
+            text = entry.text + (f"\n{debrief_text(entry.debrief_offered)}" if entry.asks_debrief else "")
             return (day_and_time(entry.at, self._zone, now), entry.kind.label, entry.guest_name or "",
-                    entry.text, entry.staff_name or "")[index.column()]
+                    text, entry.staff_name or "")[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{full_date_time(entry.at, self._zone)}\n{entry.text}"
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -173,6 +175,7 @@ class ShiftLogPage(QWidget):
             chip.setCheckable(True)
             chip.setProperty("chip", True)
             chip.setToolTip(f"{kind.label} ({native_keys(keys)})")
+            chip.toggled.connect(self._kind_toggled)
             self.kind_group.addButton(chip)
             self.kind_buttons[kind] = chip
             add_shortcut(self, keys, lambda k=kind: self.choose_kind(k))
@@ -188,6 +191,18 @@ class ShiftLogPage(QWidget):
                                     "Entry", height=120)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.errors.bind("text", self.text))
+        # After a hard moment: was a debrief offered to the staff involved? Yes or no, no details.
+        self.debrief_label = label("Was a debrief offered to the staff involved?")
+        self.debrief_label.setWordWrap(True)
+        self.debrief = QComboBox()
+        self.debrief.setAccessibleName("Debrief offered")
+        for text, value in (("Choose yes or no", None), ("Yes, a debrief was offered", True),
+                            ("No, not offered", False)):
+            self.debrief.addItem(text, value)
+        self.debrief_label.setBuddy(self.debrief)
+        layout.addWidget(self.debrief_label)
+        layout.addWidget(self.debrief)
+        layout.addWidget(self.errors.bind("debrief_offered", self.debrief))
         self.hints = WordingHints(self.text)
         layout.addWidget(self.hints)
         layout.addWidget(general)
@@ -206,11 +221,27 @@ class ShiftLogPage(QWidget):
     def chosen_kind(self) -> LogKind | None:
         return next((k for k, b in self.kind_buttons.items() if b.isChecked()), None)
 
+    def _kind_toggled(self, _checked: bool) -> None:
+        kind = self.chosen_kind()
+        hard = kind is not None and is_hard_moment(kind)
+        self.debrief_label.setVisible(hard)
+        self.debrief.setVisible(hard)
+        if not hard:
+            self.debrief.setCurrentIndex(0)
+
     def add_entry(self) -> str | None:
         self.errors.clear()
+        kind = self.chosen_kind()
+        debrief = self.debrief.currentData() if kind is not None and is_hard_moment(kind) else None
+        if kind is not None and is_hard_moment(kind) and debrief is None:
+            # Asked every time after a hard moment; the answer goes into the handover.
+            self.errors.show(ValidationError("Say whether a debrief was offered to the staff involved "
+                                             "(yes or no).", field="debrief_offered"))
+            self.debrief.setFocus()
+            return None
         try:
-            entry_id, _ = self.actions.run(shiftlog.add_entry, self.chosen_kind() or "", self.text.toPlainText(),
-                                           guest_id=self.guest.guest_id)
+            entry_id, _ = self.actions.run(shiftlog.add_entry, kind or "", self.text.toPlainText(),
+                                           guest_id=self.guest.guest_id, debrief_offered=debrief)
         except DeskError as err:
             self.errors.show(err)
             return None

@@ -106,8 +106,13 @@ def test_shift_log_entry_by_keyboard_with_a_gentle_wording_prompt(
     qtbot.keyClicks(page.text, "Man outside kicked off at the door")
     assert page.hints.isVisible() and "kicked off" in page.hints.text()  # a prompt, never a block
     qtbot.keyClick(page.text, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    # After a hard moment the form asks whether a debrief was offered, and waits for yes or no.
+    assert shiftlog.shift_entries(desk) == [] and page.debrief.hasFocus()
+    qtbot.keyClick(page.debrief, Qt.Key.Key_Down)
+    qtbot.keyClick(page.debrief, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     [entry] = shiftlog.shift_entries(desk)
     assert entry.kind is LogKind.POLICE_CALLED and entry.text == "Man outside kicked off at the door"
+    assert entry.debrief_offered is True and not page.debrief.isVisible()
     assert page.model.rowCount() == 1 and page.text.toPlainText() == ""
     qtbot.keyClicks(page.search, "nothing like this")
     assert page.model.rowCount() == 0
