@@ -348,4 +348,5 @@ class PurgeRecord(Base):
 
 # The casework tables live in their own module; importing it here puts them on Base.metadata.
 from safespace_desk.db import models_casework as _casework  # noqa: E402,F401
+from safespace_desk.db import models_hub_day as _hub_day  # noqa: E402,F401
 from safespace_desk.db import models_partnership as _partnership  # noqa: E402,F401

@@ -20,12 +20,16 @@ class ArrivedVia(StrEnum):
     PROBATION = "probation"
     HOSPITAL = "hospital"
     OTHER = "other"
+    # Issue 13: prison releases (often at weekends, out of hours) and hostel "swaps". After Other, so
+    # the keys staff know (Alt+1 to Alt+8) stay as they were: these are Alt+9 and Alt+0.
+    PRISON = "prison"
+    HOSTEL = "hostel"
 
     @property
     def label(self) -> str:
         return {"self": "Self", "police": "Police", "paramedic": "Paramedic", "outreach": "Outreach",
                 "housing": "Housing", "probation": "Probation", "hospital": "Hospital",
-                "other": "Other"}[self.value]
+                "other": "Other", "prison": "Prison", "hostel": "Hostel"}[self.value]
 
 
 class GuestFlag(StrEnum):

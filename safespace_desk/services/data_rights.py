@@ -50,6 +50,7 @@ from safespace_desk.services.casework_rights import (
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.erasure_reach import reach_erased_guest, trace_guest
 from safespace_desk.services.guests import GUEST, _reset_index, identity_ids
+from safespace_desk.services.hub_day_rights import export_hub_day, forget_hub_day, scrub_hub_day
 from safespace_desk.services.outbox_retention import OUTBOX_KIND, purge_outbox, scrub_removed_records
 from safespace_desk.services.partnership import export_partnership, forget_partnership, scrub_other_actions
 
@@ -81,6 +82,7 @@ def export_guest(desk: DeskContext, guest_id: str) -> dict[str, Any]:
         triage = session.scalars(select(Triage).where(Triage.guest_id.in_(ids))).all()
         casework, casework_ids = export_casework(session, ids, lambda record: _row(record, staff))
         partnership = export_partnership(session, ids, lambda record: _row(record, staff))
+        hub_day = export_hub_day(session, ids, lambda record: _row(record, staff))
         related = set(ids) | set(visit_ids) | {e.id for e in exclusions} | {m.id for m in messages} \
             | {t.id for t in triage} | {entry.id for entry in log} | casework_ids
         audit = session.scalars(select(AuditEntry).where(AuditEntry.entity_id.in_(list(related)))
@@ -99,6 +101,7 @@ def export_guest(desk: DeskContext, guest_id: str) -> dict[str, Any]:
             "triage": [_row(t, staff) for t in triage],
             **casework,
             **partnership,
+            **hub_day,
             "access_log": [{"when": a.at, "staff": name(a.staff_id or "", None), "action": a.action,
                             "record": a.entity_kind} for a in audit],
         }
@@ -125,6 +128,7 @@ def erase_guest(desk: DeskContext, guest_id: str, reason: str) -> Changes:
         # The copies: the outbox, handover snapshots, the shift log and other texts naming them.
         reach_erased_guest(uow.session, trace)
         scrub_other_actions(uow.session, trace.anywhere.redact, ids)
+        scrub_hub_day(uow.session, trace.anywhere.redact, set(ids))
         # The audit says that and when, never the reason's words (it cannot be edited later).
         uow.audit("guest_erased", GUEST, guest_id, detail=json.dumps({"records": len(ids)}))
         uow.outbox("guest.erase", guest_id=guest_id, at=uow.now)
@@ -262,6 +266,7 @@ def _anonymise(session: Session, ids: list[str], now: datetime) -> None:
         message.delivery_note = None
     # The actions agreed about them at partnership meetings lose their words (free text about a named person).
     forget_partnership(session, ids)
+    forget_hub_day(session, ids)
 
 
 def _erase_free_text(session: Session, ids: list[str]) -> None:

@@ -126,19 +126,23 @@ def scrub_snapshot(text: str, trace: GuestTrace) -> str:
             if not isinstance(entry, dict):
                 continue
             theirs = entry.get("guest_id") in trace.ids or any(
-                isinstance(entry.get(k), str) and _is_their_name(trace, entry[k]) for k in ("name", "for_name", "guest"))
+                isinstance(entry.get(k), str) and _is_their_name(trace, entry[k]) for k in _NAME_KEYS)
             if theirs and isinstance(entry.get("flags"), list):
                 entry["flags"] = []  # "DA risk" beside an erased name is still about them
             for key, value in list(entry.items()):
                 if not isinstance(value, str) or structural(key) or key in ("since", "time_left"):
                     continue
-                if key in ("name", "for_name", "guest"):
+                if key in _NAME_KEYS:
                     entry[key] = ERASED_NAME if theirs else trace.anywhere.redact(value)
-                elif theirs and section in ("exclusions", "follow_ups"):
+                elif theirs and section in ("exclusions", "follow_ups", "expected"):
                     entry[key] = ERASED_TEXT  # an exclusion's reason, a follow-up's words: about them
                 else:
                     entry[key] = (trace.about if theirs else trace.anywhere).redact(value)
     return json.dumps(data, ensure_ascii=False)
+
+
+# Where a snapshot entry names its person ("who": an expected arrival, from 2026-12).
+_NAME_KEYS = ("name", "for_name", "guest", "who")
 
 
 def _is_their_name(trace: GuestTrace, value: str) -> bool:

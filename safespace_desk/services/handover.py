@@ -20,6 +20,7 @@ from safespace_desk.domain.roles import Permission, can
 from safespace_desk.domain.staff_care import debrief_text
 from safespace_desk.domain.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, clean_text
 from safespace_desk.ids import new_id
+from safespace_desk.services.arrivals import open_arrival_rows
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.diary import due_follow_ups
 from safespace_desk.services.escalation import escalations_between
@@ -94,6 +95,18 @@ class SnapshotEscalation:
 
 
 @dataclass(frozen=True)
+class SnapshotExpected:
+    """Someone expected before the next shift ends (issue 13): a prison release, a discharge, a swap."""
+
+    who: str
+    from_whom: str
+    via: str
+    expected_at: str
+    needs: str | None
+    guest_id: str | None = None
+
+
+@dataclass(frozen=True)
 class HandoverSnapshot:
     taken_at: str
     in_now: list[SnapshotGuest] = field(default_factory=list)
@@ -104,6 +117,7 @@ class HandoverSnapshot:
     # (overdue ones included) and the escalations of this shift.
     follow_ups: list[SnapshotFollowUp] = field(default_factory=list)
     escalations: list[SnapshotEscalation] = field(default_factory=list)
+    expected: list[SnapshotExpected] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -117,7 +131,8 @@ class HandoverSnapshot:
                    urgent_messages=[SnapshotMessage(**m) for m in data.get("urgent_messages", [])],
                    log=[SnapshotLog(**entry) for entry in data.get("log", [])],
                    follow_ups=[SnapshotFollowUp(**f) for f in data.get("follow_ups", [])],
-                   escalations=[SnapshotEscalation(**e) for e in data.get("escalations", [])])
+                   escalations=[SnapshotEscalation(**e) for e in data.get("escalations", [])],
+                   expected=[SnapshotExpected(**e) for e in data.get("expected", [])])
 
 
 @dataclass(frozen=True)
@@ -156,8 +171,16 @@ def build_snapshot(desk: DeskContext) -> HandoverSnapshot:
         log=[SnapshotLog(utc_text(e.at), e.kind.label, e.guest_name, e.text, e.guest_id,
                          debrief_text(e.debrief_offered) if e.asks_debrief else None)
              for e in this_shifts_entries(desk)],
-        follow_ups=follow_ups, escalations=escalations,
+        follow_ups=follow_ups, escalations=escalations, expected=_expected_snapshot(desk),
     )
+
+
+def _expected_snapshot(desk: DeskContext) -> list[SnapshotExpected]:
+    """Arrivals still expected up to the end of the next shift (late ones included)."""
+    site = get_site(desk)
+    ahead = next_window(site.settings, site.zone, current_shift(desk)).ends_at
+    return [SnapshotExpected(e.who, e.from_whom, e.via.label, utc_text(e.expected_at), e.needs, e.guest_id)
+            for e in open_arrival_rows(desk) if e.expected_at < ahead]
 
 
 def _casework_snapshot(desk: DeskContext) -> tuple[list[SnapshotFollowUp], list[SnapshotEscalation]]:

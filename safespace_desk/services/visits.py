@@ -18,6 +18,7 @@ from safespace_desk.domain.profile import age_warning
 from safespace_desk.domain.roles import Permission
 from safespace_desk.domain.text import SHORT_TEXT_MAX, clean_text
 from safespace_desk.ids import new_id
+from safespace_desk.services.arrivals import link_on_sign_in
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.frontdesk_common import (
     BED,
@@ -46,6 +47,8 @@ class SignInResult:
     changes: Changes
     mode: VisitMode = VisitMode.IN_PERSON
     age_warning: str | None = None  # younger than the service's minimum age: a warning, not a refusal
+    # An expected arrival (issue 13) linked to this visit: who told us and what they need.
+    expected: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,13 +164,15 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
                    override_reason=visit.override_reason, override_by=visit.override_by, **extra)
         uow.changed(VISIT, visit.id)
         uow.changed(GUEST, guest.id)
+        expected = link_on_sign_in(uow, ids, visit)
         name = guest.preferred_name
         guest_live_id = guest.id
         warning = age_warning(m.site.settings.profile, name, guest.birth_year,
                               date.fromisoformat(guest.birth_date) if guest.birth_date else None,
                               m.now.astimezone(m.site.zone).date())
     guest_index(desk).touch(guest_live_id, m.now)
-    return SignInResult(visit.id, guest_live_id, name, given_bed, overridden, uow.changes, visit_mode, warning)
+    return SignInResult(visit.id, guest_live_id, name, given_bed, overridden, uow.changes, visit_mode, warning,
+                        expected.text if expected else None)
 
 
 def sign_out(desk: DeskContext, visit_id: str, departed_to: str | None = None) -> Changes:

@@ -104,6 +104,9 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in [
     _t("partnership_action", "id guest_id", guest="guest_id"),
     _t("unit_cost", "key"),
     _t("unit_cost_change", "id"),
+    # the hub's day beyond sign-in (issue 13): who is expected, from whom and why are sealed
+    _t("expected_arrival", "id guest_id expected_at created_at created_by visit_id arrived_at not_arrived_at "
+                           "closed_by", guest="guest_id"),
 ]}
 
 _GUEST = {"guest", "guest_alias"}
@@ -111,8 +114,9 @@ _VISIT = {"visit", "bed_assignment", "guest"}
 _CASEWORK = {"referral", "case_episode", "contact", "follow_up", "plan", "plan_version", "support_given",
              "onward_referral", "circle_member", "escalation", "group_session", "session_attendance", "closing"}
 _PARTNERSHIP = {"partnership_member", "partnership_action"}
+_HUB_DAY = {"expected_arrival"}
 _ERASE = {"guest", "guest_alias", "duplicate_hint", "not_duplicate", "message", "visit", "exclusion",
-          "triage", "shift_log", "handover", "bed_assignment"} | _CASEWORK | _PARTNERSHIP
+          "triage", "shift_log", "handover", "bed_assignment"} | _CASEWORK | _PARTNERSHIP | _HUB_DAY
 
 
 def _op(name: str, writes: set[str], version: int = 1) -> OpKind:
@@ -200,6 +204,10 @@ OPS: dict[str, OpKind] = {k.name: k for k in [
     _op("partnership.action", {"partnership_action"}),
     _op("partnership.action_done", {"partnership_action"}),
     _op("impact.unit_cost", {"unit_cost", "unit_cost_change"}),
+    # the hub's day beyond sign-in (issue 13)
+    _op("arrival.expect", {"expected_arrival"}),
+    _op("arrival.arrived", {"expected_arrival"}),
+    _op("arrival.not_arrived", {"expected_arrival"}),
 ]}
 
 # What the services call a change to these tables (services' Changes kinds), so pages refresh when

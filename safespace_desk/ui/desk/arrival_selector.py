@@ -1,4 +1,4 @@
-"""How the guest arrived: a row of toggle buttons, Alt+1 to Alt+8, Self by default."""
+"""How the guest arrived: a row of toggle buttons, Alt+1 to Alt+0 (ten), Self by default."""
 
 from __future__ import annotations
 
@@ -10,12 +10,19 @@ from safespace_desk.ui.kit.flow import FlowLayout
 
 
 def arrival_for_key(key: int, modifiers: Qt.KeyboardModifier) -> ArrivedVia | None:
-    """Alt+1 .. Alt+8 (Alt alone: keypad digits and Shift-less layouts only)."""
+    """Alt+1 .. Alt+9, then Alt+0 for the tenth (Alt alone: keypad digits and Shift-less layouts only)."""
     if modifiers & ~Qt.KeyboardModifier.KeypadModifier != Qt.KeyboardModifier.AltModifier:
         return None
-    if Qt.Key.Key_1 <= key <= Qt.Key.Key_8:
-        return list(ArrivedVia)[key - Qt.Key.Key_1]
+    choices = list(ArrivedVia)
+    number = 10 if key == Qt.Key.Key_0 else key - Qt.Key.Key_1 + 1
+    if Qt.Key.Key_0 <= key <= Qt.Key.Key_9 and 1 <= number <= len(choices):
+        return choices[number - 1]
     return None
+
+
+def key_digit(number: int) -> str:
+    """The digit on the keyboard for the n-th choice: 1..9, then 0."""
+    return str(number % 10)
 
 
 class ArrivalSelector(QWidget):
@@ -31,9 +38,10 @@ class ArrivalSelector(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        caption = QLabel("Arrived via · Alt+1 to Alt+8", self)
+        last = key_digit(len(ArrivedVia))
+        caption = QLabel(f"Arrived via · Alt+1 to Alt+{last}", self)
         caption.setProperty("muted", True)
-        caption.setToolTip("Alt+1 to Alt+8 choose; it goes back to Self after each sign-in")
+        caption.setToolTip(f"Alt+1 to Alt+{last} choose; it goes back to Self after each sign-in")
         layout.addWidget(caption)
         flow = FlowLayout(spacing=6)
         layout.addLayout(flow)
@@ -41,12 +49,12 @@ class ArrivalSelector(QWidget):
         self._group.setExclusive(True)
         self._buttons: dict[ArrivedVia, QPushButton] = {}
         for number, via in enumerate(ArrivedVia, start=1):
-            button = QPushButton(f"{number} {via.label}", self)
+            button = QPushButton(f"{key_digit(number)} {via.label}", self)
             button.setObjectName(f"arrivedVia_{via.value}")
             button.setProperty("toggle", True)
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from search to results, not here
-            button.setToolTip(f"Arrived via {via.label} (Alt+{number})")
+            button.setToolTip(f"Arrived via {via.label} (Alt+{key_digit(number)})")
             self._group.addButton(button, number)
             self._buttons[via] = button
             flow.addWidget(button)

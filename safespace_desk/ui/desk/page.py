@@ -23,6 +23,7 @@ from safespace_desk.ui.desk.bed_board import BedBoardPanel
 from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.duplicates_panel import DuplicatesPanel
 from safespace_desk.ui.desk.exclusions_panel import ExclusionsPanel
+from safespace_desk.ui.desk.expected_panel import ExpectedPanel
 from safespace_desk.ui.desk.guest_details import GuestDetailsPanel
 from safespace_desk.ui.desk.in_now import InNowPanel
 from safespace_desk.ui.desk.night_banner import NightCheckBanner
@@ -32,7 +33,7 @@ from safespace_desk.ui.desk.status_strip import StatusStrip
 from safespace_desk.ui.kit.shortcuts import add_shortcut
 
 TICK_MS = 30_000
-TAB_IN_NOW, TAB_BEDS, TAB_EXCLUSIONS, TAB_GUEST, TAB_DUPLICATES = range(5)
+TAB_IN_NOW, TAB_BEDS, TAB_EXCLUSIONS, TAB_GUEST, TAB_DUPLICATES, TAB_EXPECTED = range(6)
 
 
 class FrontDeskPage(QWidget):
@@ -64,9 +65,10 @@ class FrontDeskPage(QWidget):
         self.exclusions = ExclusionsPanel(self.actions, self.context, self.tabs)
         self.details = GuestDetailsPanel(self.actions, self.context, self.tabs)
         self.duplicates = DuplicatesPanel(self.actions, self.tabs)
+        self.expected = ExpectedPanel(self.actions, self.context, self.tabs)
         for panel, title, keys in ((self.in_now, "In now", "Ctrl+1"), (self.bed_board, "Beds", "Ctrl+2"),
                                    (self.exclusions, "Exclusions", "Ctrl+3"), (self.details, "Guest", "Ctrl+4"),
-                                   (self.duplicates, "Duplicates", "Ctrl+5")):
+                                   (self.duplicates, "Duplicates", "Ctrl+5"), (self.expected, "Expected", "Ctrl+6")):
             index = self.tabs.addTab(panel, title)
             self.tabs.setTabToolTip(index, f"{title} ({keys})")
             add_shortcut(self, keys, lambda i=index: self.show_tab(i))
@@ -104,7 +106,7 @@ class FrontDeskPage(QWidget):
         self.add_guest.existing_chosen.connect(self._existing_chosen)
         self.add_guest.closed.connect(self.focus_search)
         self.details.edit_requested.connect(self.start_edit_guest)
-        for panel in (self.in_now, self.bed_board, self.exclusions, self.details, self.duplicates):
+        for panel in (self.in_now, self.bed_board, self.exclusions, self.details, self.duplicates, self.expected):
             panel.message.connect(self._action_done)
         self.night_banner.message_for_page.connect(self._action_done)
         self.night_banner.visibility_changed.connect(self._make_room)
@@ -143,6 +145,7 @@ class FrontDeskPage(QWidget):
         self.exclusions.refresh()
         self.details.refresh()
         self.duplicates.refresh()
+        self.expected.refresh()
         self.search_panel.refresh()
         self._update_tab_titles()
 
@@ -161,6 +164,7 @@ class FrontDeskPage(QWidget):
         self.in_now.tick()
         self.bed_board.refresh()
         self.exclusions.tick()
+        self.expected.model.refresh_text()  # "later" becomes due, due becomes late
         self.search_panel.refresh()
         self._update_tab_titles()
 
@@ -170,6 +174,8 @@ class FrontDeskPage(QWidget):
         self.tabs.setTabText(TAB_EXCLUSIONS, f"Exclusions ({count})" if count else "Exclusions")
         dupes = self.duplicates.model.rowCount()
         self.tabs.setTabText(TAB_DUPLICATES, f"Duplicates ({dupes})" if dupes else "Duplicates")
+        due = self.expected.due_count()
+        self.tabs.setTabText(TAB_EXPECTED, f"Expected ({due})" if due else "Expected")
 
     # --- keys and style ---------------------------------------------------------------------------
 

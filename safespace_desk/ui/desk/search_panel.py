@@ -222,6 +222,8 @@ class SearchPanel(QWidget):
         details = []
         if result.age_warning:
             details.append(result.age_warning)
+        if result.expected:
+            details.append(result.expected)
         if result.overridden and override is not None:
             details.append(f"Override recorded (by {override.lead_name}): {override.reason}")
         if hit.messages_waiting:

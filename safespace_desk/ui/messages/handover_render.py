@@ -79,6 +79,12 @@ def snapshot_html(snapshot: HandoverSnapshot, zone: ZoneInfo) -> str:
                  escape(e.text) + (f"<br><i>{escape(e.debrief)}</i>" if e.debrief else ""))
                 for e in snapshot.log), (8, 16, 12, 64), "Nothing was logged this shift."),
     ]
+    if snapshot.expected:
+        parts += [f"<h2>Expected arrivals ({len(snapshot.expected)})</h2>",
+                  _table(("When", "Who", "From", "Needs"),
+                         ((_day_time(e.expected_at, zone), f"<b>{escape(e.who)}</b>",
+                           escape(f"{e.from_whom} ({e.via})"), escape(e.needs or ""))
+                          for e in snapshot.expected), (18, 24, 28, 30), "")]
     # A crisis service's or haven's diary: escalations this shift, follow-ups due before the next ends.
     if snapshot.escalations:
         parts += [f"<h2>Escalations this shift ({len(snapshot.escalations)})</h2>",

@@ -1,0 +1,41 @@
+"""Data rights for the hub's day beyond sign-in (issue 13): what a subject access export holds of
+these records, what erasure and the retention purge take from them, and other people's records that
+name an erased guest. Called from services/data_rights.py and services/erasure_reach.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from safespace_desk.db.models_hub_day import ExpectedArrival
+
+ERASED_TEXT = "[erased at the guest's request]"  # as services/data_rights.py
+
+
+def export_hub_day(session: Session, ids: list[str], row: Callable[[Any], dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    arrivals = session.scalars(select(ExpectedArrival).where(ExpectedArrival.guest_id.in_(ids))).all()
+    return {"expected_arrivals": [row(a) for a in arrivals]}
+
+
+def forget_hub_day(session: Session, ids: list[str]) -> None:
+    """Erasure keeps that something happened and when (the figures stay), not the words about them."""
+    for arrival in session.scalars(select(ExpectedArrival).where(ExpectedArrival.guest_id.in_(ids))):
+        arrival.description = None
+        arrival.needs = None if arrival.needs is None else ERASED_TEXT
+        arrival.from_whom = ERASED_TEXT
+
+
+def scrub_hub_day(session: Session, redact: Callable[[str], str], ids: set[str]) -> None:
+    """Other people's records that name the erased guest (a description, what someone needs)."""
+    for arrival in session.scalars(select(ExpectedArrival)):
+        if arrival.guest_id in ids:
+            continue
+        for column in ("description", "needs", "from_whom"):
+            value = getattr(arrival, column)
+            if value:
+                redacted = redact(value)
+                if redacted != value:
+                    setattr(arrival, column, redacted)
