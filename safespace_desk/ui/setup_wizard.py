@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QTextDocument
+from PySide6.QtGui import QFont, QFontDatabase, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +33,7 @@ from safespace_desk.ui.kit.forms import (
     primary_button,
     text_edit,
 )
+from safespace_desk.ui.kit.secrets import copy_secret, secret_clipboard
 from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.sync.join_step import JoinStep
 from safespace_desk.ui.tasks import TaskRunner
@@ -255,9 +256,8 @@ class SetupWizard(QWidget):
         return centred(card)
 
     def _copy_key(self) -> None:
-        clipboard = QGuiApplication.clipboard()
-        clipboard.setText(self._recovery_key)
-        self.key_note.setText("Copied. The clipboard is emptied when you press Finish.")
+        copy_secret(self._recovery_key)
+        self.key_note.setText("Copied. The clipboard is emptied within a minute, or when you press Finish.")
 
     def _print_key(self) -> None:
         # Imported here: printing support is only needed on this one screen.
@@ -280,9 +280,7 @@ class SetupWizard(QWidget):
     def _finish(self) -> None:
         if self._result is None or not self.written_down.isChecked():
             return
-        clipboard = QGuiApplication.clipboard()
-        if clipboard.text() == self._recovery_key:
-            clipboard.clear()  # the key must not linger where the next paste would reveal it
+        secret_clipboard().clear()  # the key must not linger where the next paste would reveal it
         self.key_label.clear()
         self._recovery_key = ""
         desk, self._result = self._result.desk, None

@@ -21,6 +21,7 @@ from safespace_desk.ui.kit.forms import (
     primary_button,
     text_edit,
 )
+from safespace_desk.ui.kit.secrets import SecretEdit
 from safespace_desk.ui.kit.wait_countdown import WaitCountdown
 from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.tasks import TaskRunner
@@ -130,12 +131,16 @@ class SignInScreen(QWidget):
             "set up and written on paper. It adds a new manager account; every record stays as it was."))
         self.recovery_banner = Banner()
         card.body.addWidget(self.recovery_banner)
-        self.recovery_key = text_edit("Recovery key", 64)
+        # Typed behind dots (someone may be looking over a shoulder), with Show to check it.
+        secret = SecretEdit("Recovery key", 64)
+        self.recovery_key = secret.edit
+        self.recovery_key_show = secret.show_button
+        self._recovery_secret = secret
         self.recovery_key.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
         self.recovery_name = text_edit("New manager's name", 80)
         self.recovery_password = password_edit("New password")
         self.recovery_confirm = password_edit("Type the new password again")
-        rows = {"recovery_key": FieldRow("Recovery &key", self.recovery_key),
+        rows = {"recovery_key": FieldRow("Recovery &key", secret),
                 "name": FieldRow("New manager's &name", self.recovery_name),
                 "password": FieldRow("New &password", self.recovery_password),
                 "confirm": FieldRow("Type the new password &again", self.recovery_confirm)}
@@ -158,6 +163,8 @@ class SignInScreen(QWidget):
         self.recovery_key.setFocus()
 
     def show_sign_in(self) -> None:
+        self.recovery_key.clear()  # the key is not left behind in a form nobody is looking at
+        self._recovery_secret.hide_text()
         self.pages.setCurrentIndex(0)
         self.name.setFocus()
 

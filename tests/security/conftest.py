@@ -16,6 +16,10 @@ from safespace_desk.services import auth, staff
 from safespace_desk.services.context import DeskContext
 from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD, START
 
+# The UI fixtures the security tests drive real screens with: a window on a data folder, a manager's shell.
+from tests.ui.conftest import make_window  # noqa: F401
+from tests.ui.reports.conftest import shell  # noqa: F401
+
 LEAD, LEAD_PIN = "Lee Lead", "2468"
 DESK_USER, COLLEAGUE, MEDIC = "Dee Desk", "Cal Colleague", "Pat Medic"
 ROLES = {LEAD: "lead", DESK_USER: "desk", COLLEAGUE: "desk", MEDIC: "paramedic"}

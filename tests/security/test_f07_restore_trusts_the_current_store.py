@@ -29,7 +29,6 @@ from safespace_desk.ui.shell import MainShell
 from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD
 from tests.security.conftest import DESK_USER, password_of
 from tests.test_cli import run
-from tests.ui.reports.conftest import shell  # noqa: F401  (a manager's shell, pages added per test)
 
 OLD_MANAGER, OLD_PASSWORD = "Max Leftsince", "max left password 42"
 
