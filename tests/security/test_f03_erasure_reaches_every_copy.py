@@ -130,6 +130,11 @@ def test_exports_after_erasure_name_nobody(desk: DeskContext, clock: FixedClock,
     data_rights.erase_guest(desk, pip, "Subject's request")
     exported = json.dumps(data_rights.export_guest(desk, pip), default=str)
     assert not _hits(exported)
+    # The subject-access files as the Backups & data page writes them (JSON and PDF).
+    from safespace_desk.ui.data_rights.guest_data_tab import export_subject_access
+
+    json_file, pdf_file = export_subject_access(desk, pip, tmp_path / "subject.json")
+    assert not _hits(json_file.read_text(encoding="utf-8")) and not _hits(pdf.text(pdf_file))
     now = clock.now().astimezone(LONDON)
     assert not _hits(figures_to_csv(compute_figures(desk, month_range(now.year, now.month, LONDON))))
     outcomes = AgencyOutcomesView(ServiceActions(desk))
