@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Key slots made by the tests use cheap Argon2 parameters (8 MiB, one pass, one lane; a desk uses
+# 256 MiB, 3 passes, 4 lanes): their stores are thrown away. Child processes inherit it.
+os.environ.setdefault("SAFESPACE_TEST_ARGON2", "8192,1,1")
 
 from safespace_desk.db.keyslots import KeySlots  # noqa: E402
 from safespace_desk.db.store import StorePaths  # noqa: E402
@@ -65,8 +68,7 @@ def desk(data_dir: Path, clock: FixedClock) -> Iterator[DeskContext]:
 def master_key(_template_store: tuple[Path, str]) -> bytes:
     """The raw SQLCipher key of the template store (and so of every ``data_dir`` copy).
 
-    Argon2 with 64 MiB costs about a tenth of a second; tests that only need to open the store
-    use this instead of signing in each time.
+    Tests that only need to open the store use this instead of signing in each time.
     """
     slots = KeySlots.load(StorePaths(_template_store[0]).keyslots)
     master, _ = slots.unlock_with_password(login_key(MANAGER_NAME), MANAGER_PASSWORD)

@@ -239,7 +239,7 @@ def test_the_default_data_dir_is_the_platform_user_data_folder() -> None:
 
 
 def _process(args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SAFESPACE_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAFESPACE_") or k == "SAFESPACE_TEST_ARGON2"}
     return subprocess.run([sys.executable, "-m", "safespace_desk", *args], input=stdin, capture_output=True,
                           text=True, env=env, timeout=120, cwd=Path(__file__).resolve().parents[1])
 

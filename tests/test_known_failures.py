@@ -55,7 +55,7 @@ def test_permission_denied_is_named(data_dir: Path) -> None:
             [*_without_file_permission_override(), sys.executable, "-m", "safespace_desk", "--data-dir",
              str(data_dir), "staff", "list", "--as", MANAGER_NAME, "--password-stdin"],
             input=MANAGER_PASSWORD + "\n", capture_output=True, text=True, timeout=120, cwd=ROOT,
-            env={k: v for k, v in os.environ.items() if not k.startswith("SAFESPACE_")})
+            env={k: v for k, v in os.environ.items() if not k.startswith("SAFESPACE_") or k == "SAFESPACE_TEST_ARGON2"})
     finally:
         data_dir.chmod(0o700)
     assert done.returncode == 1, done.stdout + done.stderr

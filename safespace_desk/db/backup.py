@@ -1,7 +1,7 @@
 """Encrypted backups with SQLite's online backup API, verified before they count.
 
 A backup is a folder shaped like a data folder (``store.db`` + ``keyslots.json``), so it opens with
-the same staff passwords (as they were when it was taken) or the recovery key. It is written under
+the managers' passwords (as they were when it was taken) or the recovery key of that time. It is written under
 a ``.partial`` name and renamed only after it has been re-opened and checked, so a half-written
 backup never looks like a good one.
 """
@@ -29,6 +29,7 @@ from safespace_desk.db.fileio import copy_private, fsync_dir
 from safespace_desk.db.health import CheckResult
 from safespace_desk.db.integrity import check_pages
 from safespace_desk.db.keyslots import KeySlots
+from safespace_desk.db.sealing import Keyring
 from safespace_desk.db.store import (
     DB_NAME,
     KEYSLOTS_NAME,
@@ -56,13 +57,18 @@ def backup_name(when: datetime) -> str:
     return BACKUP_PREFIX + when.strftime("%Y-%m-%dT%H%M%SZ")
 
 
-def write_backup(store: Store, slots: KeySlots, master: bytes, folder: Path, when: datetime) -> BackupInfo:
+def write_backup(store: Store, slots: KeySlots, keys: Keyring, folder: Path, when: datetime, *,
+                 staff_ids: set[str] | None = None) -> BackupInfo:
     """Copy the live store into ``folder/<backup name>/`` and verify it. Nothing partial remains.
+
+    The copy's key-slot file holds the recovery slot and the slots of ``staff_ids`` (the managers:
+    DESIGN.md 5), or every slot if None.
 
     A page of the live store that fails its check before or while it is copied is damage of the store (the
     one damage message, and the store stops writing); a folder that will not take the copy is a
     BackupFailed; a copy that fails its own check is a BackupDamaged. In every case the
     ``.partial`` folder is removed, so it can never be listed, pruned as good or restored."""
+    master = keys.current
     try:
         private_folder(folder)
     except OSError as error:
@@ -81,7 +87,7 @@ def write_backup(store: Store, slots: KeySlots, master: bytes, folder: Path, whe
         partial.mkdir(mode=0o700)
         target = partial / DB_NAME
         _copy(store, master, target, folder)
-        slots.for_copy(master, read_store_salt(target)).save(partial / KEYSLOTS_NAME)
+        slots.for_copy(keys, read_store_salt(target), staff_ids).save(partial / KEYSLOTS_NAME)
         try:
             checked = verify_backup(partial, master)
         except BackupDamaged as damaged:

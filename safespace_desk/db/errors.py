@@ -162,6 +162,15 @@ class KeySlotsTampered(StoreError):
         )
 
 
+class KeySlotsOutdated(StoreError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The key-slot file (keyslots.json) does not open this store: it is older than the store's "
+            "key, which was changed since (a copy from before a key rotation was put back?). Put back the "
+            "key-slot file the desk wrote last, or restore a backup with its own key-slot file."
+        )
+
+
 class StoreExists(StoreError):
     def __init__(self) -> None:
         super().__init__("A store already exists in this data folder; set-up will not overwrite it.")

@@ -1,14 +1,24 @@
-"""Key slots: the store's master key, wrapped once per staff account and once for recovery.
+"""Key slots: the store's master key versions, sealed once per staff account and once for recovery.
 
-The master key is a random 256-bit key that SQLCipher uses as its raw key. It is never written in
-plain. Each slot wraps it with AES-256-GCM under a key derived from a password (or the recovery
-key) by Argon2id with 64 MiB of memory. The slot's id, kind and staff id are bound into the GCM
-associated data, so a slot cannot be moved to another account. The whole file carries an
-HMAC-SHA256 made with a key derived from the master key: after any slot opens, the file is checked,
-so an added, removed or edited slot is detected (tampering).
+The master key is a random 256-bit key that SQLCipher uses as its raw key; it has versions (a new
+one at each rotation, see services/keyrotation.py). It is never written in plain.
 
-The file also records the first 16 bytes of the database (SQLCipher's per-file salt), so that a
-database file that does not belong to these slots is recognised before it is opened.
+Each slot is an X25519 key pair (slotcrypto.py). Argon2id of the password (or the recovery key)
+wraps the slot's private key with AES-256-GCM; the slot's id, kind, staff id, public key and Argon2
+parameters are its associated data, so a slot cannot be moved to another account nor its cost
+changed. The current master key version (and, during a rotation, the pending one) is sealed to every
+slot's public key, so adding a slot or rotating the key needs nobody's password. Each older version
+is kept sealed under the version after it (``chain``), so what was sealed before a rotation stays
+readable.
+
+The whole file carries an HMAC-SHA256 made with a key derived from the current master key: after a
+slot opens, the file is checked, so an added, removed or edited slot is detected. The file also
+records the first 16 bytes of the database (SQLCipher's per-file salt), so that a database file that
+does not belong to these slots is recognised before it is opened.
+
+Files written before format 2 held slots that wrapped the master key itself under Argon2id; such a
+slot ("legacy", no public key) still opens and is rewritten as a key pair when its owner signs in.
+A rotation cannot reach a legacy slot (it needs its password): it is dropped then.
 """
 
 from __future__ import annotations
@@ -23,12 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.hashes import SHA256
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from safespace_desk.db import slotcrypto
 from safespace_desk.db.errors import (
     KeySlotsTampered,
     StoreMissing,
@@ -37,16 +45,18 @@ from safespace_desk.db.errors import (
     WrongRecoveryKey,
 )
 from safespace_desk.db.fileio import atomic_write_bytes
+from safespace_desk.db.sealing import Keyring, SealBroken, hkdf, open_bytes, seal_bytes
 from safespace_desk.ids import new_id
 
 FORMAT = "safespace-desk-keyslots"
-VERSION = 1
+VERSION = 2
 MASTER_KEY_BYTES = 32
-# Argon2id: 64 MiB, 3 passes, 2 lanes (the desk PCs have at least 2 cores).
-ARGON2_MEMORY_KIB = 64 * 1024
-ARGON2_TIME = 3
-ARGON2_LANES = 2
 RECOVERY_KEY_BYTES = 20  # 160 bits, shown as 8 groups of 4 base32 letters
+_NONCE = 12
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
 
 
 @dataclass
@@ -57,10 +67,61 @@ class Slot:
     login: str | None
     kdf: dict[str, Any]
     nonce: str
-    wrapped: str
+    wrapped: str  # the private key (a legacy slot: the master key version 1)
+    public: str = ""  # X25519 public key; empty for a legacy slot
+    sealed: dict[str, str] = field(default_factory=dict)  # master key version -> sealed to ``public``
+
+    @property
+    def legacy(self) -> bool:
+        return not self.public
 
     def aad(self) -> bytes:
-        return json.dumps([FORMAT, self.id, self.kind, self.staff_id], separators=(",", ":")).encode()
+        if self.legacy:
+            return json.dumps([FORMAT, self.id, self.kind, self.staff_id], separators=(",", ":")).encode()
+        kdf = {k: self.kdf.get(k) for k in ("alg", "m", "t", "p", "salt")}
+        return _canonical([FORMAT, 2, self.id, self.kind, self.staff_id, self.public, kdf])
+
+    def master_ad(self, version: int) -> bytes:
+        return _canonical([FORMAT, "master", self.id, self.kind, self.staff_id, version])
+
+    def open(self, secret: bytes) -> dict[int, bytes] | None:
+        """The master key versions sealed to this slot, or None if ``secret`` is wrong.
+
+        The Argon2 parameters are bounded before Argon2 runs (KeySlotsTampered if they are not)."""
+        params, salt = slotcrypto.check_params(self.kdf, legacy=self.legacy)
+        nonce, wrapped = slotcrypto.unb64(self.nonce), slotcrypto.unb64(self.wrapped)
+        try:
+            inner = AESGCM(slotcrypto.derive(secret, salt, params)).decrypt(nonce, wrapped, self.aad())
+        except (InvalidTag, ValueError):
+            return None
+        if self.legacy:
+            return {1: inner}
+        if slotcrypto.public_of(inner) != slotcrypto.unb64(self.public):
+            raise KeySlotsTampered()
+        try:
+            return {int(v): slotcrypto.open_sealed_to(inner, blob, self.master_ad(int(v)))
+                    for v, blob in self.sealed.items()}
+        except ValueError:
+            raise KeySlotsTampered() from None
+
+    def seal_master(self, version: int, master: bytes) -> None:
+        self.sealed[str(version)] = slotcrypto.seal_to(slotcrypto.unb64(self.public), master,
+                                                       self.master_ad(version))
+
+
+def new_slot(kind: str, staff_id: str | None, login: str | None, secret: bytes,
+             masters: dict[int, bytes]) -> Slot:
+    """A new key pair for one account; its private key wrapped by ``secret``, ``masters`` sealed to it."""
+    private, public = slotcrypto.new_key_pair()
+    params = slotcrypto.new_slot_params()
+    salt = os.urandom(16)
+    slot = Slot(id=new_id(), kind=kind, staff_id=staff_id, login=login, kdf=params.to_json(salt),
+                nonce=slotcrypto.b64(os.urandom(_NONCE)), wrapped="", public=slotcrypto.b64(public))
+    key = slotcrypto.derive(secret, salt, params)
+    slot.wrapped = slotcrypto.b64(AESGCM(key).encrypt(slotcrypto.unb64(slot.nonce), private, slot.aad()))
+    for version, master in masters.items():
+        slot.seal_master(version, master)
+    return slot
 
 
 @dataclass
@@ -68,69 +129,182 @@ class KeySlots:
     store_salt: str
     slots: list[Slot] = field(default_factory=list)
     mac: str = ""
+    current: int = 1  # the master key version the store is keyed with
+    pending: int | None = None  # during a rotation: the version being put in place
+    chain: dict[str, dict[str, Any]] = field(default_factory=dict)  # old version -> {"under", "blob"}
+    format_version: int = VERSION
+    # Set when opening rewrote a slot (a legacy slot became a key pair): the caller saves the file.
+    upgraded: bool = field(default=False, compare=False)
 
     # --- reading -----------------------------------------------------------------------------
-    def unlock_with_password(self, login: str, password: str) -> tuple[bytes, str]:
-        """Return (master key, staff id) for the account whose login matches, or raise."""
+    def open_with_password(self, login: str, password: str) -> tuple[Keyring, str]:
+        """The keyring (every version this file reaches) and the staff id of ``login``, or raise."""
         slot = next((s for s in self.slots if s.kind == "staff" and s.login == login), None)
         if slot is None:
             # Spend the same effort as a real attempt so timing does not reveal which names exist.
-            _derive(password.encode(), os.urandom(16), _default_kdf_params())
+            slotcrypto.derive(password.encode(), os.urandom(16), slotcrypto.new_slot_params())
             raise UnknownStaffName()
-        master = _unwrap(slot, password.encode())
-        if master is None:
+        masters = slot.open(password.encode())
+        if masters is None:
             raise WrongPassword()
-        self.verify(master)
+        keys = self._keyring(masters)
+        if slot.legacy:
+            self._upgrade(slot, password.encode(), keys)
         assert slot.staff_id is not None
-        return master, slot.staff_id
+        return keys, slot.staff_id
 
-    def unlock_with_recovery(self, recovery_key: str) -> bytes:
-        secret = normalise_recovery_key(recovery_key)
+    def unlock_with_password(self, login: str, password: str) -> tuple[bytes, str]:
+        """(current master key, staff id): proves a password (and gives the key that opens the store)."""
+        keys, staff_id = self.open_with_password(login, password)
+        return keys.current, staff_id
+
+    def open_with_recovery(self, recovery_key: str) -> Keyring:
+        secret = normalise_recovery_key(recovery_key).encode()
         for slot in self.slots:
             if slot.kind == "recovery":
-                master = _unwrap(slot, secret.encode())
-                if master is not None:
-                    self.verify(master)
-                    return master
+                masters = slot.open(secret)
+                if masters is not None:
+                    keys = self._keyring(masters)
+                    if slot.legacy:
+                        self._upgrade(slot, secret, keys)
+                    return keys
         raise WrongRecoveryKey()
 
+    def unlock_with_recovery(self, recovery_key: str) -> bytes:
+        return self.open_with_recovery(recovery_key).current
+
+    def _keyring(self, masters: dict[int, bytes]) -> Keyring:
+        """Check the file's MAC with the current version, then reach the older ones down the chain."""
+        current = masters.get(self.current)
+        if current is None:
+            raise KeySlotsTampered()
+        self.verify(current)
+        found = dict(masters)
+        progress = True
+        while progress:
+            progress = False
+            for old, entry in self.chain.items():
+                under = int(entry["under"])
+                if int(old) not in found and under in found:
+                    try:
+                        found[int(old)] = open_bytes(found[under], slotcrypto.unb64(entry["blob"]),
+                                                     _chain_ad(int(old), under))
+                    except SealBroken:
+                        raise KeySlotsTampered() from None
+                    progress = True
+        return Keyring(self.current, found)
+
     def verify(self, master: bytes) -> None:
+        """The file's MAC under ``master`` (the current version's key), or KeySlotsTampered."""
         if not hmac.compare_digest(self._compute_mac(master), self.mac):
             raise KeySlotsTampered()
 
     def staff_ids(self) -> set[str]:
         return {s.staff_id for s in self.slots if s.kind == "staff" and s.staff_id}
 
-    # --- changing (each needs the master key, so only an unlocked desk can do it) ---------------
-    def set_staff_slot(self, master: bytes, staff_id: str, login: str, password: str) -> None:
-        """Add or replace the slot of ``staff_id``, wrapping the master key with ``password``."""
-        self.verify(master)
-        self.slots = [s for s in self.slots if s.staff_id != staff_id]
-        self.slots.append(_wrap(master, "staff", staff_id, login, password.encode()))
-        self.mac = self._compute_mac(master)
-
-    def rename_staff_slot(self, master: bytes, staff_id: str, login: str) -> None:
-        self.verify(master)
-        for slot in self.slots:
-            if slot.staff_id == staff_id:
-                # The login is not bound into the AAD, so renaming needs no password.
-                slot.login = login
-        self.mac = self._compute_mac(master)
-
-    def remove_staff_slot(self, master: bytes, staff_id: str) -> None:
-        self.verify(master)
-        self.slots = [s for s in self.slots if s.staff_id != staff_id]
-        self.mac = self._compute_mac(master)
-
-    def for_copy(self, master: bytes, store_salt: bytes) -> KeySlots:
-        """The same slots for a copy of the store (a backup), which has its own SQLCipher salt."""
-        self.verify(master)
-        copy = KeySlots(store_salt=store_salt.hex(), slots=[Slot(**s.__dict__) for s in self.slots])
-        copy.mac = copy._compute_mac(master)
-        return copy
-
     def has_login(self, login: str) -> bool:
         return any(s.login == login for s in self.slots if s.kind == "staff")
+
+    def legacy_slots(self) -> list[Slot]:
+        return [s for s in self.slots if s.legacy]
+
+    # --- changing (each needs the keyring, so only an unlocked desk can do it) -------------------
+    def _keys(self, keys: Keyring | bytes) -> Keyring:
+        """A keyring, or the current master key alone (scripts and tests that hold only that)."""
+        return Keyring(self.current, {self.current: keys}) if isinstance(keys, bytes) else keys
+
+    def _masters_for_slots(self, keys: Keyring) -> dict[int, bytes]:
+        out = {self.current: keys.master(self.current)}
+        if self.pending is not None:
+            out[self.pending] = keys.master(self.pending)
+        return out
+
+    def set_staff_slot(self, keys: Keyring | bytes, staff_id: str, login: str, password: str) -> None:
+        """Add or replace the slot of ``staff_id``: a new key pair its password wraps."""
+        keys = self._keys(keys)
+        self.verify(keys.master(self.current))
+        self.slots = [s for s in self.slots if s.staff_id != staff_id]
+        self.slots.append(new_slot("staff", staff_id, login, password.encode(), self._masters_for_slots(keys)))
+        self._seal(keys)
+
+    def rename_staff_slot(self, keys: Keyring | bytes, staff_id: str, login: str) -> None:
+        keys = self._keys(keys)
+        self.verify(keys.master(self.current))
+        for slot in self.slots:
+            if slot.staff_id == staff_id:
+                # The login is not in the slot's associated data, so renaming needs no password.
+                slot.login = login
+        self._seal(keys)
+
+    def remove_staff_slot(self, keys: Keyring | bytes, staff_id: str) -> None:
+        keys = self._keys(keys)
+        self.verify(keys.master(self.current))
+        self.slots = [s for s in self.slots if s.staff_id != staff_id]
+        self._seal(keys)
+
+    def replace_recovery(self, keys: Keyring | bytes) -> str:
+        """A new recovery slot in place of the old one; returns the new recovery key (shown once)."""
+        keys = self._keys(keys)
+        self.verify(keys.master(self.current))
+        recovery_key = format_recovery_key(secrets.token_bytes(RECOVERY_KEY_BYTES))
+        self.slots = [s for s in self.slots if s.kind != "recovery"]
+        self.slots.append(new_slot("recovery", None, None, normalise_recovery_key(recovery_key).encode(),
+                                   self._masters_for_slots(keys)))
+        self._seal(keys)
+        return recovery_key
+
+    def for_copy(self, keys: Keyring | bytes, store_salt: bytes, staff_ids: set[str] | None = None) -> KeySlots:
+        """The slots for a copy of the store (a backup), which has its own SQLCipher salt: the
+        recovery slot and, if ``staff_ids`` is given, only those accounts' slots."""
+        keys = self._keys(keys)
+        self.verify(keys.master(self.current))
+        kept = [Slot(**_slot_fields(s)) for s in self.slots
+                if s.kind == "recovery" or staff_ids is None or s.staff_id in staff_ids]
+        copy = KeySlots(store_salt=store_salt.hex(), slots=kept, current=self.current,
+                        chain=json.loads(json.dumps(self.chain)))
+        copy._seal(keys)
+        return copy
+
+    # --- rotation (services/keyrotation.py drives it) ---------------------------------------------
+    def begin_rotation(self, keys: Keyring, new_master: bytes) -> tuple[int, str | None]:
+        """Record version current+1 as pending: sealed to every slot that can take it, the current
+        version sealed under it. Legacy slots cannot take it and are dropped; a legacy recovery
+        slot is replaced by a new one. Returns (the new version, a new recovery key or None)."""
+        self.verify(keys.master(self.current))
+        new_version = max([self.current, *(int(v) for v in self.chain)]) + 1
+        recovery_key = None
+        if any(s.kind == "recovery" and s.legacy for s in self.slots):
+            recovery_key = format_recovery_key(secrets.token_bytes(RECOVERY_KEY_BYTES))
+            self.slots = [s for s in self.slots if s.kind != "recovery"]
+            self.slots.append(new_slot("recovery", None, None, normalise_recovery_key(recovery_key).encode(),
+                                       {self.current: keys.master(self.current)}))
+        self.slots = [s for s in self.slots if not s.legacy]
+        for slot in self.slots:
+            slot.seal_master(new_version, new_master)
+        self.chain[str(self.current)] = {"under": new_version, "blob": slotcrypto.b64(
+            seal_bytes(new_master, keys.master(self.current), _chain_ad(self.current, new_version)))}
+        self.pending = new_version
+        self._seal(keys)
+        return new_version, recovery_key
+
+    def finish_rotation(self, keys: Keyring) -> None:
+        """The store is keyed with the pending version now: it becomes current, the old one is
+        sealed only under it (in the chain), no slot holds it any more."""
+        assert self.pending is not None
+        self.current, self.pending = self.pending, None
+        for slot in self.slots:
+            slot.sealed = {v: blob for v, blob in slot.sealed.items() if int(v) == self.current}
+        self._seal(keys)
+
+    def abandon_rotation(self, keys: Keyring) -> None:
+        """The rekey did not happen (the store is still under the current version): forget the pending
+        version. Slots dropped or replaced by ``begin_rotation`` stay as they are now."""
+        if self.pending is not None:
+            for slot in self.slots:
+                slot.sealed.pop(str(self.pending), None)
+            self.chain = {v: e for v, e in self.chain.items() if int(e["under"]) != self.pending}
+            self.pending = None
+        self._seal(keys)
 
     # --- file ----------------------------------------------------------------------------------
     def to_json(self) -> bytes:
@@ -140,6 +314,7 @@ class KeySlots:
 
     def save(self, path: Path) -> None:
         atomic_write_bytes(path, self.to_json())
+        self.upgraded = False
 
     @classmethod
     def load(cls, path: Path) -> KeySlots:
@@ -153,24 +328,57 @@ class KeySlots:
     def parse(cls, raw: bytes) -> KeySlots:
         try:
             data = json.loads(raw)
-            if data.get("format") != FORMAT or data.get("version") != VERSION:
+            if data.get("format") != FORMAT or data.get("version") not in (1, VERSION):
                 raise ValueError("format")
             slots = [Slot(**s) for s in data["slots"]]
-            return cls(store_salt=str(data["store_salt"]), slots=slots, mac=str(data["mac"]))
+            if data["version"] == 1:
+                if any(not s.legacy for s in slots):
+                    raise ValueError("slot")
+                return cls(store_salt=str(data["store_salt"]), slots=slots, mac=str(data["mac"]),
+                           format_version=1)
+            pending = data.get("pending")
+            out = cls(store_salt=str(data["store_salt"]), slots=slots, mac=str(data["mac"]),
+                      current=int(data["current"]), pending=None if pending is None else int(pending),
+                      chain={str(k): {"under": int(v["under"]), "blob": str(v["blob"])}
+                             for k, v in dict(data.get("chain") or {}).items()})
+            for slot in out.slots:
+                if not isinstance(slot.sealed, dict) or not isinstance(slot.kdf, dict):
+                    raise ValueError("slot")
+            return out
         except (ValueError, KeyError, TypeError, AttributeError):
             raise KeySlotsTampered() from None
 
     def _body(self) -> dict[str, Any]:
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "store_salt": self.store_salt,
-            "slots": [s.__dict__ for s in self.slots],
-        }
+        if self.format_version == 1:
+            return {"format": FORMAT, "version": 1, "store_salt": self.store_salt,
+                    "slots": [{k: v for k, v in _slot_fields(s).items() if k not in ("public", "sealed")}
+                              for s in self.slots]}
+        return {"format": FORMAT, "version": VERSION, "store_salt": self.store_salt, "current": self.current,
+                "pending": self.pending, "chain": self.chain, "slots": [_slot_fields(s) for s in self.slots]}
 
     def _compute_mac(self, master: bytes) -> str:
-        canonical = json.dumps(self._body(), sort_keys=True, separators=(",", ":")).encode()
-        return hmac.new(_subkey(master, b"keyslots-mac"), canonical, hashlib.sha256).hexdigest()
+        return hmac.new(hkdf(master, b"keyslots-mac"), _canonical(self._body()), hashlib.sha256).hexdigest()
+
+    def _seal(self, keys: Keyring) -> None:
+        self.format_version = VERSION
+        self.mac = self._compute_mac(keys.master(self.current))
+
+    def _upgrade(self, slot: Slot, secret: bytes, keys: Keyring) -> None:
+        """A legacy slot that just opened becomes a key pair (same account, a new slot id)."""
+        fresh = new_slot(slot.kind, slot.staff_id, slot.login, secret, self._masters_for_slots(keys))
+        self.slots = [fresh if s is slot else s for s in self.slots]
+        self._seal(keys)
+        self.upgraded = True
+
+
+def _slot_fields(slot: Slot) -> dict[str, Any]:
+    return {"id": slot.id, "kind": slot.kind, "staff_id": slot.staff_id, "login": slot.login,
+            "kdf": dict(slot.kdf), "nonce": slot.nonce, "wrapped": slot.wrapped, "public": slot.public,
+            "sealed": dict(slot.sealed)}
+
+
+def _chain_ad(old: int, under: int) -> bytes:
+    return _canonical([FORMAT, "chain", old, under])
 
 
 def new_master_key() -> bytes:
@@ -178,13 +386,12 @@ def new_master_key() -> bytes:
 
 
 def create_keyslots(master: bytes, store_salt: bytes) -> tuple[KeySlots, str]:
-    """New key slots holding only the recovery slot. Returns (slots, recovery key to show once)."""
+    """New key slots (master key version 1) holding only the recovery slot.
+    Returns (slots, recovery key to show once)."""
     recovery_key = format_recovery_key(secrets.token_bytes(RECOVERY_KEY_BYTES))
     slots = KeySlots(store_salt=store_salt.hex())
-    slots.slots.append(
-        _wrap(master, "recovery", None, None, normalise_recovery_key(recovery_key).encode())
-    )
-    slots.mac = slots._compute_mac(master)
+    slots.slots.append(new_slot("recovery", None, None, normalise_recovery_key(recovery_key).encode(), {1: master}))
+    slots._seal(Keyring(1, {1: master}))
     return slots, recovery_key
 
 
@@ -197,46 +404,3 @@ def normalise_recovery_key(text: str) -> str:
     """Forgive how people copy keys: case, spaces, dashes, and digits that look like letters."""
     cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
     return cleaned.translate(str.maketrans("018", "OIB"))
-
-
-def _default_kdf_params() -> dict[str, Any]:
-    return {"alg": "argon2id", "t": ARGON2_TIME, "m": ARGON2_MEMORY_KIB, "p": ARGON2_LANES}
-
-
-def _derive(secret: bytes, salt: bytes, params: dict[str, Any]) -> bytes:
-    if params.get("alg") != "argon2id" or int(params["m"]) < ARGON2_MEMORY_KIB:
-        # A weakened slot is as good as a tampered one: refuse it.
-        raise KeySlotsTampered()
-    return hash_secret_raw(secret, salt, time_cost=int(params["t"]), memory_cost=int(params["m"]),
-                           parallelism=int(params["p"]), hash_len=32, type=Type.ID)
-
-
-def _wrap(master: bytes, kind: str, staff_id: str | None, login: str | None, secret: bytes) -> Slot:
-    salt = os.urandom(16)
-    params = _default_kdf_params() | {"salt": _b64(salt)}
-    nonce = os.urandom(12)
-    slot = Slot(id=new_id(), kind=kind, staff_id=staff_id, login=login, kdf=params,
-                nonce=_b64(nonce), wrapped="")
-    slot.wrapped = _b64(AESGCM(_derive(secret, salt, params)).encrypt(nonce, master, slot.aad()))
-    return slot
-
-
-def _unwrap(slot: Slot, secret: bytes) -> bytes | None:
-    try:
-        salt = base64.b64decode(slot.kdf["salt"], validate=True)
-        nonce = base64.b64decode(slot.nonce, validate=True)
-        wrapped = base64.b64decode(slot.wrapped, validate=True)
-    except (KeyError, ValueError):
-        raise KeySlotsTampered() from None
-    try:
-        return AESGCM(_derive(secret, salt, slot.kdf)).decrypt(nonce, wrapped, slot.aad())
-    except (InvalidTag, ValueError):
-        return None
-
-
-def _subkey(master: bytes, purpose: bytes) -> bytes:
-    return HKDF(algorithm=SHA256(), length=32, salt=None, info=purpose).derive(master)
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()

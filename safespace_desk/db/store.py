@@ -221,6 +221,12 @@ class Store:
 
     def __init__(self, paths: StorePaths, master: bytes) -> None:
         self.paths = paths
+        self._master = master
+        # Everything that reads or writes the file holds the key in use (``using_key``); a rekey waits
+        # until nobody does, and holds everyone back while it re-encrypts the file.
+        self._gate = threading.Condition()
+        self._users = 0
+        self._rekeying = False
         self._engine = _make_engine(paths.db, master)
         self._read_engine = self._engine.execution_options(ss_readonly=True)
         self._damage: health.DamageRecord | None = None
@@ -342,15 +348,30 @@ class Store:
         if _gone(self.paths):
             # SQLite would go on writing into the open (now unreachable) files and lose it all.
             raise DataFolderGone(str(self.paths.data_dir))
-        with self._translated(), Session(self._engine, expire_on_commit=False) as session, \
+        with self.using_key(), self._translated(), Session(self._engine, expire_on_commit=False) as session, \
                 session.begin():
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._translated(), Session(self._read_engine, expire_on_commit=False) as session, \
-                session.begin():
+        with self.using_key(), self._translated(), \
+                Session(self._read_engine, expire_on_commit=False) as session, session.begin():
             yield session
+
+    @contextmanager
+    def using_key(self) -> Iterator[bytes]:
+        """The key the file is encrypted with now, for as long as the block runs: a connection of
+        one's own (a backup's copy, the page check) opened with it cannot meet a rekey half way."""
+        with self._gate:
+            while self._rekeying:
+                self._gate.wait()
+            self._users += 1
+        try:
+            yield self._master
+        finally:
+            with self._gate:
+                self._users -= 1
+                self._gate.notify_all()
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
@@ -366,7 +387,7 @@ class Store:
         """One read-only statement on a pooled connection, with no transaction opened around it:
         a single statement reads one consistent snapshot by itself, and on every search keystroke
         the ORM's session and BEGIN/COMMIT cost more than the statement."""
-        with self._translated():
+        with self.using_key(), self._translated():
             connection = self._engine.raw_connection()
             try:
                 return connection.cursor().execute(sql, params).fetchall()
@@ -380,9 +401,42 @@ class Store:
             return self.mark_damaged(typed.detail)
         return typed
 
+    def rekey(self, new: bytes, progress: Callable[[int, int], None] | None = None) -> int:
+        """Re-encrypt the store under ``new`` (db/rekey.py); this store's connections use it after.
+
+        Waits (at most BUSY_TIMEOUT_MS) until no thread uses the store, holds every other use back
+        while it works, and closes every pooled connection first (the rekey needs the file to itself).
+        If it fails, whichever key the file opens with afterwards is the one in use."""
+        from safespace_desk.db.rekey import key_opens, rekey_file
+
+        with self._gate:
+            if not self._gate.wait_for(lambda: self._users == 0, timeout=BUSY_TIMEOUT_MS / 1000):
+                raise StoreBusy(BUSY_TIMEOUT_MS // 1000)
+            self._rekeying = True
+        old = self._master
+        try:
+            self._engine.dispose()
+            with self._translated():
+                pages = rekey_file(self.paths.db, old, new, progress)
+            self._use_key(new)
+            return pages
+        except BaseException:
+            self._use_key(new if key_opens(self.paths.db, new) else old)
+            raise
+        finally:
+            with self._gate:
+                self._rekeying = False
+                self._gate.notify_all()
+
+    def _use_key(self, master: bytes) -> None:
+        self._engine.dispose()
+        self._master = master
+        self._engine = _make_engine(self.paths.db, master)
+        self._read_engine = self._engine.execution_options(ss_readonly=True)
+
     def raw_connection_sql(self, sql: str) -> list[tuple[Any, ...]]:
         """Run one statement outside the ORM (integrity checks, pragmas)."""
-        with self._translated(), self._engine.connect() as conn:
+        with self.using_key(), self._translated(), self._engine.connect() as conn:
             return [tuple(row) for row in conn.exec_driver_sql(sql).fetchall()]
 
     def close(self) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from safespace_desk.db.errors import LogMissing, StoreDamaged, UnknownStaffName
 from safespace_desk.db.keyslots import KeySlots
 from safespace_desk.db.models import Setting, Staff
+from safespace_desk.db.sealing import Keyring
 from safespace_desk.db.store import Store, StorePaths
 from safespace_desk.domain.clock import Clock, ZoneCheckedClock
 from safespace_desk.domain.errors import AuthenticationFailed, ValidationError
@@ -18,6 +19,7 @@ from safespace_desk.domain.pin_lock import PinAttempts
 from safespace_desk.domain.roles import Role
 from safespace_desk.domain.staff import check_password, clean_staff_name, login_key
 from safespace_desk.ids import new_id
+from safespace_desk.services import keyrotation
 from safespace_desk.services.context import (
     DEVICE_ID_KEY,
     Actor,
@@ -36,8 +38,21 @@ def _load_slots(data_dir: Path) -> KeySlots:
     return KeySlots.load(StorePaths(data_dir).keyslots)
 
 
-def _open(data_dir: Path, slots: KeySlots, master: bytes) -> Store:
-    return Store.open(data_dir, master, bytes.fromhex(slots.store_salt))
+def _open(data_dir: Path, slots: KeySlots, keys: Keyring) -> keyrotation.Opened:
+    """Open the store with whichever key version it is under now (finishing a rotation cut off)."""
+    opened = keyrotation.open_store(data_dir, slots, keys)
+    if slots.upgraded:
+        # A slot in the format before key pairs opened: it is a key pair now (written once the
+        # store has opened, so a file that does not belong to this store is never rewritten).
+        slots.save(opened.store.paths.keyslots)
+    return opened
+
+
+def _record_finished(desk: DeskContext, opened: keyrotation.Opened) -> None:
+    if opened.finished is not None:
+        desk.record("keys_rotated", "site", None, opened.finished)
+    if opened.waiting is not None:
+        desk.record("key_rotation_waiting", "site", None, opened.waiting)
 
 
 def sign_in(data_dir: Path, name: str, password: str, clock: Clock, *, check_first: bool = False,
@@ -56,16 +71,19 @@ def sign_in(data_dir: Path, name: str, password: str, clock: Clock, *, check_fir
     login = login_key(name)
     with guarded(data_dir, login, ZoneCheckedClock(clock).now(), path="sign_in",
                  staff_id=lambda: _staff_id_of(slots, login)):
-        master, staff_id = slots.unlock_with_password(login, password)
-    store = _open(data_dir, slots, master)
+        keys, staff_id = slots.open_with_password(login, password)
+    opened = _open(data_dir, slots, keys)
+    store, keys = opened.store, opened.keys
+    master = keys.current
     try:
         if check_first:
             check_before_writing(store, master, clock)
         desk = DeskContext(store=store, keyslots=slots, master_key=master, clock=clock,
-                           device_id=_device_id(store))
+                           device_id=_device_id(store), keys=keys)
         desk.actor = _active_actor(desk, staff_id)
         if hold_records:
             desk.hold_records()
+        _record_finished(desk, opened)
         desk.record("signed_in", "staff", staff_id)
         audit_waiting_tries(desk)  # wrong passwords given while the store was shut
         return desk
@@ -145,8 +163,9 @@ def recover_with_key(data_dir: Path, recovery_key: str, *, manager_name: str, pa
     manager_name = clean_staff_name(manager_name)
     check_password(password)
     slots = _load_slots(data_dir)
-    master = slots.unlock_with_recovery(recovery_key)
-    store = _open(data_dir, slots, master)
+    opened = _open(data_dir, slots, slots.open_with_recovery(recovery_key))
+    store, keys = opened.store, opened.keys
+    master = keys.current
     try:
         with store.write() as session:
             device_id = ensure_device_id(session)
@@ -155,14 +174,15 @@ def recover_with_key(data_dir: Path, recovery_key: str, *, manager_name: str, pa
                 raise ValidationError("That name is taken; choose another for the new manager.",
                                       field="name")
         desk = DeskContext(store=store, keyslots=slots, master_key=master, clock=clock,
-                           device_id=device_id)
+                           device_id=device_id, keys=keys)
+        _record_finished(desk, opened)
         staff_id = new_id()
         with keyslot_change(desk), desk.unit_of_work() as uow:
             uow.session.add(Staff(id=staff_id, name=manager_name, login=login, role=Role.MANAGER.value,
                                   active=True, created_at=uow.now))
             uow.audit("recovery_key_used", "staff", staff_id, detail="added manager")
             uow.outbox("staff.add", staff_id=staff_id, name=manager_name, role="manager")
-            slots.set_staff_slot(master, staff_id, login, password)
+            slots.set_staff_slot(keys, staff_id, login, password)
             slots.save(store.paths.keyslots)
         desk.actor = Actor(staff_id, manager_name, Role.MANAGER)
         return desk
@@ -182,15 +202,19 @@ def raw_key_for_recovery(data_dir: Path, recovery_key: str, clock: Clock) -> tup
     The raw key is what salvages a damaged store with another SQLCipher tool, so it is given even
     then; only its audit entry cannot be written to a damaged store (the second value says why)."""
     slots = _load_slots(data_dir)
-    master = slots.unlock_with_recovery(recovery_key)
+    keys = slots.open_with_recovery(recovery_key)
+    master = keys.current
     try:
-        store = _open(data_dir, slots, master)
+        opened = _open(data_dir, slots, keys)
     except (StoreDamaged, LogMissing) as damaged:
         return master.hex(), damaged.message
+    store, keys = opened.store, opened.keys
+    master = keys.current
     try:
         check_before_writing(store, master, clock)
         desk = DeskContext(store=store, keyslots=slots, master_key=master, clock=clock,
-                           device_id=_device_id(store))
+                           device_id=_device_id(store), keys=keys)
+        _record_finished(desk, opened)
         desk.record("raw_key_exported", "site", detail="recovery key")
         damage = store.damaged_error().message if store.read_only else None
     finally:

@@ -17,7 +17,7 @@ from safespace_desk.db.models import Setting, Staff
 from safespace_desk.db.old_copies import old_backups, remove_older_than, replaced_copies
 from safespace_desk.db.types import parse_utc, utc_text
 from safespace_desk.domain.errors import ValidationError
-from safespace_desk.domain.roles import Permission
+from safespace_desk.domain.roles import Permission, Role
 from safespace_desk.private_files import private_folder
 from safespace_desk.services.context import STORE_ID_KEY, Changes, DeskContext
 from safespace_desk.services.restore import RestoreResult, restore_backup
@@ -92,7 +92,7 @@ def run_backup(desk: DeskContext, folder: Path | None = None, *, automatic: bool
     if target is None:
         raise ValidationError("Choose a backup folder first (Admin → Backups).", field="backup_folder")
     now = desk.clock.now()
-    info = write_backup(desk.store, desk.keyslots, desk.master_key, target, now)
+    info = write_backup(desk.store, desk.keyslots, desk.keys, target, now, staff_ids=_manager_ids(desk))
     anchored = _write_manifest(desk, info)
     prune_backups(target, settings.keep)
     # Kept beside the store too, so the damage message can name it when the store cannot be read.
@@ -109,6 +109,14 @@ def _store_id(desk: DeskContext) -> str | None:
     with desk.store.read() as session:
         row = session.get(Setting, STORE_ID_KEY)
         return row.value if row is not None else None
+
+
+def _manager_ids(desk: DeskContext) -> set[str]:
+    """Backups carry only the managers' and the recovery slots (DESIGN.md 5): a backup on a USB stick
+    is not a second way in for every desk account."""
+    with desk.store.read() as session:
+        return set(session.scalars(select(Staff.id).where(Staff.role == Role.MANAGER.value,
+                                                          Staff.active.is_(True))))
 
 
 def _write_manifest(desk: DeskContext, info: BackupInfo) -> bool:

@@ -22,6 +22,7 @@ from safespace_desk.db import migrate
 from safespace_desk.db.fileio import atomic_write_bytes
 from safespace_desk.db.keyslots import KeySlots
 from safespace_desk.db.models import AuditEntry, OutboxOp, Setting
+from safespace_desk.db.sealing import Keyring
 from safespace_desk.db.store import Store
 from safespace_desk.db.types import utc_text
 from safespace_desk.domain.audit_chain import GENESIS, AuditFields, entry_hash
@@ -86,6 +87,18 @@ class DeskContext:
     pending_views: list[PendingView] = field(default_factory=list, repr=False)
     # True while the session's own bookkeeping waits for the store's check (see ``hold_records``).
     holding: bool = field(default=False, repr=False)
+    # Every master key version this desk holds (db/sealing.py); ``master_key`` is its current one.
+    keys: Keyring = field(default=None, repr=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.keys is None:  # not given: the key-slot file's current version alone
+            self.keys = Keyring(self.keyslots.current,  # type: ignore[unreachable]
+                                {self.keyslots.current: self.master_key})
+
+    def use_keys(self, keys: Keyring) -> None:
+        """After a rotation: the new keyring (and its current version as the store's key)."""
+        self.keys = keys
+        self.master_key = keys.current
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Whatever clock a desk is given, a time without a zone stops at the clock, not in the store.

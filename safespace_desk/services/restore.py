@@ -28,6 +28,7 @@ from safespace_desk.db.backup import restore_into
 from safespace_desk.db.backup_manifest import read_manifest
 from safespace_desk.db.errors import KeySlotsTampered
 from safespace_desk.db.keyslots import KeySlots
+from safespace_desk.db.sealing import Keyring
 from safespace_desk.db.store import Store, StorePaths
 from safespace_desk.domain.clock import Clock, ZoneCheckedClock
 from safespace_desk.domain.errors import PermissionDenied, RuleViolation, ValidationError
@@ -57,9 +58,10 @@ class RestoreResult:
 
 @dataclass(frozen=True)
 class _Authorised:
-    master: bytes
+    master: bytes  # the backup's key (the version it was taken under, reached from today's keys)
     staff_id: str | None  # None: the recovery key
     live_slots: KeySlots | None
+    live_master: bytes | None = None  # the store's key now (differs after a key rotation)
 
 
 def restore_backup(data_dir: Path, backup: Path, clock: Clock, *, recovery_key: str | None = None,
@@ -70,9 +72,9 @@ def restore_backup(data_dir: Path, backup: Path, clock: Clock, *, recovery_key: 
     backup_slots = KeySlots.load(StorePaths(backup).keyslots)
     who = _authorise(live, backup_slots, clock, recovery_key=recovery_key, manager_name=manager_name,
                      password=password)
-    _check_same_store(live, backup, backup_slots, who.master)
+    _check_same_store(live, backup, backup_slots, who.master, who.live_master)
     if who.staff_id is not None:
-        _check_manager(live, backup, who.master, who.staff_id)
+        _check_manager(live, backup, who.master, who.staff_id, who.live_master)
     closed, added = _accounts_changed_since(live, backup, backup_slots, who)
     aside = restore_into(data_dir, backup, who.master, clock.now())
     health.forget_damage(data_dir)  # the damaged store (if it was) is in ``aside`` now
@@ -93,18 +95,26 @@ def _authorise(live: StorePaths, backup_slots: KeySlots, clock: Clock, *, recove
         return _Authorised(backup_slots.unlock_with_recovery(recovery_key), None, None)
     slots = KeySlots.load(live.keyslots)
     if recovery_key:
-        return _Authorised(slots.unlock_with_recovery(recovery_key), None, slots)
+        return _with_versions(slots.open_with_recovery(recovery_key), None, slots, backup_slots)
     assert manager_name and password
     login = login_key(manager_name)
     owner = next((s.staff_id for s in slots.slots if s.kind == "staff" and s.login == login), None)
     with guarded(live.data_dir, login, ZoneCheckedClock(clock).now(), path="restore", staff_id=lambda: owner):
-        master, staff_id = slots.unlock_with_password(login, password)
-    return _Authorised(master, staff_id, slots)
+        keys, staff_id = slots.open_with_password(login, password)
+    return _with_versions(keys, staff_id, slots, backup_slots)
 
 
-def _check_same_store(live: StorePaths, backup: Path, backup_slots: KeySlots, master: bytes) -> None:
+def _with_versions(keys: Keyring, staff_id: str | None, live: KeySlots, backup_slots: KeySlots) -> _Authorised:
+    """Today's keys reach every older key version (db/keyslots.py): a backup taken before a key
+    rotation opens with the version it was taken under."""
+    version = backup_slots.current if backup_slots.current in keys.versions else keys.current_version
+    return _Authorised(keys.master(version), staff_id, live, keys.current)
+
+
+def _check_same_store(live: StorePaths, backup: Path, backup_slots: KeySlots, master: bytes,
+                      live_master: bytes | None = None) -> None:
     manifest = read_manifest(backup)
-    live_id = _read_setting(live.db, master, STORE_ID_KEY)
+    live_id = _read_setting(live.db, live_master or master, STORE_ID_KEY)
     if manifest is not None and manifest.store_id and live_id and manifest.store_id != live_id:
         raise RuleViolation(ANOTHER_STORE)
     try:
@@ -117,8 +127,9 @@ def _check_same_store(live: StorePaths, backup: Path, backup_slots: KeySlots, ma
         raise RuleViolation(ANOTHER_STORE)
 
 
-def _check_manager(live: StorePaths, backup: Path, master: bytes, staff_id: str) -> None:
-    row = _staff_row(live.db, master, staff_id)
+def _check_manager(live: StorePaths, backup: Path, master: bytes, staff_id: str,
+                   live_master: bytes | None = None) -> None:
+    row = _staff_row(live.db, live_master or master, staff_id)
     if row is None:  # the live store cannot be read (damaged): the backup says what role they had
         row = _staff_row(StorePaths(backup).db, master, staff_id)
     if row is None or row[1] != Role.MANAGER.value or not row[2]:
@@ -131,9 +142,12 @@ def _accounts_changed_since(live: StorePaths, backup: Path, backup_slots: KeySlo
     backup but none today; one made since has a slot today and none in the backup."""
     if who.live_slots is None:
         return {}, {}
-    then, now = backup_slots.staff_ids(), who.live_slots.staff_ids()
+    # A backup carries only the managers' slots (DESIGN.md 5): who had an account then is read from its
+    # staff list (the slots of its day if that cannot be read).
+    then = _active_staff(StorePaths(backup).db, who.master) or backup_slots.staff_ids()
+    now = who.live_slots.staff_ids()
     closed = {sid: _name(StorePaths(backup).db, who.master, sid) for sid in sorted(then - now)}
-    added = {sid: _name(live.db, who.master, sid) for sid in sorted(now - then)}
+    added = {sid: _name(live.db, who.live_master or who.master, sid) for sid in sorted(now - then)}
     return closed, added
 
 
@@ -196,6 +210,23 @@ def _query(db: Path, master: bytes, sql: str, params: tuple[str, ...]) -> tuple[
         return conn.execute(sql, params).fetchone()
     except sqlcipher.Error:
         return None
+    finally:
+        conn.close()
+
+
+def _active_staff(db: Path, master: bytes) -> set[str]:
+    if not db.exists():
+        return set()
+    try:
+        conn = sqlcipher.connect(f"file:{db}?mode=ro", uri=True, isolation_level=None)
+    except (sqlcipher.Error, OSError):
+        return set()
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{master.hex()}'\"")
+        return {str(row[0]) for row in conn.execute("SELECT id FROM staff WHERE active = 1")}
+    except sqlcipher.Error:
+        return set()
     finally:
         conn.close()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from safespace_desk.db.keyslots import create_keyslots, new_master_key
 from safespace_desk.db.models import Site, Staff
+from safespace_desk.db.sealing import Keyring
 from safespace_desk.db.store import Store, StorePaths, read_store_salt, remove_partial
 from safespace_desk.domain.clock import Clock
 from safespace_desk.domain.roles import Role
@@ -56,7 +57,7 @@ def initialise_store(data_dir: Path, *, site_name: str, timezone: str, manager_n
                               role=Role.MANAGER.value, active=True, created_at=now))
         actor = Actor(manager_id, manager_name, Role.MANAGER)
         slots, recovery_key = create_keyslots(master, read_store_salt(store.paths.db))
-        slots.set_staff_slot(master, manager_id, login_key(manager_name), manager_password)
+        slots.set_staff_slot(Keyring(1, {1: master}), manager_id, login_key(manager_name), manager_password)
         desk = DeskContext(store=store, keyslots=slots, master_key=master, clock=clock,
                            device_id=device_id, actor=actor)
         with desk.unit_of_work() as uow:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from safespace_desk.db.errors import StoreError
 from safespace_desk.db.models import DutySpell, Staff
 from safespace_desk.domain.errors import NotFound, RuleViolation, ValidationError
 from safespace_desk.domain.roles import Permission, Role
 from safespace_desk.domain.staff import StaffMember, check_password, check_pin, clean_staff_name, login_key
 from safespace_desk.ids import new_id
+from safespace_desk.services import keyrotation
 from safespace_desk.services.auth import hash_pin
 from safespace_desk.services.context import Changes, DeskContext, keyslot_change
 from safespace_desk.services.password_guard import guarded
@@ -79,14 +83,29 @@ def add_staff(desk: DeskContext, *, name: str, role: Role | str, password: str,
         uow.audit("staff_added", STAFF, staff_id, detail=f"role={role.value}")
         uow.outbox("staff.add", staff_id=staff_id, name=name, role=role.value)
         uow.changed(STAFF, staff_id)
-        desk.keyslots.set_staff_slot(desk.master_key, staff_id, login, password)
+        desk.keyslots.set_staff_slot(desk.keys, staff_id, login, password)
         desk.keyslots.save(desk.store.paths.keyslots)
         member = _member(row)
     return member, uow.changes
 
 
-def deactivate_staff(desk: DeskContext, staff_id: str) -> Changes:
-    """Deactivate an account and remove its key slot; its history stays."""
+@dataclass(frozen=True)
+class Deactivated(Changes):
+    """What deactivating changed, and the key rotation it made (a new recovery key to show once, when
+    the old one was of the format before key pairs)."""
+
+    rotation: keyrotation.Rotation | None = None
+    # Why the key could not be changed now (another program has the store open...): the account is
+    # deactivated and its slot gone all the same, and the next open of the store changes the key.
+    rotation_waits: str | None = None
+
+
+def deactivate_staff(desk: DeskContext, staff_id: str, progress: keyrotation.Progress | None = None) -> Deactivated:
+    """Deactivate an account, remove its key slot and rotate the key (DESIGN.md 5: leaving rotates
+    the key), so a copy of their slot, or of a backup's, no longer opens the store. Their history stays.
+
+    The slot goes and the new key is recorded as pending in the same write of keyslots.json, before
+    the account is marked inactive: cut off anywhere after, the next open finishes the rotation."""
     actor = desk.require(Permission.MANAGE_STAFF, "deactivate staff accounts")
     if staff_id == actor.staff_id:
         raise RuleViolation("You cannot deactivate your own account while signed in.")
@@ -102,9 +121,13 @@ def deactivate_staff(desk: DeskContext, staff_id: str) -> Changes:
         uow.audit("staff_deactivated", STAFF, staff_id)
         uow.outbox("staff.deactivate", staff_id=staff_id)
         uow.changed(STAFF, staff_id)
-        desk.keyslots.remove_staff_slot(desk.master_key, staff_id)
-        desk.keyslots.save(desk.store.paths.keyslots)
-    return uow.changes
+        desk.keyslots.remove_staff_slot(desk.keys, staff_id)
+        pending = keyrotation.begin(desk)  # writes keyslots.json: without the slot, the new key pending
+    try:
+        rotation = keyrotation.complete(desk, pending, progress, reason="staff_deactivated")
+    except StoreError as error:
+        return Deactivated(uow.changes.kinds, uow.changes.ids, None, error.message)
+    return Deactivated(uow.changes.kinds, uow.changes.ids, rotation)
 
 
 def reset_password(desk: DeskContext, staff_id: str, new_password: str) -> Changes:
@@ -119,7 +142,7 @@ def reset_password(desk: DeskContext, staff_id: str, new_password: str) -> Chang
         uow.audit("password_reset", STAFF, staff_id, detail="reactivated" if reactivated else None)
         uow.outbox("staff.reset", staff_id=staff_id, reactivated=reactivated)
         uow.changed(STAFF, staff_id)
-        desk.keyslots.set_staff_slot(desk.master_key, staff_id, row.login, new_password)
+        desk.keyslots.set_staff_slot(desk.keys, staff_id, row.login, new_password)
         desk.keyslots.save(desk.store.paths.keyslots)
     return uow.changes
 
@@ -136,7 +159,7 @@ def change_own_password(desk: DeskContext, current_password: str, new_password: 
         row = _get(uow.session, actor.staff_id)
         uow.audit("password_changed", STAFF, actor.staff_id)
         uow.changed(STAFF, actor.staff_id)
-        desk.keyslots.set_staff_slot(desk.master_key, actor.staff_id, row.login, new_password)
+        desk.keyslots.set_staff_slot(desk.keys, actor.staff_id, row.login, new_password)
         desk.keyslots.save(desk.store.paths.keyslots)
     return uow.changes
 

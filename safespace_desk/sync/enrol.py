@@ -161,7 +161,7 @@ def join(data_dir: Path, code_text: str, manager: str, password: str, clock: Clo
         slot_set = protocol.SlotSet.model_validate(
             client.call("POST", "/v1/join/slots", auth=False, body={"secret": code.secret}))
         version, slots = slotsync.open_set(code.sync_key, slot_set.blob)
-        master, staff_id = slotsync.unlock(slots, login_key(manager), password)
+        key_version, master, staff_id = slotsync.unlock_version(slots, login_key(manager), password)
         device_id = new_id()
         answer = protocol.Enrolled.model_validate(client.call("POST", "/v1/join", auth=False, body=protocol.JoinRequest(
             secret=code.secret, device_id=device_id, device_name=(name or device_name())[:100]).model_dump()))
@@ -169,7 +169,7 @@ def join(data_dir: Path, code_text: str, manager: str, password: str, clock: Clo
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         (data_dir / JOINING_MARK).touch()
         store = Store.create(data_dir, master)
-        opener = Opener(answer.site_id, keys_from_master(master))
+        opener = Opener(answer.site_id, keys_from_master(master, key_version))
         with client.stream("/v1/snapshot") as response, store.write() as session:
             header, records = read_snapshot(response.iter_lines())
             count = apply_snapshot(session, opener, records,
@@ -185,7 +185,7 @@ def join(data_dir: Path, code_text: str, manager: str, password: str, clock: Clo
                 server_audit_hash=GENESIS, slot_version=version, slot_hash=slotsync.fingerprint(slots),
                 slot_base=slotsync.slots_json(slots), last_server_time=answer.server_time))
             _ = count
-        own = slotsync.adopt(KeySlots(store_salt=read_store_salt(paths.db).hex()), master, slots)
+        own = slotsync.adopt(KeySlots(store_salt=read_store_salt(paths.db).hex()), master, slots, key_version)
         store.close()
         store = None
         own.save(paths.keyslots)  # written last: until it exists there is no store to open

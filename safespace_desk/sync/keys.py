@@ -12,52 +12,40 @@ The server never holds any of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from cryptography.hazmat.primitives.hashes import SHA256
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
+from safespace_desk.db.sealing import Keyring, UnknownKeyVersion
 from safespace_desk.services.context import DeskContext
 
 DATA_PURPOSE = b"safespace-sync-data"
 MAC_PURPOSE = b"safespace-sync-mac"
 
 
-class UnknownKeyVersion(LookupError):
-    """Sealed under a key version this desk does not have (it needs the newer keys first)."""
+__all__ = ["DATA_PURPOSE", "MAC_PURPOSE", "SiteKeys", "UnknownKeyVersion", "keys_from_master", "site_keys"]
 
 
 @dataclass
 class SiteKeys:
-    """The current key version and the derived keys of every version this desk holds."""
+    """Sync's keys of every master key version the desk's keyring holds (db/sealing.py)."""
 
-    current_version: int
-    _masters: dict[int, bytes] = field(repr=False)
-    _cache: dict[tuple[bytes, int], bytes] = field(default_factory=dict, repr=False)
+    keyring: Keyring
+
+    @property
+    def current_version(self) -> int:
+        return self.keyring.current_version
 
     def data_key(self, version: int) -> bytes:
-        return self._derive(DATA_PURPOSE, version)
+        return self.keyring.derive(DATA_PURPOSE, version)
 
     def mac_key(self, version: int) -> bytes:
-        return self._derive(MAC_PURPOSE, version)
-
-    def _derive(self, purpose: bytes, version: int) -> bytes:
-        cached = self._cache.get((purpose, version))
-        if cached is None:
-            master = self._masters.get(version)
-            if master is None:
-                raise UnknownKeyVersion(version)
-            cached = HKDF(algorithm=SHA256(), length=32, salt=None, info=purpose).derive(master)
-            self._cache[(purpose, version)] = cached
-        return cached
+        return self.keyring.derive(MAC_PURPOSE, version)
 
 
 def site_keys(desk: DeskContext) -> SiteKeys:
-    """The site's keys on this unlocked desk. (Until versioned master keys arrive, the store's one
-    master key is version 1.)"""
-    return SiteKeys(current_version=1, _masters={1: desk.master_key})
+    """The site's keys on this unlocked desk: its keyring, every version it holds."""
+    return SiteKeys(desk.keys)
 
 
 def keys_from_master(master: bytes, version: int = 1) -> SiteKeys:
     """For a desk that is joining and has only just opened the site key from the slot set."""
-    return SiteKeys(current_version=version, _masters={version: master})
+    return SiteKeys(Keyring(version, {version: master}))

@@ -17,14 +17,17 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from safespace_desk.db.errors import UnknownStaffName, WrongPassword
-from safespace_desk.db.keyslots import KeySlots, Slot, _unwrap
+from safespace_desk.db.keyslots import KeySlots, Slot
 from safespace_desk.sync.sealing import IntegrityError
 
 AD = b"safespace-desk slot set v1"
 
 
 def seal(sync_key: bytes, slots: KeySlots, version: int) -> str:
-    body = json.dumps({"version": version, "slots": [s.__dict__ for s in slots.slots]}, sort_keys=True).encode()
+    # The key version and the chain of older versions travel too: a desk that joins later opens what
+    # was sealed before a rotation (issue 16 rotates across desks).
+    body = json.dumps({"version": version, "slots": [s.__dict__ for s in slots.slots], "key_version": slots.current,
+                       "chain": slots.chain}, sort_keys=True).encode()
     nonce = os.urandom(12)
     return base64.b64encode(nonce + AESGCM(sync_key).encrypt(nonce, body, AD)).decode()
 
@@ -67,9 +70,11 @@ def merge(base: list[Slot], local: list[Slot], remote: list[Slot]) -> list[Slot]
     return out
 
 
-def adopt(current: KeySlots, master: bytes, slots: list[Slot]) -> KeySlots:
-    """These slots, bound to this desk's own database (its salt) and sealed with its MAC."""
-    candidate = KeySlots(store_salt=current.store_salt, slots=[Slot(**s.__dict__) for s in slots])
+def adopt(current: KeySlots, master: bytes, slots: list[Slot], version: int | None = None) -> KeySlots:
+    """These slots, bound to this desk's own database (its salt) and sealed with its MAC under
+    ``master`` (master key ``version``, this desk's current one if not given)."""
+    candidate = KeySlots(store_salt=current.store_salt, slots=[Slot(**s.__dict__) for s in slots],
+                         current=current.current if version is None else version, chain=dict(current.chain))
     candidate.mac = candidate._compute_mac(master)
     return candidate
 
@@ -77,10 +82,17 @@ def adopt(current: KeySlots, master: bytes, slots: list[Slot]) -> KeySlots:
 def unlock(slots: list[Slot], login: str, password: str) -> tuple[bytes, str]:
     """The site key from a staff member's slot of the synced set (its integrity came from the sync
     key's seal; a desk's own file carries a MAC instead)."""
+    _, master, staff_id = unlock_version(slots, login, password)
+    return master, staff_id
+
+
+def unlock_version(slots: list[Slot], login: str, password: str) -> tuple[int, bytes, str]:
+    """(key version, site key of that version, staff id): the newest version sealed to the slot."""
     slot = next((s for s in slots if s.kind == "staff" and s.login == login), None)
     if slot is None or slot.staff_id is None:
         raise UnknownStaffName()
-    master = _unwrap(slot, password.encode())
-    if master is None:
+    masters = slot.open(password.encode())
+    if not masters:
         raise WrongPassword()
-    return master, slot.staff_id
+    version = max(masters)
+    return version, masters[version], slot.staff_id

@@ -5,7 +5,15 @@ from pathlib import Path
 import pytest
 
 from safespace_desk.db.backup import list_backups, verify_backup
-from safespace_desk.db.errors import BackupDamaged, KeySlotsTampered, WrongPassword, WrongRecoveryKey
+from safespace_desk.db.errors import (
+    BackupDamaged,
+    KeySlotsTampered,
+    UnknownStaffName,
+    WrongPassword,
+    WrongRecoveryKey,
+)
+from safespace_desk.db.keyslots import KeySlots
+from safespace_desk.db.store import StorePaths
 from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.errors import PermissionDenied, ValidationError
 from safespace_desk.services import auth, backups, search, staff
@@ -98,3 +106,15 @@ def test_daily_backups_are_due_pruned_and_the_folder_is_checked(desk: DeskContex
         clock.advance(hours=25)
         assert backups.run_backup_if_due(desk) is not None
     assert len(list_backups(tmp_path / "usb")) == 2
+
+
+def test_a_backup_carries_only_the_managers_and_the_recovery_slot(desk: DeskContext, tmp_path: Path,
+                                                                   recovery_key: str) -> None:
+    staff.add_staff(desk, name="Dee", role="desk", password="dee password 1")
+    staff.add_staff(desk, name="Meg Manager", role="manager", password="meg password 1")
+    info = backups.run_backup(desk, tmp_path / "usb")
+    slots = KeySlots.load(StorePaths(info.path).keyslots)
+    assert {s.login for s in slots.slots} == {None, "mo manager", "meg manager"}
+    with pytest.raises(UnknownStaffName):
+        slots.unlock_with_password("dee", "dee password 1")
+    assert slots.unlock_with_recovery(recovery_key) == desk.master_key

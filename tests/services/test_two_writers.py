@@ -95,7 +95,7 @@ def test_two_desks_taking_the_16th_place_at_once_one_gets_it(desk: DeskContext, 
 
 
 def _cli(data_dir: Path, *args: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SAFESPACE_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAFESPACE_") or k == "SAFESPACE_TEST_ARGON2"}
     env["SAFESPACE_PASSWORD"] = MANAGER_PASSWORD
     return subprocess.Popen([sys.executable, "-m", "safespace_desk", *args, "--data-dir", str(data_dir),
                              "--as", MANAGER_NAME], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
