@@ -270,6 +270,8 @@ class Message(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     withdrawn_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
     withdraw_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Migration 0010: for a victim, say: never on the board's lists or printouts, only at their sign-in.
+    discreet: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ShiftLogEntry(Base):

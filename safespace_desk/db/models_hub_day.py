@@ -34,3 +34,18 @@ class ExpectedArrival(Base):
     arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     not_arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     closed_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class KeepApart(Base):
+    """Two guests who must not be in the hub together unnoticed (domestic abuse, bail conditions).
+    The link goes both ways; its reason is for shift leads and managers only."""
+
+    __tablename__ = "keep_apart"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    guest_a: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"))
+    guest_b: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    ended_by: Mapped[str | None] = mapped_column(String(36), nullable=True)

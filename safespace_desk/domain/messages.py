@@ -67,6 +67,7 @@ class MessageView:
     not_passed_reason: str | None
     withdrawn_at: datetime | None
     withdraw_reason: str | None
+    discreet: bool = False  # only at the guest's own sign-in, never on lists or printouts
 
     def state_at(self, now: datetime) -> MessageState:
         return message_state(self.delivered_at, self.not_passed_at, self.withdrawn_at,

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from safespace_desk.db.models_hub_day import ExpectedArrival
+from safespace_desk.db.models_hub_day import ExpectedArrival, KeepApart
 
 ERASED_TEXT = "[erased at the guest's request]"  # as services/data_rights.py
 
@@ -26,6 +26,10 @@ def forget_hub_day(session: Session, ids: list[str]) -> None:
         arrival.description = None
         arrival.needs = None if arrival.needs is None else ERASED_TEXT
         arrival.from_whom = ERASED_TEXT
+    # A keep-apart link's reason is about both people: it goes with either's erasure. (It is not in a
+    # subject access export: it may tell one person about the other, whose safety it is there for.)
+    for row in session.scalars(select(KeepApart).where(or_(KeepApart.guest_a.in_(ids), KeepApart.guest_b.in_(ids)))):
+        row.reason = ERASED_TEXT
 
 
 def scrub_hub_day(session: Session, redact: Callable[[str], str], ids: set[str]) -> None:

@@ -100,8 +100,11 @@ def deactivate_agency(desk: DeskContext, agency_id: str) -> Changes:
 def post_message(desk: DeskContext, *, agency_id: str, body: str, guest_id: str | None = None,
                  for_name: str | None = None, contact: str | None = None,
                  category: MessageCategory | str = MessageCategory.GENERAL, urgent: bool = False,
-                 relevant_until: datetime | date | None = None) -> tuple[str, Changes]:
-    """Record a message for a guest, or for a name not yet on the register (linked later)."""
+                 relevant_until: datetime | date | None = None, discreet: bool = False) -> tuple[str, Changes]:
+    """Record a message for a guest, or for a name not yet on the register (linked later).
+
+    A discreet message (for a victim, say) is never on the board's lists, the handover or a printout:
+    the desk shows it only at that guest's own sign-in (``waiting_for``)."""
     desk.require(Permission.MESSAGES, "record messages")
     body = clean_text(body, field="body", label="Message", max_len=BODY_MAX, required=True, multiline=True)
     contact = clean_text(contact, field="contact", label="Contact", max_len=SHORT_TEXT_MAX) or None
@@ -126,12 +129,12 @@ def post_message(desk: DeskContext, *, agency_id: str, body: str, guest_id: str 
             id=message_id, guest_id=guest.id if guest else None,
             for_name=for_name or (guest.preferred_name if guest else ""), agency_id=agency_id,
             contact=contact, body=body, category=category.value, urgent=urgent, relevant_until=until,
-            created_at=now, created_by=uow.staff_id, linked_at=now if guest else None))
+            created_at=now, created_by=uow.staff_id, linked_at=now if guest else None, discreet=bool(discreet)))
         uow.audit("message_posted", MESSAGE, message_id,
                   detail=f"guest={guest.id}" if guest else "unlinked")
         uow.outbox("message.post", message_id=message_id, guest_id=guest.id if guest else None,
                    for_name=for_name, agency_id=agency_id, contact=contact, body=body,
-                   category=category.value, urgent=urgent, relevant_until=until, at=now)
+                   category=category.value, urgent=urgent, relevant_until=until, at=now, discreet=bool(discreet))
         uow.changed(MESSAGE, message_id)
         if guest:
             uow.changed(GUEST, guest.id)
@@ -272,7 +275,7 @@ def board_rows(desk: DeskContext, which: BoardFilter = BoardFilter.WAITING, *, a
                text: str | None = None, limit: int = 500) -> list[MessageView]:
     """Internal: the board's rows, for services whose own action is audited (the handover)."""
     now = desk.clock.now()
-    q = _base()
+    q = _base().where(Message.discreet.is_(False))  # discreet ones: only at the guest's own sign-in
     if which in (BoardFilter.WAITING, BoardFilter.URGENT, BoardFilter.IN_NOW, BoardFilter.UNLINKED):
         q = _open_q(q, now)
         if which is BoardFilter.URGENT:
@@ -367,7 +370,7 @@ def _views(session: Session, q: Select) -> list[MessageView]:  # type: ignore[ty
             created_by_name=created_by, delivered_at=row.delivered_at, delivered_by_name=delivered_by,
             delivery_note=row.delivery_note, not_passed_at=row.not_passed_at,
             not_passed_reason=row.not_passed_reason, withdrawn_at=row.withdrawn_at,
-            withdraw_reason=row.withdraw_reason))
+            withdraw_reason=row.withdraw_reason, discreet=bool(row.discreet)))
     return out
 
 

@@ -33,6 +33,7 @@ from safespace_desk.services.frontdesk_common import (
     release_beds_of_visit,
 )
 from safespace_desk.services.guests import GUEST, guest_index, identity_ids, resolve_live
+from safespace_desk.services.keep_apart import others_of, sign_in_warning
 from safespace_desk.services.overrides import Override, OverrideAction, override_detail, use_override
 from safespace_desk.services.view_audit import record_list_view
 
@@ -49,6 +50,8 @@ class SignInResult:
     age_warning: str | None = None  # younger than the service's minimum age: a warning, not a refusal
     # An expected arrival (issue 13) linked to this visit: who told us and what they need.
     expected: str | None = None
+    # Someone this guest is kept apart from is in now (their name and bed; never the reason).
+    keep_apart: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,10 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
         uow.changed(VISIT, visit.id)
         uow.changed(GUEST, guest.id)
         expected = link_on_sign_in(uow, ids, visit)
+        apart = sign_in_warning(others_of(uow.session, guest.id, m.window.night_of or (
+            m.bed_window.night_of if m.bed_window else None)))
+        if apart:
+            uow.audit("keep_apart_warned", VISIT, visit.id)
         name = guest.preferred_name
         guest_live_id = guest.id
         warning = age_warning(m.site.settings.profile, name, guest.birth_year,
@@ -172,7 +179,7 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
                               m.now.astimezone(m.site.zone).date())
     guest_index(desk).touch(guest_live_id, m.now)
     return SignInResult(visit.id, guest_live_id, name, given_bed, overridden, uow.changes, visit_mode, warning,
-                        expected.text if expected else None)
+                        expected.text if expected else None, apart)
 
 
 def sign_out(desk: DeskContext, visit_id: str, departed_to: str | None = None) -> Changes:

@@ -105,6 +105,8 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in [
     _t("unit_cost", "key"),
     _t("unit_cost_change", "id"),
     # the hub's day beyond sign-in (issue 13): who is expected, from whom and why are sealed
+    # the reason two guests are kept apart is sealed; who and since when are clear (both are guests)
+    _t("keep_apart", "id guest_a guest_b created_at created_by ended_at ended_by", guest="guest_a"),
     _t("expected_arrival", "id guest_id expected_at created_at created_by visit_id arrived_at not_arrived_at "
                            "closed_by", guest="guest_id"),
 ]}
@@ -114,7 +116,7 @@ _VISIT = {"visit", "bed_assignment", "guest"}
 _CASEWORK = {"referral", "case_episode", "contact", "follow_up", "plan", "plan_version", "support_given",
              "onward_referral", "circle_member", "escalation", "group_session", "session_attendance", "closing"}
 _PARTNERSHIP = {"partnership_member", "partnership_action"}
-_HUB_DAY = {"expected_arrival"}
+_HUB_DAY = {"expected_arrival", "keep_apart"}
 _ERASE = {"guest", "guest_alias", "duplicate_hint", "not_duplicate", "message", "visit", "exclusion",
           "triage", "shift_log", "handover", "bed_assignment"} | _CASEWORK | _PARTNERSHIP | _HUB_DAY
 
@@ -146,7 +148,8 @@ OPS: dict[str, OpKind] = {k.name: k for k in [
     # messages and agencies
     _op("agency.add", {"agency"}),
     _op("agency.deactivate", {"agency"}),
-    _op("message.post", {"message"}),
+    # 2: a message may be discreet (issue 13); a version 1 message is not.
+    OpKind("message.post", 2, frozenset({"message"}), {1: lambda rows: rows}),
     _op("message.link", {"message"}),
     _op("message.deliver", {"message"}),
     _op("message.not_passed_on", {"message"}),
@@ -208,6 +211,8 @@ OPS: dict[str, OpKind] = {k.name: k for k in [
     _op("arrival.expect", {"expected_arrival"}),
     _op("arrival.arrived", {"expected_arrival"}),
     _op("arrival.not_arrived", {"expected_arrival"}),
+    _op("apart.link", {"keep_apart"}),
+    _op("apart.end", {"keep_apart"}),
 ]}
 
 # What the services call a change to these tables (services' Changes kinds), so pages refresh when

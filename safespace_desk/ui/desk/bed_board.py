@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from safespace_desk.domain.errors import DeskError
-from safespace_desk.services import beds
+from safespace_desk.services import beds, keep_apart
 from safespace_desk.services.beds import BedBoard, BedRow
 from safespace_desk.services.context import Changes
 from safespace_desk.ui.desk.desk_actions import DeskActions
@@ -143,14 +143,15 @@ class BedBoardPanel(QWidget):
         if bed is None or visit_id is None:
             return
         name = self.guest_choice.currentText().split(" (")[0]
-        self._do(beds.give_bed, (visit_id, bed.label), f"{bed.label} given to {name}")
+        self._do(beds.give_bed, (visit_id, bed.label), f"{bed.label} given to {name}", warn_for=visit_id)
 
     def move_selected_guest(self) -> None:
         bed = self.selected()
         target = self.move_choice.currentText()
         if bed is None or bed.visit_id is None or not target:
             return
-        self._do(beds.give_bed, (bed.visit_id, target), f"{bed.guest_name} moved from {bed.label} to {target}")
+        self._do(beds.give_bed, (bed.visit_id, target), f"{bed.guest_name} moved from {bed.label} to {target}",
+                 warn_for=bed.visit_id)
 
     def free_selected_bed(self) -> None:
         bed = self.selected()
@@ -168,10 +169,13 @@ class BedBoardPanel(QWidget):
                           "Beds as last night given." if changes.kinds else
                           "Nobody still in had a bed last night that is free now.")
 
-    def _do(self, call: Callable[..., Changes], args: tuple[str, ...], done: str) -> None:
+    def _do(self, call: Callable[..., Changes], args: tuple[str, ...], done: str,
+            warn_for: str | None = None) -> None:
         try:
             self._actions.run(call, *args)
+            # A bed given near someone this guest is kept apart from (issue 13): said with the bed.
+            apart = self._actions.read(keep_apart.bed_warning, warn_for) if warn_for else None
         except DeskError as err:
             self.message.emit("danger", err.message)
             return
-        self.message.emit("success", done)
+        self.message.emit("warning" if apart else "success", f"{done} · {apart}" if apart else done)

@@ -29,6 +29,7 @@ from safespace_desk.services.visits import VisitRow
 from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.guest_card import write_card_pdf
 from safespace_desk.ui.desk.guest_forms import ExcludeForm, MergeForm
+from safespace_desk.ui.desk.keep_apart_box import KeepApartBox
 from safespace_desk.ui.desk.status_context import StatusContext
 from safespace_desk.ui.desk.table_model import Column, RecordTableModel
 from safespace_desk.ui.desk.tables import desk_table
@@ -96,6 +97,9 @@ class GuestDetailsPanel(QFrame):
         for b in (self.edit_button, self.card_button, self.exclude_button, self.merge_button):
             buttons.addWidget(b)
         layout.addLayout(buttons)
+        self.keep_apart_box = KeepApartBox(actions, body)
+        self.keep_apart_box.message.connect(self.message)
+        layout.addWidget(self.keep_apart_box)
         self.form_holder = QVBoxLayout()
         layout.addLayout(self.form_holder)
 
@@ -137,6 +141,8 @@ class GuestDetailsPanel(QFrame):
         lead = self._actions.is_lead
         self.exclude_button.setVisible(on and lead)
         self.merge_button.setVisible(on and lead)
+        if not on:
+            self.keep_apart_box.hide()
 
     # --- loading ---------------------------------------------------------------------------------
 
@@ -180,6 +186,7 @@ class GuestDetailsPanel(QFrame):
         self.visits_model.set_records(self._actions.read(visits.guest_visits, record.id))
         self.exclusions_model.set_records(self._actions.read(exclusions.exclusion_history, record.id))
         self._fill_merges(record)
+        self.keep_apart_box.show_for(record.id)
 
     def _fill_badges(self, record: GuestRecord) -> None:
         clear_layout(self.badges_row)

@@ -224,12 +224,14 @@ class SearchPanel(QWidget):
             details.append(result.age_warning)
         if result.expected:
             details.append(result.expected)
+        if result.keep_apart:
+            details.insert(0, result.keep_apart)
         if result.overridden and override is not None:
             details.append(f"Override recorded (by {override.lead_name}): {override.reason}")
         if hit.messages_waiting:
             details.append(messages_text(hit.messages_waiting, hit.urgent_messages)
                            + ": pass them on now (Ctrl+M).")
-        self.banner.show_message("warning" if result.age_warning else "success", " · ".join(parts),
+        self.banner.show_message("warning" if result.age_warning or result.keep_apart else "success", " · ".join(parts),
                                  "\n".join(details))
         self.banner.add_action("Undo", "Ctrl+Z", lambda: self._undo_sign_in(result.visit_id, result.guest_name),
                                kind="quiet")

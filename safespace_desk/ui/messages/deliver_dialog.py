@@ -71,6 +71,8 @@ class MessageCard(QFrame):
         top.addWidget(source, 1)
         top.addWidget(label(view.category.label, muted=True, wrap=False))
         layout.addLayout(top)
+        if view.discreet:
+            layout.addWidget(label("Discreet: pass it on privately, away from others.", muted=True))
 
         body = label(view.body)
         body.setProperty("bodyLarge", True)

@@ -130,9 +130,14 @@ class NewMessageForm(QWidget):
         for category in MessageCategory:
             self.category.addItem(category.label, category.value)
         self.urgent = QCheckBox("U&rgent")
+        # For a victim, say: never on the board's lists or printouts, only at their own sign-in.
+        self.discreet = QCheckBox("Discreet")
+        self.discreet.setToolTip("Shown only to staff at this guest's own sign-in: never on the board's "
+                                 "lists, the handover or a printout")
         row = QHBoxLayout()
         row.addWidget(self.category, 1)
         row.addWidget(self.urgent)
+        row.addWidget(self.discreet)
         layout.addLayout(row)
         layout.addWidget(self.errors.bind("category", self.category))
         self.until = RelevantUntilEdit()
@@ -162,6 +167,7 @@ class NewMessageForm(QWidget):
         self.body.clear()
         self.category.setCurrentIndex(self.category.findData(MessageCategory.GENERAL.value))
         self.urgent.setChecked(False)
+        self.discreet.setChecked(False)
         self.until.reset(today)
         self.guest.setFocus()
 
@@ -175,7 +181,8 @@ class NewMessageForm(QWidget):
                 messages.post_message, agency_id=self.agency.currentData(), body=self.body.toPlainText(),
                 guest_id=self.guest.guest_id, for_name=None if self.guest.guest_id else self.guest.typed_name,
                 contact=self.contact.text(), category=self.category.currentData(),
-                urgent=self.urgent.isChecked(), relevant_until=self.until.value(self._zone))
+                urgent=self.urgent.isChecked(), relevant_until=self.until.value(self._zone),
+                discreet=self.discreet.isChecked())
         except DeskError as err:
             self.errors.show(err)
             return

@@ -31,9 +31,12 @@ def _save(widget: QWidget, path: Path) -> None:
     print(path)
 
 
+SAMPLE: dict[str, str] = {}
+
+
 def sample_day(desk: DeskContext) -> None:
     from safespace_desk.domain.messages import LogKind
-    from safespace_desk.services import arrivals, duty, shiftlog, visits
+    from safespace_desk.services import arrivals, duty, keep_apart, shiftlog, visits
     from tests.services.frontdesk_helpers import add
 
     now = desk.clock.now()
@@ -46,12 +49,16 @@ def sample_day(desk: DeskContext) -> None:
                             via="hostel", expected_at=now - timedelta(hours=3))
     arrivals.expect_arrival(desk, description="Discharge after a fall", from_whom="Royal Derby Hospital",
                             via="hospital", expected_at=now + timedelta(days=2))
+    keep_apart.link(desk, kez, robbie, "Bail conditions: no contact with Kez until the hearing")
+    SAMPLE["kez"] = kez
     shiftlog.add_entry(desk, LogKind.POLICE_CALLED, "Police called to the door; left calmly.", debrief_offered=True)
 
 
 SHOTS: list[tuple[str, str, Callable[[QWidget], None]]] = [
     ("desk-expected", "desk", lambda page: page.show_tab(5)),  # type: ignore[attr-defined]
     ("desk-expect-form", "desk", lambda page: page.expected.start_add()),  # type: ignore[attr-defined]
+    ("desk-guest-keep-apart", "desk", lambda page: (page.open_guest(SAMPLE["kez"]),  # type: ignore[attr-defined]
+                                                    page.show_tab(3))),  # type: ignore[attr-defined]
     ("shift-log", "shift_log", lambda page: None),
 ]
 
