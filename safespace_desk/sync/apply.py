@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from safespace_desk.db.models import Base, OutboxOp, SyncOrigin, SyncProblem
 from safespace_desk.ids import new_id
 from safespace_desk.services.context import Changes
-from safespace_desk.sync import protocol, registry
+from safespace_desk.sync import decisions, outcomes, protocol, registry
 from safespace_desk.sync.sealing import IntegrityError, Opener
 from safespace_desk.sync.state import SyncState, save
 
@@ -81,6 +81,41 @@ class RowWriter:
             self._rows[slot] = (action, dict(values) if action == "i" else {})  # a whole row, or none
         elif before[0] != "d":
             before[1].update(values)  # a later change to a row inserted or changed earlier in the page
+
+    def settle_beds(self, later_here: set[str]) -> list[str]:
+        """One guest per bed per night holds here as at the server, while a page is half-applied.
+
+        A bed another desk was given (in the server's order) that this desk holds too: if this desk's
+        hold is its own later change, the other's was released in between (later in the log), so the
+        other's is written as released until that release arrives; otherwise this desk's hold is one
+        the server never took, and it goes (returned, to be put back as the hub holds it)."""
+        wanted = {}
+        for (table_name, key_json), (action, values) in self._rows.items():
+            if table_name == "bed_assignment" and action != "d":
+                wanted[json.loads(key_json)] = values
+        if not wanted:
+            return []
+        conn = self.session.connection()
+        gone = []
+        for key, values in wanted.items():
+            current = conn.exec_driver_sql(
+                'SELECT night_of, bed_label, released_at FROM "bed_assignment" WHERE id = ?', (key,)).first()
+            merged = {"night_of": current[0], "bed_label": current[1], "released_at": current[2]} if current else {}
+            merged.update(values)
+            if merged.get("released_at") is not None or not merged.get("night_of"):
+                continue
+            holder = conn.exec_driver_sql(
+                'SELECT id FROM "bed_assignment" WHERE night_of = ? AND bed_label = ? AND released_at IS NULL '
+                'AND id != ?', (merged["night_of"], merged.get("bed_label"), key)).first()
+            if holder is None or json.dumps(holder[0]) in {k for t, k in self._rows if t == "bed_assignment"
+                                                            and self._rows[(t, k)][1].get("released_at")}:
+                continue
+            if holder[0] in later_here:
+                values["released_at"] = values.get("assigned_at") or merged.get("assigned_at")
+            else:
+                conn.exec_driver_sql('DELETE FROM "bed_assignment" WHERE id = ?', (holder[0],))
+                gone.append(holder[0])
+        return gone
 
     def flush(self) -> None:
         """Write the merged changes: one executemany per table, action and set of columns.
@@ -173,12 +208,16 @@ def apply_page(session: Session, state: SyncState, opener: Opener, page: protoco
             applied.refused += 1
             continue
         try:
-            rows = opener.open_op(op)
+            rows = opener.open_redacted(op) if entry.x and entry.x.get("redacted") else opener.open_op(op)
         except IntegrityError as error:
             _problem(session, now, "integrity", op, str(error))
             applied.refused += 1
             continue
-        rows = _upgrade(kind, op.v, rows)
+        rows = _upgrade(kind, op.v, decisions.amended_rows(rows, entry.x))
+        outcomes.flags_of_others(session, entry, rows, now)
+        if op.kind == "guest.erase":
+            writer.flush()
+            rows = rows + _not_in_erasure(session, rows)
         for table, key, action, values in rows:
             kept = _not_changed_here_later(later_here, table, key, action, values, entry.p)
             if kept is None:
@@ -187,6 +226,10 @@ def apply_page(session: Session, state: SyncState, opener: Opener, page: protoco
             _mark(applied, table, key, values)
         origins[op.device] = op.seq
         applied.operations += 1
+    gone = writer.settle_beds({json.loads(k) for t, k in later_here if t == "bed_assignment"})
+    if gone:
+        state.repair = [*state.repair, *(["bed_assignment", json.dumps(k)] for k in gone)]
+        save(session, state, "repair")
     writer.flush()
     applied.rows_missing = writer.missing
     for device_id, seq in origins.items():
@@ -226,6 +269,27 @@ def _not_changed_here_later(later_here: dict[tuple[str, str], dict[str, int]], t
         return None  # this desk made or changed the row after that: its own change stands
     kept = {name: value for name, value in values.items() if mine.get(name, 0) <= position}
     return kept or None
+
+
+def _not_in_erasure(session: Session, rows: list[tuple[str, Any, str, dict[str, Any]]]
+                    ) -> list[tuple[str, Any, str, dict[str, Any]]]:
+    """Another desk erased a guest: records about them that it did not have (made here, or at a
+    third desk) go as well, as they went at the server (sync/server/erasure.py)."""
+    erased = {str(k) for t, k, _, v in rows if t == "guest" and v.get("erased_at")}
+    if not erased:
+        return []
+    sent = {(t, json.dumps(k)) for t, k, _, _ in rows}
+    out = []
+    for name, synced in registry.TABLES.items():
+        if synced.guest_column is None:
+            continue
+        table = _table(name)
+        keys = [c for c in table.primary_key.columns]
+        for found in session.execute(select(*keys).where(table.c[synced.guest_column].in_(sorted(erased)))):
+            key: Any = str(found[0]) if len(keys) == 1 else [str(v) for v in found]
+            if (name, json.dumps(key)) not in sent:
+                out.append((name, key, "d", {}))
+    return out
 
 
 def _upgrade(kind: registry.OpKind, version: int, rows: list[tuple[str, Any, str, dict[str, Any]]]
@@ -297,11 +361,7 @@ def apply_snapshot(session: Session, opener: Opener, records: Iterable[dict[str,
     done = 0
     for item in records:
         table, key = item["t"], item["k"]
-        values: dict[str, Any] = {}
-        for change in item["ch"]:
-            values.update(opener.open_values(change["kv"], change["o"], change["k"], table, key, change["c"],
-                                             change["n"], change["s"]))
-        writer.add(table, key, "i", values)
+        writer.add(table, key, "i", outcomes.open_changes(opener, table, key, item["ch"]))
         done += 1
         if done % 5000 == 0:
             writer.flush()

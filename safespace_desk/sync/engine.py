@@ -7,6 +7,7 @@ it could not finish, why (and records it, so the status bar can say "server unre
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,7 +23,7 @@ from safespace_desk.domain.audit_chain import GENESIS
 from safespace_desk.ids import new_id
 from safespace_desk.services import guests
 from safespace_desk.services.context import DEVICE_ID_KEY, Changes, DeskContext
-from safespace_desk.sync import protocol, slotsync
+from safespace_desk.sync import outcomes, protocol, slotsync
 from safespace_desk.sync.apply import MustPushFirst, UpdateNeeded, apply_page
 from safespace_desk.sync.client import ServerClient, ServerRefused, SyncError
 from safespace_desk.sync.clock import base_clock, offset_ms, synced_clock
@@ -126,6 +127,10 @@ class DeskSync:
                         continue  # a change was made here meanwhile: send it, then read on
                     if slot_version != state.slot_version:
                         self._sync_slots(client, state)  # staff or passwords changed at another desk
+                    if state.repair and not self._repair(client, state):
+                        continue  # the hub moved on meanwhile: read on, then put back
+                    if state.bed_follow:
+                        outcomes.free_bed_for_lost(self.desk, state, self._now())
                     out.caught_up = True
                     break
             finally:
@@ -184,24 +189,20 @@ class DeskSync:
         with self.desk.store.write() as session:
             self._learn_time(session, state, sent, self._now(), answer.server_time)
             now = self._now()
+            seqs = [result.seq + state.seq_offset for result in answer.results]
+            fresh = {row.seq: row for start in range(0, len(seqs), 500) for row in session.scalars(
+                select(OutboxOp).where(OutboxOp.seq.in_(seqs[start:start + 500]), OutboxOp.pushed_at.is_(None)))}
             acknowledged = [{"s": result.seq + state.seq_offset, "when": now,
                              "d": "rejected" if result.status == "rejected" else "accepted",
                              "r": result.reason, "p": result.position} for result in answer.results]
+            out.rejected += outcomes.take_decisions(session, state, fresh, answer.results, now)
+            out.pushed += sum(1 for r in answer.results if r.status == "applied")
             if acknowledged:  # one statement for the whole batch (thousands of rows after a day offline)
                 outbox = OutboxOp.__table__
                 session.connection().execute(
                     outbox.update().where(outbox.c.seq == bindparam("s"), outbox.c.pushed_at.is_(None))
                     .values(pushed_at=bindparam("when"), decision=bindparam("d"), reason=bindparam("r"),
                             position=bindparam("p")), acknowledged)
-            for result in answer.results:
-                if result.status == "rejected":
-                    seq = result.seq + state.seq_offset
-                    row = session.get(OutboxOp, seq)
-                    session.add(SyncProblem(id=new_id(), at=now, kind="rejected", op_kind=row.op if row else None,
-                                            op_seq=seq, reason=result.reason or "rejected"))
-                    out.rejected += 1
-                elif result.status == "applied":
-                    out.pushed += 1
             audit_moved = answer.audit_head.seq != state.audit_pushed
             state.server_audit_seq, state.server_audit_hash = answer.audit_head.seq, answer.audit_head.hash
             if answer.audit_error:
@@ -277,6 +278,21 @@ class DeskSync:
             out.changes = out.changes | applied.changes
             if self.progress is not None:
                 self.progress("pull", state.cursor, page.head)
+
+    def _repair(self, client: ServerClient, state: SyncState) -> bool:
+        """Put back records an operation of this desk's changed that the hub refused or changed; False
+        when the hub's log has moved past this desk's cursor (pull first, then try again)."""
+        keys = [(t, json.loads(k)) for t, k in state.repair[:outcomes.MAX_REPAIR]]
+        answer = client.fetch(protocol.RecordsResponse, "POST", "/v1/records",
+                              body=protocol.RecordsRequest.model_construct(keys=keys))
+        if answer.epoch != state.epoch or answer.position != state.cursor:
+            return False
+        with self.desk.store.write() as session:
+            if session.scalar(select(func.count()).select_from(OutboxOp).where(
+                    OutboxOp.pushed_at.is_(None), OutboxOp.rows.is_not(None))):
+                return False  # a change made here meanwhile: push it first
+            outcomes.repair(session, state, Opener(state.site_id, site_keys(self.desk)), answer, self._now())
+        return True
 
     # --- slots -----------------------------------------------------------------------------------
     def _sync_slots(self, client: ServerClient, state: SyncState) -> None:

@@ -46,7 +46,7 @@ def next_batch(session: Session, state: SyncState, sealer: Sealer) -> Batch:
         if ops and size + len(row.rows) > MAX_BATCH_BYTES:
             break  # a large operation (an import) goes in a request of its own
         size += len(row.rows)
-        ops.append(seal_op(row, state, sealer))
+        ops.append(seal_op(row, state, sealer, session))
         seqs.append(row.seq)
     audit = []
     last = state.audit_pushed
@@ -61,12 +61,14 @@ def next_batch(session: Session, state: SyncState, sealer: Sealer) -> Batch:
     return Batch(ops, seqs, audit, last)
 
 
-def seal_op(row: OutboxOp, state: SyncState, sealer: Sealer) -> protocol.Op:
+def seal_op(row: OutboxOp, state: SyncState, sealer: Sealer, session: Session | None = None) -> protocol.Op:
     try:
         kind = registry.op_kind(row.op)
     except registry.UnknownSyncKind:
         raise UndeclaredKind(f"the operation “{row.op}” is not declared for sync (sync/registry.py)") from None
     changes = json.loads(row.rows or "[]")
+    if row.op == "guest.erase" and session is not None:
+        changes = whole_records(session, changes)
     assert row.op_id is not None
     sealed = [sealer.seal_change(row.op_id, row.op, c["t"], c["k"], c["a"], c["v"]) for c in changes]
     op = protocol.Op.model_construct(id=row.op_id, device=state.device_id, seq=row.seq - state.seq_offset,
@@ -74,6 +76,26 @@ def seal_op(row: OutboxOp, state: SyncState, sealer: Sealer) -> protocol.Op:
                                      staff=row.staff_id, rows=sealed, mac="")
     op.mac = sealer.mac(op)
     return op
+
+
+def whole_records(session: Session, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An erasure travels with every record this desk holds about the guest, whole, as it stands now:
+    the server then drops every older change of those records, so nothing sealed about the guest is
+    left there but what the erasure kept (sync/server/erasure.py)."""
+    erased = sorted({str(c["k"]) for c in changes if c["t"] == "guest" and c["v"].get("erased_at")})
+    if not erased:
+        return changes
+    out = {(c["t"], json.dumps(c["k"])): c for c in changes}
+    for name, synced in registry.TABLES.items():
+        if synced.guest_column is None:
+            continue
+        table = Base.metadata.tables[name]
+        keys = [c.name for c in table.primary_key.columns]
+        for found in session.connection().execute(select(table).where(table.c[synced.guest_column].in_(erased))).mappings():
+            values = {k: wire_value(v) for k, v in found.items()}
+            key: Any = str(values[keys[0]]) if len(keys) == 1 else [str(values[k]) for k in keys]
+            out[(name, json.dumps(key))] = {"t": name, "k": key, "a": "i", "v": values}
+    return list(out.values())
 
 
 def pending_count(session: Session) -> int:

@@ -11,7 +11,7 @@ from safespace_desk.db.models import SyncProblem
 from safespace_desk.domain.errors import NotFound
 from safespace_desk.domain.roles import Permission
 from safespace_desk.services.context import Changes, DeskContext
-from safespace_desk.sync.server.rules import REASONS
+from safespace_desk.sync.decisions import REASONS
 
 SYNC = "sync"
 
@@ -33,11 +33,27 @@ class ProblemView:
     resolved: bool
 
 
+_CHANGED = {
+    "visit_merged": "The guest had already been signed in at another desk: the two sign-ins were made one visit "
+                    "(both ways they arrived are kept).",
+    "bed_taken": "The bed given at this desk had been given to someone else at another desk first.",
+    "bed_moved": "This desk moved the guest to the first free bed, because their bed was taken at another desk.",
+    "no_bed": "No bed was free for a guest whose bed was taken at another desk: a lead must decide where they sleep.",
+    "changed_since": "Another desk had already changed this record, so part of a change made here was not kept.",
+}
+
+
 def describe(kind: str, op_kind: str | None, reason: str) -> str:
     what = _WHAT.get((op_kind or "").split(".")[0], "A change") if op_kind else "A change"
     if kind == "rejected":
         why = REASONS.get(reason, reason.replace("_", " "))
         return f"{what} made at this desk was refused by the hub: {why}. The other desks do not have it."
+    if kind == "changed":
+        return _CHANGED.get(reason, f"{what} made at this desk was changed by the hub: "
+                                    f"{REASONS.get(reason, reason.replace('_', ' '))}.")
+    if kind == "flag":
+        why = REASONS.get(reason, reason.replace("_", " "))
+        return f"For a lead to check: {why}."
     if kind == "integrity":
         return ("A change from the server failed its integrity check and was not applied: it was not made by a "
                 "desk of this hub as sent (the server or something in between may have altered it). Tell the "

@@ -9,7 +9,7 @@ what is clear.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -78,6 +78,7 @@ class OpResult(Strict):
     status: Literal["applied", "duplicate", "rejected"]
     reason: str | None = None
     position: int | None = None
+    amend: dict[str, Any] | None = Field(default=None, description="how the server changed it (sync/decisions.py)")
 
 
 class Stopped(Strict):
@@ -105,6 +106,7 @@ class PullEntry(Strict):
     p: int
     d: str = Field(description="the server's decision (from a fixed list)")
     op: Op
+    x: dict[str, Any] | None = Field(default=None, description="how the server changed it (sync/decisions.py)")
 
 
 class PullResponse(Strict):
@@ -214,3 +216,23 @@ class ErrorBody(Strict):
     error: str
     message: str
     expected_seq: int | None = None
+
+
+class RecordsRequest(Strict):
+    keys: list[tuple[Name, Key | list[Key]]] = Field(max_length=MAX_PULL_PAGE)
+
+
+class RecordState(Strict):
+    t: str
+    k: str | list[str]
+    ch: list[dict[str, Any]] | None = Field(description="the record's changes that count; None: the hub lacks it")
+
+
+class RecordsResponse(Strict):
+    epoch: int
+    position: int = Field(description="the log position these records stand at")
+    records: list[RecordState]
+
+
+class Tombstones(Strict):
+    guest_ids: list[str]

@@ -64,8 +64,10 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in [
     _t("agency", "id active"),
     _t("guest", "id merged_into created_at updated_at last_seen_at erased_at", guest="id"),
     _t("guest_alias", "id guest_id created_at", guest="guest_id"),
+    # mode (in person, online, phone) and merged_into: the sign-in rules count places in the building
+    # and the server merges a second sign-in into the open visit.
     _t("visit", "id guest_id signed_in_at signed_out_at staff_in staff_out override_by voided_at voided_by "
-                "no_bed_night no_bed_by", guest="guest_id"),
+                "no_bed_night no_bed_by mode merged_into", guest="guest_id"),
     _t("bed_assignment", "id visit_id guest_id bed_label night_of assigned_at assigned_by released_at",
        guest="guest_id"),
     _t("exclusion", "id guest_id starts_at ends_at issued_by lifted_at lifted_by", guest="guest_id"),

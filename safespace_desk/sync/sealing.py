@@ -146,6 +146,12 @@ class Opener:
         out.update(zip(names, values, strict=True))
         return out
 
+    def open_redacted(self, op: protocol.Op) -> list[tuple[str, Any, str, dict[str, Any]]]:
+        """An operation the server redacted after an erasure: the rows about the erased guest lost
+        their fields (so the MAC cannot check out); every row still sealed is checked and opened."""
+        return [(r.t, r.k, r.a, self.open_values(op.kv, op.id, op.kind, r.t, r.k, r.c, r.n, r.s))
+                for r in op.rows if r.s is not None]
+
     def open_op(self, op: protocol.Op) -> list[tuple[str, Any, str, dict[str, Any]]]:
         """Check the MAC, then open every row change: [(table, key, action, values)]."""
         self.check_mac(op)

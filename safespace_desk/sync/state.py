@@ -46,6 +46,10 @@ class SyncState:
     failing_since: str = ""
     last_error: str = ""
     stopped: str = ""  # "revoked", "update", "pin", "lost_ops", ...: sync waits for a person
+    # Records to put back as the hub holds them (the server refused or changed an operation of this
+    # desk's that changed them): [table, key as JSON]. Sign-ins that lost their bed: visit ids.
+    repair: list[list[str]] = field(default_factory=list)
+    bed_follow: list[str] = field(default_factory=list)
 
     @property
     def sync_key_bytes(self) -> bytes:

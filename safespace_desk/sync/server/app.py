@@ -173,6 +173,14 @@ def _routes(app: FastAPI) -> None:
         logger.info("snapshot for desk %s", who.device_id)
         return StreamingResponse(log.snapshot_lines(_engine(request), who), media_type="application/x-ndjson")
 
+    @app.post("/v1/records", response_model=protocol.RecordsResponse, responses=ERRORS)
+    def records(request: Request, who: CallerDep, body: protocol.RecordsRequest) -> protocol.RecordsResponse:
+        return log.records(_engine(request), who, body)
+
+    @app.get("/v1/tombstones", response_model=protocol.Tombstones, responses=ERRORS)
+    def tombstones(request: Request, who: CallerDep) -> protocol.Tombstones:
+        return log.tombstones(_engine(request), who)
+
     @app.get("/v1/slots", response_model=protocol.SlotSet, responses=ERRORS)
     def get_slots(request: Request, who: CallerDep) -> protocol.SlotSet:
         return enrolment.get_slots(_engine(request), who)

@@ -20,6 +20,7 @@ from safespace_desk.sync import protocol, registry
 from safespace_desk.sync.server import db
 from safespace_desk.sync.server.enrolment import Caller
 from safespace_desk.sync.server.errors import conflict, forbidden, gone, unprocessable
+from safespace_desk.sync.server.facts import Facts
 from safespace_desk.sync.server.models import Device, LoggedOp, ServerSite, SiteRecord
 from safespace_desk.sync.server.records import RecordBatch, change_entry, key_text
 
@@ -41,13 +42,14 @@ def pull(engine: Engine, caller: Caller, epoch: int, after: int, limit: int) -> 
         # Every position up to the head read above is committed (the head is written in the same
         # transaction as the operations), so reading up to it leaves no gap. The desk's own accepted
         # operations are not sent back: it has them, and the push told it the server's decision.
-        rows = conn.execute(select(LoggedOp.position, LoggedOp.decision, LoggedOp.body)
+        rows = conn.execute(select(LoggedOp.position, LoggedOp.decision, LoggedOp.body, LoggedOp.amend)
                             .where(LoggedOp.site_id == caller.site_id, LoggedOp.epoch == epoch,
                                    LoggedOp.position > after, LoggedOp.position <= site.log_head,
                                    (LoggedOp.device_id != caller.device_id) | (LoggedOp.decision != "accepted"))
                             .order_by(LoggedOp.position).limit(limit)).all()
     upto = rows[-1].position if len(rows) == limit else site.log_head
-    entries = ",".join(f'{{"p":{p},"d":{json.dumps(d)},"op":{body}}}' for p, d, body in rows)
+    entries = ",".join(f'{{"p":{p},"d":{json.dumps(d)},"op":{body}' + (f',"x":{amend}}}' if amend else "}")
+                       for p, d, body, amend in rows)
     return (f'{{"epoch":{site.epoch},"head":{site.log_head},"entries":[{entries}],"upto":{upto},'
             f'"slot_version":{site.slot_version},"server_time":"{utc_text(datetime.now(UTC))}"}}')
 
@@ -106,10 +108,12 @@ def upload_base(engine: Engine, caller: Caller, chunk: protocol.BaseChunk) -> pr
                             .where(ServerSite.id == caller.site_id)).one()
         if site.base_state != "uploading" or site.base_device_id != caller.device_id:
             raise forbidden("not_uploading", "Only the hub's first desk sends its records, once, while enrolling.")
+        facts = Facts(conn, caller.site_id)
         if chunk.first:
             conn.execute(delete(SiteRecord).where(SiteRecord.site_id == caller.site_id))
+            facts.clear_all()
             conn.execute(update(Device).where(Device.id == caller.device_id).values(last_seq=chunk.base_seq))
-        batch = RecordBatch(conn, caller.site_id)
+        batch = RecordBatch(conn, caller.site_id, facts)
         batch.load((r.t, key_text(r.k)) for r in chunk.records)
         for record in chunk.records:
             batch.apply(record.t, record.k, "i",
@@ -127,3 +131,23 @@ def audit_head(engine: Engine, caller: Caller) -> protocol.AuditHead:
     with db.read(engine) as conn:
         row = conn.execute(select(Device.audit_seq, Device.audit_hash).where(Device.id == caller.device_id)).one()
     return protocol.AuditHead(seq=row.audit_seq, hash=row.audit_hash)
+
+
+def records(engine: Engine, caller: Caller, req: protocol.RecordsRequest) -> protocol.RecordsResponse:
+    """Some records as the hub holds them now, with the log position they stand at (one read): a desk
+    puts back what an operation of its own that the server refused or changed had changed."""
+    with db.read(engine, repeatable=True) as conn:
+        site = conn.execute(select(ServerSite.epoch, ServerSite.log_head)
+                            .where(ServerSite.id == caller.site_id)).one()
+        out = []
+        for table, key in req.keys:
+            changes = conn.execute(select(SiteRecord.changes).where(
+                SiteRecord.site_id == caller.site_id, SiteRecord.tbl == table,
+                SiteRecord.rid == key_text(key))).scalar()
+            out.append(protocol.RecordState(t=table, k=key, ch=json.loads(changes) if changes else None))
+    return protocol.RecordsResponse(epoch=site.epoch, position=site.log_head, records=out)
+
+
+def tombstones(engine: Engine, caller: Caller) -> protocol.Tombstones:
+    with db.read(engine) as conn:
+        return protocol.Tombstones(guest_ids=Facts(conn, caller.site_id).tombstones())

@@ -7,7 +7,17 @@ sealed with keys the server never has (see sync/sealing.py).
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -82,6 +92,8 @@ class LoggedOp(Base):
     decision: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
     body: Mapped[str] = mapped_column(Text)
+    # An accepted operation the server changed (sync/decisions.py): JSON, or None when taken as sent.
+    amend: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     __table_args__ = (
         UniqueConstraint("site_id", "device_id", "seq", name="uq_op_device_seq"),
@@ -115,3 +127,35 @@ class ChainEntry(Base):
     hash: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[str] = mapped_column(String(32))
     sealed: Mapped[str] = mapped_column(Text)
+
+
+class OpenVisit(Base):
+    """A visit signed in and not yet out or voided, as the records say (for the sign-in rules)."""
+
+    __tablename__ = "open_visit"
+    site_id: Mapped[str] = mapped_column(String(36), ForeignKey("site.id"), primary_key=True)
+    visit_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    guest_id: Mapped[str] = mapped_column(String(36))
+    in_building: Mapped[bool] = mapped_column(Boolean)
+    signed_in_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+    __table_args__ = (Index("ix_open_visit_guest", "site_id", "guest_id"),)
+
+
+class BedHold(Base):
+    """Who holds a bed on a night (one assignment per bed per night: the primary key says so)."""
+
+    __tablename__ = "bed_hold"
+    site_id: Mapped[str] = mapped_column(String(36), ForeignKey("site.id"), primary_key=True)
+    night_of: Mapped[str] = mapped_column(String(10), primary_key=True)
+    bed_label: Mapped[str] = mapped_column(String(80), primary_key=True)
+    assignment_id: Mapped[str] = mapped_column(String(36))
+
+
+class Tombstone(Base):
+    """An erased guest: the id only, kept for ever, so nothing about them is taken again."""
+
+    __tablename__ = "tombstone"
+    site_id: Mapped[str] = mapped_column(String(36), ForeignKey("site.id"), primary_key=True)
+    guest_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger)

@@ -17,6 +17,7 @@ Audit entries come in the same request; each must extend the chain the server ho
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import time
@@ -26,9 +27,10 @@ from sqlalchemy import Connection, Engine, select, update
 
 from safespace_desk.db.types import utc_text
 from safespace_desk.sync import protocol, registry
-from safespace_desk.sync.server import db, rules
+from safespace_desk.sync.server import db, erasure, rules
 from safespace_desk.sync.server.enrolment import Caller, check_same_site
 from safespace_desk.sync.server.errors import conflict, forbidden, unprocessable
+from safespace_desk.sync.server.facts import Facts
 from safespace_desk.sync.server.models import ChainEntry, Device, LoggedOp, ServerSite
 from safespace_desk.sync.server.records import RecordBatch, change_entry, key_text
 
@@ -87,23 +89,25 @@ def push(engine: Engine, caller: Caller, req: protocol.PushRequest) -> protocol.
 def _apply_ops(conn: Connection, caller: Caller, ops: list[protocol.Op], epoch: int, head: int, last_seq: int,
                now: str) -> tuple[list[protocol.OpResult], protocol.Stopped | None, int, int]:
     site_id = caller.site_id
-    seen_by_seq: dict[int, tuple[str, str, str | None, int | None]] = {}
+    seen_by_seq: dict[int, tuple[str, str, str | None, int | None, str | None]] = {}
     low = [op.seq for op in ops if op.seq <= last_seq]
     if low:
-        for op_id, seq, decision, reason, position in conn.execute(
-                select(LoggedOp.op_id, LoggedOp.seq, LoggedOp.decision, LoggedOp.reason, LoggedOp.position)
+        for op_id, seq, decision, reason, position, amend in conn.execute(
+                select(LoggedOp.op_id, LoggedOp.seq, LoggedOp.decision, LoggedOp.reason, LoggedOp.position,
+                       LoggedOp.amend)
                 .where(LoggedOp.site_id == site_id, LoggedOp.device_id == caller.device_id,
                        LoggedOp.seq.in_(low))):
-            seen_by_seq[seq] = (op_id, decision, reason, position)
+            seen_by_seq[seq] = (op_id, decision, reason, position, amend)
     fresh_ids = [op.id for op in ops if op.seq > last_seq]
-    seen_by_id: dict[str, tuple[str, str | None, int | None]] = {}
+    seen_by_id: dict[str, tuple[str, str | None, int | None, str | None]] = {}
     for start in range(0, len(fresh_ids), 500):
-        for op_id, decision, reason, position in conn.execute(
-                select(LoggedOp.op_id, LoggedOp.decision, LoggedOp.reason, LoggedOp.position)
+        for op_id, decision, reason, position, amend in conn.execute(
+                select(LoggedOp.op_id, LoggedOp.decision, LoggedOp.reason, LoggedOp.position, LoggedOp.amend)
                 .where(LoggedOp.site_id == site_id, LoggedOp.op_id.in_(fresh_ids[start:start + 500]))):
-            seen_by_id[op_id] = (decision, reason, position)
+            seen_by_id[op_id] = (decision, reason, position, amend)
 
-    batch = RecordBatch(conn, site_id)
+    facts = Facts(conn, site_id)
+    batch = RecordBatch(conn, site_id, facts)
     batch.load((r.t, key_text(r.k)) for op in ops if op.seq > last_seq for r in op.rows)
     results: list[protocol.OpResult] = []
     logged: list[dict[str, object]] = []
@@ -113,8 +117,9 @@ def _apply_ops(conn: Connection, caller: Caller, ops: list[protocol.Op], epoch: 
             seen = seen_by_seq.get(op.seq)
             if seen is None or seen[0] == op.id:
                 # A retry (or an operation the desk's enrolment upload already covered).
-                decision, reason, position = (seen[1], seen[2], seen[3]) if seen else ("accepted", None, None)
-                results.append(_result(op, "duplicate", decision, reason, position))
+                decision, reason, position, amend = (seen[1], seen[2], seen[3], seen[4]) if seen else (
+                    "accepted", None, None, None)
+                results.append(_result(op, "duplicate", decision, reason, position, amend))
                 continue
             stopped = protocol.Stopped(code="seq_conflict", seq=op.seq, expected_seq=last_seq + 1,
                                        message="This desk has sent this number before with a different operation: "
@@ -127,35 +132,54 @@ def _apply_ops(conn: Connection, caller: Caller, ops: list[protocol.Op], epoch: 
             break
         last_seq = op.seq
         if op.id in seen_by_id:  # pushed before under this desk's earlier identity
-            decision, reason, position = seen_by_id[op.id]
-            results.append(_result(op, "duplicate", decision, reason, position))
+            decision, reason, position, amend = seen_by_id[op.id]
+            results.append(_result(op, "duplicate", decision, reason, position, amend))
             continue
-        reason = rules.decide(op, batch)
+        verdict = rules.decide(op, batch, facts)
+        reason = verdict.rejected
         position = None
+        amend_json = None
         if reason is None:
             head += 1
             position = head
-            for row in op.rows:
+            for index, row in enumerate(op.rows):
+                if index in verdict.drop:
+                    continue
                 batch.apply(row.t, row.k, row.a, change_entry(op.id, op.kind, op.kv, position, row.c, row.n, row.s))
-        seen_by_id[op.id] = ("accepted" if reason is None else "rejected", reason, position)
+                if index in verdict.sets:
+                    batch.add_server_change(row.t, row.k, verdict.sets[index], op.id, op.kv, position)
+            if op.kind == "guest.erase":
+                erasure.erase(conn, batch, facts, op, position)
+            amend = verdict.amend_json()
+            amend_json = json.dumps(amend, separators=(",", ":")) if amend else None
+            reason = verdict.reason or (verdict.flags[0] if verdict.flags else None)
+        decision = "accepted" if verdict.rejected is None else "rejected"
+        seen_by_id[op.id] = (decision, reason, position, amend_json)
         logged.append({"site_id": site_id, "op_id": op.id, "device_id": op.device, "seq": op.seq,
                        "kind": op.kind, "version": op.v, "received_at": now, "epoch": epoch,
-                       "position": position, "decision": "accepted" if reason is None else "rejected",
-                       "reason": reason, "body": op.model_dump_json()})
-        results.append(_result(op, "applied" if reason is None else "rejected",
-                               "accepted" if reason is None else "rejected", reason, position))
+                       "position": position, "decision": decision, "reason": reason, "amend": amend_json,
+                       "body": op.model_dump_json() if decision == "accepted" else _stripped(op)})
+        results.append(_result(op, "applied" if decision == "accepted" else "rejected", decision, reason, position,
+                               amend_json))
     if logged:
         conn.execute(LoggedOp.__table__.insert(), logged)
     batch.write()
     return results, stopped, last_seq, head
 
 
+def _stripped(op: protocol.Op) -> str:
+    """A rejected operation is kept as ids only: it is never served to a desk, and it may be about a
+    guest since erased (or be refused because they were)."""
+    rows = [row.model_copy(update={"c": {}, "n": [], "s": None}) for row in op.rows]
+    return op.model_copy(update={"rows": rows}).model_dump_json()
+
+
 def _result(op: protocol.Op, status: str, decision: str, reason: str | None,
-            position: int | None) -> protocol.OpResult:
+            position: int | None, amend: str | None = None) -> protocol.OpResult:
     if status == "duplicate" and decision == "rejected":
         return protocol.OpResult(seq=op.seq, id=op.id, status="rejected", reason=reason, position=None)
     return protocol.OpResult(seq=op.seq, id=op.id, status=status, reason=reason,  # type: ignore[arg-type]
-                             position=position)
+                             position=position, amend=json.loads(amend) if amend else None)
 
 
 def _append_audit(conn: Connection, caller: Caller, items: list[protocol.AuditItem], seq: int, head: str,

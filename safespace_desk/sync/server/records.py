@@ -43,13 +43,26 @@ def prune(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return kept
 
 
+def clear_state(changes: list[dict[str, Any]]) -> dict[str, Any]:
+    """A record's clear fields as they stand (its changes merged in log order)."""
+    out: dict[str, Any] = {}
+    for change in changes:
+        out.update(change["c"])
+    return out
+
+
+# Tables whose records the conflict rules follow (server/facts.py).
+FOLLOWED = frozenset({"visit", "bed_assignment"})
+
+
 class RecordBatch:
     """Records touched by one push (or one part of an enrolling desk's upload), loaded once,
     changed in memory in log order, written back together."""
 
-    def __init__(self, conn: Connection, site_id: str) -> None:
+    def __init__(self, conn: Connection, site_id: str, facts: Any = None) -> None:
         self.conn = conn
         self.site_id = site_id
+        self.facts = facts
         self._state: dict[RecordKey, tuple[list[dict[str, Any]], str | None] | None] = {}
         self._dirty: set[RecordKey] = set()
         self._position: dict[RecordKey, int] = {}
@@ -69,19 +82,54 @@ class RecordBatch:
     def exists(self, key: RecordKey) -> bool:
         return self._state.get(key) is not None
 
+    def clear(self, table: str, key: str | list[str]) -> dict[str, Any] | None:
+        """The record's clear fields now (loading it if need be), or None when the hub lacks it."""
+        slot = (table, key_text(key))
+        if slot not in self._state:
+            self.load([slot])
+        state = self._state.get(slot)
+        return clear_state(state[0]) if state is not None else None
+
+    def guest_of(self, table: str, key: str | list[str]) -> str | None:
+        slot = (table, key_text(key))
+        if slot not in self._state:
+            self.load([slot])
+        state = self._state.get(slot)
+        return state[1] if state is not None else None
+
+    def drop(self, slot: RecordKey) -> None:
+        """Remove a record (an erased guest's record the erasing desk did not have)."""
+        before = self._state.get(slot)
+        self._state[slot] = None
+        self._dirty.add(slot)
+        self._position.setdefault(slot, 0)
+        if self.facts is not None and slot[0] in FOLLOWED and before is not None:
+            self.facts.record_changed(slot[0], slot[1], clear_state(before[0]), None)
+
+    def add_server_change(self, table: str, key: str | list[str], values: dict[str, Any], op_id: str,
+                          kv: int, position: int) -> None:
+        """Fields the server set on a record of an operation it amended (sync/decisions.py)."""
+        self.apply(table, key, "u", change_entry(op_id, "server", kv, position, values, [], None))
+
     def apply(self, table: str, key: str | list[str], action: str, entry: dict[str, Any]) -> None:
         slot = (table, key_text(key))
         self._dirty.add(slot)
         self._position[slot] = entry["p"]
+        followed = self.facts is not None and table in FOLLOWED
+        current = self._state.get(slot)
+        before = clear_state(current[0]) if followed and current is not None else None
         if action == "d":
             self._state[slot] = None
+            if followed:
+                self.facts.record_changed(table, slot[1], before, None)
             return
-        current = self._state.get(slot)
         changes, guest_id = current if current is not None else ([], None)
         guest_column = (registry.synced_table(table) or registry.SyncedTable(table, frozenset())).guest_column
         if guest_column and guest_column in entry["c"]:
             guest_id = entry["c"][guest_column]
         self._state[slot] = (prune([*changes, entry]), guest_id)
+        if followed:
+            self.facts.record_changed(table, slot[1], before, clear_state(self._state[slot][0]))
 
     def write(self) -> None:
         upserts, deletes = [], []

@@ -1,27 +1,267 @@
 """The server's rules: what it decides about an operation, by server order, on clear fields only.
 
-A decision is one of a fixed list (desks show each in their own words). ``None`` means accepted.
-Sync I has one rule: an operation that changes a record the hub does not have (another desk's
-retention purge removed it, or it was never sent) is rejected, recorded with its reason, and its
-desk is told; its seq still advances. The conflict rules of several desks at once (a bed given twice,
-two sign-ins of one guest) come next, in this module.
+``decide`` runs before the operation's rows are applied, against the records and facts as every
+operation before it in the log left them, so the outcome depends only on the server's order, never on
+desk clocks. Its answer is a ``Decision`` from the fixed list in sync/decisions.py:
+
+- rejected (nothing applied, the desk that made it puts the hub's records back and tells a lead):
+  a change to a record the hub does not have; anything about an erased guest; a bed someone else was
+  given first (a bed given or moved); a sign-out, void, undo or unmerge of something another desk
+  changed first; a message passed on twice or taken back after it was passed on; a message replaced
+  or removed; a merge that would make a loop;
+- amended (every desk applies it the same way): a second sign-in of a guest already in becomes part
+  of the open visit (kept, voided, with ``merged_into``, its bed dropped); a bed taken first is
+  dropped from a sign-in (the visit stands, its desk finds another bed or tells a lead);
+- flagged (applied as sent, a lead told): the hub over its places with every desk's sign-ins;
+  a guest in while excluded; two exclusions at once.
 """
 
 from __future__ import annotations
 
-from safespace_desk.sync import protocol
-from safespace_desk.sync.server.records import RecordBatch, key_text
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
-UNKNOWN_RECORD = "unknown_record"
+from sqlalchemy import select
 
-REASONS = {
-    UNKNOWN_RECORD: "it changes a record the hub no longer has (removed by another desk's retention purge, "
-                    "or never sent)",
-}
+from safespace_desk.domain.capacity import window_at
+from safespace_desk.domain.site import SiteSettings
+from safespace_desk.sync import decisions, protocol
+from safespace_desk.sync.decisions import Decision
+from safespace_desk.sync.server.facts import Facts, bed_held, in_building, visit_is_open
+from safespace_desk.sync.server.models import SiteRecord
+from safespace_desk.sync.server.records import RecordBatch, clear_state, key_text
+
+REASONS = decisions.REASONS
+UNKNOWN_RECORD = decisions.UNKNOWN_RECORD
+
+_SIGN_OUTS = {"visit.sign_out", "visit.void"}
+# What may remove or rewrite a message whole: the retention purge and an erasure.
+_REMOVERS = {"retention.purge", "guest.erase"}
 
 
-def decide(op: protocol.Op, records: RecordBatch) -> str | None:
+def decide(op: protocol.Op, records: RecordBatch, facts: Facts | None = None) -> Decision:
     for row in op.rows:
         if row.a == "u" and not records.exists((row.t, key_text(row.k))):
-            return UNKNOWN_RECORD
-    return None
+            return Decision(rejected=decisions.UNKNOWN_RECORD)
+    if facts is None:
+        return Decision()
+    if facts.erased(_guests_of(op, records)):
+        return Decision(rejected=decisions.ERASED)
+    return _Rules(op, records, facts).run()
+
+
+def _guests_of(op: protocol.Op, records: RecordBatch) -> set[str]:
+    from safespace_desk.sync import registry
+
+    out = set()
+    for row in op.rows:
+        table = registry.synced_table(row.t)
+        if table is None or table.guest_column is None:
+            continue
+        if table.name == "guest":
+            out.add(key_text(row.k))
+        value = row.c.get(table.guest_column)
+        if isinstance(value, str):
+            out.add(value)
+        elif row.a != "i":
+            known = records.guest_of(row.t, row.k)
+            if known:
+                out.add(known)
+    if op.kind == "guest.merge":
+        for row in op.rows:
+            if row.t == "guest_merge":
+                out.update(v for v in (row.c.get("kept_id"), row.c.get("merged_id")) if isinstance(v, str))
+    return out
+
+
+class _Rules:
+    def __init__(self, op: protocol.Op, records: RecordBatch, facts: Facts) -> None:
+        self.op, self.records, self.facts = op, records, facts
+        self.d = Decision()
+
+    def run(self) -> Decision:
+        op = self.op
+        for index, row in enumerate(op.rows):
+            if row.t == "message" and self._message(row):
+                return self.d
+            if row.t == "visit" and self._visit(index, row):
+                return self.d
+            if row.t == "guest_merge" and self._merge(row):
+                return self.d
+        for index, row in enumerate(op.rows):
+            if row.t == "bed_assignment" and index not in self.d.drop and self._bed(index, row):
+                return self.d
+        for row in op.rows:
+            if row.t == "exclusion" and row.a == "i":
+                self._exclusion(row)
+        return self.d
+
+    def _reject(self, reason: str) -> bool:
+        self.d = Decision(rejected=reason)
+        return True
+
+    def _amend(self, reason: str) -> None:
+        self.d.reason = self.d.reason or reason
+
+    def _flag(self, flag: str) -> None:
+        if flag not in self.d.flags:
+            self.d.flags.append(flag)
+
+    # --- messages: added once, passed on only forward -----------------------------------------------
+    def _message(self, row: protocol.RowChange) -> bool:
+        before = self.records.clear(row.t, row.k)
+        if self.op.kind in _REMOVERS:
+            return False
+        if row.a == "d" or (row.a == "i" and before is not None):
+            return self._reject(decisions.INSERT_ONLY)
+        if row.a == "u" and before is not None and before.get("delivered_at") is not None:
+            moves = {"delivered_at", "not_passed_at", "withdrawn_at"} & set(row.c)
+            if moves:
+                return self._reject(decisions.ALREADY_DELIVERED)
+        return False
+
+    # --- visits ------------------------------------------------------------------------------------
+    def _visit(self, index: int, row: protocol.RowChange) -> bool:
+        kind = self.op.kind
+        before = self.records.clear(row.t, row.k)
+        if row.a == "i" and before is None:
+            after = dict(row.c)
+            if visit_is_open(after) and kind in ("visit.sign_in", "visit.import"):
+                self._sign_in(index, row, after)
+            return False
+        if before is None or row.a != "u":
+            return False
+        ends = {"signed_out_at", "voided_at"} & {k for k, v in row.c.items() if v is not None}
+        if ends and not visit_is_open(before):
+            if kind in _SIGN_OUTS:
+                return self._reject(decisions.CHANGED_SINCE)
+            self.d.drop.add(index)  # an exclusion's sign-out of a visit already closed elsewhere
+            self._amend(decisions.CHANGED_SINCE)
+            return False
+        if kind == "visit.unsign_out":
+            if before.get("signed_out_at") is None or before.get("voided_at") is not None:
+                return self._reject(decisions.CHANGED_SINCE)
+            guest = before.get("guest_id") or ""
+            if self.facts.open_visits(self._identity(guest)):
+                return self._reject(decisions.CHANGED_SINCE)
+        return False
+
+    def _sign_in(self, index: int, row: protocol.RowChange, visit: dict[str, Any]) -> None:
+        guest = visit.get("guest_id") or ""
+        visit_id = key_text(row.k)
+        already = [v for v in self.facts.open_visits(self._identity(guest)) if v[0] != visit_id]
+        if already:
+            self.d.sets[index] = {"voided_at": visit.get("signed_in_at"), "merged_into": already[0][0]}
+            for other, change in enumerate(self.op.rows):
+                if change.t == "bed_assignment" and change.a == "i" and change.c.get("visit_id") == visit_id:
+                    self.d.drop.add(other)
+            self._amend(decisions.VISIT_MERGED)
+            return
+        if not in_building(visit):
+            return
+        places = self._places(visit.get("signed_in_at"))
+        if places is not None and self.facts.in_building_count() + 1 > places:
+            self._flag(decisions.OVER_CAPACITY)
+        if self._excluded(guest, visit.get("signed_in_at")):
+            self._flag(decisions.EXCLUDED_SIGNED_IN)
+
+    # --- beds: one guest per bed per night ---------------------------------------------------------
+    def _bed(self, index: int, row: protocol.RowChange) -> bool:
+        before = self.records.clear(row.t, row.k)
+        after = {**(before or {}), **row.c} if row.a != "d" else None
+        if row.a == "i" and before is None:
+            after = dict(row.c)
+        if not bed_held(after) or (bed_held(before) and before is not None and after is not None
+                                   and before.get("night_of") == after.get("night_of")
+                                   and before.get("bed_label") == after.get("bed_label")):
+            return False
+        assert after is not None
+        holder = self.facts.bed_holder(after["night_of"], after.get("bed_label") or "")
+        if holder is None or holder == key_text(row.k):
+            return False
+        if self.op.kind == "bed.give":
+            return self._reject(decisions.BED_TAKEN)
+        self.d.drop.add(index)
+        self._amend(decisions.BED_TAKEN)
+        return False
+
+    # --- exclusions --------------------------------------------------------------------------------
+    def _exclusion(self, row: protocol.RowChange) -> None:
+        guest = row.c.get("guest_id")
+        if not isinstance(guest, str):
+            return
+        ids = self._identity(guest)
+        signed_out_here = {key_text(r.k) for r in self.op.rows if r.t == "visit" and r.c.get("signed_out_at")}
+        starts, ends = str(row.c.get("starts_at") or ""), str(row.c.get("ends_at") or "")
+        # The same test as at a sign-in (the visit began before the exclusion ends), so the outcome
+        # does not depend on which of the two the server took first.
+        if any(in_b and v not in signed_out_here and str(at or "") < ends
+               for v, _, in_b, at in self.facts.open_visits(ids)):
+            self._flag(decisions.EXCLUDED_SIGNED_IN)
+        for other in self._exclusions(ids):
+            if other.get("id") != key_text(row.k) and other.get("lifted_at") is None \
+                    and str(other.get("starts_at") or "") < ends and starts < str(other.get("ends_at") or ""):
+                self._flag(decisions.TWO_EXCLUSIONS)
+                break
+
+    def _excluded(self, guest: str, at: Any) -> bool:
+        """An exclusion not lifted that ends after the guest came in (however the desks' clocks ran)."""
+        when = str(at or "")
+        return any(e.get("lifted_at") is None and when < str(e.get("ends_at") or "")
+                   for e in self._exclusions(self._identity(guest)))
+
+    def _exclusions(self, ids: list[str]) -> list[dict[str, Any]]:
+        rows = self.records.conn.execute(select(SiteRecord.rid, SiteRecord.changes).where(
+            SiteRecord.site_id == self.records.site_id, SiteRecord.guest_id.in_(ids), SiteRecord.tbl == "exclusion"))
+        out = []
+        for rid, changes in rows:
+            current = self.records.clear("exclusion", rid)  # this push's changes too
+            out.append(current if current is not None else clear_state(json.loads(changes)))
+        return out
+
+    # --- merges: a redirect, never a loop ------------------------------------------------------------
+    def _merge(self, row: protocol.RowChange) -> bool:
+        if row.a == "i":
+            kept, merged = row.c.get("kept_id"), row.c.get("merged_id")
+            if not isinstance(kept, str) or not isinstance(merged, str):
+                return False
+            if merged in self._chain(kept):
+                return self._reject(decisions.MERGE_CYCLE)
+            state = self.records.clear("guest", merged)
+            if state is not None and state.get("merged_into"):
+                return self._reject(decisions.CHANGED_SINCE)
+            return False
+        before = self.records.clear(row.t, row.k)
+        if row.a == "u" and row.c.get("undone_at") and before is not None and before.get("undone_at"):
+            return self._reject(decisions.CHANGED_SINCE)
+        return False
+
+    def _chain(self, guest: str) -> list[str]:
+        out = [guest]
+        for _ in range(50):
+            state = self.records.clear("guest", out[-1])
+            nxt = state.get("merged_into") if state else None
+            if not nxt or nxt in out:
+                break
+            out.append(nxt)
+        return out
+
+    def _identity(self, guest: str) -> list[str]:
+        return self._chain(guest) if guest else []
+
+    # --- the site's places -----------------------------------------------------------------------
+    def _places(self, at: Any) -> int | None:
+        rows = self.records.conn.execute(select(SiteRecord.changes).where(
+            SiteRecord.site_id == self.records.site_id, SiteRecord.tbl == "site")).scalars().all()
+        if len(rows) != 1 or not at:
+            return None
+        site = clear_state(json.loads(rows[0]))
+        try:
+            raw = site.get("settings")
+            settings = SiteSettings.from_json(json.loads(raw) if isinstance(raw, str) else raw or {})
+            when = datetime.fromisoformat(str(at).replace("Z", "+00:00"))
+            return window_at(settings, ZoneInfo(str(site.get("timezone") or "UTC")), when).period.places
+        except (ValueError, TypeError, KeyError, LookupError):
+            return None
