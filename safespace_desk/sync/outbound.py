@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from safespace_desk.db.models import SYNCED_SETTING_KEYS, AuditEntry, Base, OutboxOp
@@ -79,22 +79,34 @@ def seal_op(row: OutboxOp, state: SyncState, sealer: Sealer, session: Session | 
 
 
 def whole_records(session: Session, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """An erasure travels with every record this desk holds about the guest, whole, as it stands now:
-    the server then drops every older change of those records, so nothing sealed about the guest is
-    left there but what the erasure kept (sync/server/erasure.py)."""
+    """An erasure travels with every record this desk holds about the guest, and every record it
+    scrubbed (a log entry or handover naming them), whole, as it stands now: the server then drops
+    every older change of those records, so nothing sealed about the guest is left there but what the
+    erasure kept (sync/server/erasure.py)."""
     erased = sorted({str(c["k"]) for c in changes if c["t"] == "guest" and c["v"].get("erased_at")})
     if not erased:
         return changes
     out = {(c["t"], json.dumps(c["k"])): c for c in changes}
+    conn = session.connection()
     for name, synced in registry.TABLES.items():
-        if synced.guest_column is None:
-            continue
         table = Base.metadata.tables[name]
         keys = [c.name for c in table.primary_key.columns]
-        for found in session.connection().execute(select(table).where(table.c[synced.guest_column].in_(erased))).mappings():
-            values = {k: wire_value(v) for k, v in found.items()}
-            key: Any = str(values[keys[0]]) if len(keys) == 1 else [str(values[k]) for k in keys]
-            out[(name, json.dumps(key))] = {"t": name, "k": key, "a": "i", "v": values}
+        wanted = [c["k"] for c in changes if c["t"] == name and c["a"] == "u"]
+        queries = []
+        if synced.guest_column is not None:
+            queries.append(select(table).where(table.c[synced.guest_column].in_(erased)))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            if len(keys) == 1:
+                queries.append(select(table).where(table.c[keys[0]].in_([str(k) for k in chunk])))
+            else:
+                queries.append(select(table).where(tuple_(*[table.c[k] for k in keys]).in_(
+                    [tuple(k) for k in chunk])))
+        for query in queries:
+            for found in conn.execute(query).mappings():
+                values = {k: wire_value(v) for k, v in found.items()}
+                key: Any = str(values[keys[0]]) if len(keys) == 1 else [str(values[k]) for k in keys]
+                out[(name, json.dumps(key))] = {"t": name, "k": key, "a": "i", "v": values}
     return list(out.values())
 
 
