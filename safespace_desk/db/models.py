@@ -112,7 +112,7 @@ class SyncProblem(Base):
     reason: Mapped[str] = mapped_column(String(64))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     resolved_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
-    # Migration 0010: the guest it is about, a line of detail (a bed label), the operation.
+    # Migration 0011: the guest it is about, a line of detail (a bed label), the operation.
     about: Mapped[str | None] = mapped_column(String(36), nullable=True)
     detail: Mapped[str | None] = mapped_column(String(200), nullable=True)
     op_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
@@ -183,7 +183,7 @@ class Visit(Base):
     notes: Mapped[str | None] = mapped_column(Text, nullable=True)  # from imported sign-in sheets
     # Migration 0006: in_person, online or phone. Only in-person visits take a place in the building.
     mode: Mapped[str] = mapped_column(String(16), default="in_person")
-    # Migration 0010: signed in at two desks at once; the server kept the other visit open and this
+    # Migration 0011: signed in at two desks at once; the server kept the other visit open and this
     # one (voided) points at it, so how the guest arrived both times is kept.
     merged_into: Mapped[str | None] = mapped_column(String(36), nullable=True)
 

@@ -2,8 +2,8 @@
 one open visit; the second is kept, voided, pointing at it), and what a lead needs to know about a
 sync problem (the guest it is about, and a line of detail such as a bed label).
 
-Revision ID: 0010_sync_conflicts
-Revises: 0009_hub_day
+Revision ID: 0011_sync_conflicts
+Revises: 0010_keep_apart
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_sync_conflicts"
-down_revision = "0009_hub_day"
+revision = "0011_sync_conflicts"
+down_revision = "0010_keep_apart"
 branch_labels = None
 depends_on = None
 
