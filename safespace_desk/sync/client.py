@@ -42,11 +42,13 @@ class PinMismatch(SyncError):
 class ServerRefused(SyncError):
     """The server answered with an error (4xx, or 5xx when it is unwell)."""
 
-    def __init__(self, status: int, code: str, message: str, body: dict[str, Any] | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str, body: dict[str, Any] | None = None,
+                 retry_after_s: int | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.body = body or {}
+        self.retry_after_s = retry_after_s  # the server's Retry-After (its disk is full, its database down)
 
 
 def fetch_certificate(address: str, timeout: float = 10.0) -> bytes:
@@ -243,5 +245,7 @@ def _refusal(response: httpx.Response) -> ServerRefused:
         data, code, message = {}, "error", ""
     if response.status_code >= 500 and not message:
         message = f"The sync server has a problem (HTTP {response.status_code}); it will be tried again."
+    retry_after = response.headers.get("Retry-After", "")
     return ServerRefused(response.status_code, code, message or f"The server refused (HTTP {response.status_code}).",
-                         data if isinstance(data, dict) else {})
+                         data if isinstance(data, dict) else {},
+                         int(retry_after) if retry_after.isdigit() else None)

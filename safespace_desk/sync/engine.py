@@ -52,6 +52,7 @@ class Outcome:
     caught_up: bool = False
     error: str = ""
     stopped: str = ""
+    retry_after_s: int | None = None  # the server asked for this long before the next try
     changes: Changes = field(default_factory=Changes)
 
     def describe(self) -> str:
@@ -141,6 +142,7 @@ class DeskSync:
         except ServerRefused as error:
             out.error = error.message
             out.stopped = "revoked" if error.code == "revoked" else ""
+            out.retry_after_s = error.retry_after_s
             self._record(ok=False, error=error.message, stopped=out.stopped)
         except UpdateNeeded as error:
             out.error, out.stopped = UPDATE, "update"

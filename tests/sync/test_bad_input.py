@@ -203,6 +203,8 @@ def test_a_full_disk_at_the_server_keeps_the_desks_outbox(enrolled: DeskContext,
 
     outcome = DeskSync(enrolled).sync_now()
     assert not outcome.caught_up and "disk is full" in outcome.error
+    # A 5xx the desk tries again (a 4xx would say its request is wrong), not before the server's Retry-After.
+    assert outcome.retry_after_s == 60 and outcome.stopped == ""
     assert _waiting(enrolled) == 8
     event.remove(sqlite_server.engine, "begin", _full)
     with sqlite_server.engine.connect() as conn:

@@ -1,7 +1,8 @@
-"""The proof: a real server process (PostgreSQL, HTTPS on loopback), one desk enrolled with history
-and one joined empty. After sync both give the same monthly report and find the same guests, and
-nothing planted on the desk (names, notes, a message, a police arrival) is anywhere the server
-keeps or says anything: its PostgreSQL data directory, its log, and every HTTP body."""
+"""The proof: a real server process (HTTPS on loopback, on PostgreSQL and on its SQLite file), one
+desk enrolled with history and one joined empty. After sync both give the same monthly report and
+find the same guests, and nothing planted on the desk (names, notes, a message, a police arrival) is
+anywhere the server keeps or says anything: its PostgreSQL data directory or every file in its folder
+(the SQLite database with its write-ahead log, the log), and every HTTP body."""
 
 from __future__ import annotations
 
@@ -64,10 +65,11 @@ def _report(data_dir: Path, month_from: str, month_to: str) -> dict[str, object]
 
 @pytest.mark.slow
 def test_two_desks_through_a_real_server_agree_and_the_server_holds_no_guest_data(
-        desk: DeskContext, clock: FixedClock, tmp_path: Path, pg_url: str, pg_data_dir: Path | None) -> None:
+        desk: DeskContext, clock: FixedClock, tmp_path: Path, server_database: str | None,
+        request: pytest.FixtureRequest) -> None:
     bodies: list[bytes] = []
     zed = _history(desk, clock)
-    with process_server(tmp_path / "server", pg_url) as server, watching(bodies.append):
+    with process_server(tmp_path / "server", server_database) as server, watching(bodies.append):
         enrol.enrol(desk, server.first_code("End To End Hub"))
         code = enrol.make_join_code(desk)
         joined = enrol.join(tmp_path / "second", code, MANAGER_NAME, MANAGER_PASSWORD, FixedClock(START))
@@ -89,15 +91,20 @@ def test_two_desks_through_a_real_server_agree_and_the_server_holds_no_guest_dat
         desk.close()
         for month in (("2026-10-01", "2026-10-31"), ("2026-11-01", "2026-11-30")):
             assert _report(desk_dir, *month) == _report(joined_dir, *month)
-        with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute("CHECKPOINT")  # everything the server wrote is in its data files now
-        server_files = [tmp_path / "server" / "server.log", tmp_path / "server" / "run.stderr"]
+        if server_database is not None:
+            with psycopg.connect(server_database, autocommit=True) as conn:
+                conn.execute("CHECKPOINT")  # everything the server wrote is in its data files now
         log_text = (tmp_path / "server" / "server.log").read_bytes()
+    # Every file in the server's folder: on SQLite its database, write-ahead log and shared memory.
+    server_files = [p for p in (tmp_path / "server").rglob("*") if p.is_file()]
+    if server_database is None:
+        assert {"server.db", "server.log", "run.stderr"} <= {p.name for p in server_files}
     assert b"/v1/push" in log_text and len(bodies) > 10  # the log and the capture really saw the traffic
     for planted in PLANTED:
         assert not any(planted in body for body in bodies), f"{planted!r} crossed the network in plain"
         for path in server_files:
             assert planted not in path.read_bytes(), f"{planted!r} is in {path.name}"
+    pg_data_dir = request.getfixturevalue("pg_data_dir") if server_database is not None else None
     if pg_data_dir is not None:
         hits = [str(p) for p in pg_data_dir.rglob("*") if p.is_file() and any(x in p.read_bytes() for x in PLANTED)]
         assert hits == [], f"planted text in the server's PostgreSQL files: {hits[:5]}"

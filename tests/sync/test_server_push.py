@@ -123,3 +123,32 @@ def test_pull_pages_in_position_order_and_leaves_out_the_desks_own(server: LiveS
         cursor = page.upto
     assert seen == [1, 2, 3, 4, 5, 7]  # not its own operation at 6; the cursor passes it all the same
     assert cursor == 7
+
+
+def test_a_snapshot_and_its_log_position_are_read_as_one_view(server: LiveServer) -> None:
+    """Pushes that commit while a joining desk's snapshot is being read are not in it: the snapshot is
+    the site as it stood at the position in its header, and the desk reads on from there (on
+    PostgreSQL's default READ COMMITTED the records would include them, counted twice)."""
+    import json
+
+    from safespace_desk.sync.server import enrolment, log
+
+    desk = ScriptedDesk(server)
+    first = desk.guest_op(1)
+    desk.push([first, desk.guest_op(2), desk.guest_op(3)])
+    guest_id = first.rows[0].k
+    caller = enrolment.authenticate(server.engine, desk.client.token, touch=False)
+    lines = log.snapshot_lines(server.engine, caller)
+    header = json.loads(next(lines))  # the transaction is open from here on
+    assert (header["position"], header["records"]) == (3, 3)
+    # Meanwhile another push commits: a new guest and a change to one already in the snapshot.
+    later = desk.push([desk.guest_op(4), desk.guest_op(5, guest_id=guest_id, name="Renamed Later", action="u")])
+    assert [r.position for r in later.results] == [4, 5]
+    items = [json.loads(line) for chunk in lines for line in chunk.decode().splitlines()]
+    records, trailer = items[:-1], items[-1]
+    assert trailer == {"end": 3} and len(records) == 3
+    assert all(change["p"] <= 3 for record in records for change in record["ch"])
+    # A snapshot read now stands at the new position.
+    again = [json.loads(line) for chunk in log.snapshot_lines(server.engine, caller)
+             for line in chunk.decode().splitlines()]
+    assert (again[0]["position"], again[0]["records"], again[-1]) == (5, 4, {"end": 4})

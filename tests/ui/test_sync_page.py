@@ -114,3 +114,30 @@ def test_a_new_computer_joins_the_hub_from_the_first_start_wizard(
     assert window.desk is not None and window.shell is not None
     assert [h.guest_id for h in search.find_guests(window.desk, "Already Known")] == [record.id]
     window.shell.stop()
+
+
+def test_a_full_disk_at_the_server_is_tried_again_no_sooner_than_it_asks(qtbot: QtBot, desk: DeskContext,
+                                                                          server: LiveServer) -> None:
+    from sqlalchemy import event
+
+    from safespace_desk.ui.sync.controller import BACKOFF_MS, SyncController
+
+    enrol.enrol(desk, server.first_code())
+    guests.add_guest(desk, GuestDetails(preferred_name="Waits For Room", support_notes="x" * 3900))
+
+    @event.listens_for(server.engine, "begin")
+    def _full(conn: object) -> None:  # the server's database may not grow
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()  # type: ignore[attr-defined]
+        conn.exec_driver_sql(f"PRAGMA max_page_count = {pages}")  # type: ignore[attr-defined]
+
+    controller = SyncController(desk, lambda changes: None)
+    try:
+        with qtbot.waitSignal(controller.synced, timeout=20_000) as blocker:
+            controller.sync_now()
+        assert not blocker.args[0].caught_up and blocker.args[0].retry_after_s == 60
+        # The first failure would wait 5 s; the server asked for a minute.
+        assert BACKOFF_MS[0] < 50_000 < controller.next_sync_in_ms <= 63_000  # Qt timers may run 5% late
+        assert controller.last_status is not None and controller.last_status.waiting == 1
+    finally:
+        controller.stop()
+        event.remove(server.engine, "begin", _full)

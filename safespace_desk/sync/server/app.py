@@ -28,8 +28,10 @@ DATA_DIR_ENV = "SAFESPACE_SERVER_DIR"
 SMALL_BODY = 1024 * 1024
 LARGE_BODY = 64 * 1024 * 1024
 LARGE_PATHS = ("/v1/push", "/v1/base")
+DISK_FULL_RETRY_S = 60  # someone has to make room: no point in asking every few seconds
+DATABASE_DOWN_RETRY_S = 10
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": protocol.ErrorBody} for code in (400, 401, 403, 404, 409, 410, 413, 422)}
+    code: {"model": protocol.ErrorBody} for code in (400, 401, 403, 404, 409, 410, 413, 422, 503, 507)}
 
 
 class BodyLimit:
@@ -211,9 +213,11 @@ def _routes(app: FastAPI) -> None:
         return Response(status_code=204)
 
 
-def _error(status: int, code: str, message: str, expected_seq: int | None = None) -> JSONResponse:
+def _error(status: int, code: str, message: str, expected_seq: int | None = None, *,
+           retry_after: int | None = None) -> JSONResponse:
     body = protocol.ErrorBody(error=code, message=message, expected_seq=expected_seq)
-    return JSONResponse(status_code=status, content=body.model_dump())
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return JSONResponse(status_code=status, content=body.model_dump(), headers=headers)
 
 
 def _disk_full(error: OperationalError) -> bool:
@@ -234,14 +238,18 @@ def _handlers(app: FastAPI) -> None:
         # Never the input itself: it may be a name or a note.
         return _error(422, "malformed", f"The request is not well formed: {where}: {first.get('msg', 'invalid')}.")
 
+    # The server's own trouble is a 5xx with Retry-After, not a 4xx: a 4xx says the desk's request is
+    # wrong, and a desk records such a refusal instead of sending it again (docs/decisions.md, Sync).
     @app.exception_handler(OperationalError)
     async def _database_down(_request: Request, error: OperationalError) -> JSONResponse:
         if _disk_full(error):
             logger.error("the server's disk is full: a request was refused and nothing of it was saved")
             return _error(507, "disk_full", "The sync server's disk is full: nothing of this request was saved. "
-                                            "The desk keeps its changes and sends them when there is room.")
+                                            "The desk keeps its changes and sends them when there is room.",
+                          retry_after=DISK_FULL_RETRY_S)
         logger.error("database unavailable (%s)", type(error.orig).__name__)
-        return _error(503, "database_unavailable", "The server's database is not answering; try again soon.")
+        return _error(503, "database_unavailable", "The server's database is not answering; try again soon.",
+                      retry_after=DATABASE_DOWN_RETRY_S)
 
     @app.exception_handler(DBAPIError)
     async def _database_refused(_request: Request, error: DBAPIError) -> JSONResponse:

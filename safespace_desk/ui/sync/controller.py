@@ -69,6 +69,11 @@ class SyncController(QObject):
     def running(self) -> bool:
         return self._running
 
+    @property
+    def next_sync_in_ms(self) -> int:
+        """How long until the next try (-1: none planned)."""
+        return self._timer.remainingTime() if self._timer.isActive() else -1
+
     def _attach_clock(self) -> None:
         state = DeskSync(self._desk).state()
         attach(self._desk, state.offset_ms, state.last_server_time)
@@ -116,7 +121,9 @@ class SyncController(QObject):
         elif outcome.caught_up:
             self._timer.start(self._poll_ms)
         else:
-            self._timer.start(BACKOFF_MS[min(self._failures - 1, len(BACKOFF_MS) - 1)])
+            backoff = BACKOFF_MS[min(self._failures - 1, len(BACKOFF_MS) - 1)]
+            asked = (outcome.retry_after_s or 0) * 1000  # the server's Retry-After, within the longest wait
+            self._timer.start(max(backoff, min(asked, BACKOFF_MS[-1])))
 
     def _crashed(self, error: Exception) -> None:
         # sync_now reports every known failure in its outcome; this is a bug. Keep trying, slowly.
