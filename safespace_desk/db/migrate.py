@@ -44,6 +44,12 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+def upgrade_due(connection: Connection) -> bool:
+    """True for a store made by an older version of this program (it will be upgraded on open)."""
+    current = current_revision(connection)
+    return current is not None and current != head_revision() and _revision_exists(current)
+
+
 def upgrade_to_head(connection: Connection, target: str = "head") -> None:
     current = current_revision(connection)
     if current is not None and not _revision_exists(current):

@@ -328,11 +328,28 @@ class Store:
             raise _advised(translate(error, paths) or error, paths) from None
         store = cls(paths, master)
         try:
+            store._refuse_upgrade_if_damaged(master)
             store.migrate()
         except BaseException as error:
             store.close()
             raise _advised(translate(error, paths) or error, paths) from None
         return store
+
+    def _refuse_upgrade_if_damaged(self, master: bytes) -> None:
+        """Upgrading a store made by an older version writes to it, before any command has had the
+        chance to check its pages: so a store known to be damaged, or with a page that fails its
+        checksum, is named as damaged and left exactly as it was, never upgraded around the damage.
+        Only when an upgrade is due (the check reads every page)."""
+        with self._read_engine.connect() as conn:
+            if not migrate.upgrade_due(conn):
+                return
+        if self.damage is not None:
+            raise self.damaged_error()
+        from safespace_desk.db.integrity import check_pages  # integrity imports this module
+
+        result = check_pages(self.paths.db, master, health.now_utc, structure=False)
+        if not result.ok:
+            raise self.mark_damaged(result.detail)
 
     def migrate(self) -> None:
         with self._engine.begin() as conn:

@@ -14,7 +14,7 @@ import pytest
 import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import select
 
-from safespace_desk.db import health
+from safespace_desk.db import health, migrate
 from safespace_desk.db.errors import LogMissing, StoreBusy, StoreDamaged
 from safespace_desk.db.integrity import check_pages
 from safespace_desk.db.log_files import accept_lost_log, check_log_files
@@ -227,3 +227,29 @@ def test_a_store_kept_busy_by_another_program_has_its_own_message(
         other.execute("ROLLBACK")
         other.close()
         store.close()
+
+
+def test_a_damaged_store_from_an_older_version_is_named_and_never_upgraded(
+        data_dir: Path, master_key: bytes, tmp_path: Path) -> None:
+    """Opening a store made by an older version upgrades it, which writes, before any command has
+    checked its pages: a damaged one is named as damage and left exactly as it was instead."""
+    from tests.db.test_migrations import PREDECESSOR, _new_store_at
+
+    older = tmp_path / "older"
+    store = _new_store_at(older, master_key, PREDECESSOR[migrate.head_revision()])
+    with store.write() as session:
+        for n in range(200):
+            add_guest(session, f"Synthetic Guest {n}", START, support_notes="synthetic note " * 30)
+    store.close()
+    rng = random.Random(SEED)
+    flip_page(StorePaths(older).db, _guest_leaf(older, master_key, tmp_path, rng), rng)
+    before = store_hashes(older)
+
+    with pytest.raises(StoreDamaged) as err:
+        Store.open(older, master_key, None)
+    assert "fails its checksum" in err.value.message and "restore" in err.value.message
+    assert store_hashes(older) == before, "the damaged store was upgraded (written to)"
+    assert health.load(older).damage is not None  # every later process is told, and writes nothing
+    with pytest.raises(StoreDamaged):
+        Store.open(older, master_key, None)
+    assert store_hashes(older) == before

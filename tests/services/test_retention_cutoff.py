@@ -7,19 +7,21 @@ triage, eight) years before "now"; moving the cut-off by a second either way, or
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from safespace_desk.domain.clock import FixedClock
-from safespace_desk.domain.retention import RetentionPolicy, cutoff_for
+from safespace_desk.domain.retention import RetentionPolicy
 from safespace_desk.services import data_rights, exclusions, handover, messages, shiftlog, triage, visits
 from safespace_desk.services.context import DeskContext
 from tests.conftest import START
 from tests.services.frontdesk_helpers import add, desk_as
 
 SECOND = timedelta(seconds=1)
-CUT = cutoff_for(START, 72)  # 24 Nov 2020, 12:00 UTC: the default for everything but triage
-CUT_TRIAGE = cutoff_for(START, 96)
+# Written out, not computed with the program's own cutoff_for (a cut-off moved there would move here too).
+CUT = datetime(2020, 11, 24, 12, 0, tzinfo=UTC)  # 72 months before START: everything but triage
+CUT_TRIAGE = datetime(2018, 11, 24, 12, 0, tzinfo=UTC)  # 96 months: triage
+assert START == datetime(2026, 11, 24, 12, 0, tzinfo=UTC), "the cut-offs above are counted from this START"
 
 
 def _rows(desk: DeskContext, table: str, ids: list[str]) -> set[str]:
