@@ -31,6 +31,17 @@ class ProblemView:
     kind: str
     text: str
     resolved: bool
+    guest_id: str | None = None
+    guest_name: str | None = None
+
+
+def _guest_names(session: object, ids: set[str]) -> dict[str, str]:
+    from safespace_desk.db.models import Guest
+
+    if not ids:
+        return {}
+    return {gid: name for gid, name in session.execute(  # type: ignore[attr-defined]
+        select(Guest.id, Guest.preferred_name).where(Guest.id.in_(sorted(ids))))}
 
 
 _CHANGED = {
@@ -70,13 +81,30 @@ def describe(kind: str, op_kind: str | None, reason: str) -> str:
 
 
 def problems(desk: DeskContext, *, include_resolved: bool = False, limit: int = 200) -> list[ProblemView]:
+    """What sync changed or could not do, newest first, with the guest each is about (a list of guests
+    for a lead: audited when it names anyone)."""
     desk.require(Permission.OVERRIDE, "see sync problems")
     with desk.store.read() as session:
         query = select(SyncProblem).order_by(SyncProblem.at.desc()).limit(limit)
         if not include_resolved:
             query = query.where(SyncProblem.resolved_at.is_(None))
-        return [ProblemView(p.id, p.at, p.kind, describe(p.kind, p.op_kind, p.reason), p.resolved_at is not None)
-                for p in session.scalars(query)]
+        rows = list(session.scalars(query))
+        names = _guest_names(session, {p.about for p in rows if p.about})
+        out = [ProblemView(p.id, p.at, p.kind, _with_detail(describe(p.kind, p.op_kind, p.reason), p.detail),
+                           p.resolved_at is not None, p.about, names.get(p.about) if p.about else None)
+               for p in rows]
+    named = sum(1 for p in out if p.guest_name)
+    if named:
+        from safespace_desk.services.view_audit import record_list_view
+
+        record_list_view(desk, "sync_attention", named)
+    return out
+
+
+def _with_detail(text: str, detail: str | None) -> str:
+    if not detail:
+        return text
+    return f"{text[:-1]} ({detail})." if text.endswith(".") else f"{text} ({detail})"
 
 
 def mark_seen(desk: DeskContext, problem_id: str) -> Changes:

@@ -31,6 +31,7 @@ from safespace_desk.ui.partnership.page import PartnershipPage
 from safespace_desk.ui.reports.page import ReportsPage
 from safespace_desk.ui.shell import MainShell
 from safespace_desk.ui.site_settings_page import SiteSettingsPage
+from safespace_desk.ui.sync.attention_page import AttentionPage
 from safespace_desk.ui.sync.page import SyncPage
 
 PageFactory = Callable[[DeskContext, MainShell], QWidget]
@@ -87,6 +88,8 @@ def standard_pages() -> list[PageSpec]:
         PageSpec("import", "Import", ImportPage, MANAGERS, shortcut="Shift+F8"),
         PageSpec("backups", "Backups", BackupsPage, MANAGERS, shortcut="Shift+F9"),
         PageSpec("sync", "Sync", SyncPage, frozenset({Role.MANAGER, Role.LEAD}), shortcut="Shift+F11"),
+        PageSpec("attention", "Needs attention", AttentionPage, frozenset({Role.MANAGER, Role.LEAD}),
+                 shortcut="Shift+F4"),
         PageSpec("account", "My account", AccountPage, shortcut="F12"),
     ]
 
