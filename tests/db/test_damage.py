@@ -20,6 +20,7 @@ from safespace_desk.db.integrity import check_pages
 from safespace_desk.db.log_files import accept_lost_log, check_log_files
 from safespace_desk.db.models import Guest
 from safespace_desk.db.store import Store, StorePaths, connect_raw, translate
+from safespace_desk.domain.clock import FixedClock
 from tests.conftest import START
 from tests.support.damage import (
     committed_frames,
@@ -253,3 +254,29 @@ def test_a_damaged_store_from_an_older_version_is_named_and_never_upgraded(
     with pytest.raises(StoreDamaged):
         Store.open(older, master_key, None)
     assert store_hashes(older) == before
+
+
+def test_the_retention_purge_meeting_damage_names_it_and_writes_nothing(
+        store_with_data: Path, master_key: bytes, tmp_path: Path, clock: FixedClock) -> None:
+    """The purge reads and deletes old rows across whole tables: a damaged page it meets is the one
+    damage message, the store turns read-only, and the purge's work is not half written."""
+    from safespace_desk.domain.retention import RetentionPolicy
+    from safespace_desk.services import auth, data_rights
+    from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD
+    from tests.support.damage import damage_store
+
+    data_dir = damage_store("table page", store_with_data, tmp_path / "data", master_key, random.Random(SEED))
+    desk = auth.sign_in(data_dir, MANAGER_NAME, MANAGER_PASSWORD, clock)
+    try:
+        # A month's retention: the purge goes through the October visits, the damaged page among them.
+        data_rights.set_retention_policy(desk, RetentionPolicy({"visits": 1}))
+        before = store_hashes(data_dir)
+        with pytest.raises(StoreDamaged) as err:
+            data_rights.purge_expired(desk)
+        assert "The store is damaged (" in err.value.message and "safespace-desk restore" in err.value.message
+        assert desk.store.read_only and health.load(data_dir).damage is not None
+        assert store_hashes(data_dir) == before, "the purge wrote to the damaged store"
+        with pytest.raises(StoreDamaged):  # and nothing more is tried
+            data_rights.purge_expired(desk)
+    finally:
+        desk.close()

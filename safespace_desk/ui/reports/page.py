@@ -72,6 +72,9 @@ class ReportsPage(QWidget):
         layout.addLayout(top)
         self.status = QLabel()
         self.status.setObjectName("hint")
+        # The site's name and the period: one line at most sites, but a long name in Large text would
+        # otherwise make the page (and so the window) wider than a 1366-pixel screen.
+        self.status.setWordWrap(True)
         layout.addWidget(self.status)
         self.banner = Banner()
         layout.addWidget(self.banner)

@@ -105,3 +105,29 @@ def test_the_pdf_has_two_pages_with_the_key_numbers(qtbot: QtBot, shell: MainShe
     assert "216.0" in second and "24.0 hours" in second
     # The CSV the page would save carries the same numbers as the PDF.
     assert "bed_nights,2" in figures_to_csv(page.figures)
+
+
+def test_a_long_site_name_in_large_text_keeps_the_page_within_a_1366_screen(
+        qtbot: QtBot, shell: MainShell, october: DeskContext) -> None:  # noqa: F811
+    """The line naming the site and the period wraps: unwrapped, a crisis service's name in Large text
+    made the page (and so every page's window) wider than the screen."""
+    from PySide6.QtWidgets import QApplication
+
+    from safespace_desk.ui.kit.theme import Theme, ThemeController
+
+    page = _page(qtbot, shell, october)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = app.font()
+    controller = ThemeController(app, theme=Theme.DAY)
+    try:
+        controller.set_large_text(True)
+        page.status.setText("Demo Crisis Service (synthetic data) · 1 November 2026 to 30 November 2026 "
+                            "(30 days, whole days in the site's time zone)")
+        navigation = 320  # the widest navigation, at a crisis service in Large text
+        assert page.minimumSizeHint().width() <= 1366 - navigation
+    finally:
+        app.setStyleSheet("")
+        app.setPalette(app.style().standardPalette())
+        app.setProperty("safespaceScheme", None)
+        app.setFont(font)
