@@ -50,7 +50,7 @@ from safespace_desk.domain.messages import (
 from safespace_desk.domain.site import SiteSettings
 from safespace_desk.reports.figures import Figures, compute_figures
 from safespace_desk.reports.period import month_range
-from safespace_desk.services import audit, auth, handover, messages, triage
+from safespace_desk.services import audit, auth, clinical, handover, messages, triage
 from safespace_desk.services.handover import HandoverSnapshot, HandoverView
 from safespace_desk.services.messages import BoardFilter
 from safespace_desk.services.triage import TriageView
@@ -453,7 +453,10 @@ def _records(folder: Path) -> tuple[list[tuple[object, ...]], ...]:
             return ([(m.created_at, m.for_name, m.body, m.relevant_until, m.delivered_at, m.withdrawn_at)
                      for m in s.scalars(select(Message).order_by(Message.id))],
                     [(e.at, e.kind, e.text) for e in s.scalars(select(ShiftLogEntry).order_by(ShiftLogEntry.id))],
-                    [(t.at, t.presenting_need, t.notes, t.outcome) for t in s.scalars(select(Triage).order_by(Triage.id))],
+                    # Clinical text is sealed with a fresh nonce each time: compared opened.
+                    [(t.at, clinical.open_field(desk, t.id, "presenting_need", t.presenting_need),
+                      clinical.open_field(desk, t.id, "notes", t.notes), t.outcome)
+                     for t in s.scalars(select(Triage).order_by(Triage.id))],
                     [(h.created_at, h.snapshot, h.text, h.follow_ups) for h in s.scalars(select(Handover).order_by(Handover.id))])
     finally:
         desk.close()

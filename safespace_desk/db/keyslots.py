@@ -70,6 +70,9 @@ class Slot:
     wrapped: str  # the private key (a legacy slot: the master key version 1)
     public: str = ""  # X25519 public key; empty for a legacy slot
     sealed: dict[str, str] = field(default_factory=dict)  # master key version -> sealed to ``public``
+    # The clinical key sealed to ``public``: only in paramedic, manager and recovery slots (DESIGN.md 5,
+    # services/clinical.py). Empty in every other slot, so their password never reaches clinical text.
+    clinical: str = ""
 
     @property
     def legacy(self) -> bool:
@@ -84,8 +87,16 @@ class Slot:
     def master_ad(self, version: int) -> bytes:
         return _canonical([FORMAT, "master", self.id, self.kind, self.staff_id, version])
 
+    def clinical_ad(self) -> bytes:
+        return _canonical([FORMAT, "clinical", self.id, self.kind, self.staff_id])
+
     def open(self, secret: bytes) -> dict[int, bytes] | None:
-        """The master key versions sealed to this slot, or None if ``secret`` is wrong.
+        opened = self.open_keys(secret)
+        return None if opened is None else opened[0]
+
+    def open_keys(self, secret: bytes) -> tuple[dict[int, bytes], bytes | None] | None:
+        """(the master key versions sealed to this slot, the clinical key if it holds one), or None if
+        ``secret`` is wrong.
 
         The Argon2 parameters are bounded before Argon2 runs (KeySlotsTampered if they are not)."""
         params, salt = slotcrypto.check_params(self.kdf, legacy=self.legacy)
@@ -95,14 +106,26 @@ class Slot:
         except (InvalidTag, ValueError):
             return None
         if self.legacy:
-            return {1: inner}
+            return {1: inner}, None
         if slotcrypto.public_of(inner) != slotcrypto.unb64(self.public):
             raise KeySlotsTampered()
         try:
-            return {int(v): slotcrypto.open_sealed_to(inner, blob, self.master_ad(int(v)))
-                    for v, blob in self.sealed.items()}
+            masters = {int(v): slotcrypto.open_sealed_to(inner, blob, self.master_ad(int(v)))
+                       for v, blob in self.sealed.items()}
+            clinical = slotcrypto.open_sealed_to(inner, self.clinical, self.clinical_ad()) if self.clinical else None
         except ValueError:
             raise KeySlotsTampered() from None
+        return masters, clinical
+
+    def seal_clinical(self, clinical: bytes | None) -> bool:
+        """Give this slot the clinical key (or take it away with None); True if that changed it."""
+        if clinical is None:
+            changed, self.clinical = bool(self.clinical), ""
+            return changed
+        if self.clinical or self.legacy:
+            return False  # it holds one already; a legacy slot has no public key to seal to
+        self.clinical = slotcrypto.seal_to(slotcrypto.unb64(self.public), clinical, self.clinical_ad())
+        return True
 
     def seal_master(self, version: int, master: bytes) -> None:
         self.sealed[str(version)] = slotcrypto.seal_to(slotcrypto.unb64(self.public), master,
@@ -135,6 +158,9 @@ class KeySlots:
     format_version: int = VERSION
     # Set when opening rewrote a slot (a legacy slot became a key pair): the caller saves the file.
     upgraded: bool = field(default=False, compare=False)
+    # The clinical key the last slot opened here holds (None: that slot holds none). Read at once by
+    # whoever opened it (sign-in, switch user); never written to the file.
+    last_clinical: bytes | None = field(default=None, compare=False, repr=False)
 
     # --- reading -----------------------------------------------------------------------------
     def open_with_password(self, login: str, password: str) -> tuple[Keyring, str]:
@@ -144,9 +170,10 @@ class KeySlots:
             # Spend the same effort as a real attempt so timing does not reveal which names exist.
             slotcrypto.derive(password.encode(), os.urandom(16), slotcrypto.new_slot_params())
             raise UnknownStaffName()
-        masters = slot.open(password.encode())
-        if masters is None:
+        opened = slot.open_keys(password.encode())
+        if opened is None:
             raise WrongPassword()
+        masters, self.last_clinical = opened
         keys = self._keyring(masters)
         if slot.legacy:
             self._upgrade(slot, password.encode(), keys)
@@ -162,8 +189,9 @@ class KeySlots:
         secret = normalise_recovery_key(recovery_key).encode()
         for slot in self.slots:
             if slot.kind == "recovery":
-                masters = slot.open(secret)
-                if masters is not None:
+                opened = slot.open_keys(secret)
+                if opened is not None:
+                    masters, self.last_clinical = opened
                     keys = self._keyring(masters)
                     if slot.legacy:
                         self._upgrade(slot, secret, keys)
@@ -204,6 +232,23 @@ class KeySlots:
 
     def has_login(self, login: str) -> bool:
         return any(s.login == login for s in self.slots if s.kind == "staff")
+
+    def holds_clinical(self) -> bool:
+        return any(s.clinical for s in self.slots)
+
+    def share_clinical(self, keys: Keyring | bytes, clinical: bytes, staff_ids: set[str]) -> bool:
+        """The clinical key in the slots of ``staff_ids`` and the recovery slot, and in no other;
+        True if a slot changed (then save the file). No password is needed: it is sealed to each
+        slot's public key."""
+        keys = self._keys(keys)
+        self.verify(keys.master(self.current))
+        changed = False
+        for slot in self.slots:
+            entitled = slot.kind == "recovery" or slot.staff_id in staff_ids
+            changed |= slot.seal_clinical(clinical if entitled else None)
+        if changed:
+            self._seal(keys)
+        return changed
 
     def legacy_slots(self) -> list[Slot]:
         return [s for s in self.slots if s.legacy]
@@ -351,7 +396,7 @@ class KeySlots:
     def _body(self) -> dict[str, Any]:
         if self.format_version == 1:
             return {"format": FORMAT, "version": 1, "store_salt": self.store_salt,
-                    "slots": [{k: v for k, v in _slot_fields(s).items() if k not in ("public", "sealed")}
+                    "slots": [{k: v for k, v in _slot_fields(s).items() if k not in ("public", "sealed", "clinical")}
                               for s in self.slots]}
         return {"format": FORMAT, "version": VERSION, "store_salt": self.store_salt, "current": self.current,
                 "pending": self.pending, "chain": self.chain, "slots": [_slot_fields(s) for s in self.slots]}
@@ -374,7 +419,7 @@ class KeySlots:
 def _slot_fields(slot: Slot) -> dict[str, Any]:
     return {"id": slot.id, "kind": slot.kind, "staff_id": slot.staff_id, "login": slot.login,
             "kdf": dict(slot.kdf), "nonce": slot.nonce, "wrapped": slot.wrapped, "public": slot.public,
-            "sealed": dict(slot.sealed)}
+            "sealed": dict(slot.sealed), "clinical": slot.clinical}
 
 
 def _chain_ad(old: int, under: int) -> bytes:

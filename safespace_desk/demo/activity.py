@@ -14,6 +14,7 @@ from safespace_desk.demo.presence import HOUR, VisitIndex, pick, poisson
 from safespace_desk.demo.run import DemoRun, WrittenLogEntry
 from safespace_desk.demo.timeline import utc_text, uuid7_at
 from safespace_desk.domain.messages import LogKind, TriageOutcome
+from safespace_desk.services.clinical import seal_with
 
 DAY = 24 * HOUR
 KEEP_FOR_HANDOVERS = (v.HANDOVER_DAYS + 2) * DAY
@@ -61,6 +62,10 @@ def write_triage(run: DemoRun) -> None:
     paramedic = run.staff.paramedic
     first_hour, last_hour = v.TRIAGE_HOURS
     needs = t.TRIAGE_NEEDS
+    key = run.desk.clinical_key  # clinical text sealed, as the desk writes it (services/clinical.py)
+
+    def sealed(row_id: str, field: str, text: str) -> str | None:
+        return seal_with(key, row_id, field, text) if key is not None else text
 
     def rows() -> Iterator[Row]:
         for day in range(run.desk_records_from, tl.days):
@@ -87,8 +92,10 @@ def write_triage(run: DemoRun) -> None:
                     hr=rng.randint(58, 112), sys=rng.randint(104, 168), dia=rng.randint(62, 98),
                     spo2=rng.randint(93, 99), temp=f"{rng.uniform(36.2, 38.6):.1f}",
                     bm=f"{rng.uniform(3.8, 14.5):.1f}")
-                yield {"id": uuid7_at(at, rng), "guest_id": run.guest_ids[h.person[i]], "at": utc_text(at),
-                       "presenting_need": need, "notes": text, "outcome": outcome.value,
+                row_id = uuid7_at(at, rng)
+                yield {"id": row_id, "guest_id": run.guest_ids[h.person[i]], "at": utc_text(at),
+                       "presenting_need": sealed(row_id, "presenting_need", need),
+                       "notes": sealed(row_id, "notes", text), "outcome": outcome.value,
                        "paramedic_id": paramedic,
                        "created_at": utc_text(min(tl.end, at + rng.randrange(5 * 60, 30 * 60)))}
 

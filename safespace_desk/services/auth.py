@@ -19,7 +19,7 @@ from safespace_desk.domain.pin_lock import PinAttempts
 from safespace_desk.domain.roles import Role
 from safespace_desk.domain.staff import check_password, clean_staff_name, login_key
 from safespace_desk.ids import new_id
-from safespace_desk.services import keyrotation
+from safespace_desk.services import clinical, keyrotation
 from safespace_desk.services.context import (
     DEVICE_ID_KEY,
     Actor,
@@ -72,6 +72,7 @@ def sign_in(data_dir: Path, name: str, password: str, clock: Clock, *, check_fir
     with guarded(data_dir, login, ZoneCheckedClock(clock).now(), path="sign_in",
                  staff_id=lambda: _staff_id_of(slots, login)):
         keys, staff_id = slots.open_with_password(login, password)
+    clinical_key = slots.last_clinical  # a paramedic's and a manager's slot hold it; no other
     opened = _open(data_dir, slots, keys)
     store, keys = opened.store, opened.keys
     master = keys.current
@@ -79,13 +80,15 @@ def sign_in(data_dir: Path, name: str, password: str, clock: Clock, *, check_fir
         if check_first:
             check_before_writing(store, master, clock)
         desk = DeskContext(store=store, keyslots=slots, master_key=master, clock=clock,
-                           device_id=_device_id(store), keys=keys)
+                           device_id=_device_id(store), keys=keys, clinical_key=clinical_key)
         desk.actor = _active_actor(desk, staff_id)
         if hold_records:
             desk.hold_records()
         _record_finished(desk, opened)
         desk.record("signed_in", "staff", staff_id)
         audit_waiting_tries(desk)  # wrong passwords given while the store was shut
+        if not store.read_only:
+            clinical.keep_shared(desk)
         return desk
     except BaseException:
         store.close()
@@ -102,6 +105,7 @@ def switch_user(desk: DeskContext, name: str, password: str) -> Actor:
         _, staff_id = desk.keyslots.unlock_with_password(login, password)
     previous = desk.actor
     desk.actor = _active_actor(desk, staff_id)
+    desk.clinical_key = desk.keyslots.last_clinical  # clinical text follows the person at the desk
     desk.record("switched_user", "staff", staff_id, detail=f"from={previous.staff_id}" if previous else None)
     return desk.actor
 
@@ -164,6 +168,7 @@ def recover_with_key(data_dir: Path, recovery_key: str, *, manager_name: str, pa
     check_password(password)
     slots = _load_slots(data_dir)
     opened = _open(data_dir, slots, slots.open_with_recovery(recovery_key))
+    clinical_key = slots.last_clinical
     store, keys = opened.store, opened.keys
     master = keys.current
     try:
@@ -174,7 +179,7 @@ def recover_with_key(data_dir: Path, recovery_key: str, *, manager_name: str, pa
                 raise ValidationError("That name is taken; choose another for the new manager.",
                                       field="name")
         desk = DeskContext(store=store, keyslots=slots, master_key=master, clock=clock,
-                           device_id=device_id, keys=keys)
+                           device_id=device_id, keys=keys, clinical_key=clinical_key)
         _record_finished(desk, opened)
         staff_id = new_id()
         with keyslot_change(desk), desk.unit_of_work() as uow:

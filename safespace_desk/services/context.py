@@ -89,6 +89,9 @@ class DeskContext:
     holding: bool = field(default=False, repr=False)
     # Every master key version this desk holds (db/sealing.py); ``master_key`` is its current one.
     keys: Keyring = field(default=None, repr=False)  # type: ignore[assignment]
+    # The clinical key, when the person signed in holds it (paramedic, manager, the recovery key):
+    # what opens triage notes (services/clinical.py). None for every other role.
+    clinical_key: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.keys is None:  # not given: the key-slot file's current version alone
@@ -306,3 +309,7 @@ def keyslot_change(desk: DeskContext) -> Iterator[None]:
         desk.keyslots = KeySlots.parse(before)
         atomic_write_bytes(desk.store.paths.keyslots, before)
         raise
+    # A slot made or replaced has no clinical key yet; one removed took its copy with it.
+    from safespace_desk.services.clinical import keep_shared
+
+    keep_shared(desk)

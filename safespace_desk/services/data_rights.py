@@ -40,7 +40,7 @@ from safespace_desk.domain.retention import RETENTION_KINDS, RetentionPolicy, cu
 from safespace_desk.domain.roles import Permission
 from safespace_desk.domain.text import SHORT_TEXT_MAX, clean_text
 from safespace_desk.ids import new_id
-from safespace_desk.services import backups
+from safespace_desk.services import backups, clinical
 from safespace_desk.services.casework_rights import (
     erase_casework,
     export_casework,
@@ -98,7 +98,7 @@ def export_guest(desk: DeskContext, guest_id: str) -> dict[str, Any]:
             "exclusions": [_row(e, staff) for e in exclusions],
             "messages": [_row(m, staff) for m in messages],
             "shift_log": [_row(entry, staff) for entry in log],
-            "triage": [_row(t, staff) for t in triage],
+            "triage": [clinical.opened_row(desk, "triage", _row(t, staff)) for t in triage],
             **casework,
             **partnership,
             **hub_day,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,8 +59,11 @@ def initialise_store(data_dir: Path, *, site_name: str, timezone: str, manager_n
         actor = Actor(manager_id, manager_name, Role.MANAGER)
         slots, recovery_key = create_keyslots(master, read_store_salt(store.paths.db))
         slots.set_staff_slot(Keyring(1, {1: master}), manager_id, login_key(manager_name), manager_password)
+        # The clinical key (services/clinical.py): the recovery slot and this manager's hold it.
+        clinical_key = secrets.token_bytes(32)
+        slots.share_clinical(Keyring(1, {1: master}), clinical_key, {manager_id})
         desk = DeskContext(store=store, keyslots=slots, master_key=master, clock=clock,
-                           device_id=device_id, actor=actor)
+                           device_id=device_id, actor=actor, clinical_key=clinical_key)
         with desk.unit_of_work() as uow:
             uow.audit("store_created", "site", detail=f"kind={settings.profile.kind.value}")
             uow.audit("staff_added", "staff", manager_id, detail="role=manager")

@@ -15,6 +15,7 @@ from safespace_desk.domain.staff import StaffMember, check_password, check_pin, 
 from safespace_desk.ids import new_id
 from safespace_desk.services import keyrotation
 from safespace_desk.services.auth import hash_pin
+from safespace_desk.services.clinical import keep_shared
 from safespace_desk.services.context import Changes, DeskContext, keyslot_change
 from safespace_desk.services.password_guard import guarded
 
@@ -188,6 +189,7 @@ def change_role(desk: DeskContext, staff_id: str, role: Role | str) -> Changes:
         uow.audit("role_changed", STAFF, staff_id, detail=f"role={role.value}")
         uow.outbox("staff.role", staff_id=staff_id, role=role.value)
         uow.changed(STAFF, staff_id)
+    keep_shared(desk)  # a new paramedic or manager gets the clinical key; someone who is no longer, loses it
     return uow.changes
 
 

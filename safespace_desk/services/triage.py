@@ -15,6 +15,7 @@ from safespace_desk.domain.messages import TriageOutcome
 from safespace_desk.domain.roles import Permission, can
 from safespace_desk.domain.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, clean_text
 from safespace_desk.ids import new_id
+from safespace_desk.services import clinical
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.guests import identity_ids, resolve_live
 from safespace_desk.services.view_audit import record_list_view
@@ -54,6 +55,10 @@ def record_triage(desk: DeskContext, guest_id: str, *, presenting_need: str, out
     if when > now:
         raise ValidationError("The assessment time cannot be in the future.", field="at")
     triage_id = new_id()
+    # Sealed with the clinical key before anything is written: the table, the outbox and sync hold only
+    # ciphertext, which no desk user's key opens (services/clinical.py).
+    need = clinical.seal(desk, triage_id, "presenting_need", need) or ""
+    notes = clinical.seal(desk, triage_id, "notes", notes)
     with desk.unit_of_work() as uow:
         guest = resolve_live(uow.session, guest_id)
         uow.session.add(Triage(id=triage_id, guest_id=guest.id, at=when, presenting_need=need, notes=notes,
@@ -72,7 +77,7 @@ def list_triage(desk: DeskContext, *, guest_id: str | None = None, mine_only: bo
     actor = desk.require_actor()
     if since is not None:
         require_aware(since, "The start of the triage records asked for", field="since")
-    clinical = can(actor.role, Permission.READ_TRIAGE_NOTES)
+    may_read = can(actor.role, Permission.READ_TRIAGE_NOTES)
     q = (select(Triage, Guest.preferred_name, Staff.name).join(Guest, Guest.id == Triage.guest_id)
          .outerjoin(Staff, Staff.id == Triage.paramedic_id).order_by(Triage.at.desc()).limit(limit))
     with desk.store.read() as session:
@@ -85,8 +90,13 @@ def list_triage(desk: DeskContext, *, guest_id: str | None = None, mine_only: bo
         rows = session.execute(q).all()
     record_list_view(desk, "triage_mine" if mine_only else "triage", len(rows), about=guest_id)
     return [TriageView(t.id, t.guest_id, name, t.at, who,
-                       t.presenting_need if clinical else None, t.notes if clinical else None,
-                       TriageOutcome(t.outcome) if clinical else None) for t, name, who in rows]
+                       _open(desk, t, "presenting_need") if may_read else None,
+                       _open(desk, t, "notes") if may_read else None,
+                       TriageOutcome(t.outcome) if may_read else None) for t, name, who in rows]
+
+
+def _open(desk: DeskContext, row: Triage, field: str) -> str | None:
+    return clinical.open_field(desk, row.id, field, getattr(row, field))
 
 
 def open_triage(desk: DeskContext, triage_id: str) -> TriageView:
@@ -101,7 +111,8 @@ def open_triage(desk: DeskContext, triage_id: str) -> TriageView:
         raise NotFound("That triage record does not exist.")
     t, name, who = row
     desk.record("viewed", TRIAGE, triage_id)
-    return TriageView(t.id, t.guest_id, name, t.at, who, t.presenting_need, t.notes, TriageOutcome(t.outcome))
+    return TriageView(t.id, t.guest_id, name, t.at, who, _open(desk, t, "presenting_need"), _open(desk, t, "notes"),
+                      TriageOutcome(t.outcome))
 
 
 def require_clinical(desk: DeskContext) -> None:

@@ -14,7 +14,7 @@ from safespace_desk.db.models import OutboxOp, Setting
 from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.errors import ValidationError
 from safespace_desk.domain.retention import RetentionPolicy
-from safespace_desk.services import data_rights, outbox_retention, triage
+from safespace_desk.services import clinical, data_rights, outbox_retention, triage
 from safespace_desk.services.context import DeskContext
 from tests.security.conftest import MEDIC, SignInAs
 from tests.services.frontdesk_helpers import add
@@ -86,12 +86,15 @@ def test_a_triage_does_not_outlive_its_96_months_in_an_unsent_operation(desk: De
     medic.close()
     clock.set(datetime(2026, 11, 24, 12, tzinfo=UTC))
     data_rights.set_retention_policy(desk, RetentionPolicy({"guests": None, "triage": 96}))
-    assert "Plantednote" in json.dumps(_outbox(desk))
+    # The operation holds the note, sealed with the clinical key (finding 2): the manager's key opens it.
+    [args] = [json.loads(r[2]) for r in _outbox(desk) if r[1] == "triage.record"]
+    assert clinical.open_field(desk, args["triage_id"], "notes", args["notes"]) == "Plantednote asthma"
     data_rights.purge_expired(desk)
     assert desk.store.raw_connection_sql("SELECT count(*) FROM triage")[0][0] == 0
     kept = [r for r in _outbox(desk) if r[1] == "triage.record"]
     assert kept and kept[0][4] is None  # still waiting for the server, so kept...
-    assert "Planted" not in json.dumps(_outbox(desk))  # ...but without what the purge removed
+    left = json.dumps(_outbox(desk))  # ...but without what the purge removed, sealed or not
+    assert "Planted" not in left and args["notes"] not in left and args["presenting_need"] not in left
 
 
 def test_the_keep_period_is_a_setting(desk: DeskContext) -> None:
