@@ -84,9 +84,10 @@ def format_value(value: float) -> str:
     return f"{value:.2f}"
 
 
-def report(name: str, value: float, unit: str, budget: float) -> bool:
-    """Print one figure in DESIGN.md section 7's format; True if within budget (lower is better)."""
-    ok = value <= budget
+def report(name: str, value: float, unit: str, budget: float, *, higher_is_better: bool = False) -> bool:
+    """Print one figure in DESIGN.md section 7's format; True if within budget (lower is better,
+    unless ``higher_is_better``: a rate such as lines a second, whose budget is the least allowed)."""
+    ok = value >= budget if higher_is_better else value <= budget
     print(f"bench: {name} {format_value(value)} {unit} budget {budget:g} {'ok' if ok else 'over'}", flush=True)
     return ok
 

@@ -177,9 +177,11 @@ def _columns(header: list[str], mapping: dict[str, str]) -> dict[str, int]:
 
 def _line(number: int, row: list[str], columns: dict[str, int], zone: ZoneInfo,
           now: datetime | None) -> SheetLine:
+    cells = len(row)
+
     def cell(name: str) -> str:
         index = columns.get(name)
-        return row[index].strip() if index is not None and index < len(row) else ""
+        return row[index].strip() if index is not None and index < cells else ""
 
     name = " ".join(cell("name").split())
     if not name:
@@ -197,8 +199,7 @@ def _line(number: int, row: list[str], columns: dict[str, int], zone: ZoneInfo,
         signed_out = _local(out_day, end, zone)
     if now is not None and signed_in > now:
         raise ValidationError("The time in is in the future.")
-    via_text = cell("arrived_via").lower()
-    via = _arrived_via(via_text)
+    via = _arrived_via(cell("arrived_via").lower())
     bed = cell("bed") or None
     notes = cell("notes") or None
     if bed and len(bed) > 40:
@@ -240,6 +241,9 @@ def _time(text: str, label: str) -> time:
 
 
 def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
+    offset = _offset_all_day(day, zone)
+    if offset is not None:  # most days: no clock change, one subtraction (a sheet has a million lines)
+        return datetime.combine(day, at, tzinfo=UTC) - offset
     local = datetime.combine(day, at, tzinfo=zone)
     # A time that does not exist (the hour skipped in March) is read as the same wall time an
     # hour later, which is what a clock on the wall would have shown.
@@ -248,15 +252,36 @@ def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
     return local.astimezone(UTC)
 
 
+@lru_cache(maxsize=16_384)
+def _offset_all_day(day: date, zone: ZoneInfo) -> timedelta | None:
+    """The zone's offset from UTC if it is the same from this midnight to the next (None on a day
+    the clocks change)."""
+    first = datetime.combine(day, time(0), tzinfo=zone).utcoffset()
+    last = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).utcoffset()
+    return first if first == last else None
+
+
+_ALIASES = {"walk-in": ArrivedVia.SELF, "walk in": ArrivedVia.SELF, "ambulance": ArrivedVia.PARAMEDIC,
+            "street outreach": ArrivedVia.OUTREACH, "council": ArrivedVia.HOUSING, "a&e": ArrivedVia.HOSPITAL}
+
+
+@lru_cache(maxsize=1)
+def _ways_of_arriving() -> dict[str, ArrivedVia]:
+    """Every spelling a sheet may use, lower-case: our values, their labels, then common aliases."""
+    ways: dict[str, ArrivedVia] = {}
+    for via in ArrivedVia:
+        ways.setdefault(via.value, via)
+        ways.setdefault(via.label.lower(), via)
+    for text, via in _ALIASES.items():
+        ways.setdefault(text, via)
+    return ways
+
+
 def _arrived_via(text: str) -> ArrivedVia:
     if not text:
         return ArrivedVia.SELF
-    for via in ArrivedVia:
-        if text in (via.value, via.label.lower()):
-            return via
-    aliases = {"walk-in": ArrivedVia.SELF, "walk in": ArrivedVia.SELF, "ambulance": ArrivedVia.PARAMEDIC,
-               "street outreach": ArrivedVia.OUTREACH, "council": ArrivedVia.HOUSING, "a&e": ArrivedVia.HOSPITAL}
-    if text in aliases:
-        return aliases[text]
+    via = _ways_of_arriving().get(text)
+    if via is not None:
+        return via
     choices = ", ".join(v.value for v in ArrivedVia)
     raise ValidationError(f"“{text[:20]}” is not a way of arriving (use one of: {choices}).")

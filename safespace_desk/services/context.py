@@ -216,8 +216,13 @@ class UnitOfWork:
     def outbox(self, op: str, **args: Any) -> None:
         """Record a named operation for sync, with this desk's next sequence number. It carries the
         row changes made since the previous operation of this unit of work (or its start)."""
+        self.outbox_with(op, [], **args)
+
+    def outbox_with(self, op: str, written: list[dict[str, Any]], **args: Any) -> None:
+        """``outbox`` for a service that also wrote rows straight through the driver
+        (row_capture.write_inserts): ``written`` are their changes, sent after the session's own."""
         self.session.flush()
-        rows = self._capture.take()
+        rows = self._capture.take() + written
         last = self.session.execute(select(OutboxOp.seq).order_by(OutboxOp.seq.desc()).limit(1)).scalar()
         row = OutboxOp(seq=(last or 0) + 1, device_id=self.device_id, op=op,
                        args=json.dumps(args, sort_keys=True, ensure_ascii=False, default=_json_default),

@@ -58,7 +58,7 @@ class GuestIndex:
         self._inner = KeyedLists()  # a name from its second, third... word on (tier 1)
         self._words = KeyedLists()  # each word -> guests with it (the typo tier)
         self._word_guests: dict[str, set[str]] = {}
-        self._similar_entries: list[tuple[str, str]] | None = None
+        self._similar_names: tuple[list[str], list[list[str]]] | None = None  # for similar()
         self._bulk = False
 
     @classmethod
@@ -162,20 +162,29 @@ class GuestIndex:
     def similar(self, name: str, cutoff: float = 0.88, limit: int = 3) -> list[IndexedGuest]:
         """Guests with a whole name spelled much like ``name`` (Jonny/Jonnie), best first.
 
-        Jaro-Winkler favours names that share their start, as people's spellings of a name do."""
+        Jaro-Winkler favours names that share their start, as people's spellings of a name do.
+        Each distinct name is scored once (twenty thousand guests share far fewer names), and its
+        guests follow in index order: an import asks this for every new name in a sheet."""
         key = " ".join(fold(name).split())
-        if self._similar_entries is None:
-            self._similar_entries = [(folded.strip(), guest.id) for guest in self._guests.values()
-                                     for _, folded in guest.names]
-        entries = self._similar_entries
-        hits = process.extract(key, [e[0] for e in entries], scorer=JaroWinkler.normalized_similarity,
+        if self._similar_names is None:
+            holders: dict[str, list[str]] = {}
+            for guest in self._guests.values():
+                for _, folded in guest.names:
+                    holders.setdefault(folded.strip(), []).append(guest.id)
+            self._similar_names = (list(holders), list(holders.values()))
+        names, guest_ids = self._similar_names
+        hits = process.extract(key, names, scorer=JaroWinkler.normalized_similarity,
                                score_cutoff=cutoff, limit=limit * 3)
         out: list[IndexedGuest] = []
+        seen: set[str] = set()
         for _, _, position in hits:
-            guest = self._guests[entries[position][1]]
-            if guest not in out:
-                out.append(guest)
-        return out[:limit]
+            for guest_id in guest_ids[position]:
+                if guest_id not in seen:
+                    seen.add(guest_id)
+                    out.append(self._guests[guest_id])
+                    if len(out) == limit:
+                        return out
+        return out
 
     # --- internals ---------------------------------------------------------------------------
     def _fuzzy(self, q: str, found: set[str], wanted: int) -> list[Match]:
@@ -218,7 +227,7 @@ class GuestIndex:
         for code in self._cards_of[guest_id]:
             self._by_card[code] = guest_id
         self._list(guest)
-        self._similar_entries = None
+        self._similar_names = None
 
     def _remove(self, guest_id: str) -> None:
         guest = self._guests.pop(guest_id, None)
@@ -227,7 +236,7 @@ class GuestIndex:
             for code in self._cards_of.pop(guest_id, []):
                 if self._by_card.get(code) == guest_id:
                     del self._by_card[code]
-            self._similar_entries = None
+            self._similar_names = None
 
     def _list(self, guest: IndexedGuest) -> None:
         rank = rank_of(guest.id, guest.name, guest.last_seen_ts)

@@ -48,9 +48,13 @@ def test_a_file_of_several_chunks_imports_every_line_once_with_progress(desk: De
     assert count(desk, "visit") == lines and count(desk, "imported_visit") == lines and count(desk, "guest") == 20
     assert len(progress) >= 3 and progress == sorted(progress) and progress[-1] == (lines + 2, lines + 2)
     # One sync operation per chunk, each carrying its own visits (sync's limit per operation holds).
-    ops = desk.store.raw_connection_sql("SELECT rows FROM outbox WHERE op = 'visit.import' ORDER BY seq")
-    per_op = [sum(1 for change in json.loads(rows) if change["t"] == "visit") for (rows,) in ops]
-    assert sum(per_op) == lines and max(per_op) <= importer.CHUNK_LINES and len(per_op) == 3
+    ops = [json.loads(rows) for (rows,) in
+           desk.store.raw_connection_sql("SELECT rows FROM outbox WHERE op = 'visit.import' ORDER BY seq")]
+    per_op = [sum(1 for change in changes if change["t"] == "visit") for changes in ops]
+    assert per_op == [1000, 999, 501, 0]  # the repeated line is left out of the second thousand
+    # The last moves each guest's last visit on (new guests included), after their visits.
+    assert {(c["t"], c["a"], tuple(c["v"])) for c in ops[-1]} == {("guest", "u", ("last_seen_at",))}
+    assert len(ops[-1]) == 20
     guest = search.find_guests(desk, "guest 3")[0]
     assert desk.store.raw_connection_sql(f"SELECT count(*) FROM visit WHERE guest_id = '{guest.guest_id}'") \
         == [(lines // 20,)]
@@ -123,3 +127,22 @@ def test_windows_1252_found_past_the_first_block(desk: DeskContext) -> None:
     text = sheet(30_000) + "José,2026-10-03,10:00,11:00,self\n"
     report = importer.import_visits(desk, text.encode("cp1252"), dry_run=True)
     assert report.errors == [] and "José" in report.new_guests
+
+
+def test_what_sync_is_sent_is_every_row_as_stored(desk: DeskContext) -> None:
+    # Visits and beds are written straight through the driver; the operations must still carry each
+    # row whole, exactly as it is in the store, for another desk to write the same rows.
+    text = HEADER.strip() + ",bed,notes\nKez,2026-10-03,21:15,07:30,police,Bed 2,from town\nMo,2026-10-04,10:00,,,,\n"
+    importer.import_visits(desk, text.encode())
+    sent = {}
+    for (rows,) in desk.store.raw_connection_sql("SELECT rows FROM outbox WHERE op = 'visit.import'"):
+        for change in json.loads(rows):
+            if change["a"] == "i":
+                sent[change["t"], change["k"]] = change["v"]
+    for table in ("visit", "bed_assignment"):
+        connection = desk.store.raw_connection_sql(f"SELECT * FROM {table}")
+        columns = [c for (_, c, *_rest) in desk.store.raw_connection_sql(f"PRAGMA table_info({table})")]
+        assert len(connection) == {"visit": 2, "bed_assignment": 1}[table]
+        for row in connection:
+            stored = dict(zip(columns, row, strict=True))
+            assert sent[table, stored["id"]] == stored
