@@ -29,11 +29,12 @@ from safespace_desk.db.backup_manifest import read_manifest
 from safespace_desk.db.errors import KeySlotsTampered
 from safespace_desk.db.keyslots import KeySlots
 from safespace_desk.db.sealing import Keyring
-from safespace_desk.db.store import Store, StorePaths
+from safespace_desk.db.store import Store, StorePaths, read_store_salt
 from safespace_desk.domain.clock import Clock, ZoneCheckedClock
 from safespace_desk.domain.errors import PermissionDenied, RuleViolation, ValidationError
 from safespace_desk.domain.roles import Role
 from safespace_desk.domain.staff import login_key
+from safespace_desk.services import keyrotation
 from safespace_desk.services.context import STORE_ID_KEY, DeskContext, ensure_device_id, ensure_store_id
 from safespace_desk.services.password_guard import guarded
 
@@ -62,6 +63,7 @@ class _Authorised:
     staff_id: str | None  # None: the recovery key
     live_slots: KeySlots | None
     live_master: bytes | None = None  # the store's key now (differs after a key rotation)
+    keys: Keyring | None = None  # today's keyring (every version), when today's slots were opened
 
 
 def restore_backup(data_dir: Path, backup: Path, clock: Clock, *, recovery_key: str | None = None,
@@ -78,8 +80,27 @@ def restore_backup(data_dir: Path, backup: Path, clock: Clock, *, recovery_key: 
     closed, added = _accounts_changed_since(live, backup, backup_slots, who)
     aside = restore_into(data_dir, backup, who.master, clock.now())
     health.forget_damage(data_dir)  # the damaged store (if it was) is in ``aside`` now
+    notes = []
+    if who.live_slots is not None and who.keys is not None:
+        _carry_todays_slots(data_dir, who, set(added))
+        if backup_slots.current != who.live_slots.current:
+            notes.append("This backup was taken before the store's key was last changed: the restored store "
+                         "was changed to today's key, so older copies of the key-slot file do not open it.")
     _after_restore(data_dir, backup, aside, who, clock, closed)
-    return RestoreResult(aside, tuple(closed.values()), tuple(added.values()))
+    return RestoreResult(aside, tuple(closed.values()), tuple(added.values()), notes)
+
+
+def _carry_todays_slots(data_dir: Path, who: _Authorised, added: set[str]) -> None:
+    """The restored store takes today's key slots, not the backup's: everyone whose account is open
+    now (a backup carries only the managers' slots) and nobody closed since. Their keyring reaches the
+    backup's older key version, so the first open rekeys the restored store to today's key
+    (services/keyrotation.open_store): a copy of an older slot file, which a leaver may have kept, does
+    not open it. Accounts made since the backup have no row in it, so their slots are left out. A crash
+    before this leaves the backup's own slot file, which opens the restored store as before."""
+    assert who.live_slots is not None and who.keys is not None
+    paths = StorePaths(data_dir)
+    staying = who.live_slots.staff_ids() - added
+    who.live_slots.for_copy(who.keys, read_store_salt(paths.db), staying).save(paths.keyslots)
 
 
 def _authorise(live: StorePaths, backup_slots: KeySlots, clock: Clock, *, recovery_key: str | None,
@@ -108,7 +129,7 @@ def _with_versions(keys: Keyring, staff_id: str | None, live: KeySlots, backup_s
     """Today's keys reach every older key version (db/keyslots.py): a backup taken before a key
     rotation opens with the version it was taken under."""
     version = backup_slots.current if backup_slots.current in keys.versions else keys.current_version
-    return _Authorised(keys.master(version), staff_id, live, keys.current)
+    return _Authorised(keys.master(version), staff_id, live, keys.current, keys)
 
 
 def _check_same_store(live: StorePaths, backup: Path, backup_slots: KeySlots, master: bytes,
@@ -155,9 +176,15 @@ def _after_restore(data_dir: Path, backup: Path, aside: Path, who: _Authorised, 
                    closed: dict[str, str]) -> None:
     """Audit the restore in the restored store, and close again the accounts closed since."""
     slots = KeySlots.load(StorePaths(data_dir).keyslots)
-    restored = Store.open(data_dir, who.master, bytes.fromhex(slots.store_salt))
+    if who.keys is not None and who.live_slots is not None:
+        opened = keyrotation.open_store(data_dir, slots, who.keys)  # brought to today's key here
+        restored, keys = opened.store, opened.keys
+    else:
+        restored = Store.open(data_dir, who.master, bytes.fromhex(slots.store_salt))
+        keys = Keyring(slots.current, {slots.current: who.master})
     try:
-        desk = DeskContext(store=restored, keyslots=slots, master_key=who.master, clock=clock, device_id="")
+        desk = DeskContext(store=restored, keyslots=slots, master_key=keys.current, clock=clock, device_id="",
+                           keys=keys)
         with restored.write() as session:
             desk.device_id = ensure_device_id(session)
             ensure_store_id(session)

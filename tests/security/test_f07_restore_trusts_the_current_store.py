@@ -153,3 +153,25 @@ def test_without_a_key_file_only_the_recovery_key_restores(desk: DeskContext, da
         backups.restore_backup(data_dir, backup, clock, manager_name=MANAGER_NAME, password=MANAGER_PASSWORD)
     backups.restore_backup(data_dir, backup, clock, recovery_key=recovery_key)
     auth.sign_in(data_dir, MANAGER_NAME, MANAGER_PASSWORD, clock).close()
+
+
+def test_a_restore_past_a_key_rotation_ends_under_todays_key_with_todays_accounts(
+        desk: DeskContext, data_dir: Path, tmp_path: Path, clock: FixedClock) -> None:
+    from safespace_desk.db.keyslots import KeySlots
+    from safespace_desk.db.store import StorePaths
+    from safespace_desk.services import keyrotation
+    from tests.security.conftest import COLLEAGUE
+
+    old_key = desk.master_key
+    backup = _backup_then_close(desk, tmp_path, clock, DESK_USER)  # leaving rotates the key
+    today = KeySlots.load(StorePaths(data_dir).keyslots)
+    assert today.current > KeySlots.load(StorePaths(backup).keyslots).current
+    result = backups.restore_backup(data_dir, backup, clock, manager_name=MANAGER_NAME, password=MANAGER_PASSWORD)
+    assert any("key" in line and "changed" in line for line in result.warnings())
+    # Someone still here (the backup carries only managers' slots) signs in to the restored store...
+    colleague = auth.sign_in(data_dir, COLLEAGUE, password_of(COLLEAGUE), clock)
+    colleague.close()
+    # ...which is under today's key now, not the one the leaver's copy of the old slots reaches.
+    assert not keyrotation.key_opens(StorePaths(data_dir).db, old_key)
+    with pytest.raises((UnknownStaffName, AuthenticationFailed)):
+        auth.sign_in(data_dir, DESK_USER, password_of(DESK_USER), clock).close()
