@@ -186,6 +186,8 @@ class Visit(Base):
     # Migration 0011: signed in at two desks at once; the server kept the other visit open and this
     # one (voided) points at it, so how the guest arrived both times is kept.
     merged_into: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # Migration 0012: the kind of place they went (domain/destinations.py), when on the site's list.
+    departed_kind: Mapped[str | None] = mapped_column(String(24), nullable=True)
 
 
 class BedAssignment(Base):

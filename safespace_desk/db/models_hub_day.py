@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from safespace_desk.db.models import Base
@@ -49,3 +49,49 @@ class KeepApart(Base):
     created_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     ended_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class HostelSwap(Base):
+    """A hostel "swap": a guest leaves for a hostel place as someone from that hostel comes to the hub.
+    One move out (``out_visit_id``) and one in (the expected arrival, linked when they come)."""
+
+    __tablename__ = "hostel_swap"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    out_visit_id: Mapped[str] = mapped_column(String(36), ForeignKey("visit.id"))
+    expected_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("expected_arrival.id"), nullable=True)
+    hostel: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class Enquiry(Base):
+    """Someone asked about a person (the police, probation, victim services). What was said beyond the
+    default answer carries the lead who approved it (a CHECK in the store says so too)."""
+
+    __tablename__ = "enquiry"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    agency_id: Mapped[str] = mapped_column(String(36), ForeignKey("agency.id"))
+    asker: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[str | None] = mapped_column(String(200), nullable=True)  # badge number, reference
+    guest_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("guest.id"), nullable=True)
+    about_name: Mapped[str] = mapped_column(String(200))  # as the enquirer gave it
+    purpose: Mapped[str] = mapped_column(Text)
+    legal_basis: Mapped[str] = mapped_column(String(16))
+    answer: Mapped[str] = mapped_column(String(16))
+    said: Mapped[str] = mapped_column(Text)
+    approved_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    created_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class SharingChoice(Base):
+    """A guest's choice about one agency ("yes, tell probation I've been in"). The latest one counts;
+    earlier ones are kept."""
+
+    __tablename__ = "sharing_choice"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    guest_id: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"))
+    agency_id: Mapped[str] = mapped_column(String(36), ForeignKey("agency.id"))
+    share: Mapped[bool] = mapped_column(Boolean)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[str | None] = mapped_column(String(36), nullable=True)

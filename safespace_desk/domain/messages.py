@@ -99,10 +99,14 @@ def check_can_deliver(state: MessageState) -> None:
         raise RuleViolation("This message has expired (past its relevant-until time).")
 
 
-def outcome_line(view: MessageView, zone: ZoneInfo, now: datetime) -> str:
-    """One line an agency can be told: what happened to their message."""
+def outcome_line(view: MessageView, zone: ZoneInfo, now: datetime, *, withheld: bool = False) -> str:
+    """One line an agency can be told: what happened to their message. ``withheld``: the person has
+    said no to sharing with this agency (issue 13), so whether they came in is not said."""
     who = view.guest_name or "the guest"
     received = _when(view.created_at, zone)
+    if withheld:
+        return f"Message from {view.agency} (received {received}): we cannot say what happened to it; " \
+               "the person has not agreed to us sharing that with you."
     state = view.state_at(now)
     if state is MessageState.DELIVERED and view.delivered_at:
         by = f" by {view.delivered_by_name}" if view.delivered_by_name else ""

@@ -11,6 +11,7 @@ from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from safespace_desk.domain.destinations import DEFAULT_DESTINATIONS, Destination
 from safespace_desk.domain.errors import ValidationError
 from safespace_desk.domain.profile import ServiceKind, SiteProfile, starting_profile
 
@@ -52,6 +53,8 @@ class SiteSettings:
     # What kind of service this is and which parts it uses (domain/profile.py); the default is
     # the 24/7 hub exactly as before profiles existed.
     profile: SiteProfile = field(default_factory=SiteProfile)
+    # Where people go when they leave (issue 13): the kinds, and places the site adds (named hostels).
+    destinations: tuple[Destination, ...] = DEFAULT_DESTINATIONS
 
     @property
     def uses_beds(self) -> bool:
@@ -62,6 +65,7 @@ class SiteSettings:
         data["periods"] = [p.to_json() for p in self.periods]
         data["bed_labels"] = list(self.bed_labels)
         data["profile"] = self.profile.to_json()
+        data["destinations"] = [d.to_json() for d in self.destinations]
         return data
 
     @classmethod
@@ -77,6 +81,8 @@ class SiteSettings:
                                                  defaults.default_exclusion_hours)),
             idle_lock_minutes=int(data.get("idle_lock_minutes", defaults.idle_lock_minutes)),
             profile=SiteProfile.from_json(data.get("profile")),
+            destinations=tuple(Destination.from_json(d) for d in data.get("destinations", []))
+            or defaults.destinations,
         )
 
 

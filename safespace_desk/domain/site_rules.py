@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from safespace_desk.domain.capacity import check_periods
+from safespace_desk.domain.destinations import check_destinations
 from safespace_desk.domain.errors import ValidationError
 from safespace_desk.domain.exclusions import check_hours
 from safespace_desk.domain.profile import check_profile
@@ -33,4 +34,5 @@ def check_settings(settings: SiteSettings) -> SiteSettings:
         raise ValidationError("Minimum staff on duty: between 1 and 20.", field="minimum_staff")
     check_hours(settings.default_exclusion_hours)
     check_idle_lock_minutes(settings.idle_lock_minutes)
-    return replace(settings, profile=check_profile(settings.profile))
+    return replace(settings, profile=check_profile(settings.profile),
+                   destinations=check_destinations(settings.destinations))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from safespace_desk.reports.casework_figures import CaseworkFigures
 from safespace_desk.reports.csv_safe import csv_text
 from safespace_desk.reports.figures import Figures
+from safespace_desk.reports.hub_day_figures import HubDayFigures
 
 CSV_HEADER = ("section", "key", "value")
 
@@ -70,6 +71,8 @@ def figure_rows(figures: Figures) -> Iterator[tuple[str, str, object]]:
     yield from _section("log_entries_by_kind", **f.log_entries_by_kind)
     if f.casework is not None:
         yield from casework_rows(f.casework)
+    if f.hub_day is not None:
+        yield from hub_day_rows(f.hub_day)
     yield from (("daily_unique_guests", day.isoformat(), count) for day, count in f.daily_unique_guests)
 
 
@@ -95,6 +98,15 @@ def casework_rows(c: CaseworkFigures) -> Iterator[tuple[str, str, object]]:
     yield from _section("sessions", **c.sessions)
     yield from _section("people_by_age_band", **c.people_by_age_band)
     yield from _section("people_by_ethnicity", **c.people_by_ethnicity)
+
+
+def hub_day_rows(h: HubDayFigures) -> Iterator[tuple[str, str, object]]:
+    yield from _section("departures_by_destination", **h.departures_by_destination)
+    yield from _section("moves", moved_on_to_accommodation=h.moved_on_to_accommodation, hostel_swaps=h.hostel_swaps)
+    yield from _section("expected_arrivals", **h.expected_arrivals)
+    yield from _section("debriefs", **h.debriefs)
+    yield from _section("enquiries_by_basis", **h.enquiries_by_basis)
+    yield from _section("enquiries", enquiries_beyond_default=h.enquiries_beyond_default)
 
 
 def _section(name: str, **values: object) -> Iterator[tuple[str, str, object]]:

@@ -31,6 +31,7 @@ from safespace_desk.domain.messages import LogKind
 from safespace_desk.domain.profile import Part
 from safespace_desk.domain.roles import Permission
 from safespace_desk.reports.casework_figures import CaseworkFigures, compute_casework
+from safespace_desk.reports.hub_day_figures import HubDayFigures, compute_hub_day
 from safespace_desk.reports.period import ReportRange
 from safespace_desk.services.context import DeskContext
 from safespace_desk.services.site import SiteInfo, get_site
@@ -99,6 +100,8 @@ class Figures:
     service_kind: str = "hub"
     shown: frozenset[str] = HUB_SECTIONS
     casework: CaseworkFigures | None = None
+    # The hub's day beyond sign-in (issue 13): where people went, swaps, expected arrivals, debriefs.
+    hub_day: HubDayFigures | None = None
 
     def shows(self, section: str) -> bool:
         return section in self.shown
@@ -117,6 +120,8 @@ class Figures:
                     data.pop(key, None)
         if self.casework is None:
             del data["casework"]
+        if self.hub_day is None:
+            del data["hub_day"]
         return data
 
 
@@ -159,6 +164,7 @@ def compute_figures(desk: DeskContext, rng: ReportRange) -> Figures:
         bed_nights = _bed_nights(session, rng, site, live)
         shown = shown_sections(site)
         casework = compute_casework(session, rng, now, live) if "casework" in shown else None
+        hub_day = compute_hub_day(session, lo, hi, live)
     daily = _daily_present(visits, rng)
     return Figures(
         site_name=site.name, range_label=rng.label(), first_day=rng.first_day, last_day=rng.last_day,
@@ -173,7 +179,7 @@ def compute_figures(desk: DeskContext, rng: ReportRange) -> Figures:
         messages_not_passed_on=messages["not_passed_on"], median_hours_to_delivery=messages["median"],
         messages_by_agency=messages["by_agency"], triage_assessments=triage_count, guests_triaged=triaged,
         log_entries_by_kind=log_kinds, guests_by_gender=genders, daily_unique_guests=daily,
-        service_kind=site.settings.profile.kind.value, shown=shown, casework=casework)
+        service_kind=site.settings.profile.kind.value, shown=shown, casework=casework, hub_day=hub_day)
 
 
 # --- queries ----------------------------------------------------------------------------------

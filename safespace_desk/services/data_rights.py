@@ -50,7 +50,12 @@ from safespace_desk.services.casework_rights import (
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.erasure_reach import reach_erased_guest, trace_guest
 from safespace_desk.services.guests import GUEST, _reset_index, identity_ids
-from safespace_desk.services.hub_day_rights import export_hub_day, forget_hub_day, scrub_hub_day
+from safespace_desk.services.hub_day_rights import (
+    export_hub_day,
+    forget_hub_day,
+    release_purged_visits,
+    scrub_hub_day,
+)
 from safespace_desk.services.outbox_retention import OUTBOX_KIND, purge_outbox, scrub_removed_records
 from safespace_desk.services.partnership import export_partnership, forget_partnership, scrub_other_actions
 
@@ -299,6 +304,7 @@ def _purge_visits(session: Session, cutoff: datetime, now: datetime) -> int:
     old = select(Visit.id).where(expired)
     session.execute(delete(BedAssignment).where(BedAssignment.visit_id.in_(old)))
     session.execute(delete(ImportedVisit).where(ImportedVisit.visit_id.in_(old)))
+    release_purged_visits(session, old)
     return _deleted(session, delete(Visit).where(expired))
 
 

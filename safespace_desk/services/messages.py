@@ -24,6 +24,7 @@ from safespace_desk.domain.roles import Permission
 from safespace_desk.domain.text import NAME_MAX, SHORT_TEXT_MAX, clean_text
 from safespace_desk.ids import new_id
 from safespace_desk.services.context import Changes, DeskContext
+from safespace_desk.services.enquiries import shares_with
 from safespace_desk.services.guests import GUEST, identity_ids, merged_owners, resolve_live
 from safespace_desk.services.site import get_site
 from safespace_desk.services.view_audit import record_list_view
@@ -309,7 +310,7 @@ def board_rows(desk: DeskContext, which: BoardFilter = BoardFilter.WAITING, *, a
 def describe_outcome(desk: DeskContext, message_id: str) -> str:
     """The line to tell (or copy to) the agency about what happened to their message."""
     view = open_message(desk, message_id)
-    return outcome_line(view, get_site(desk).zone, desk.clock.now())
+    return outcome_line(view, get_site(desk).zone, desk.clock.now(), withheld=_withheld(desk, message_id))
 
 
 def agency_outcomes(desk: DeskContext, agency_id: str | None, start: date, end: date) -> list[tuple[MessageView, str]]:
@@ -328,7 +329,16 @@ def agency_outcomes(desk: DeskContext, agency_id: str | None, start: date, end: 
         views = _views(session, q)
     with desk.unit_of_work() as uow:
         uow.audit("message_outcomes_listed", "agency", agency_id, detail=f"{start}..{end};shown={len(views)}")
-    return [(v, outcome_line(v, site.zone, now)) for v in views]
+    return [(v, outcome_line(v, site.zone, now, withheld=_withheld(desk, v.id))) for v in views]
+
+
+def _withheld(desk: DeskContext, message_id: str) -> bool:
+    """The guest said no to sharing with the message's agency (their sharing choices, issue 13)."""
+    with desk.store.read() as session:
+        row = session.get(Message, message_id)
+        if row is None or row.guest_id is None:
+            return False
+        return shares_with(session, row.guest_id, row.agency_id) is False
 
 
 # --- internals --------------------------------------------------------------------------------

@@ -50,10 +50,12 @@ _pin_hasher = PasswordHasher()
 class OverrideAction(StrEnum):
     SIGN_IN = "sign_in"  # over capacity, despite an exclusion, or with no bed free
     NO_BED = "no_bed"  # a guest already in stays tonight without a bed
+    DISCLOSE = "disclose"  # tell an enquirer more than the default answer (issue 13)
 
     @property
     def label(self) -> str:
-        return {"sign_in": "sign a guest in", "no_bed": "let a guest stay without a bed"}[self.value]
+        return {"sign_in": "sign a guest in", "no_bed": "let a guest stay without a bed",
+                "disclose": "tell an enquirer more than the default answer"}[self.value]
 
 
 @dataclass(frozen=True)

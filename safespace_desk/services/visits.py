@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from safespace_desk.db.models import BedAssignment, Guest, Visit
 from safespace_desk.domain.casework import VisitMode
+from safespace_desk.domain.destinations import DestinationKind, match_destination
 from safespace_desk.domain.errors import NotFound, RuleViolation, ValidationError
 from safespace_desk.domain.exclusions import format_time_left
 from safespace_desk.domain.guests import ArrivedVia, GuestFlag
@@ -19,7 +20,7 @@ from safespace_desk.domain.roles import Permission
 from safespace_desk.domain.text import SHORT_TEXT_MAX, clean_text
 from safespace_desk.ids import new_id
 from safespace_desk.services.arrivals import link_on_sign_in
-from safespace_desk.services.context import Changes, DeskContext
+from safespace_desk.services.context import Changes, DeskContext, UnitOfWork
 from safespace_desk.services.frontdesk_common import (
     BED,
     VISIT,
@@ -35,6 +36,7 @@ from safespace_desk.services.frontdesk_common import (
 from safespace_desk.services.guests import GUEST, guest_index, identity_ids, resolve_live
 from safespace_desk.services.keep_apart import others_of, sign_in_warning
 from safespace_desk.services.overrides import Override, OverrideAction, override_detail, use_override
+from safespace_desk.services.site import get_site
 from safespace_desk.services.view_audit import record_list_view
 
 
@@ -183,21 +185,30 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
 
 
 def sign_out(desk: DeskContext, visit_id: str, departed_to: str | None = None) -> Changes:
+    """Sign a guest out. ``departed_to`` is a place on the site's list (its kind is kept for the figures)
+    or other words staff typed (kept, counted as not on the list)."""
     desk.require(Permission.FRONT_DESK, "sign guests out")
     departed = clean_text(departed_to, field="departed_to", label="Where to", max_len=SHORT_TEXT_MAX) or None
-    now = desk.clock.now()
+    place = match_destination(departed, get_site(desk).settings.destinations)
     with desk.unit_of_work() as uow:
         visit = _open_visit(uow.session, visit_id)
-        visit.signed_out_at = now
-        visit.staff_out = uow.staff_id
-        visit.departed_to = departed
-        for label in release_beds_of_visit(uow.session, visit.id, now):
-            uow.changed(BED, label)
-        uow.audit("signed_out", VISIT, visit.id)
-        uow.outbox("visit.sign_out", visit_id=visit.id, at=now, departed_to=departed)
-        uow.changed(VISIT, visit.id)
-        uow.changed(GUEST, visit.guest_id)
+        record_departure(uow, visit, place.name if place else departed, place.kind if place else None)
     return uow.changes
+
+
+def record_departure(uow: UnitOfWork, visit: Visit, departed: str | None, kind: DestinationKind | None) -> None:
+    """Internal: the sign-out itself, in the caller's unit of work (a hostel swap is one)."""
+    visit.signed_out_at = uow.now
+    visit.staff_out = uow.staff_id
+    visit.departed_to = departed
+    visit.departed_kind = kind.value if kind else None
+    for label in release_beds_of_visit(uow.session, visit.id, uow.now):
+        uow.changed(BED, label)
+    uow.audit("signed_out", VISIT, visit.id, detail=f"to={kind.value}" if kind else None)
+    uow.outbox("visit.sign_out", visit_id=visit.id, at=uow.now, departed_to=departed,
+               departed_kind=kind.value if kind else None)
+    uow.changed(VISIT, visit.id)
+    uow.changed(GUEST, visit.guest_id)
 
 
 def undo_sign_in(desk: DeskContext, visit_id: str) -> Changes:
@@ -243,6 +254,7 @@ def undo_sign_out(desk: DeskContext, visit_id: str) -> Changes:
         visit.signed_out_at = None
         visit.staff_out = None
         visit.departed_to = None
+        visit.departed_kind = None
         if m.window.night_of:
             released = uow.session.scalars(select(BedAssignment).where(
                 BedAssignment.visit_id == visit.id, BedAssignment.night_of == m.window.night_of,
@@ -332,6 +344,11 @@ def _bed_for_new_visit(session: Session, labels: tuple[str, ...], night_of: str,
             raise RuleViolation(f"{wanted} is already taken tonight.")
         return wanted
     return next((label for label in labels if label not in taken), None)
+
+
+def signed_in_visit(session: Session, visit_id: str) -> Visit:
+    """The visit, if it is open now (for services that sign out as part of their own step)."""
+    return _open_visit(session, visit_id)
 
 
 def _open_visit(session: Session, visit_id: str) -> Visit:

@@ -111,6 +111,11 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in [
     _t("keep_apart", "id guest_a guest_b created_at created_by ended_at ended_by", guest="guest_a"),
     _t("expected_arrival", "id guest_id expected_at created_at created_by visit_id arrived_at not_arrived_at "
                            "closed_by", guest="guest_id"),
+    # enquiries: who asked about whom and why is sealed; that one was made, when, and who approved is clear
+    _t("enquiry", "id at guest_id approved_by created_by", guest="guest_id"),
+    _t("sharing_choice", "id guest_id recorded_at recorded_by", guest="guest_id"),
+    # a swap's hostel (where a guest went) is sealed
+    _t("hostel_swap", "id out_visit_id expected_id at created_by"),
 ]}
 
 _GUEST = {"guest", "guest_alias"}
@@ -118,13 +123,19 @@ _VISIT = {"visit", "bed_assignment", "guest"}
 _CASEWORK = {"referral", "case_episode", "contact", "follow_up", "plan", "plan_version", "support_given",
              "onward_referral", "circle_member", "escalation", "group_session", "session_attendance", "closing"}
 _PARTNERSHIP = {"partnership_member", "partnership_action"}
-_HUB_DAY = {"expected_arrival", "keep_apart"}
+_HUB_DAY = {"expected_arrival", "keep_apart", "enquiry", "sharing_choice"}
 _ERASE = {"guest", "guest_alias", "duplicate_hint", "not_duplicate", "message", "visit", "exclusion",
           "triage", "shift_log", "handover", "bed_assignment"} | _CASEWORK | _PARTNERSHIP | _HUB_DAY
 
 
 def _op(name: str, writes: set[str], version: int = 1) -> OpKind:
     return OpKind(name, version, frozenset(writes))
+
+
+def _v2(name: str, writes: set[str]) -> OpKind:
+    """Version 2 of a kind whose rows gained a column (issue 13); a version 1 operation simply lacks
+    it and applies as it is."""
+    return OpKind(name, 2, frozenset(writes), {1: lambda rows: rows})
 
 
 OPS: dict[str, OpKind] = {k.name: k for k in [
@@ -136,12 +147,12 @@ OPS: dict[str, OpKind] = {k.name: k for k in [
     _op("guest.unmerge", {"guest", "guest_merge"}),
     _op("guest.erase", _ERASE),
     # visits and beds
-    _op("visit.sign_in", _VISIT),
-    _op("visit.sign_out", _VISIT),
+    _v2("visit.sign_in", _VISIT),  # 2: visit.departed_kind
+    _v2("visit.sign_out", _VISIT),  # 2: visit.departed_kind
     _op("visit.void", _VISIT),
-    _op("visit.unsign_out", _VISIT),
+    _v2("visit.unsign_out", _VISIT),  # 2: visit.departed_kind
     _op("visit.no_bed", {"visit"}),
-    _op("visit.import", _VISIT | {"duplicate_hint", "guest_alias"}),
+    _v2("visit.import", _VISIT | {"duplicate_hint", "guest_alias"}),  # 2: visit.departed_kind
     _op("bed.give", {"bed_assignment"}),
     _op("bed.free", {"bed_assignment"}),
     # exclusions
@@ -150,15 +161,13 @@ OPS: dict[str, OpKind] = {k.name: k for k in [
     # messages and agencies
     _op("agency.add", {"agency"}),
     _op("agency.deactivate", {"agency"}),
-    # 2: a message may be discreet (issue 13); a version 1 message is not.
-    OpKind("message.post", 2, frozenset({"message"}), {1: lambda rows: rows}),
+    _v2("message.post", {"message"}),  # 2: message.discreet
     _op("message.link", {"message"}),
     _op("message.deliver", {"message"}),
     _op("message.not_passed_on", {"message"}),
     _op("message.withdraw", {"message"}),
     # shift log, handovers, triage
-    # 2: the entry says whether a debrief was offered (issue 13); a version 1 entry simply has no answer.
-    OpKind("log.add", 2, frozenset({"shift_log"}), {1: lambda rows: rows}),
+    _v2("log.add", {"shift_log"}),  # 2: shift_log.debrief_offered
     _op("log.debrief", {"shift_log"}),
     _op("handover.write", {"handover"}),
     _op("handover.acknowledge", {"handover"}),
@@ -215,6 +224,9 @@ OPS: dict[str, OpKind] = {k.name: k for k in [
     _op("arrival.not_arrived", {"expected_arrival"}),
     _op("apart.link", {"keep_apart"}),
     _op("apart.end", {"keep_apart"}),
+    _op("swap.record", {"hostel_swap", "expected_arrival"}),
+    _op("enquiry.log", {"enquiry"}),
+    _op("sharing.set", {"sharing_choice"}),
 ]}
 
 # What the services call a change to these tables (services' Changes kinds), so pages refresh when

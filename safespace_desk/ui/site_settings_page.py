@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safespace_desk.domain.destinations import Destination, DestinationKind
 from safespace_desk.domain.errors import DeskError, ValidationError
 from safespace_desk.domain.site import CapacityPeriod, SiteSettings
 from safespace_desk.services import site
@@ -103,6 +105,32 @@ class SiteSettingsPage(QWidget):
         grid.addWidget(self.rows["bed_labels"], 1, 0, 4, 1)
         for row, key in enumerate(("night_guests_per_staff", "minimum_staff", "hours", "idle_lock_minutes"), start=1):
             grid.addWidget(self.rows[key], row, 1)
+        self.places = QTableWidget(0, 2)
+        self.places.setObjectName("placesTable")
+        self.places.setHorizontalHeaderLabels(("Place", "Kind (how it is counted)"))
+        self.places.verticalHeader().hide()
+        self.places.verticalHeader().setDefaultSectionSize(40)
+        self.places.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.places.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.places.setMinimumHeight(200)
+        place_buttons = QHBoxLayout()
+        add_place = QPushButton("Add place")
+        add_place.clicked.connect(lambda: self._add_place_row(Destination("", DestinationKind.HOSTEL)))
+        remove_place = QPushButton("Remove selected place")
+        remove_place.clicked.connect(self._remove_place_row)
+        place_buttons.addWidget(add_place)
+        place_buttons.addWidget(remove_place)
+        place_buttons.addStretch(1)
+        places_box = QVBoxLayout()
+        places_box.addWidget(self.places)
+        places_box.addLayout(place_buttons)
+        places_holder = QWidget()
+        places_holder.setLayout(places_box)
+        self.rows["destinations"] = FieldRow(
+            "Where people go when they leave", places_holder,
+            "The list staff choose from at sign-out. Add named places (a hostel the hub swaps with, say); "
+            "the kind decides how the figures count them.")
+        grid.addWidget(self.rows["destinations"], 5, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         scroll = QScrollArea()
@@ -136,6 +164,9 @@ class SiteSettingsPage(QWidget):
         self.minimum.setValue(settings.minimum_staff)
         self.exclusion_hours.setValue(settings.default_exclusion_hours)
         self.idle.setValue(settings.idle_lock_minutes)
+        self.places.setRowCount(0)
+        for place in settings.destinations:
+            self._add_place_row(place)
 
     def settings_from_form(self) -> SiteSettings:
         periods = []
@@ -148,12 +179,13 @@ class SiteSettingsPage(QWidget):
             periods.append(CapacityPeriod(name, _time(self._cell(row, 1), row), _time(self._cell(row, 2), row),
                                           int(places_text), isinstance(beds, QCheckBox) and beds.isChecked()))
         labels = tuple(line.strip() for line in self.beds.toPlainText().splitlines() if line.strip())
+        current = self.actions.read(site.get_site).settings
         return SiteSettings(periods=tuple(periods), bed_labels=labels,
                             night_guests_per_staff=self.ratio.value(), minimum_staff=self.minimum.value(),
                             default_exclusion_hours=self.exclusion_hours.value(),
                             idle_lock_minutes=self.idle.value(),
                             # The service profile is edited on its own page: keep it as it is.
-                            profile=self.actions.read(site.get_site).settings.profile)
+                            profile=current.profile, destinations=self._places_from_form())
 
     def save(self) -> bool:
         self.errors.clear()
@@ -175,6 +207,30 @@ class SiteSettingsPage(QWidget):
         beds.setChecked(period.beds)
         beds.setAccessibleName(f"Row {row + 1} is a night period with beds")
         self.periods.setCellWidget(row, 4, beds)
+
+    def _add_place_row(self, place: Destination) -> None:
+        row = self.places.rowCount()
+        self.places.insertRow(row)
+        self.places.setItem(row, 0, QTableWidgetItem(place.name))
+        kind = QComboBox()
+        kind.setAccessibleName(f"Row {row + 1}: what kind of place")
+        for value in DestinationKind:
+            kind.addItem(value.label, value.value)
+        kind.setCurrentIndex(list(DestinationKind).index(place.kind))
+        self.places.setCellWidget(row, 1, kind)
+
+    def _remove_place_row(self) -> None:
+        for row in sorted({index.row() for index in self.places.selectedIndexes()}, reverse=True):
+            self.places.removeRow(row)
+
+    def _places_from_form(self) -> tuple[Destination, ...]:
+        out = []
+        for row in range(self.places.rowCount()):
+            item = self.places.item(row, 0)
+            kind = self.places.cellWidget(row, 1)
+            value = kind.currentData() if isinstance(kind, QComboBox) else DestinationKind.NOT_KNOWN.value
+            out.append(Destination(item.text() if item else "", DestinationKind(value)))
+        return tuple(out)
 
     def _remove_period_row(self) -> None:
         rows = sorted({index.row() for index in self.periods.selectedIndexes()}, reverse=True)

@@ -6,12 +6,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from safespace_desk.domain.errors import DeskError
-from safespace_desk.services import beds, visits
+from safespace_desk.services import beds, keep_apart, visits
 from safespace_desk.services.site import get_site
 from safespace_desk.services.visits import InNow
 from safespace_desk.ui.desk.desk_actions import DeskActions
-from safespace_desk.ui.desk.inline_forms import TextPromptForm
+from safespace_desk.ui.desk.inline_forms import DestinationPromptForm
 from safespace_desk.ui.desk.status_context import StatusContext
+from safespace_desk.ui.desk.swap_form import SwapForm
 from safespace_desk.ui.desk.table_model import Column, RecordTableModel
 from safespace_desk.ui.desk.tables import desk_table, select_row, selected_row
 from safespace_desk.ui.kit.flow import FlowLayout
@@ -59,13 +60,17 @@ class InNowPanel(QWidget):
         self.empty = muted_label("No guests are in right now.", self)
         layout.addWidget(self.empty)
 
-        self.sign_out_form = TextPromptForm(label="Where to:", placeholder="optional",
-                                            submit_text="Sign out", field="departed_to", parent=self,
-                                            name="inNowSignOut")
+        self.sign_out_form = DestinationPromptForm(context.place_names(), label="Where to:", submit_text="Sign out",
+                                                   parent=self, name="inNowSignOut")
         self.sign_out_form.submitted.connect(self._sign_out)
         self.sign_out_form.cancelled.connect(self._close_form)
         self.sign_out_form.hide()
         layout.addWidget(self.sign_out_form)
+        self.swap_form = SwapForm(actions, context, self)
+        self.swap_form.done.connect(self._swapped)
+        self.swap_form.cancelled.connect(self._close_form)
+        self.swap_form.hide()
+        layout.addWidget(self.swap_form)
 
         buttons = FlowLayout()  # wraps in Large text rather than widening the page
         self.sign_out_button = shortcut_button("Sign out…", "Alt+S", self.start_sign_out, parent=self)
@@ -78,12 +83,15 @@ class InNowPanel(QWidget):
         self.bed_choice.setToolTip("A free bed for tonight")
         self.bed_button = shortcut_button("Give bed", "Alt+B", self.give_bed, parent=self,
                                           tooltip="Give or move to the chosen bed")
-        for widget in (self.sign_out_button, self.undo_button, self.record_button):
+        self.swap_button = shortcut_button("Hostel swap…", "Alt+W", self.start_swap, parent=self,
+                                           tooltip="They leave for a hostel place as someone from there comes here")
+        for widget in (self.sign_out_button, self.swap_button, self.undo_button, self.record_button):
             buttons.addWidget(widget)
         layout.addLayout(buttons)
         bed_row = QHBoxLayout()
         bed_row.setSpacing(8)
         bed_label = QLabel("Give or move to", self)
+        self.bed_label = bed_label
         bed_row.addWidget(bed_label)
         bed_row.addWidget(self.bed_choice, 1)
         bed_row.addWidget(self.bed_button)
@@ -105,7 +113,7 @@ class InNowPanel(QWidget):
         self.bed_choice.clear()
         self.bed_choice.addItems(free)
         has_rows = bool(self._context.in_now)
-        for widget in (self.sign_out_button, self.undo_button, self.record_button):
+        for widget in (self.sign_out_button, self.swap_button, self.undo_button, self.record_button):
             widget.setEnabled(has_rows)
         self.bed_button.setEnabled(has_rows and bool(free))
         self.bed_choice.setEnabled(bool(free))
@@ -119,6 +127,7 @@ class InNowPanel(QWidget):
     def start_sign_out(self) -> None:
         guest = self.selected()
         if guest is not None:
+            self.sign_out_form.set_places(self._context.place_names())
             self.sign_out_form.start()
 
     def _sign_out(self, where: str) -> None:
@@ -135,7 +144,27 @@ class InNowPanel(QWidget):
 
     def _close_form(self) -> None:
         self.sign_out_form.hide()
+        self.swap_form.hide()
+        self._show_actions(True)
         self.table.setFocus()
+
+    def _show_actions(self, shown: bool) -> None:
+        # The swap form takes the buttons' place while it is open (the desk is held to the screen).
+        for widget in (self.sign_out_button, self.swap_button, self.undo_button, self.record_button):
+            widget.setVisible(shown)
+        for widget in (self.bed_label, self.bed_choice, self.bed_button):
+            widget.setVisible(shown and self.uses_beds)
+
+    def start_swap(self) -> None:
+        guest = self.selected()
+        if guest is not None:
+            self.sign_out_form.hide()
+            self._show_actions(False)
+            self.swap_form.start(guest.visit_id, guest.name)
+
+    def _swapped(self, text: str) -> None:
+        self._close_form()
+        self.message.emit("success", text)
 
     def undo_sign_in(self) -> None:
         guest = self.selected()
@@ -159,7 +188,9 @@ class InNowPanel(QWidget):
             self.message.emit("danger", err.message)
             return
         verb = "moved to" if guest.bed else "given"
-        self.message.emit("success", f"{guest.name} {verb} {bed}")
+        apart = self._actions.read(keep_apart.bed_warning, guest.visit_id)  # issue 13: said with the bed
+        self.message.emit("warning" if apart else "success",
+                          f"{guest.name} {verb} {bed}" + (f" · {apart}" if apart else ""))
 
     def open_record(self) -> None:
         guest = self.selected()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.ui.kit.forms import FieldErrors
@@ -71,3 +71,34 @@ class TextPromptForm(QWidget):
 
     def show_error(self, error: DeskError) -> None:
         self.errors.show(error, field=self._field if error.field in (None, self._field) else None)
+
+
+class DestinationPromptForm(TextPromptForm):
+    """"Where to" on sign-out: the site's short list of places (issue 13), typed with completion
+    (two or three letters, then Enter) or chosen with the arrows; other words are kept as typed."""
+
+    def __init__(self, places: list[str], *, label: str, submit_text: str, cancel_text: str = "Cancel",
+                 parent: QWidget | None = None, name: str = "textPrompt") -> None:
+        super().__init__(label=label, placeholder="where they are going (optional)", submit_text=submit_text,
+                         field="departed_to", cancel_text=cancel_text, parent=parent, name=name)
+        self.places = QComboBox(self)
+        self.places.setObjectName(f"{name}Places")
+        self.places.setAccessibleName("Where to")
+        self.places.setEditable(True)
+        self.places.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # The combo's own line edit takes the old one's place, name and behaviour (Enter signs out).
+        old = self.editor
+        self.places.setLineEdit(old)
+        old.setParent(self.places)
+        row = self.layout().itemAt(0).layout()
+        row.insertWidget(1, self.places, 1)
+        completer = self.places.completer()
+        completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.set_places(places)
+
+    def set_places(self, places: list[str]) -> None:
+        self.places.clear()
+        self.places.addItems(places)
+        self.places.setCurrentIndex(-1)
+        self.editor.clear()

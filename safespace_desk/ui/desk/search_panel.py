@@ -24,7 +24,7 @@ from safespace_desk.services.site import get_site
 from safespace_desk.ui.desk.arrival_selector import ArrivalSelector
 from safespace_desk.ui.desk.banners import Banner
 from safespace_desk.ui.desk.desk_actions import DeskActions
-from safespace_desk.ui.desk.inline_forms import TextPromptForm
+from safespace_desk.ui.desk.inline_forms import DestinationPromptForm, TextPromptForm
 from safespace_desk.ui.desk.mode_selector import ModeSelector
 from safespace_desk.ui.desk.override_form import OverrideForm
 from safespace_desk.ui.desk.results_delegate import GuestResultDelegate
@@ -288,9 +288,8 @@ class SearchPanel(QWidget):
         status = next((b.text for b in when if b.kind == "in"), "In now")
         self.banner.show_message("info", f"{hit.name} is in already ({status[0].lower()}{status[1:]}).",
                                  "Sign them out? Where they are going is optional.")
-        form = TextPromptForm(label="Where to:", placeholder="e.g. hostel, hospital, friend (optional)",
-                              submit_text="Sign out", cancel_text="Keep in", field="departed_to",
-                              parent=self.banner, name="signOutPrompt")
+        form = DestinationPromptForm(self._context.place_names(), label="Where to:", submit_text="Sign out",
+                                     cancel_text="Keep in", parent=self.banner, name="signOutPrompt")
         form.submitted.connect(lambda where: self._sign_out(hit, where, form))
         form.cancelled.connect(self._back_to_search)
         self.banner.set_body(form)

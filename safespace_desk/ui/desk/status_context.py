@@ -34,6 +34,10 @@ class StatusContext:
         self.in_now = self._actions.read(visits.who_is_in)
         self._by_visit = {g.visit_id: g for g in self.in_now}
 
+    def place_names(self) -> list[str]:
+        """The site's list of places people go, for "where to" on sign-out (issue 13)."""
+        return [d.name for d in self.site.settings.destinations]
+
     def bed_of_visit(self, visit_id: str | None) -> str | None:
         guest = self._by_visit.get(visit_id) if visit_id else None
         return guest.bed if guest else None

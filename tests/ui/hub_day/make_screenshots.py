@@ -34,6 +34,14 @@ def _save(widget: QWidget, path: Path) -> None:
 SAMPLE: dict[str, str] = {}
 
 
+def _scroll_to(page: QWidget, widget: QWidget) -> None:
+    from PySide6.QtWidgets import QScrollArea
+
+    for area in page.findChildren(QScrollArea):
+        if area.isAncestorOf(widget):
+            area.ensureWidgetVisible(widget, 0, 0)
+
+
 def sample_day(desk: DeskContext) -> None:
     from safespace_desk.domain.messages import LogKind
     from safespace_desk.services import arrivals, duty, keep_apart, shiftlog, visits
@@ -49,6 +57,9 @@ def sample_day(desk: DeskContext) -> None:
                             via="hostel", expected_at=now - timedelta(hours=3))
     arrivals.expect_arrival(desk, description="Discharge after a fall", from_whom="Royal Derby Hospital",
                             via="hospital", expected_at=now + timedelta(days=2))
+    from safespace_desk.services import moves
+
+    moves.add_destination(desk, "Centenary House", "hostel")
     keep_apart.link(desk, kez, robbie, "Bail conditions: no contact with Kez until the hearing")
     SAMPLE["kez"] = kez
     shiftlog.add_entry(desk, LogKind.POLICE_CALLED, "Police called to the door; left calmly.", debrief_offered=True)
@@ -59,7 +70,9 @@ SHOTS: list[tuple[str, str, Callable[[QWidget], None]]] = [
     ("desk-expect-form", "desk", lambda page: page.expected.start_add()),  # type: ignore[attr-defined]
     ("desk-guest-keep-apart", "desk", lambda page: (page.open_guest(SAMPLE["kez"]),  # type: ignore[attr-defined]
                                                     page.show_tab(3))),  # type: ignore[attr-defined]
+    ("in-now-swap", "desk", lambda page: (page.show_tab(0), page.in_now.start_swap())),  # type: ignore[attr-defined]
     ("shift-log", "shift_log", lambda page: None),
+    ("site-places", "site", lambda page: _scroll_to(page, page.places)),  # type: ignore[attr-defined]
 ]
 
 
