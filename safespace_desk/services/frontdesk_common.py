@@ -39,8 +39,9 @@ class Moment:
     bed_window: PeriodWindow | None  # tonight's bed period (now, or the next one to start)
 
 
-def moment(desk: DeskContext) -> Moment:
-    site = get_site(desk)
+def moment(desk: DeskContext, session: Session | None = None) -> Moment:
+    """``session``: the caller's unit of work, to read the site in (no transaction of its own)."""
+    site = get_site(desk, session)
     now = desk.clock.now()
     return Moment(now, site, window_at(site.settings, site.zone, now), tonight(site.settings, site.zone, now))
 

@@ -110,12 +110,18 @@ def kept_apart_from(desk: DeskContext, guest_id: str) -> list[ApartOther]:
         return others_of(session, guest_id, night_of)
 
 
-def others_of(session: Session, guest_id: str, night_of: str | None) -> list[ApartOther]:
-    """Internal (sign-in's own unit of work uses it): the other side of each link in force."""
-    ids = identity_ids(session, resolve_live(session, guest_id).id)
+def others_of(session: Session, guest_id: str, night_of: str | None, *,
+              ids: list[str] | None = None) -> list[ApartOther]:
+    """Internal (sign-in's own unit of work uses it): the other side of each link in force.
+
+    ``ids``: the guest's identity ids when the caller has them already (a sign-in has): they are
+    not read twice. Tonight's beds are read only for a guest with links (most have none)."""
+    if ids is None:
+        ids = identity_ids(session, resolve_live(session, guest_id).id)
     others: dict[str, ApartOther] = {}
-    beds = held_beds(session, night_of) if night_of else {}
-    for row in _active_rows(session, ids):
+    rows = _active_rows(session, ids)
+    beds = held_beds(session, night_of) if night_of and rows else {}
+    for row in rows:
         live = resolve_live(session, row.guest_b if row.guest_a in ids else row.guest_a)
         if live.id in others or live.id in ids:
             continue

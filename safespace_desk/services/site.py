@@ -8,6 +8,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from safespace_desk.db.models import BedAssignment, Site
 from safespace_desk.domain.errors import NotFound, ValidationError
@@ -31,12 +32,20 @@ class SiteInfo:
         return ZoneInfo(self.timezone)
 
 
-def get_site(desk: DeskContext) -> SiteInfo:
-    with desk.store.read() as session:
-        row = session.scalars(select(Site).limit(1)).first()
-        if row is None:
-            raise NotFound("This store has no site set up.")
-        return SiteInfo(row.id, row.name, row.timezone, SiteSettings.from_json(json.loads(row.settings)))
+def get_site(desk: DeskContext, session: Session | None = None) -> SiteInfo:
+    """The site and its rules; read in ``session`` when the caller has one open (a sign-in's unit
+    of work), rather than in a read transaction of its own."""
+    if session is not None:
+        return _site_in(session)
+    with desk.store.read() as reading:
+        return _site_in(reading)
+
+
+def _site_in(session: Session) -> SiteInfo:
+    row = session.execute(select(Site.id, Site.name, Site.timezone, Site.settings).limit(1)).first()
+    if row is None:
+        raise NotFound("This store has no site set up.")
+    return SiteInfo(row.id, row.name, row.timezone, SiteSettings.from_json(json.loads(row.settings)))
 
 
 def update_settings(desk: DeskContext, settings: SiteSettings) -> Changes:

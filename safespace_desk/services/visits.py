@@ -110,8 +110,8 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
                               field="arrived_via") from None
     visit_mode = VisitMode(VisitMode.parse(mode, field="mode"))
     in_building = visit_mode.in_building
-    m = moment(desk)
     with use_override(desk, override, OverrideAction.SIGN_IN) as lead, desk.unit_of_work() as uow:
+        m = moment(desk, uow.session)  # the site read in this transaction, not in one of its own
         guest = resolve_live(uow.session, guest_id)
         ids = identity_ids(uow.session, guest.id)
         already = open_visit_for(uow.session, ids)
@@ -171,7 +171,7 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
         uow.changed(GUEST, guest.id)
         expected = link_on_sign_in(uow, ids, visit)
         apart = sign_in_warning(others_of(uow.session, guest.id, m.window.night_of or (
-            m.bed_window.night_of if m.bed_window else None)))
+            m.bed_window.night_of if m.bed_window else None), ids=ids))
         if apart:
             uow.audit("keep_apart_warned", VISIT, visit.id)
         name = guest.preferred_name
