@@ -111,7 +111,7 @@ def test_staff_add_list_and_deactivate(data_dir: Path, clock: FixedClock) -> Non
 
     # SAFESPACE_NEW_PASSWORD takes the new password instead of stdin.
     lead = run(manager(data_dir, "staff", "add", "Lee Lead", "--role", "lead"), clock,
-               stdin=f"{MANAGER_PASSWORD}\n", env={"SAFESPACE_NEW_PASSWORD": "lead password 123"})
+               stdin=f"{MANAGER_PASSWORD}\n", env={"SAFESPACE_NEW_PASSWORD": "lead lantern quartz meadow 7"})
     assert lead.code == 0, lead.err
 
     listed = run(manager(data_dir, "staff", "list"), clock, stdin=f"{MANAGER_PASSWORD}\n")
@@ -137,9 +137,9 @@ def test_staff_add_without_the_new_password_is_refused(data_dir: Path, clock: Fi
 
 def test_staff_commands_need_a_manager(data_dir: Path, clock: FixedClock) -> None:
     run(manager(data_dir, "staff", "add", "Dee Desk", "--role", "desk"), clock,
-        stdin=f"{MANAGER_PASSWORD}\ndesk password 99\n")
+        stdin=f"{MANAGER_PASSWORD}\ndesk lantern quartz meadow 99\n")
     result = run(["--data-dir", str(data_dir), "staff", "list", "--as", "Dee Desk"], clock,
-                 env={"SAFESPACE_PASSWORD": "desk password 99"})
+                 env={"SAFESPACE_PASSWORD": "desk lantern quartz meadow 99"})
     assert result.code == 1
     assert_one_plain_line(result.err)
     assert "cannot" in result.err

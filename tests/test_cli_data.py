@@ -147,9 +147,9 @@ def test_data_commands_are_for_managers(data_dir: Path, clock: FixedClock, tmp_p
     desk = auth.sign_in(data_dir, MANAGER_NAME, MANAGER_PASSWORD, clock)
     from safespace_desk.services import staff
 
-    staff.add_staff(desk, name="Dee Desk", role="desk", password="dee password 1")
+    staff.add_staff(desk, name="Dee Desk", role="desk", password="dee keeps the blue kettle")
     desk.close()
     result = run(["--data-dir", str(data_dir), *command, "--as", "Dee Desk", "--password-stdin"], clock,
-                 stdin="dee password 1\n")
+                 stdin="dee keeps the blue kettle\n")
     assert result.code == 1 and "Desk staff accounts cannot" in result.err
     assert_one_plain_line(result.err)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from safespace_desk.domain.errors import ValidationError
+from safespace_desk.domain.passwords import GOOD_ENOUGH, strength
 from safespace_desk.domain.roles import Role
 from safespace_desk.domain.text import NAME_MAX, clean_text, fold
 
@@ -35,7 +37,9 @@ def login_key(name: str) -> str:
     return " ".join(fold(name).split())
 
 
-def check_password(password: str | None, *, field: str = "password") -> str:
+def check_password(password: str | None, *, field: str = "password", user_inputs: Iterable[str] = ()) -> str:
+    """A new password: long enough, and hard to guess (a zxcvbn score of 3 or more, DESIGN.md 5).
+    ``user_inputs``: words a guesser would try first (the person's name)."""
     if password is None or password == "":
         raise ValidationError("A password is needed.", field=field)
     if len(password) < PASSWORD_MIN:
@@ -49,6 +53,11 @@ def check_password(password: str | None, *, field: str = "password") -> str:
                               field=field)
     if password != password.strip():
         raise ValidationError("The password cannot start or end with a space.", field=field)
+    score, advice = strength(password, user_inputs)
+    if score < GOOD_ENOUGH:
+        raise ValidationError(
+            "That password is too easy to guess" + (f" ({advice.rstrip('.')})" if advice else "")
+            + ". Use a few unrelated words, or the suggested passphrase.", field=field)
     return password
 
 

@@ -165,7 +165,7 @@ def recover_with_key(data_dir: Path, recovery_key: str, *, manager_name: str, pa
                      clock: Clock) -> DeskContext:
     """When every manager has forgotten their password: the recovery key adds a new manager."""
     manager_name = clean_staff_name(manager_name)
-    check_password(password)
+    check_password(password, user_inputs=[manager_name])
     slots = _load_slots(data_dir)
     opened = _open(data_dir, slots, slots.open_with_recovery(recovery_key))
     clinical_key = slots.last_clinical

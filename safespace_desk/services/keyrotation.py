@@ -31,6 +31,7 @@ from safespace_desk.db.rekey import key_opens, key_reads_no_page
 from safespace_desk.db.sealing import Keyring
 from safespace_desk.db.store import Store, StorePaths
 from safespace_desk.domain.roles import Permission
+from safespace_desk.services import clinical
 from safespace_desk.services.context import DeskContext
 
 Progress = Callable[[int, int], None]  # (pages re-encrypted, pages in all)
@@ -121,6 +122,7 @@ def complete(desk: DeskContext, pending: Pending, progress: Progress | None = No
     if pending.recovery_key:
         detail += ";recovery_key_replaced"
     desk.record("keys_rotated", "site", None, detail)
+    clinical.keep_shared(desk)  # a recovery slot made new by this rotation gets the clinical key too
     return Rotation(pending.version, pending.previous, pages, pending.dropped, pending.recovery_key)
 
 
@@ -182,3 +184,17 @@ def _finish(slots: KeySlots, keys: Keyring, store: Store, version: int) -> Opene
     except BaseException:
         store.close()
         raise
+
+
+def replace_recovery_key(desk: DeskContext, progress: Progress | None = None) -> tuple[str, Rotation]:
+    """A manager issues a new recovery key (shown once): the old one stops working. The key is rotated
+    with it, since whoever saw the old recovery key could have opened the store's key with it."""
+    desk.require(Permission.MANAGE_STAFF, "issue a new recovery key")
+    if desk.store.read_only:
+        raise desk.store.damaged_error()
+    slots = KeySlots.parse(desk.keyslots.to_json())
+    recovery_key = slots.replace_recovery(desk.keys)
+    pending = begin(desk, slots)  # one write: the new recovery slot and the new key pending
+    desk.record("recovery_key_replaced", "site")
+    rotation = complete(desk, pending, progress, reason="recovery_key_replaced")
+    return recovery_key, rotation

@@ -11,6 +11,7 @@ from safespace_desk.db.keyslots import create_keyslots, new_master_key
 from safespace_desk.db.models import Site, Staff
 from safespace_desk.db.sealing import Keyring
 from safespace_desk.db.store import Store, StorePaths, read_store_salt, remove_partial
+from safespace_desk.domain import passwords
 from safespace_desk.domain.clock import Clock
 from safespace_desk.domain.roles import Role
 from safespace_desk.domain.site import SiteSettings, check_timezone
@@ -19,6 +20,11 @@ from safespace_desk.domain.staff import check_password, clean_staff_name, login_
 from safespace_desk.domain.text import clean_text
 from safespace_desk.ids import new_id
 from safespace_desk.services.context import Actor, DeskContext, ensure_device_id, ensure_store_id
+
+
+def suggest_passphrase() -> str:
+    """A generated passphrase for the first manager (DESIGN.md 5)."""
+    return passwords.suggest_passphrase()
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,7 @@ def initialise_store(data_dir: Path, *, site_name: str, timezone: str, manager_n
     settings = check_settings(settings or SiteSettings())
     check_timezone(timezone)
     manager_name = clean_staff_name(manager_name)
-    check_password(manager_password)
+    check_password(manager_password, user_inputs=[manager_name, site_name])
 
     master = new_master_key()
     store = Store.create(data_dir, master)  # refuses if anything is already there

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from safespace_desk.db.errors import StoreError
 from safespace_desk.db.models import DutySpell, Staff
+from safespace_desk.domain import passwords
 from safespace_desk.domain.errors import NotFound, RuleViolation, ValidationError
 from safespace_desk.domain.roles import Permission, Role
 from safespace_desk.domain.staff import StaffMember, check_password, check_pin, clean_staff_name, login_key
@@ -20,6 +21,11 @@ from safespace_desk.services.context import Changes, DeskContext, keyslot_change
 from safespace_desk.services.password_guard import guarded
 
 STAFF = "staff"
+
+
+def suggest_passphrase() -> str:
+    """A generated passphrase to offer with every new-password form (DESIGN.md 5)."""
+    return passwords.suggest_passphrase()
 
 
 def _member(row: Staff) -> StaffMember:
@@ -68,7 +74,7 @@ def add_staff(desk: DeskContext, *, name: str, role: Role | str, password: str,
         role = Role(role)
     except ValueError:
         raise ValidationError("Choose a role: desk, lead, manager, paramedic or volunteer.", field="role") from None
-    check_password(password)
+    check_password(password, user_inputs=[name])
     pin_hash = hash_pin(check_pin(pin)) if pin else None
     login = login_key(name)
     staff_id = new_id()
@@ -134,7 +140,8 @@ def deactivate_staff(desk: DeskContext, staff_id: str, progress: keyrotation.Pro
 def reset_password(desk: DeskContext, staff_id: str, new_password: str) -> Changes:
     """A manager sets a new password (and re-activates the account if it was deactivated)."""
     desk.require(Permission.MANAGE_STAFF, "reset passwords")
-    check_password(new_password)
+    with desk.store.read() as session:
+        check_password(new_password, user_inputs=[_get(session, staff_id).name])
     with keyslot_change(desk), desk.unit_of_work() as uow:
         row = _get(uow.session, staff_id)
         reactivated = not row.active
@@ -150,7 +157,7 @@ def reset_password(desk: DeskContext, staff_id: str, new_password: str) -> Chang
 
 def change_own_password(desk: DeskContext, current_password: str, new_password: str) -> Changes:
     actor = desk.require_actor()
-    check_password(new_password, field="new_password")
+    check_password(new_password, field="new_password", user_inputs=[actor.name])
     with desk.store.read() as session:
         login = _get(session, actor.staff_id).login
     with guarded(desk.store.paths.data_dir, login, desk.clock.now(), path="change_password",

@@ -17,6 +17,7 @@ from safespace_desk.ui.kit.forms import (
     password_edit,
     primary_button,
 )
+from safespace_desk.ui.kit.secrets import PassphraseOffer
 from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.shell import MainShell
 
@@ -68,18 +69,22 @@ class AccountPage(QWidget):
         rows = {"current": FieldRow("&Current password", self.current_password),
                 "new_password": FieldRow("&New password (at least 10 characters)", self.new_password),
                 "new_confirm": FieldRow("Type the new password &again", self.new_confirm)}
+        self.passphrase = PassphraseOffer(self.new_password, self.new_confirm, staff.suggest_passphrase)
         self.password_button = primary_button("Change my pass&word")
         # The service names a wrong current password "password": that is this form's first box.
         self.password_errors = self._form(layout, rows, self.password_button, self.change_password,
-                                          aliases={"password": "current"})
+                                          aliases={"password": "current"}, extra=self.passphrase)
         return box
 
     def _form(self, layout: QVBoxLayout, rows: dict[str, FieldRow], button: QPushButton,
-              submit: Callable[[], None], aliases: dict[str, str] | None = None) -> FormErrors:
+              submit: Callable[[], None], aliases: dict[str, str] | None = None,
+              extra: QWidget | None = None) -> FormErrors:
         for row in rows.values():
             layout.addWidget(row)
             if isinstance(row.editor, QLineEdit):
                 row.editor.returnPressed.connect(submit)
+        if extra is not None:
+            layout.addWidget(extra)
         button.clicked.connect(submit)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

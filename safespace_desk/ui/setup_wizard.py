@@ -33,7 +33,7 @@ from safespace_desk.ui.kit.forms import (
     primary_button,
     text_edit,
 )
-from safespace_desk.ui.kit.secrets import copy_secret, secret_clipboard
+from safespace_desk.ui.kit.secrets import PassphraseOffer, copy_secret, secret_clipboard
 from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.sync.join_step import JoinStep
 from safespace_desk.ui.tasks import TaskRunner
@@ -158,7 +158,7 @@ class SetupWizard(QWidget):
         card.body.addWidget(heading("The first manager account", "title"))
         card.body.addWidget(explanation(
             "The manager adds the other staff accounts later. Choose a password of at least 10 "
-            "characters: a few words together are easy to remember and hard to guess."))
+            "characters that is hard to guess (a few unrelated words), or take a suggested passphrase."))
         self.manager_banner = Banner()
         card.body.addWidget(self.manager_banner)
         self.manager_name = text_edit("Your name", 80)
@@ -169,6 +169,8 @@ class SetupWizard(QWidget):
                 "confirm": FieldRow("Type the password &again", self.manager_confirm)}
         for row in rows.values():
             card.body.addWidget(row)
+        self.passphrase = PassphraseOffer(self.manager_password, self.manager_confirm, setup.suggest_passphrase)
+        card.body.addWidget(self.passphrase)
         self.manager_errors = FormErrors(self.manager_banner, rows)
         self.back_button = QPushButton("&Back")
         self.back_button.clicked.connect(lambda: self.steps.setCurrentIndex(0))

@@ -78,12 +78,12 @@ def test_adding_staff_on_a_full_disk_changes_neither_database_nor_key_slots(desk
     before_counts = _counts(desk.store)
     path.with_name(path.name + ".tmp").symlink_to("/dev/full")
     with pytest.raises(DiskFull):
-        staff.add_staff(desk, name="Synthetic Newstarter", role="desk", password="a long password")
+        staff.add_staff(desk, name="Synthetic Newstarter", role="desk", password="a long walk by the river")
     assert path.read_bytes() == before_file
     assert desk.keyslots.to_json() == before_file
     assert _counts(desk.store) == before_counts
     # Space again: the same action now works, so nothing was left in a stuck state.
-    staff.add_staff(desk, name="Synthetic Newstarter", role="desk", password="a long password")
+    staff.add_staff(desk, name="Synthetic Newstarter", role="desk", password="a long walk by the river")
     assert _counts(desk.store)["staff"] == before_counts["staff"] + 1
 
 
@@ -122,7 +122,7 @@ def test_real_full_file_system(small_tmpfs: Path, master_key: bytes, manager_id:
         assert committed, "the disk should have had room for some records first"
         slots_before = desk.store.paths.keyslots.read_bytes()
         with pytest.raises(DiskFull):
-            staff.add_staff(desk, name="Synthetic Latestarter", role="desk", password="a long password")
+            staff.add_staff(desk, name="Synthetic Latestarter", role="desk", password="a long walk by the river")
         assert desk.store.paths.keyslots.read_bytes() == slots_before
     finally:
         desk.close()  # its checkpoint may fail for want of space: the log is kept, nothing is lost

@@ -37,7 +37,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def password_of(name: str) -> str:
-    return f"{name} password 123"
+    return f"{name} lantern quartz meadow 7"
 
 
 @pytest.fixture(scope="session")

@@ -66,9 +66,9 @@ def paramedic(out: Path, suffix: str) -> None:
         pip = add(desk, "Pip", aliases=("Pipster", "Little P"), legal_name="Philippa Quarrington",
                   flags=frozenset({GuestFlag.DA_RISK, GuestFlag.MOBILITY}), support_notes="Never shown to the medic")
         visits.sign_in(desk, pip, "police")
-        staff.add_staff(desk, name="Pat Paramedic", role="paramedic", password="Pat Paramedic password 123")
+        staff.add_staff(desk, name="Pat Paramedic", role="paramedic", password="Pat Paramedic lantern quartz meadow 7")
         at_local(clock, 2026, 11, 24, 10, 20)
-        medic = auth.sign_in(folder, "Pat Paramedic", "Pat Paramedic password 123", clock)
+        medic = auth.sign_in(folder, "Pat Paramedic", "Pat Paramedic lantern quartz meadow 7", clock)
         triage.record_triage(medic, hub.guests["Jojo"], presenting_need="Felt faint overnight",
                              outcome=TriageOutcome.ADVICE, notes="BP 104/66; advised fluids.")
         page = ParamedicPage(medic)
@@ -119,13 +119,13 @@ def override_wait(out: Path, suffix: str, theme: ThemeController) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "data"
         manager = _hub(folder, clock)
-        staff.add_staff(manager, name="Lee Lead", role="lead", password="Lee Lead password 1", pin="4821")
-        staff.add_staff(manager, name="Dee Desk", role="desk", password="Dee Desk password 1")
+        staff.add_staff(manager, name="Lee Lead", role="lead", password="Lee Lead lantern quartz meadow 1", pin="4821")
+        staff.add_staff(manager, name="Dee Desk", role="desk", password="Dee Desk lantern quartz meadow 1")
         robin = add(manager, "Robin Hale", aliases=("Rob",))
         exclusions.issue_exclusion(manager, robin, "Threatened another guest in the kitchen", hours=24)
         manager.close()
         at_local(clock, 2026, 11, 24, 23, 50)
-        desk = auth.sign_in(folder, "Dee Desk", "Dee Desk password 1", clock)
+        desk = auth.sign_in(folder, "Dee Desk", "Dee Desk lantern quartz meadow 1", clock)
         shell = MainShell(desk, get_site(desk), clock, InlineRunner(), theme)
         page = build_front_desk_page(desk, shell)
         shell.add_page("desk", "Front desk", page, "Alt+9")

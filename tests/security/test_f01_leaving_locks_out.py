@@ -138,3 +138,26 @@ def test_a_rotation_waits_while_another_program_has_the_store_open(
     again.close()
     old_master, _ = KeySlots.load(saved).unlock_with_password(login_key(DESK_USER), password_of(DESK_USER))
     assert not _opens_live_store(data_dir, old_master)
+
+
+def test_a_manager_replaces_the_recovery_key_and_the_old_one_stops_working(
+        desk: DeskContext, data_dir: Path, tmp_path: Path, clock: FixedClock, recovery_key: str) -> None:
+    from safespace_desk.db.errors import WrongRecoveryKey
+
+    saved = tmp_path / "keyslots-with-the-old-recovery-slot.json"
+    shutil.copy(StorePaths(data_dir).keyslots, saved)
+    new_key, rotation = keyrotation.replace_recovery_key(desk)
+    assert new_key != recovery_key and rotation.version == 2
+    # The new recovery slot holds the clinical key as the old one did (finding 2).
+    (recovery_slot,) = [s for s in KeySlots.load(StorePaths(data_dir).keyslots).slots if s.kind == "recovery"]
+    assert recovery_slot.clinical
+    actions = desk.store.raw_connection_sql("SELECT action, detail FROM audit_log ORDER BY seq DESC LIMIT 2")
+    assert actions == [("keys_rotated", "version=2;reason=recovery_key_replaced"), ("recovery_key_replaced", None)]
+    desk.close()
+    with pytest.raises(WrongRecoveryKey):
+        auth.raw_key_hex(data_dir, recovery_key, clock)
+    # Whoever kept the old key and a copy of the old file reaches only the old key: not this store.
+    old_master = KeySlots.load(saved).unlock_with_recovery(recovery_key)
+    assert not _opens_live_store(data_dir, old_master)
+    assert auth.raw_key_hex(data_dir, new_key, clock) != old_master.hex()
+    auth.sign_in(data_dir, MANAGER_NAME, MANAGER_PASSWORD, clock).close()

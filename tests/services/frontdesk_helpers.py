@@ -27,5 +27,5 @@ def add(desk: DeskContext, name: str, **kwargs: object) -> str:
 
 def desk_as(desk: DeskContext, data_dir: Path, clock: FixedClock, name: str, role: str) -> DeskContext:
     """Add a staff member with ``role`` and return a second desk signed in as them."""
-    staff.add_staff(desk, name=name, role=role, password=f"{name} password 123")
-    return auth.sign_in(data_dir, name, f"{name} password 123", clock)
+    staff.add_staff(desk, name=name, role=role, password=f"{name} lantern quartz meadow 7")
+    return auth.sign_in(data_dir, name, f"{name} lantern quartz meadow 7", clock)

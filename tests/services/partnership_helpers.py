@@ -31,7 +31,7 @@ from tests.services.frontdesk_helpers import add, at_local, desk_as
 LAST_MEETING = date(2026, 11, 26)
 MEETING = date(2026, 12, 10)
 MEDIC_NAME, DESK_NAME = "Pat Medic", "Dana Desk"
-STAFF_PASSWORD = "Dana Desk password 123"
+STAFF_PASSWORD = "Dana Desk lantern quartz meadow 7"
 CLINICAL_WORDS = "SYNTHETIC-CLINICAL-NOTE"
 NEED_WORDS = "SYNTHETIC-PRESENTING-NEED"
 

@@ -79,11 +79,11 @@ def test_damaged_backup_is_refused_and_the_live_store_is_untouched(desk: DeskCon
 
 
 def test_only_a_manager_restores(desk: DeskContext, data_dir: Path, tmp_path: Path, clock: FixedClock) -> None:
-    staff.add_staff(desk, name="Dee", role="desk", password="dee password 1")
+    staff.add_staff(desk, name="Dee", role="desk", password="dee keeps the blue kettle")
     info = backups.run_backup(desk, tmp_path / "usb")
     desk.close()
     with pytest.raises(PermissionDenied):
-        backups.restore_backup(data_dir, info.path, clock, manager_name="Dee", password="dee password 1")
+        backups.restore_backup(data_dir, info.path, clock, manager_name="Dee", password="dee keeps the blue kettle")
     with pytest.raises(WrongPassword):
         backups.restore_backup(data_dir, info.path, clock, manager_name=MANAGER_NAME, password="wrong one!")
 
@@ -110,11 +110,11 @@ def test_daily_backups_are_due_pruned_and_the_folder_is_checked(desk: DeskContex
 
 def test_a_backup_carries_only_the_managers_and_the_recovery_slot(desk: DeskContext, tmp_path: Path,
                                                                    recovery_key: str) -> None:
-    staff.add_staff(desk, name="Dee", role="desk", password="dee password 1")
-    staff.add_staff(desk, name="Meg Manager", role="manager", password="meg password 1")
+    staff.add_staff(desk, name="Dee", role="desk", password="dee keeps the blue kettle")
+    staff.add_staff(desk, name="Meg Manager", role="manager", password="meg lantern quartz meadow 1")
     info = backups.run_backup(desk, tmp_path / "usb")
     slots = KeySlots.load(StorePaths(info.path).keyslots)
     assert {s.login for s in slots.slots} == {None, "mo manager", "meg manager"}
     with pytest.raises(UnknownStaffName):
-        slots.unlock_with_password("dee", "dee password 1")
+        slots.unlock_with_password("dee", "dee keeps the blue kettle")
     assert slots.unlock_with_recovery(recovery_key) == desk.master_key

@@ -272,7 +272,7 @@ def _every_list_call_is_refused(other: DeskContext, fortnight: Fortnight, now: d
 def test_only_managers_open_or_change_the_list(fresh: tuple[DeskContext, FixedClock, Path],
                                                fortnight: Fortnight) -> None:
     _desk, clock, data = fresh
-    for name, password in ((DESK_NAME, STAFF_PASSWORD), (MEDIC_NAME, f"{MEDIC_NAME} password 123")):
+    for name, password in ((DESK_NAME, STAFF_PASSWORD), (MEDIC_NAME, f"{MEDIC_NAME} lantern quartz meadow 7")):
         other = auth.sign_in(data, name, password, clock)  # for real: their own key slots and role
         try:
             _every_list_call_is_refused(other, fortnight, clock.now())

@@ -21,7 +21,7 @@ SECOND = timedelta(seconds=1)
 # Written out, not computed with the program's own cutoff_for (a cut-off moved there would move here too).
 CUT = datetime(2020, 11, 24, 12, 0, tzinfo=UTC)  # 72 months before START: everything but triage
 CUT_TRIAGE = datetime(2018, 11, 24, 12, 0, tzinfo=UTC)  # 96 months: triage
-assert START == datetime(2026, 11, 24, 12, 0, tzinfo=UTC), "the cut-offs above are counted from this START"
+assert datetime(2026, 11, 24, 12, 0, tzinfo=UTC) == START, "the cut-offs above are counted from this START"
 
 
 def _rows(desk: DeskContext, table: str, ids: list[str]) -> set[str]:

@@ -15,7 +15,7 @@ from tests.services.frontdesk_helpers import desk_as
 
 
 def test_override_pin_stops_after_five_misses(desk: DeskContext, data_dir: Path, clock: FixedClock) -> None:
-    staff.add_staff(desk, name="Lee Lead", role="lead", password="Lee Lead password 123", pin="2468")
+    staff.add_staff(desk, name="Lee Lead", role="lead", password="Lee Lead lantern quartz meadow 7", pin="2468")
     dee = desk_as(desk, data_dir, clock, "Dee Desk", "desk")
     try:
         for guess in ("1111", "1212", "1313", "1414", "1515"):
@@ -26,7 +26,7 @@ def test_override_pin_stops_after_five_misses(desk: DeskContext, data_dir: Path,
         with pytest.raises(AuthenticationFailed, match="PIN"):
             authorise_override(dee, "Lee Lead", "2468", OverrideAction.SIGN_IN)
         clock.advance(minutes=5)
-        assert authorise_override(dee, "Lee Lead", "Lee Lead password 123", OverrideAction.SIGN_IN).lead_name == "Lee Lead"
+        assert authorise_override(dee, "Lee Lead", "Lee Lead lantern quartz meadow 7", OverrideAction.SIGN_IN).lead_name == "Lee Lead"
         # After the password, the PIN is trusted again.
         assert authorise_override(dee, "Lee Lead", "2468", OverrideAction.SIGN_IN).lead_name == "Lee Lead"
     finally:
@@ -34,7 +34,7 @@ def test_override_pin_stops_after_five_misses(desk: DeskContext, data_dir: Path,
 
 
 def test_override_pin_misses_are_counted_across_desks(desk: DeskContext, data_dir: Path, clock: FixedClock) -> None:
-    staff.add_staff(desk, name="Lee Lead", role="lead", password="Lee Lead password 123", pin="2468")
+    staff.add_staff(desk, name="Lee Lead", role="lead", password="Lee Lead lantern quartz meadow 7", pin="2468")
     dee = desk_as(desk, data_dir, clock, "Dee Desk", "desk")
     try:
         for guess in ("1111", "1212", "1313", "1414", "1515"):
@@ -43,7 +43,7 @@ def test_override_pin_misses_are_counted_across_desks(desk: DeskContext, data_di
             clock.advance(minutes=5)
     finally:
         dee.close()
-    again = auth.sign_in(data_dir, "Dee Desk", "Dee Desk password 123", clock)
+    again = auth.sign_in(data_dir, "Dee Desk", "Dee Desk lantern quartz meadow 7", clock)
     try:
         with pytest.raises(AuthenticationFailed, match="PIN"):
             authorise_override(again, "Lee Lead", "2468", OverrideAction.SIGN_IN)

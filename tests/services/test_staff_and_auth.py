@@ -46,28 +46,28 @@ def test_wrong_password_and_unknown_name_read_the_same(data_dir: Path, clock: Fi
 
 
 def test_deactivating_removes_the_key_slot(desk: DeskContext, data_dir: Path, clock: FixedClock) -> None:
-    member, _ = staff.add_staff(desk, name="Lee Lead", role=Role.LEAD, password="lead password")
+    member, _ = staff.add_staff(desk, name="Lee Lead", role=Role.LEAD, password="lead on the late shift")
     assert member.id in _slots(data_dir).staff_ids()
     staff.deactivate_staff(desk, member.id)
     assert member.id not in _slots(data_dir).staff_ids()
     with pytest.raises(Exception, match="do not match"):
-        auth.sign_in(data_dir, "Lee Lead", "lead password", clock)
+        auth.sign_in(data_dir, "Lee Lead", "lead on the late shift", clock)
     listed = {m.id: m for m in staff.list_staff(desk)}
     assert listed[member.id].active is False
 
 
 def test_password_reset_rewraps_and_old_password_stops_working(desk: DeskContext, data_dir: Path,
                                                                clock: FixedClock) -> None:
-    member, _ = staff.add_staff(desk, name="Pat", role="paramedic", password="first password")
-    staff.reset_password(desk, member.id, "second password")
+    member, _ = staff.add_staff(desk, name="Pat", role="paramedic", password="first of the april tulips")
+    staff.reset_password(desk, member.id, "second of the april tulips")
     with pytest.raises(WrongPassword):
-        _slots(data_dir).unlock_with_password("pat", "first password")
-    _, staff_id = _slots(data_dir).unlock_with_password("pat", "second password")
+        _slots(data_dir).unlock_with_password("pat", "first of the april tulips")
+    _, staff_id = _slots(data_dir).unlock_with_password("pat", "second of the april tulips")
     assert staff_id == member.id
 
 
 def test_the_last_manager_cannot_be_removed_or_demoted(desk: DeskContext) -> None:
-    other, _ = staff.add_staff(desk, name="Second Manager", role="manager", password="manager two pw")
+    other, _ = staff.add_staff(desk, name="Second Manager", role="manager", password="second manager walks the pier")
     staff.deactivate_staff(desk, other.id)
     assert desk.actor is not None
     with pytest.raises(RuleViolation):
@@ -77,18 +77,18 @@ def test_the_last_manager_cannot_be_removed_or_demoted(desk: DeskContext) -> Non
 
 
 def test_desk_role_cannot_manage_staff(desk: DeskContext, data_dir: Path, clock: FixedClock) -> None:
-    staff.add_staff(desk, name="Dana", role="desk", password="dana password")
+    staff.add_staff(desk, name="Dana", role="desk", password="dana walks the dog at six")
     desk.close()
-    dana = auth.sign_in(data_dir, "Dana", "dana password", clock)
+    dana = auth.sign_in(data_dir, "Dana", "dana walks the dog at six", clock)
     with pytest.raises(PermissionDenied, match="cannot add staff"):
-        staff.add_staff(dana, name="Eve", role="manager", password="eve password!")
+        staff.add_staff(dana, name="Eve", role="manager", password="eve sings at the harbour!")
     dana.close()
 
 
 def test_duplicate_staff_name_is_refused_and_nothing_half_written(desk: DeskContext, data_dir: Path) -> None:
     before = StorePaths(data_dir).keyslots.read_bytes()
     with pytest.raises(ValidationError) as err:
-        staff.add_staff(desk, name="mo manager", role="desk", password="another password")
+        staff.add_staff(desk, name="mo manager", role="desk", password="another walk by the harbour")
     assert err.value.field == "name"
     assert StorePaths(data_dir).keyslots.read_bytes() == before
     assert len(staff.list_staff(desk)) == 1
@@ -125,12 +125,12 @@ def test_recovery_key_adds_a_manager_when_all_passwords_are_forgotten(data_dir: 
                                                                       clock: FixedClock) -> None:
     with pytest.raises(WrongRecoveryKey):
         auth.recover_with_key(data_dir, "AAAA-BBBB", manager_name="New Boss",
-                              password="brand new password", clock=clock)
+                              password="brand new velvet lanterns", clock=clock)
     desk = auth.recover_with_key(data_dir, recovery_key.lower().replace("-", " "),
-                                 manager_name="New Boss", password="brand new password", clock=clock)
+                                 manager_name="New Boss", password="brand new velvet lanterns", clock=clock)
     assert desk.actor is not None and desk.actor.role is Role.MANAGER
     desk.close()
-    again = auth.sign_in(data_dir, "new boss", "brand new password", clock)
+    again = auth.sign_in(data_dir, "new boss", "brand new velvet lanterns", clock)
     assert audit.verify_chain(again).ok
     again.close()
 
@@ -154,7 +154,7 @@ def test_garbled_keyslot_file_is_reported_as_tampered(data_dir: Path, clock: Fix
 
 
 def test_every_change_is_audited_and_the_chain_verifies(desk: DeskContext) -> None:
-    member, _ = staff.add_staff(desk, name="Dana", role="desk", password="dana password")
+    member, _ = staff.add_staff(desk, name="Dana", role="desk", password="dana walks the dog at six")
     staff.deactivate_staff(desk, member.id)
     report = audit.verify_chain(desk)
     assert report.ok and report.entries >= 5

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -109,7 +110,8 @@ def test_deactivate_asks_first_then_deactivates(qtbot: QtBot, make_window: Windo
     confirm.click()
     assert _row_text(page, "Sam Desk", STATUS) == "Deactivated"
     assert not page.deactivate_button.isEnabled()
-    assert "deactivated" in page.banner.text()
+    assert "deactivated" in page.banner.text() and "key version 2" in page.banner.text()
+    assert page.progress is not None and not page.progress.isVisible()  # shown while it worked
     window.close()
     try:
         auth.sign_in(data_dir, "Sam Desk", STAFF_PASSWORD, clock)
@@ -142,12 +144,12 @@ def test_reset_password_and_change_role(qtbot: QtBot, make_window: WindowFactory
     page.select_staff(sam)
     page.reset_password()
     dialog = page.dialog
-    qtbot.keyClicks(dialog.password, "fresh new password")
-    qtbot.keyClicks(dialog.confirm, "fresh new password")
+    qtbot.keyClicks(dialog.password, "fresh basil on the windowsill")
+    qtbot.keyClicks(dialog.confirm, "fresh basil on the windowsill")
     qtbot.keyClick(dialog.confirm, Qt.Key.Key_Return)
     assert not dialog.isVisible()
     window.close()
-    desk = auth.sign_in(data_dir, "Sam Desk", "fresh new password", clock)
+    desk = auth.sign_in(data_dir, "Sam Desk", "fresh basil on the windowsill", clock)
     assert desk.actor is not None and desk.actor.role == Role.PARAMEDIC
     desk.close()
 
@@ -210,3 +212,60 @@ def test_staff_model_is_a_well_behaved_qt_model(qtmodeltester, desk: DeskContext
     qtmodeltester.check(model)
     assert model.index(0, STATUS).data() == "Deactivated"
     assert model.row_of("x") == 0 and model.row_of("nobody") is None
+
+
+def test_a_manager_rotates_the_keys_and_issues_a_new_recovery_key(
+        qtbot: QtBot, make_window: WindowFactory, data_dir: Path, clock, recovery_key: str) -> None:
+    from safespace_desk.db.errors import WrongRecoveryKey
+    from safespace_desk.ui.admin.keys import RecoveryKeyDialog
+
+    window, page = _admin(qtbot, make_window, data_dir)
+    keys = page.keys
+    keys.rotate_button.click()
+    box = keys.confirm_box
+    assert isinstance(box, QMessageBox) and "copy of the key file" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert keys.progress is None and page._desk.keys.current_version == 1
+    keys.rotate_button.click()
+    next(b for b in keys.confirm_box.buttons() if b.text() == "Rotate keys").click()
+    assert "key version 2" in page.banner.text()
+    assert page._desk.keys.current_version == 2
+
+    keys.recovery_button.click()
+    next(b for b in keys.confirm_box.buttons() if b.text() == "Issue a new key").click()
+    dialog = keys.key_dialog
+    assert isinstance(dialog, RecoveryKeyDialog) and dialog.isVisible()
+    shown = dialog.key_label.text().replace("\n", "-")
+    assert "old one no longer works" in page.banner.text()
+    dialog.done_button.click()
+    assert dialog.key_label.text() == ""
+    window.close()
+    with pytest.raises(WrongRecoveryKey):
+        auth.raw_key_hex(data_dir, recovery_key, clock)
+    assert auth.raw_key_hex(data_dir, shown, clock)
+
+
+def test_add_staff_offers_a_passphrase_and_refuses_a_guessable_password(
+        qtbot: QtBot, make_window: WindowFactory, data_dir: Path, clock) -> None:
+    window, page = _admin(qtbot, make_window, data_dir)
+    page.add_staff()
+    dialog = page.dialog
+    assert isinstance(dialog, AddStaffDialog)
+    qtbot.keyClicks(dialog.name, "Kim Keen")
+    for edit in (dialog.password, dialog.confirm):
+        qtbot.keyClicks(edit, "password1234")
+    dialog.submit()
+    assert "too easy to guess" in dialog.errors.rows["password"].error.text()
+    dialog.passphrase.button.click()
+    phrase = dialog.password.text()
+    assert dialog.confirm.text() == phrase and len(phrase.split()) == 5
+    assert phrase in dialog.passphrase.shown.text()
+    qtbot.keyClick(dialog.password, Qt.Key.Key_End)
+    qtbot.keyClicks(dialog.password, "x")  # typing one's own takes the suggestion away
+    assert dialog.confirm.text() == "" and not dialog.passphrase.shown.isVisible()
+    dialog.passphrase.button.click()
+    phrase = dialog.password.text()
+    dialog.submit()
+    assert "Kim Keen" in _names(page)
+    window.close()
+    auth.sign_in(data_dir, "Kim Keen", phrase, clock).close()

@@ -5,7 +5,7 @@ to the field it names."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
@@ -15,8 +15,11 @@ from safespace_desk.domain.staff import PIN_MAX, StaffMember
 from safespace_desk.services import staff
 from safespace_desk.services.context import DeskContext
 from safespace_desk.ui.kit.forms import Banner, FieldRow, FormErrors, password_edit, primary_button, text_edit
+from safespace_desk.ui.kit.secrets import PassphraseOffer
 from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.tasks import TaskRunner
+
+W = TypeVar("W", bound=QWidget)
 
 ROLE_HELP = ("Desk staff (peer supporters too): the front desk and casework. Shift lead: also overrides and "
              "exclusions. Paramedic: messages and their own triage notes. Volunteer: reads no notes or plans "
@@ -44,6 +47,7 @@ class FormDialog(QDialog):
         self.setMinimumWidth(520)
         self._runner = runner
         self._rows: dict[str, FieldRow] = {}
+        self._extras = 0  # widgets among the rows that are not rows
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(28, 24, 28, 20)
         self._layout.setSpacing(10)
@@ -75,9 +79,15 @@ class FormDialog(QDialog):
             self.resize(self.width(), height)
 
     def add_row(self, key: str, row: FieldRow) -> None:
-        self._layout.insertWidget(self._rows_end + len(self._rows), row)
+        self._layout.insertWidget(self._rows_end + len(self._rows) + self._extras, row)
         self._rows[key] = row
         self.errors.rows[key] = row
+
+    def add_widget(self, widget: W) -> W:
+        """A widget under the rows added so far (a passphrase offer under the password boxes)."""
+        self._layout.insertWidget(self._rows_end + len(self._rows) + self._extras, widget)
+        self._extras += 1
+        return widget
 
     def check(self) -> str | None:
         """A check the form makes itself; returns the field key to complain about, or None."""
@@ -131,6 +141,7 @@ class AddStaffDialog(FormDialog):
         self.add_row("role", FieldRow("&Role", self.role, ROLE_HELP))
         self.add_row("password", FieldRow("&Password (at least 10 characters)", self.password))
         self.add_row("confirm", FieldRow("Type the password a&gain", self.confirm))
+        self.passphrase = self.add_widget(PassphraseOffer(self.password, self.confirm, staff.suggest_passphrase))
         self.add_row("pin", FieldRow("Quick-unlock P&IN (optional, 4 to 8 digits)", self.pin))
 
     def check(self) -> str | None:
@@ -154,6 +165,7 @@ class ResetPasswordDialog(FormDialog):
         self.confirm = password_edit("Type the new password again")
         self.add_row("password", FieldRow("New &password (at least 10 characters)", self.password))
         self.add_row("confirm", FieldRow("Type it a&gain", self.confirm))
+        self.passphrase = self.add_widget(PassphraseOffer(self.password, self.confirm, staff.suggest_passphrase))
 
     def check(self) -> str | None:
         return "confirm" if self.password.text() != self.confirm.text() else None

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -21,6 +22,7 @@ from safespace_desk.domain.staff import StaffMember
 from safespace_desk.services import staff
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.ui.admin.dialogs import AddStaffDialog, ChangeRoleDialog, FormDialog, ResetPasswordDialog
+from safespace_desk.ui.admin.keys import KeysSection, run_with_progress
 from safespace_desk.ui.admin.staff_model import StaffTableModel
 from safespace_desk.ui.kit.forms import PAGE_MARGINS, Banner, describe_error, primary_button
 from safespace_desk.ui.kit.widgets import explanation, heading
@@ -34,6 +36,7 @@ class AdminPage(QWidget):
         self._shell = shell
         self.dialog: QDialog | None = None  # the open form, so tests and the lock can reach it
         self.confirm_box: QMessageBox | None = None
+        self.progress: QProgressDialog | None = None  # a rekey's progress (deactivating rotates the key)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(*PAGE_MARGINS)
@@ -87,6 +90,8 @@ class AdminPage(QWidget):
         self.own_account_hint.hide()
         layout.addWidget(self.own_account_hint)
         layout.addWidget(self.table, 1)
+        self.keys = KeysSection(desk, shell.runner, self.banner)
+        layout.addWidget(self.keys)
         add_shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
         add_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         add_shortcut.activated.connect(self.add_staff)
@@ -179,7 +184,9 @@ class AdminPage(QWidget):
         box = QMessageBox(QMessageBox.Icon.Warning, "Deactivate account",
                           f"Deactivate {member.name}'s account?\n\nThey will no longer be able to sign "
                           "in. Everything they recorded stays. You can bring the account back later "
-                          "with Reset password.", QMessageBox.StandardButton.Cancel, self)
+                          "with Reset password.\n\nThe store's key is changed too, so a copy of the key file "
+                          "they may have kept no longer opens it: this takes a moment.",
+                          QMessageBox.StandardButton.Cancel, self)
         confirm = box.addButton("Deactivate", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter alone never deactivates
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -194,7 +201,17 @@ class AdminPage(QWidget):
         box.open()
 
     def _run_deactivate(self, member: StaffMember) -> None:
-        self._shell.runner.run(
-            lambda: staff.deactivate_staff(self._desk, member.id),
-            lambda changes: self._after(changes, f"{member.name}'s account is deactivated."),
+        def done(result: staff.Deactivated) -> None:
+            self._after(result, f"{member.name}'s account is deactivated.")
+            if result.rotation is not None:
+                self.keys.show_rotation(result.rotation, f"{member.name}'s account is deactivated and the keys "
+                                                         "were rotated")
+            elif result.rotation_waits:
+                self.banner.show_message(f"{member.name}'s account is deactivated, but the store's key could not "
+                                         f"be changed now: {result.rotation_waits} It will be changed the next "
+                                         "time SafeSpace Desk opens the store.")
+
+        self.progress = run_with_progress(
+            self._shell.runner, self, "Deactivating an account",
+            lambda progress: staff.deactivate_staff(self._desk, member.id, progress), done,
             lambda error: self.banner.show_message(describe_error(error)))

@@ -61,7 +61,9 @@ class BackupTab(QWidget):
         layout.addWidget(explanation(
             "Backups are encrypted copies of the whole store, made once a day while SafeSpace Desk is open "
             "and whenever you press Back up now. Each is checked that it opens before it counts. "
-            "A USB stick is fine: keep it locked away, and away from this computer."))
+            "A USB stick is fine: keep it locked away, and away from this computer. A backup opens with a "
+            "manager's password or the recovery key of the day it was taken: older backups open with the "
+            "passwords of their time, not today's."))
         self.banner = Banner()
         layout.addWidget(self.banner)
         # When every page of the live store was last checked, and what was found.

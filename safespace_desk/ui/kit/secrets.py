@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QMimeData, QObject, QTimer
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QMimeData, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 CLIPBOARD_SECONDS = 60
 # Clipboard managers that honour these leave the secret out of their history.
@@ -91,3 +93,44 @@ class SecretEdit(QWidget):
     def _toggled(self, shown: bool) -> None:
         self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
         self.show_button.setText("Hide" if shown else "Show")
+
+
+class PassphraseOffer(QWidget):
+    """"Suggest a passphrase": fills a new-password form's two boxes with four random words and a
+    number (services/staff.suggest_passphrase) and shows it, to be written down or told in person."""
+
+    def __init__(self, password: QLineEdit, confirm: QLineEdit, suggest: Callable[[], str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._password, self._confirm, self._suggest = password, confirm, suggest
+        self.button = QPushButton("S&uggest a passphrase")
+        self.button.setAccessibleName("Suggest a passphrase")
+        self.button.clicked.connect(self.offer)
+        self.shown = QLabel("")
+        self.shown.setObjectName("hint")
+        self.shown.setWordWrap(True)
+        self.shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.shown.hide()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        layout.addWidget(self.button)
+        layout.addWidget(self.shown, 1)
+        # Typing a password of one's own takes the suggestion away again.
+        password.textEdited.connect(self._typed)
+
+    def offer(self) -> None:
+        phrase = self._suggest()
+        for edit in (self._password, self._confirm):
+            edit.setText(phrase)
+        self.shown.setText(f"Suggested: “{phrase}”. Write it down before you go on.")
+        self.shown.show()
+        fit = getattr(self.window(), "fit_to_contents", None)  # a form dialog grows to show it
+        if callable(fit):
+            fit()
+
+    def _typed(self, _text: str) -> None:
+        if self.shown.isVisible():
+            self._confirm.clear()
+            self.shown.clear()
+            self.shown.hide()

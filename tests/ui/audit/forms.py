@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 from safespace_desk.domain.roles import Role
 from safespace_desk.services import search
 from safespace_desk.ui.admin.dialogs import AddStaffDialog, ChangeRoleDialog, ResetPasswordDialog
+from safespace_desk.ui.admin.keys import RecoveryKeyDialog, RekeyProgress
 from safespace_desk.ui.main_window import MainWindow
 from safespace_desk.ui.messages.deliver_dialog import DeliverDialog
 from safespace_desk.ui.pages import FRONT_DESK_ROLES
@@ -136,6 +137,23 @@ def change_role(window: MainWindow) -> QWidget | None:
     admin.table.selectRow(1)
     admin.change_role()
     return admin.dialog
+
+
+@screen("admin rekey progress", "admin", roles={Role.MANAGER}, covers=(RekeyProgress,))
+def rekey_progress(window: MainWindow) -> QWidget | None:
+    admin = page(window, "admin")
+    dialog = RekeyProgress("Rotating the keys", admin)
+    dialog.show()
+    dialog._moved(1234, 20480)  # what the worker thread's reports show
+    return dialog
+
+
+@screen("admin new recovery key", "admin", roles={Role.MANAGER}, covers=(RecoveryKeyDialog,))
+def new_recovery_key(window: MainWindow) -> QWidget | None:
+    admin = page(window, "admin")
+    dialog = RecoveryKeyDialog("ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567", admin)  # synthetic, not a real key
+    dialog.open()
+    return dialog
 
 
 def unlock(window: MainWindow) -> None:

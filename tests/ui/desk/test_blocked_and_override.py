@@ -26,7 +26,7 @@ def _exclude_robin(desk: DeskContext, clock: FixedClock) -> str:
 def test_excluded_guest_is_blocked_and_a_visiting_lead_overrides(
         qtbot: QtBot, desk: DeskContext, data_dir: Path, clock: FixedClock, make_page) -> None:
     robin = _exclude_robin(desk, clock)
-    staff.add_staff(desk, name="Lee Lead", role="lead", password="Lee Lead password 123")
+    staff.add_staff(desk, name="Lee Lead", role="lead", password="Lee Lead lantern quartz meadow 7")
     desk_user = desk_as(desk, data_dir, clock, "Dee Desk", "desk")
     page = make_page(desk_user)
     panel = page.search_panel
@@ -56,7 +56,7 @@ def test_excluded_guest_is_blocked_and_a_visiting_lead_overrides(
     assert "do not match" in form.errors.text_for("lead_secret")
     assert visits.who_is_in(desk) == []
 
-    qtbot.keyClicks(secret, "Lee Lead password 123")
+    qtbot.keyClicks(secret, "Lee Lead lantern quartz meadow 7")
     qtbot.keyClick(secret, Qt.Key.Key_Return)
     inside = visits.who_is_in(desk)
     assert [g.name for g in inside] == ["Robin"]
@@ -88,7 +88,7 @@ def test_a_lead_at_their_own_desk_gives_only_a_reason(
 def test_the_override_form_counts_down_after_wrong_tries(
         qtbot: QtBot, desk: DeskContext, data_dir: Path, clock: FixedClock, make_page) -> None:
     _exclude_robin(desk, clock)
-    staff.add_staff(desk, name="Lee Lead", role="lead", password="Lee Lead password 123")
+    staff.add_staff(desk, name="Lee Lead", role="lead", password="Lee Lead lantern quartz meadow 7")
     desk_user = desk_as(desk, data_dir, clock, "Dee Desk", "desk")
     page = make_page(desk_user)
     box = page.search_panel.search_box

@@ -78,9 +78,9 @@ def main(out: Path) -> None:
     assert handover_id
 
     at_local(clock, 2026, 11, 24, 8, 5)
-    staff.add_staff(desk, name="Dee Day", role="desk", password="Dee Day password 123")
-    staff.add_staff(desk, name="Pat Paramedic", role="paramedic", password="Pat Paramedic password 123")
-    day = auth.sign_in(folder, "Dee Day", "Dee Day password 123", clock)
+    staff.add_staff(desk, name="Dee Day", role="desk", password="Dee Day lantern quartz meadow 7")
+    staff.add_staff(desk, name="Pat Paramedic", role="paramedic", password="Pat Paramedic lantern quartz meadow 7")
+    day = auth.sign_in(folder, "Dee Day", "Dee Day lantern quartz meadow 7", clock)
     banner = HandoverBanner(day)
     banner.open_reader()
     grab(banner, out / "messages-handover-banner.png", (SIZE[0], 420))
@@ -93,7 +93,7 @@ def main(out: Path) -> None:
         print(png, png.stat().st_size // 1024, "KB")
 
     at_local(clock, 2026, 11, 24, 10, 20)
-    paramedic = auth.sign_in(folder, "Pat Paramedic", "Pat Paramedic password 123", clock)
+    paramedic = auth.sign_in(folder, "Pat Paramedic", "Pat Paramedic lantern quartz meadow 7", clock)
     triage.record_triage(paramedic, hub.guests["Jojo"], presenting_need="Felt faint overnight",
                          outcome=TriageOutcome.ADVICE, notes="BP 104/66, blood sugar 5.8. Ate breakfast; "
                          "advised fluids and to see the GP if it happens again.")
