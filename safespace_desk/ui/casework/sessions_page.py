@@ -104,6 +104,9 @@ class SessionsPage(QWidget):
         layout.addWidget(self.errors.bind("title", self.title))
         layout.addWidget(self.errors.bind("due", self.when))
         self.attendee_title = section_title("Who came")
+        # It names the chosen session ("Who came to Peer support group, Wed 18:00"): wrapped, so a
+        # long title in Large text never makes the page wider than the screen.
+        self.attendee_title.setWordWrap(True)
         layout.addWidget(self.attendee_title)
         self.attendees = wrapping_list("Who came", min_height=90)
         layout.addWidget(self.attendees)

@@ -222,3 +222,37 @@ def test_escalation_plans_sessions_and_the_profile(make_window: WindowFactory, q
     profile.hours.item(0, 1).setText("25:00")
     assert not profile.save() and "HH:MM" in profile.errors.general_text + profile.errors.text_for("hours")
     assert window.desk is not None and window.desk.actor is not None and window.desk.actor.role is Role.MANAGER
+
+
+def test_a_long_session_title_in_large_text_keeps_the_sessions_page_within_the_screen(
+        make_window: WindowFactory, qtbot: QtBot, crisis_dir: Path) -> None:
+    """"Who came to <the session>" wraps: unwrapped, a session's title in Large text made the page
+    wider than the room a 1366 screen leaves beside the navigation, and its text was cut."""
+    from safespace_desk.ui.kit.theme import Theme, ThemeController
+
+    window = _window(make_window, qtbot, crisis_dir)
+    shell = window.shell
+    assert shell is not None
+    page = shell.page("sessions")
+    assert isinstance(page, SessionsPage)
+    shell.show_page("sessions")
+    page.title.setText("Peer support group for carers and families")
+    page.when.setText("today 19:00")
+    assert page.plan() is not None
+    page.table.selectRow(0)
+    assert page.attendee_title.text().startswith("Who came to Peer support group for carers")
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = app.font()
+    controller = ThemeController(app, theme=Theme.DAY)
+    try:
+        controller.set_large_text(True)
+        for _ in range(5):  # the layouts take the new font in their own events
+            app.processEvents()
+        navigation = 320  # the widest navigation, at a crisis service in Large text
+        assert page.minimumSizeHint().width() <= 1366 - navigation
+    finally:
+        app.setStyleSheet("")
+        app.setPalette(app.style().standardPalette())
+        app.setProperty("safespaceScheme", None)
+        app.setFont(font)
