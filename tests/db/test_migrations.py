@@ -50,8 +50,12 @@ def _upgrade(store: Store, revision: str) -> None:
 def _schema(store: Store) -> dict[str, set[str]]:
     with store.read() as session:
         inspector = inspect(session.connection())
-        return {table: {column["name"] for column in inspector.get_columns(table)}
-                for table in inspector.get_table_names()}
+        schema = {table: {column["name"] for column in inspector.get_columns(table)}
+                  for table in inspector.get_table_names()}
+        # An index is schema too (a migration may add only an index, as 0014 does).
+        schema["(indexes)"] = {row[0] for row in session.connection().exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index'")}
+        return schema
 
 
 def _revision(store: Store) -> str | None:

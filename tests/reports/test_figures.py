@@ -144,3 +144,17 @@ def test_date_parsing_and_ranges() -> None:
     assert err.value.field == "from"
     with pytest.raises(ValidationError):
         make_range(date(2026, 10, 2), date(2026, 10, 1), LONDON)
+
+
+def test_a_stay_longer_than_the_period_is_counted_in_it(desk: DeskContext, clock: FixedClock) -> None:
+    # Found through the long-stay index for a month (migration 0014), through the time indexes for
+    # a period shorter than eight days: the same answer either way.
+    at_local(clock, 2026, 9, 1, 9, 0)
+    eve = _guest(desk, "Eve")
+    _visit(desk, clock, eve, "self", (2026, 9, 20, 10, 0), (2026, 11, 5, 10, 0))
+    october = compute_figures(desk, month_range(2026, 10, LONDON))
+    week = compute_figures(desk, make_range(date(2026, 10, 5), date(2026, 10, 11), LONDON))
+    assert (october.unique_guests, october.visits, october.returning_guests) == (1, 0, 1)
+    assert (week.unique_guests, week.visits) == (1, 0)
+    assert desk.store.raw_connection_sql("SELECT count(*) FROM visit INDEXED BY visit_long_stay WHERE "
+                                         "julianday(signed_out_at) - julianday(signed_in_at) > 7") == [(1,)]
