@@ -89,7 +89,7 @@ class ImpactTab(QWidget):
         top.addWidget(self.year_button)
         top.addWidget(muted_label("Save as"))
         self.export_buttons: dict[str, QPushButton] = {}
-        for kind, text in (("csv", "CS&V…"), ("json", "&JSON…"), ("pdf", "PD&F…")):
+        for kind, text in (("csv", "CS&V…"), ("json", "&JSON…"), ("pdf", "&PDF…")):
             button = QPushButton(text)
             button.setAccessibleName(f"Save the estimate as {kind.upper()}")
             button.clicked.connect(lambda _=False, k=kind: self.save_with_dialog(k))

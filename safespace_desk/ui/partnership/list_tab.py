@@ -154,7 +154,7 @@ class ByNameListTab(QWidget):
             filters.addWidget(button)
             self.filter_buttons[chosen] = button
         self.print_button = shortcut_button("Print…", "Ctrl+P", self.print_with_dialog, parent=self, page=self)
-        self.pdf_button = QPushButton("PD&F…")
+        self.pdf_button = QPushButton("&PDF…")  # Alt+F is the period's "from"
         self.csv_button = QPushButton("CS&V…")
         self.pdf_button.clicked.connect(lambda: self.save_with_dialog("pdf"))
         self.csv_button.clicked.connect(lambda: self.save_with_dialog("csv"))

@@ -88,9 +88,11 @@ class PersonPanel(QFrame):
         form = QGridLayout()
         form.setHorizontalSpacing(10)
         form.setVerticalSpacing(2)
+        # The owner under the action at the panel's full width, the date under it: side by side, Large
+        # text left the owner too narrow for "Person or agency".
         for field, editor, title, row, column, span in (
-                ("action", self.action, "&Action", 0, 0, 2), ("owner", self.owner, "O&wner", 3, 0, 1),
-                ("due_on", self.due, "D&ue by", 3, 1, 1)):
+                ("action", self.action, "&Action", 0, 0, 2), ("owner", self.owner, "O&wner", 3, 0, 2),
+                ("due_on", self.due, "D&ue by", 6, 0, 1)):
             caption = QLabel(title)
             caption.setObjectName("fieldLabel")
             caption.setBuddy(editor)

@@ -207,3 +207,35 @@ def test_the_list_read_on_opening_is_audited(opened: Opened) -> None:
         views = [e.detail for e in session.scalars(select(AuditEntry).where(AuditEntry.action == "viewed_list"))]
     assert views and views[-1] == "list=by_name_list;meeting=2026-12-10;shown=6;left_off=1;filters=none"
     assert partnership.LIST_NAME in views[-1]
+
+
+@pytest.mark.parametrize(("theme_name", "large"), [("day", False), ("night", True)])
+def test_both_tabs_read_well_at_1366x768(opened: Opened, theme_name: str, large: bool) -> None:
+    """The screen audit's checks (tests/ui/audit/inspect.py: fits the screen, nothing cut or
+    overlapping, one widget per Alt-letter, contrast) on both tabs, in day colours and in night
+    colours with Large text."""
+    from PySide6.QtWidgets import QApplication
+
+    from safespace_desk.ui.kit.theme import Theme, ThemeController
+    from tests.ui.audit.inspect import audit
+
+    page, _ = opened
+    shell = page.window()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = app.font()
+    controller = ThemeController(app, theme=Theme(theme_name))
+    try:
+        controller.set_large_text(large)
+        problems = []
+        for index in range(page.tabs.count()):
+            page.tabs.setCurrentIndex(index)
+            for _ in range(5):
+                app.processEvents()
+            problems += [f"{page.tabs.tabText(index)}: {p}" for p in audit(shell)]
+        assert not problems, "\n".join(problems)
+    finally:
+        app.setStyleSheet("")
+        app.setPalette(app.style().standardPalette())
+        app.setProperty("safespaceScheme", None)
+        app.setFont(font)
