@@ -234,8 +234,17 @@ def cmd_staff_deactivate(args: argparse.Namespace, io: CliIO) -> int:
         match = next((m for m in staff.list_staff(desk) if login_key(m.name) == wanted), None)
         if match is None:
             raise NotFound(f"There is no staff account called “{args.name.strip()}”.", field="name")
-        staff.deactivate_staff(desk, match.id)
+        result = staff.deactivate_staff(desk, match.id)
     io.out(f"Deactivated {match.name}'s account and removed its key slot; their history stays.")
+    if result.rotation is not None:
+        io.out(f"The store's key was changed (key version {result.rotation.version}): an older copy of "
+               "keyslots.json no longer opens it.")
+        if result.rotation.recovery_key:
+            io.out("The recovery key from before this version could not be kept. The NEW recovery key, "
+                   f"shown once (write it down): {result.rotation.recovery_key}")
+    elif result.rotation_waits:
+        io.out(f"The store's key could not be changed now ({result.rotation_waits}); it will be changed "
+               "the next time the store is opened.")
     return EXIT_OK
 
 

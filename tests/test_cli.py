@@ -121,6 +121,7 @@ def test_staff_add_list_and_deactivate(data_dir: Path, clock: FixedClock) -> Non
 
     gone = run(manager(data_dir, "staff", "deactivate", "SIAN DESK"), clock, stdin=f"{MANAGER_PASSWORD}\n")
     assert gone.code == 0, gone.err
+    assert "key version 2" in gone.out  # leaving rotates the key
     listed = run(manager(data_dir, "staff", "list"), clock, stdin=f"{MANAGER_PASSWORD}\n")
     assert "deactivated" in next(line for line in listed.out.splitlines() if "Siân Desk" in line)
     with pytest.raises(Exception, match="do not match"):

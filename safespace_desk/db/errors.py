@@ -171,6 +171,14 @@ class KeySlotsOutdated(StoreError):
         )
 
 
+class KeyChangedElsewhere(StoreError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Another desk of this hub changed the store's key. Sign out and sign in again to take the new "
+            "key, then make this change."
+        )
+
+
 class StoreExists(StoreError):
     def __init__(self) -> None:
         super().__init__("A store already exists in this data folder; set-up will not overwrite it.")

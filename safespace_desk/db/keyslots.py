@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from safespace_desk.db import slotcrypto
 from safespace_desk.db.errors import (
+    KeyChangedElsewhere,
     KeySlotsTampered,
     StoreMissing,
     UnknownStaffName,
@@ -202,11 +203,9 @@ class KeySlots:
         return self.open_with_recovery(recovery_key).current
 
     def _keyring(self, masters: dict[int, bytes]) -> Keyring:
-        """Check the file's MAC with the current version, then reach the older ones down the chain."""
-        current = masters.get(self.current)
-        if current is None:
-            raise KeySlotsTampered()
-        self.verify(current)
+        """Reach the older versions down the chain, then check the file's MAC with the current one.
+        (Opening the chain before the MAC is checked is safe: each link is AES-GCM under a key the
+        slot gave, so a forged link does not open.)"""
         found = dict(masters)
         progress = True
         while progress:
@@ -220,6 +219,12 @@ class KeySlots:
                     except SealBroken:
                         raise KeySlotsTampered() from None
                     progress = True
+        # A slot set adopted from another desk that rotated holds the new version only; the current one
+        # is reached down the chain (sync/slotsync.adopt).
+        current = found.get(self.current)
+        if current is None:
+            raise KeySlotsTampered()
+        self.verify(current)
         return Keyring(self.current, found)
 
     def verify(self, master: bytes) -> None:
@@ -261,6 +266,8 @@ class KeySlots:
     def _masters_for_slots(self, keys: Keyring) -> dict[int, bytes]:
         out = {self.current: keys.master(self.current)}
         if self.pending is not None:
+            if self.pending not in keys.versions:
+                raise KeyChangedElsewhere()
             out[self.pending] = keys.master(self.pending)
         return out
 

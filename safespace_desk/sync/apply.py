@@ -39,6 +39,16 @@ class UpdateNeeded(Exception):
         self.what = what
 
 
+class KeyNeeded(Exception):
+    """An operation sealed with a key version this desk does not hold yet: another desk rotated the
+    hub's key. The pull stops before it (nothing is skipped); the desk takes the slot set, and its next
+    sign-in opens the new version (sync/slotsync.adopt, services/keyrotation.open_store)."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(version)
+        self.version = version
+
+
 class MustPushFirst(Exception):
     """This desk has operations the server has not acknowledged: push them before applying others'."""
 
@@ -203,6 +213,8 @@ def apply_page(session: Session, state: SyncState, opener: Opener, page: protoco
         kind = registry.OPS.get(op.kind)
         if kind is None or not kind.knows(op.v):
             raise UpdateNeeded(f"an operation of a newer kind or version ({op.kind} v{op.v})")
+        if op.kv not in opener.keys.keyring.versions:
+            raise KeyNeeded(op.kv)  # the page's transaction rolls back: nothing before it is lost either
         if op.seq <= origins.get(op.device, 0):
             _problem(session, now, "replayed", op, "an operation already applied came again")
             applied.refused += 1

@@ -24,7 +24,7 @@ from safespace_desk.ids import new_id
 from safespace_desk.services import guests
 from safespace_desk.services.context import DEVICE_ID_KEY, Changes, DeskContext
 from safespace_desk.sync import outcomes, protocol, slotsync
-from safespace_desk.sync.apply import MustPushFirst, UpdateNeeded, apply_page
+from safespace_desk.sync.apply import KeyNeeded, MustPushFirst, UpdateNeeded, apply_page
 from safespace_desk.sync.client import ServerClient, ServerRefused, SyncError
 from safespace_desk.sync.clock import base_clock, offset_ms, synced_clock
 from safespace_desk.sync.keys import site_keys
@@ -36,6 +36,8 @@ PULL_PAGE = 500
 MAX_ROUNDS = 50
 
 REVOKED = "This desk was removed from the hub. Its records and outbox are kept; a manager can enrol it again."
+KEY_CHANGED = ("Another desk changed the hub's key (someone left, or a manager rotated it). Sign out and sign in "
+               "again on this desk to take the new key; then it catches up.")
 UPDATE = "Update this desk: another desk sent changes that only a newer SafeSpace Desk understands."
 
 
@@ -126,6 +128,10 @@ class DeskSync:
                         slot_version = self._pull_all(client, state, out)
                     except MustPushFirst:
                         continue  # a change was made here meanwhile: send it, then read on
+                    except KeyNeeded:
+                        self._sync_slots(client, state)  # the slot set carries the new key version
+                        out.error = KEY_CHANGED
+                        break
                     if slot_version != state.slot_version:
                         self._sync_slots(client, state)  # staff or passwords changed at another desk
                     if state.repair and not self._repair(client, state):
@@ -306,8 +312,9 @@ class DeskSync:
         key = state.sync_key_bytes
         chosen = local
         expected = remote.version
+        key_version, remote_chain = None, None
         if remote.version != state.slot_version:
-            _, remote_slots = slotsync.open_set(key, remote.blob)
+            _, remote_slots, key_version, remote_chain = slotsync.open_set_keys(key, remote.blob)
             chosen = slotsync.merge(slotsync.slots_from_json(state.slot_base), local, remote_slots)
             if slotsync.fingerprint(chosen) == slotsync.fingerprint(remote_slots):
                 expected = -1  # nothing of ours to add: take theirs
@@ -321,7 +328,8 @@ class DeskSync:
                     return  # another desk changed them meanwhile: merged on the next round
                 raise
         if chosen is not local:
-            adopted = slotsync.adopt(self.desk.keyslots, self.desk.master_key, chosen)
+            adopted = slotsync.adopt(self.desk.keyslots, self.desk.master_key, chosen,
+                                     key_version=key_version, chain=remote_chain)
             adopted.save(self.desk.store.paths.keyslots)
             self.desk.keyslots = adopted
         with self.desk.store.write() as session:

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import os
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -33,11 +34,18 @@ def seal(sync_key: bytes, slots: KeySlots, version: int) -> str:
 
 
 def open_set(sync_key: bytes, blob: str) -> tuple[int, list[Slot]]:
+    version, slots, _, _ = open_set_keys(sync_key, blob)
+    return version, slots
+
+
+def open_set_keys(sync_key: bytes, blob: str) -> tuple[int, list[Slot], int, dict[str, dict[str, Any]]]:
+    """(set version, slots, master key version they carry, chain of older key versions)."""
     try:
         raw = base64.b64decode(blob, validate=True)
         body = json.loads(AESGCM(sync_key).decrypt(raw[:12], raw[12:], AD))
-        return int(body["version"]), [Slot(**s) for s in body["slots"]]
-    except (InvalidTag, ValueError, KeyError, TypeError):
+        chain = {str(k): {"under": int(v["under"]), "blob": str(v["blob"])} for k, v in (body.get("chain") or {}).items()}
+        return int(body["version"]), [Slot(**s) for s in body["slots"]], int(body.get("key_version", 1)), chain
+    except (InvalidTag, ValueError, KeyError, TypeError, AttributeError):
         raise IntegrityError("the key-slot set from the server does not open with this hub's sync key") from None
 
 
@@ -63,18 +71,29 @@ def merge(base: list[Slot], local: list[Slot], remote: list[Slot]) -> list[Slot]
     out = []
     for account in dict.fromkeys([*rem, *loc]):
         mine, theirs, before = loc.get(account), rem.get(account), b.get(account)
-        changed_here = (mine.id if mine else None) != (before.id if before else None)
+        # A slot changed here if anything in it did (a rotation seals a new key version into the same slot).
+        changed_here = (mine.__dict__ if mine else None) != (before.__dict__ if before else None)
         chosen = mine if changed_here else theirs
         if chosen is not None:
             out.append(chosen)
     return out
 
 
-def adopt(current: KeySlots, master: bytes, slots: list[Slot], version: int | None = None) -> KeySlots:
+def adopt(current: KeySlots, master: bytes, slots: list[Slot], version: int | None = None, *,
+          key_version: int | None = None, chain: dict[str, dict[str, Any]] | None = None) -> KeySlots:
     """These slots, bound to this desk's own database (its salt) and sealed with its MAC under
-    ``master`` (master key ``version``, this desk's current one if not given)."""
+    ``master`` (master key ``version``, this desk's current one if not given).
+
+    Slots that carry a newer master key version (``key_version``: a desk rotated the key) are
+    adopted with it *pending*, and with the chain that reaches this desk's version from it: the next
+    sign-in here opens the new version from a slot, reaches the current one down the chain, and the
+    store is rekeyed as after a rotation cut off (services/keyrotation.open_store)."""
+    own = current.current if version is None else version
+    merged = dict(current.chain)
+    merged.update(chain or {})
+    pending = key_version if key_version is not None and key_version > own else None
     candidate = KeySlots(store_salt=current.store_salt, slots=[Slot(**s.__dict__) for s in slots],
-                         current=current.current if version is None else version, chain=dict(current.chain))
+                         current=own, pending=pending, chain=merged)
     candidate.mac = candidate._compute_mac(master)
     return candidate
 

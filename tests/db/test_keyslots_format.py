@@ -90,3 +90,28 @@ def test_an_old_format_file_that_was_edited_is_refused(
     with pytest.raises(KeySlotsTampered):
         auth.sign_in(data_dir, MANAGER_NAME, MANAGER_PASSWORD, clock)
     assert json.loads(path.read_text()) == data  # not rewritten
+
+
+def test_a_rotation_drops_slots_still_in_the_old_format_and_replaces_an_old_recovery_key(
+        desk: DeskContext, data_dir: Path, clock: FixedClock, master_key: bytes, manager_id: str,
+        recovery_key: str) -> None:
+    from safespace_desk.db.errors import UnknownStaffName, WrongRecoveryKey
+    from safespace_desk.services import keyrotation
+
+    dee, _ = staff.add_staff(desk, name="Dee Desk", role="desk", password="dee's own password 1")
+    desk.close()
+    write_v1(data_dir, master_key, [(manager_id, login_key(MANAGER_NAME), MANAGER_PASSWORD),
+                                    (dee.id, "dee desk", "dee's own password 1")], recovery_key)
+    manager = auth.sign_in(data_dir, MANAGER_NAME, MANAGER_PASSWORD, clock)  # the manager's slot migrates
+    rotation = keyrotation.rotate_keys(manager)
+    assert rotation.dropped == (dee.id,)  # nobody can seal the new key to a slot only Dee's password opens
+    assert rotation.recovery_key and rotation.recovery_key != recovery_key
+    detail = manager.store.raw_connection_sql("SELECT detail FROM audit_log ORDER BY seq DESC LIMIT 1")[0][0]
+    assert detail == "version=2;reason=manager;old_slots_dropped=1;recovery_key_replaced"
+    manager.close()
+    with pytest.raises(UnknownStaffName):
+        auth.sign_in(data_dir, "Dee Desk", "dee's own password 1", clock)
+    with pytest.raises(WrongRecoveryKey):
+        auth.raw_key_hex(data_dir, recovery_key, clock)
+    assert auth.raw_key_hex(data_dir, rotation.recovery_key, clock) != master_key.hex()
+    assert not [s for s in _file(data_dir)["slots"] if not s["public"]]
