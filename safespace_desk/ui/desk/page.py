@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QTabWid
 
 from safespace_desk.domain.profile import Part
 from safespace_desk.services.context import Changes, DeskContext
-from safespace_desk.services.guests import GuestRecord
+from safespace_desk.services.frontdesk_common import BED, VISIT
+from safespace_desk.services.guests import GUEST, GuestRecord
 from safespace_desk.services.site import SITE, get_site
 from safespace_desk.ui.desk.add_guest_panel import AddGuestPanel
 from safespace_desk.ui.desk.arrival_selector import arrival_for_key
@@ -123,7 +124,7 @@ class FrontDeskPage(QWidget):
     # --- refreshing ------------------------------------------------------------------------------
 
     def _on_own_changes(self, changes: Changes) -> None:
-        self.refresh(changes)
+        self.refresh(changes, own=True)
         self._last_emitted = changes
         self.changes_applied.emit(changes)
         self._last_emitted = None
@@ -134,7 +135,7 @@ class FrontDeskPage(QWidget):
         if changes is not self._last_emitted:
             self.refresh(changes)
 
-    def refresh(self, changes: Changes | None = None) -> None:
+    def refresh(self, changes: Changes | None = None, *, own: bool = False) -> None:
         if changes is not None and changes.touches(SITE):
             self.context.reload_site()
         self.context.reload_in_now()
@@ -144,7 +145,8 @@ class FrontDeskPage(QWidget):
         self.bed_board.refresh()
         self.exclusions.refresh()
         self.details.refresh()
-        self.duplicates.refresh()
+        if not (own and changes is not None and _only_visits(changes)):
+            self.duplicates.refresh()
         self.expected.refresh()
         self.search_panel.refresh()
         self._update_tab_titles()
@@ -300,3 +302,10 @@ def build_front_desk_page(desk: DeskContext, shell: QWidget) -> FrontDeskPage:
     if changes_signal is not None:
         changes_signal.connect(page.apply_changes)
     return page
+
+
+def _only_visits(changes: Changes) -> bool:
+    """This page's own sign-in, sign-out, undo or bed: they move a guest's last visit, never a name,
+    so the duplicates list (every live guest read and compared: two seconds of each sign-in at the
+    bench scale, issue 9) stays as it is. Changes from elsewhere (an import, a sync pull) refresh it."""
+    return changes.touches(VISIT) and changes.kinds <= {VISIT, GUEST, BED}

@@ -64,3 +64,25 @@ def test_scanned_card_code_and_enter_signs_the_guest_in(qtbot: QtBot, desk: Desk
     qtbot.keyClick(box, Qt.Key.Key_Return)
     assert [g.name for g in visits.who_is_in(desk)] == ["Jo"]
     assert page.search_panel.banner.message.text() == "Jo signed in · via Self"
+
+
+def test_a_sign_in_leaves_the_duplicates_list_alone_and_a_new_guest_refreshes_it(
+        qtbot: QtBot, desk: DeskContext, make_page) -> None:
+    # Issue 9: every sign-in re-read and compared every live guest for the lead's duplicates list
+    # (two seconds at the bench scale). A sign-in changes no name; adding a guest elsewhere does.
+    from safespace_desk.domain.guests import GuestDetails
+    from safespace_desk.services.context import Changes
+
+    add(desk, "Jo Bloggs")
+    add(desk, "Jo Bloggs")
+    page = make_page(desk)
+    assert page.duplicates.model.rowCount() == 1
+    reviews: list[int] = []
+    original = page.duplicates.refresh
+    page.duplicates.refresh = lambda: (reviews.append(1), original())[1]  # type: ignore[method-assign]
+    qtbot.keyClicks(page.search_panel.search_box, "jo")
+    qtbot.keyClick(page.search_panel.search_box, Qt.Key.Key_Return)
+    assert len(visits.who_is_in(desk)) == 1 and reviews == []
+    guests.add_guest(desk, GuestDetails(preferred_name="Jo Bloggs"))  # on another page, say
+    page.apply_changes(Changes(frozenset({"guest"})))
+    assert reviews == [1] and page.duplicates.model.rowCount() == 3
