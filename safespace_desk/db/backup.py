@@ -67,8 +67,18 @@ def write_backup(store: Store, slots: KeySlots, keys: Keyring, folder: Path, whe
     A page of the live store that fails its check before or while it is copied is damage of the store (the
     one damage message, and the store stops writing); a folder that will not take the copy is a
     BackupFailed; a copy that fails its own check is a BackupDamaged. In every case the
-    ``.partial`` folder is removed, so it can never be listed, pruned as good or restored."""
-    master = keys.current
+    ``.partial`` folder is removed, so it can never be listed, pruned as good or restored.
+
+    The whole backup holds the store's key in use (``Store.using_key``), so a key rotation waits for it
+    rather than re-encrypting the store under the copy."""
+    with store.using_key() as master:
+        if master != keys.current:
+            raise StoreError("The store's key changed as the backup began; try again.")
+        return _write_backup(store, slots, keys, master, folder, when, staff_ids)
+
+
+def _write_backup(store: Store, slots: KeySlots, keys: Keyring, master: bytes, folder: Path, when: datetime,
+                  staff_ids: set[str] | None) -> BackupInfo:
     try:
         private_folder(folder)
     except OSError as error:

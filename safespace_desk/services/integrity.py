@@ -39,7 +39,8 @@ def check_store(desk: DeskContext) -> CheckResult:
     desk.require_actor()
     store = desk.store
     try:
-        result = check_pages(store.paths.db, desk.master_key, desk.clock.now)
+        with store.using_key() as master:  # a key rotation waits for the check, not the other way round
+            result = check_pages(store.paths.db, master, desk.clock.now)
     except Exception as error:  # e.g. the data folder has gone since the desk opened
         raise store.translate(error) or error from None
     health.record_check(store.paths.data_dir, result)
