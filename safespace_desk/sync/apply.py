@@ -108,9 +108,10 @@ class RowWriter:
         conn = self.session.connection()
         gone = []
         for key, values in wanted.items():
-            current = conn.exec_driver_sql(
-                'SELECT night_of, bed_label, released_at FROM "bed_assignment" WHERE id = ?', (key,)).first()
-            merged = {"night_of": current[0], "bed_label": current[1], "released_at": current[2]} if current else {}
+            current = conn.exec_driver_sql('SELECT night_of, bed_label, released_at, assigned_at FROM "bed_assignment" '
+                                           'WHERE id = ?', (key,)).first()
+            merged = ({"night_of": current[0], "bed_label": current[1], "released_at": current[2],
+                       "assigned_at": current[3]} if current else {})
             merged.update(values)
             if merged.get("released_at") is not None or not merged.get("night_of"):
                 continue
@@ -133,10 +134,34 @@ class RowWriter:
         Values are written as they travel, which is how the store keeps them (times as UTC text),
         straight through the database driver: a pull of ten thousand operations must not pay for the
         ORM's conversions twice over."""
+        rows, self._rows = self._rows, {}
+        self._unfinal_messages(rows)
+        # One guest per bed per night holds after every statement: beds released first, held last.
+        holds = {slot for slot, (action, values) in rows.items()
+                 if slot[0] == "bed_assignment" and action != "d" and "released_at" in values
+                 and values["released_at"] is None}
+        self._write({slot: change for slot, change in rows.items() if slot not in holds})
+        self._write({slot: change for slot, change in rows.items() if slot in holds})
+
+    def _unfinal_messages(self, rows: dict[tuple[str, str], tuple[str, dict[str, Any]]]) -> None:
+        """The store keeps "delivered" final (a trigger on update). The hub's order may say a delivery
+        made here did not count (another desk's came first, or it was refused): the row as the hub
+        holds it is then written whole, in place of this desk's, not as an update."""
+        conn = self.session.connection()
+        for slot, (action, values) in list(rows.items()):
+            if slot[0] != "message" or action == "d" or "delivered_at" not in values:
+                continue
+            found = conn.execute(text('SELECT * FROM "message" WHERE id = :id'), {"id": json.loads(slot[1])}).mappings().first()
+            if found is None or found["delivered_at"] is None or found["delivered_at"] == values["delivered_at"]:
+                continue
+            whole = {**dict(found), **values}
+            conn.execute(text('DELETE FROM "message" WHERE id = :id'), {"id": json.loads(slot[1])})
+            rows[slot] = ("i", whole)
+
+    def _write(self, rows: dict[tuple[str, str], tuple[str, dict[str, Any]]]) -> None:
         groups: dict[tuple[str, str, tuple[str, ...]], list[tuple[Any, dict[str, Any]]]] = {}
-        for (table_name, key_json), (action, values) in self._rows.items():
+        for (table_name, key_json), (action, values) in rows.items():
             groups.setdefault((table_name, action, tuple(sorted(values))), []).append((json.loads(key_json), values))
-        self._rows = {}
         conn = self.session.connection()
         for (table_name, action, columns), rows in groups.items():
             table = _table(table_name)
@@ -225,7 +250,7 @@ def apply_page(session: Session, state: SyncState, opener: Opener, page: protoco
             _problem(session, now, "integrity", op, str(error))
             applied.refused += 1
             continue
-        rows = _upgrade(kind, op.v, decisions.amended_rows(rows, entry.x))
+        rows = _upgrade(kind, op.v, [r for r in decisions.amended_rows(rows, entry.x) if r is not None])
         outcomes.flags_of_others(session, entry, rows, now)
         if op.kind == "guest.erase":
             writer.flush()
@@ -291,9 +316,10 @@ def _not_in_erasure(session: Session, rows: list[tuple[str, Any, str, dict[str, 
     if not erased:
         return []
     sent = {(t, json.dumps(k)) for t, k, _, _ in rows}
+    declared = registry.op_kind("guest.erase").writes
     out = []
     for name, synced in registry.TABLES.items():
-        if synced.guest_column is None:
+        if synced.guest_column is None or name not in declared:
             continue
         table = _table(name)
         keys = [c for c in table.primary_key.columns]

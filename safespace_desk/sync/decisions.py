@@ -74,17 +74,21 @@ class Decision:
         return out
 
 
-def amended_rows(rows: list[tuple[str, Any, str, dict[str, Any]]], amend: dict[str, Any] | None
-                 ) -> list[tuple[str, Any, str, dict[str, Any]]]:
-    """An operation's opened row changes as the server accepted them."""
+Rows = list[tuple[str, Any, str, dict[str, Any]]]
+
+
+def amended_rows(rows: list[tuple[str, Any, str, dict[str, Any]] | None], amend: dict[str, Any] | None) -> Rows:
+    """An operation's opened row changes as the server accepted them (a row redacted after an erasure
+    is None and goes; the others keep their places, which the amendment's indexes name)."""
     if not amend:
-        return rows
+        return [r for r in rows if r is not None]
     drop = set(amend.get("drop") or ())
     sets = {int(i): v for i, v in amend.get("set") or ()}
     out = []
-    for index, (table, key, action, values) in enumerate(rows):
-        if index in drop:
+    for index, row in enumerate(rows):
+        if index in drop or row is None:
             continue
+        table, key, action, values = row
         extra = sets.get(index)
         if extra:
             allowed = SERVER_FIELDS.get(table, frozenset())

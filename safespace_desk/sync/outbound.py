@@ -88,7 +88,10 @@ def whole_records(session: Session, changes: list[dict[str, Any]]) -> list[dict[
         return changes
     out = {(c["t"], json.dumps(c["k"])): c for c in changes}
     conn = session.connection()
+    declared = registry.op_kind("guest.erase").writes
     for name, synced in registry.TABLES.items():
+        if name not in declared:
+            continue
         table = Base.metadata.tables[name]
         keys = [c.name for c in table.primary_key.columns]
         wanted = [c["k"] for c in changes if c["t"] == name and c["a"] == "u"]

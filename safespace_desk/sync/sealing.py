@@ -146,11 +146,12 @@ class Opener:
         out.update(zip(names, values, strict=True))
         return out
 
-    def open_redacted(self, op: protocol.Op) -> list[tuple[str, Any, str, dict[str, Any]]]:
+    def open_redacted(self, op: protocol.Op) -> list[tuple[str, Any, str, dict[str, Any]] | None]:
         """An operation the server redacted after an erasure: the rows about the erased guest lost
-        their fields (so the MAC cannot check out); every row still sealed is checked and opened."""
+        their fields (so the MAC cannot check out; each is None here, keeping the others' places for
+        the server's amendment); every row still sealed is checked and opened."""
         return [(r.t, r.k, r.a, self.open_values(op.kv, op.id, op.kind, r.t, r.k, r.c, r.n, r.s))
-                for r in op.rows if r.s is not None]
+                if r.s is not None else None for r in op.rows]
 
     def open_op(self, op: protocol.Op) -> list[tuple[str, Any, str, dict[str, Any]]]:
         """Check the MAC, then open every row change: [(table, key, action, values)]."""

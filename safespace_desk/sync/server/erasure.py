@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from safespace_desk.sync import protocol
+from safespace_desk.sync import protocol, registry
 from safespace_desk.sync.server.facts import Facts
 from safespace_desk.sync.server.models import LoggedOp, SiteRecord
 from safespace_desk.sync.server.records import RecordBatch, key_text
@@ -39,18 +39,20 @@ def erase(conn: Connection, batch: RecordBatch, facts: Facts, op: protocol.Op, p
     facts.add_tombstones(ids, position)
     written = {(r.t, key_text(r.k)) for r in op.rows}
     about = set(written)
+    declared = registry.op_kind(op.kind).writes  # what an erasure may change (sync/registry.py)
     others = [(tbl, rid) for tbl, rid in conn.execute(select(SiteRecord.tbl, SiteRecord.rid).where(
-        SiteRecord.site_id == batch.site_id, SiteRecord.guest_id.in_(sorted(ids)))) if (tbl, rid) not in written]
+        SiteRecord.site_id == batch.site_id, SiteRecord.guest_id.in_(sorted(ids))))
+        if (tbl, rid) not in written and tbl in declared]
     batch.load(others)
     for slot in others:
         about.add(slot)
         batch.drop(slot)
     about |= {("guest", g) for g in ids}
-    _redact_log(conn, batch.site_id, op.id, about)
+    _redact_log(conn, batch.site_id, op.id, about, ids)
 
 
-def _redact_log(conn: Connection, site_id: str, erase_op: str, about: set[tuple[str, str]]) -> None:
-    rids = {rid for _, rid in about}
+def _redact_log(conn: Connection, site_id: str, erase_op: str, about: set[tuple[str, str]], ids: set[str]) -> None:
+    rids = {rid for _, rid in about} | ids
     pattern = re.compile("|".join(re.escape(r) for r in sorted(rids, key=len, reverse=True)))
     last = ""
     while True:
@@ -61,7 +63,7 @@ def _redact_log(conn: Connection, site_id: str, erase_op: str, about: set[tuple[
         for op_id, body, amend in rows:
             if op_id == erase_op or not pattern.search(body):
                 continue
-            redacted = _redacted(json.loads(body), about)
+            redacted = _redacted(json.loads(body), about, ids)
             if redacted is None:
                 continue
             marks: dict[str, Any] = json.loads(amend) if amend else {"r": ""}
@@ -71,10 +73,13 @@ def _redact_log(conn: Connection, site_id: str, erase_op: str, about: set[tuple[
         last = rows[-1].op_id
 
 
-def _redacted(op: dict[str, Any], about: set[tuple[str, str]]) -> dict[str, Any] | None:
+def _redacted(op: dict[str, Any], about: set[tuple[str, str]], ids: set[str]) -> dict[str, Any] | None:
+    """The operation with its rows about the guest emptied (a row the server kept, or one naming the
+    guest in clear, such as a bed it dropped), or None when it has none."""
     changed = False
     for row in op.get("rows", []):
-        if (row["t"], key_text(row["k"])) in about and row.get("s") is not None:
+        names_them = any(isinstance(v, str) and v in ids for v in row.get("c", {}).values())
+        if ((row["t"], key_text(row["k"])) in about or names_them) and row.get("s") is not None:
             row["c"], row["n"], row["s"] = {}, [], None
             changed = True
     return op if changed else None
