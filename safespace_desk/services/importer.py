@@ -146,8 +146,10 @@ class _Run:
         keyed: dict[str, SheetLine] = {}
         for line in lines:
             keyed.setdefault(line.key, line)  # a line repeated within these thousand
-        known = set(self.uow.session.scalars(select(ImportedVisit.key).where(
-            ImportedVisit.key.in_(list(keyed)))))  # imported before, or earlier in this same file
+        # Imported before, or earlier in this same file (a thousand bound keys: through the driver,
+        # as SQLAlchemy's expansion of a thousand parameters cost more than the look-up).
+        known = {key for (key,) in self.uow.session.connection().exec_driver_sql(
+            f"SELECT key FROM imported_visit WHERE key IN ({', '.join('?' * len(keyed))})", tuple(keyed))}
         fresh = [(key, line) for key, line in keyed.items() if key not in known]
         self.report.already_imported += len(lines) - len(fresh)
         self.report.visits_added += len(fresh)
