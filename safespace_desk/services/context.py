@@ -30,6 +30,7 @@ from safespace_desk.domain.clock import Clock, ZoneCheckedClock
 from safespace_desk.domain.errors import PermissionDenied
 from safespace_desk.domain.roles import Permission, Role, require
 from safespace_desk.ids import new_id
+from safespace_desk.services import row_capture
 from safespace_desk.services.row_capture import RowCapture
 
 
@@ -222,7 +223,7 @@ class UnitOfWork:
         """``outbox`` for a service that also wrote rows straight through the driver
         (row_capture.write_inserts): ``written`` are their changes, sent after the session's own."""
         self.session.flush()
-        rows = self._capture.take() + written
+        rows = row_capture.for_kind(op, self._capture.take()) + written
         last = self.session.execute(select(OutboxOp.seq).order_by(OutboxOp.seq.desc()).limit(1)).scalar()
         row = OutboxOp(seq=(last or 0) + 1, device_id=self.device_id, op=op,
                        args=json.dumps(args, sort_keys=True, ensure_ascii=False, default=_json_default),
@@ -243,13 +244,16 @@ class UnitOfWork:
                                  + " without an outbox operation")
         row, rows = self._last_op
         merged = {(r["t"], json.dumps(r["k"])): r for r in rows}
-        for change in late:
+        for change in row_capture.for_kind(row.op, late):
             slot = (change["t"], json.dumps(change["k"]))
             before = merged.get(slot)
             if before is None or change["a"] != "u" or before["a"] == "d":
                 merged[slot] = change
             else:
                 before["v"].update(change["v"])
+                if before["a"] == "u":
+                    for name, value in change.get("o", {}).items():
+                        before.setdefault("o", {}).setdefault(name, value)  # the first old value counts
         rows[:] = list(merged.values())
         row.rows = _rows_json(rows)
         self.op_tables[-1][1].update(change["t"] for change in late)

@@ -222,6 +222,7 @@ def _scrub_rows(session: Session, text: str | None, trace: GuestTrace, related: 
             live = live_values(session, table, key)
             values = {k: (v if structural(k) else live.get(k, erased_value(v)) if live is not None
                           else erased_value(v)) for k, v in values.items()}
+            change = {k: v for k, v in change.items() if k != "o"}  # the flags they had before: gone too
         else:
             values = {k: (v if structural(k) else _redact_names(v, k, trace)) for k, v in values.items()}
         out.append({**change, "v": values})

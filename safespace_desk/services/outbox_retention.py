@@ -174,8 +174,9 @@ def _scrub_changes(session: Session, text: str | None, removed: Any) -> str | No
             # A record still here (an anonymised guest's) gives its anonymised values, so an operation
             # sync has not sent yet stays valid to apply; a record gone gives placeholders.
             live = live_values(session, str(change.get("t")), key)
-            change = {**change, "v": {k: (v if structural(k) else live[k] if live is not None and k in live
-                                          else erased_value(v)) for k, v in values.items()}}
+            change = {**{k: v for k, v in change.items() if k != "o"},  # the flags before: gone too
+                      "v": {k: (v if structural(k) else live[k] if live is not None and k in live
+                                else erased_value(v)) for k, v in values.items()}}
             touched = True
         out.append(change)
     return json.dumps(out, ensure_ascii=False, separators=(",", ":")) if touched else text

@@ -26,6 +26,19 @@ from safespace_desk.db.types import utc_text
 
 INSERT, UPDATE, DELETE = "i", "u", "d"
 RowKey = tuple[str, tuple[str, ...]]
+# Columns holding a set (a JSON list). An update keeps their value from before it as the change's
+# "o", so sync can send what was added and removed (sync/sets.py) and two desks' flags both survive.
+SET_COLUMNS: dict[str, frozenset[str]] = {"guest": frozenset({"flags"})}
+# The operation kinds that send set columns that way; other kinds' changes keep no old value (a
+# guest's erasure must not carry the flags they had).
+SENDS_SET_CHANGES = frozenset({"guest.update"})
+
+
+def for_kind(op: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The changes an operation of this kind keeps: old values only where it sends set changes."""
+    if op in SENDS_SET_CHANGES:
+        return rows
+    return [{k: v for k, v in row.items() if k != "o"} if "o" in row else row for row in rows]
 
 
 class UnsupportedWrite(Exception):
@@ -67,8 +80,10 @@ class RowCapture:
         """The changes so far, each as {"t": table, "k": key, "a": i|u|d, "v": {column: value}}."""
         out = []
         for (table, key), change in self._rows.items():
-            out.append({"t": table, "k": key[0] if len(key) == 1 else list(key), "a": change["a"],
-                        "v": change["v"]})
+            row = {"t": table, "k": key[0] if len(key) == 1 else list(key), "a": change["a"], "v": change["v"]}
+            if change.get("o") and change["a"] == UPDATE:
+                row["o"] = change["o"]
+            out.append(row)
         self._rows = {}
         return out
 
@@ -77,14 +92,22 @@ class RowCapture:
         return {t for t, _ in self._rows}
 
     # --- recording --------------------------------------------------------------------------------
-    def _record(self, table: Table, key: tuple[str, ...], action: str, values: dict[str, Any]) -> None:
+    def _record(self, table: Table, key: tuple[str, ...], action: str, values: dict[str, Any],
+                old: dict[str, Any] | None = None) -> None:
         if not _synced(table, key):
             return
         slot = (table.name, key)
         before = self._rows.get(slot)
         values = {k: wire_value(v) for k, v in values.items()}
+        if old:
+            kept = before.setdefault("o", {}) if before is not None else {}
+            for name, value in old.items():
+                kept.setdefault(name, wire_value(value))  # the value before the first change counts
+            old = kept
         if before is None:
             self._rows[slot] = {"a": action, "v": values if action != DELETE else {}}
+            if old and action == UPDATE:
+                self._rows[slot]["o"] = old
         elif action == DELETE:
             if before["a"] == INSERT:
                 del self._rows[slot]  # made and removed again in the same step: nothing happened
@@ -103,13 +126,17 @@ class RowCapture:
             self._record(table, _key(state), INSERT, values)
         for obj in session.dirty:
             state = inspect(obj)
-            changed = {}
+            changed, old = {}, {}
+            sets = SET_COLUMNS.get(state.mapper.local_table.name, frozenset())
             for attr in state.mapper.column_attrs:
                 history = state.attrs[attr.key].history
                 if history.added or history.deleted:
-                    changed[attr.columns[0].name] = history.added[0] if history.added else None
+                    name = attr.columns[0].name
+                    changed[name] = history.added[0] if history.added else None
+                    if name in sets and history.deleted:
+                        old[name] = history.deleted[0]
             if changed:
-                self._record(state.mapper.local_table, _key(state), UPDATE, changed)
+                self._record(state.mapper.local_table, _key(state), UPDATE, changed, old)
         for obj in session.deleted:
             state = inspect(obj)
             self._record(state.mapper.local_table, _key(state), DELETE, {})

@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session
 from safespace_desk.db.models import Base, OutboxOp, SyncOrigin, SyncProblem
 from safespace_desk.ids import new_id
 from safespace_desk.services.context import Changes
-from safespace_desk.sync import decisions, outcomes, protocol, registry
+from safespace_desk.services.row_capture import SET_COLUMNS
+from safespace_desk.sync import decisions, outcomes, protocol, registry, sets
 from safespace_desk.sync.sealing import IntegrityError, Opener
 from safespace_desk.sync.state import SyncState, save
 
@@ -80,10 +81,12 @@ class RowWriter:
 
     def add(self, table_name: str, key: Any, action: str, values: dict[str, Any]) -> None:
         table = _table(table_name)
+        slot = (table_name, json.dumps(key))
+        if any(sets.is_delta(name) for name in values):
+            values = self._with_sets_applied(table_name, key, slot, values)
         unknown = set(values) - set(table.c.keys())
         if unknown:
             raise UpdateNeeded(f"fields this desk does not have ({table_name})")
-        slot = (table_name, json.dumps(key))
         before = self._rows.get(slot)
         if before is None:
             self._rows[slot] = (action, dict(values) if action != "d" else {})
@@ -91,6 +94,30 @@ class RowWriter:
             self._rows[slot] = (action, dict(values) if action == "i" else {})  # a whole row, or none
         elif before[0] != "d":
             before[1].update(values)  # a later change to a row inserted or changed earlier in the page
+
+    def _with_sets_applied(self, table_name: str, key: Any, slot: tuple[str, str],
+                           values: dict[str, Any]) -> dict[str, Any]:
+        """Members added and removed (sync/sets.py) applied to the set as this desk has it: as this
+        page left it, else as stored."""
+        out = {}
+        for name, value in values.items():
+            column = sets.base_name(name)
+            if not sets.is_delta(name):
+                out[name] = value
+                continue
+            if column not in SET_COLUMNS.get(table_name, frozenset()):
+                raise UpdateNeeded(f"fields this desk does not have ({table_name})")
+            pending = self._rows.get(slot)
+            if pending is not None and column in pending[1]:
+                current = pending[1][column]
+            else:
+                keys = [c.name for c in _table(table_name).primary_key.columns]
+                found = self.session.connection().exec_driver_sql(
+                    f"SELECT {_q(column)} FROM {_q(table_name)} WHERE "
+                    + " AND ".join(f"{_q(k)} = ?" for k in keys), _key_values(key)).first()
+                current = found[0] if found is not None else None
+            out[column] = sets.applied(current, value)
+        return out
 
     def settle_beds(self, later_here: set[str]) -> list[str]:
         """One guest per bed per night holds here as at the server, while a page is half-applied.
@@ -290,7 +317,8 @@ def _own_changes_after(session: Session, cursor: int) -> dict[tuple[str, str], d
             OutboxOp.position > cursor, OutboxOp.decision == "accepted")):
         for change in json.loads(rows or "[]"):
             fields = out.setdefault((change["t"], json.dumps(change["k"])), {})
-            for name in [*change["v"], ""]:
+            members = [sets.member_key(column, m) for column, ms in sets.touched(change).items() for m in ms]
+            for name in [*change["v"], *members, ""]:
                 fields[name] = max(fields.get(name, 0), position)
     return out
 
@@ -304,7 +332,16 @@ def _not_changed_here_later(later_here: dict[tuple[str, str], dict[str, int]], t
         return values
     if action == "d":
         return None  # this desk made or changed the row after that: its own change stands
-    kept = {name: value for name, value in values.items() if mine.get(name, 0) <= position}
+    kept = {}
+    for name, value in values.items():
+        if sets.is_delta(name):  # a set, member by member: what this desk changed later stands
+            column = sets.base_name(name)
+            value = sets.without_members(value, {m for m in (*value.get("+", ()), *value.get("-", ()))
+                                                 if mine.get(sets.member_key(column, m), 0) > position})
+            if value is not None:
+                kept[name] = value
+        elif mine.get(name, 0) <= position:
+            kept[name] = value
     return kept or None
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from safespace_desk.db.models import SYNCED_SETTING_KEYS, AuditEntry, Base, OutboxOp
 from safespace_desk.db.types import utc_text
 from safespace_desk.services.row_capture import wire_value
-from safespace_desk.sync import protocol, registry
+from safespace_desk.sync import protocol, registry, sets
 from safespace_desk.sync.sealing import Sealer
 from safespace_desk.sync.state import SyncState
 
@@ -66,7 +66,7 @@ def seal_op(row: OutboxOp, state: SyncState, sealer: Sealer, session: Session | 
         kind = registry.op_kind(row.op)
     except registry.UnknownSyncKind:
         raise UndeclaredKind(f"the operation “{row.op}” is not declared for sync (sync/registry.py)") from None
-    changes = json.loads(row.rows or "[]")
+    changes = [sets.as_sent(row.op, c) for c in json.loads(row.rows or "[]")]
     if row.op == "guest.erase" and session is not None:
         changes = whole_records(session, changes)
     assert row.op_id is not None

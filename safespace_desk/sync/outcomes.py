@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from safespace_desk.db.models import OutboxOp, SyncProblem, Visit
 from safespace_desk.ids import new_id
-from safespace_desk.sync import decisions, protocol, registry
+from safespace_desk.sync import decisions, protocol, registry, sets
 from safespace_desk.sync.sealing import Opener
 from safespace_desk.sync.state import SyncState, save
 
@@ -179,8 +179,8 @@ def open_changes(opener: Opener, table: str, key: Any, changes: list[dict[str, A
         if change["k"] == decisions.SERVER_KIND:
             values.update(decisions.server_values(table, change["c"]))
         else:
-            values.update(opener.open_values(change["kv"], change["o"], change["k"], table, key, change["c"],
-                                             change["n"], change["s"]))
+            sets.merge_values(values, opener.open_values(change["kv"], change["o"], change["k"], table, key,
+                                                         change["c"], change["n"], change["s"]))
     return values
 
 

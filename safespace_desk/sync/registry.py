@@ -43,7 +43,7 @@ class OpKind:
     version: int
     writes: frozenset[str]
     # Upgraders turn an operation of an older version into the current shape (row changes in, row
-    # changes out), so desks keep applying what older desks send. None yet: every kind is at 1.
+    # changes out), so desks keep applying what older desks send.
     upgraders: Mapping[int, Callable[[list[dict[str, Any]]], list[dict[str, Any]]]] = field(
         default_factory=dict)
 
@@ -141,7 +141,8 @@ def _v2(name: str, writes: set[str]) -> OpKind:
 OPS: dict[str, OpKind] = {k.name: k for k in [
     # guests
     _op("guest.add", _GUEST | {"duplicate_hint"}),
-    _op("guest.update", _GUEST),
+    # 2: flags travel as added/removed (sync/sets.py); version 1's whole list still applies as it is
+    OpKind("guest.update", 2, frozenset(_GUEST), {1: lambda rows: rows}),
     _op("guest.not_duplicate", {"not_duplicate"}),
     _op("guest.merge", {"guest", "guest_merge"}),
     _op("guest.unmerge", {"guest", "guest_merge"}),

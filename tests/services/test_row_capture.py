@@ -81,3 +81,20 @@ def test_a_shared_change_without_an_outbox_operation_is_refused(desk: DeskContex
     # This desk's own settings are not shared: no operation needed.
     with desk.unit_of_work() as uow:
         uow.session.add(Setting(key="backup_keep", value="7"))
+
+
+def test_a_flags_edit_keeps_the_flags_before_until_the_guest_is_erased(desk: DeskContext) -> None:
+    """The old value of a set column travels with an update (sync sends what was added and removed),
+    and goes from the outbox with the rest of the guest when they are erased."""
+    from safespace_desk.domain.guests import GuestFlag
+    from safespace_desk.services import data_rights
+
+    record, _ = guests.add_guest(desk, GuestDetails(preferred_name="Flag Person",
+                                                    flags=frozenset({GuestFlag.MENTAL_HEALTH})))
+    details = record.details()
+    guests.update_guest(desk, record.id, GuestDetails(**{**details.__dict__, "flags": frozenset({GuestFlag.NRPF})}))
+    guest_change = next(r for r in _rows(desk, "guest.update") if r["t"] == "guest")
+    assert (guest_change["v"]["flags"], guest_change["o"]) == ('["nrpf"]', {"flags": '["mental_health"]'})
+    data_rights.erase_guest(desk, record.id, "Subject's request")
+    outbox = " ".join(row[0] for row in desk.store.raw_connection_sql("SELECT rows FROM outbox WHERE rows IS NOT NULL"))
+    assert "mental_health" not in outbox and "nrpf" not in outbox

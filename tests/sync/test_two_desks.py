@@ -95,6 +95,55 @@ def test_edits_to_different_fields_at_two_desks_both_survive(shared_hub: tuple[D
     assert changed == [{"support_notes"}]  # only the field that changed travels
 
 
+def test_flags_added_and_removed_at_two_desks_all_count_and_a_new_desk_gets_the_same(
+        shared_hub: tuple[DeskContext, DeskContext], tmp_path: Path) -> None:
+    """Flags travel as added/removed: one desk adds a flag while another, offline, swaps one for
+    another; every change counts at both desks and at a desk that joins afterwards (its snapshot)."""
+    first, second = shared_hub
+    record, _ = guests.add_guest(first, GuestDetails(preferred_name="Flagged Twice",
+                                                     flags=frozenset({GuestFlag.SAFEGUARDING})))
+    _sync(first, second)
+    details = record.details()
+    guests.update_guest(first, record.id, GuestDetails(**{**details.__dict__, "flags": frozenset(
+        {GuestFlag.SAFEGUARDING, GuestFlag.NRPF})}))
+    guests.update_guest(second, record.id, GuestDetails(**{**details.__dict__, "flags": frozenset({GuestFlag.MOBILITY})}))
+    _sync(first, second, first)
+    expected = frozenset({GuestFlag.NRPF, GuestFlag.MOBILITY})
+    assert guests.get_guest(first, record.id).flags == expected
+    assert guests.get_guest(second, record.id).flags == expected
+    # What travelled: the members added and removed, never the whole list.
+    from safespace_desk.sync import sets
+
+    stored = second.store.raw_connection_sql(f"SELECT rows FROM outbox WHERE op = 'guest.update' "
+                                             f"AND rows LIKE '%{record.id}%'")
+    sent = [sets.as_sent("guest.update", change)["v"] for row in stored for change in json.loads(row[0])]
+    assert [v for v in sent if "flags" in v or "flags.delta" in v] == [{"flags.delta": {"+": ["mobility"], "-": ["safeguarding"]}}]
+    third = enrol.join(tmp_path / "third", enrol.make_join_code(first), MANAGER_NAME, MANAGER_PASSWORD,
+                       FixedClock(START))
+    try:
+        assert guests.get_guest(third, record.id).flags == expected
+    finally:
+        third.close()
+
+
+def test_the_same_flag_changed_at_two_desks_ends_as_the_servers_order_says(
+        shared_hub: tuple[DeskContext, DeskContext]) -> None:
+    """The first desk takes a flag off and puts it back; the second, not having seen that, takes it
+    off, later in the server's order: off at both (the second desk keeps its own later change to that
+    flag, member by member, while another flag's change from the first still applies)."""
+    first, second = shared_hub
+    record, _ = guests.add_guest(first, GuestDetails(preferred_name="Flag Order", flags=frozenset({GuestFlag.NRM})))
+    _sync(first, second)
+    details = record.details()
+    for flags in (set(), {GuestFlag.NRM, GuestFlag.DA_RISK}):
+        guests.update_guest(first, record.id, GuestDetails(**{**details.__dict__, "flags": frozenset(flags)}))
+    _sync(first)
+    guests.update_guest(second, record.id, GuestDetails(**{**details.__dict__, "flags": frozenset()}))
+    _sync(second, first)
+    for d in (first, second):
+        assert guests.get_guest(d, record.id).flags == frozenset({GuestFlag.DA_RISK})
+
+
 def test_a_desks_own_change_is_never_overwritten_by_an_older_one(shared_hub: tuple[DeskContext, DeskContext]) -> None:
     """The write checkpoint: the second desk changes a field offline after the first did; in the
     server's order its change is the later one, so both desks end with it."""

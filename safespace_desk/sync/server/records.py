@@ -30,15 +30,24 @@ def change_entry(op_id: str, kind: str, kv: int, position: int, clear: dict[str,
     return {"o": op_id, "k": kind, "kv": kv, "p": position, "c": clear, "n": names, "s": sealed}
 
 
+# A field named "flags.delta" carries members added to and removed from a set (sync/sets.py): a later
+# change of the set does not hide it; only a later whole value of the set ("flags") does.
+DELTA_MARK = ".delta"
+
+
+def _covers(field: str, covered: set[str]) -> bool:
+    return (field[:-len(DELTA_MARK)] if field.endswith(DELTA_MARK) else field) in covered
+
+
 def prune(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Drop changes whose every field a later change set again (newest wins by log order)."""
     covered: set[str] = set()
     kept = []
     for change in reversed(changes):
         fields = set(change["c"]) | set(change["n"])
-        if not fields <= covered or not fields:
+        if not fields or not all(_covers(f, covered) for f in fields):
             kept.append(change)
-        covered |= fields
+        covered |= {f for f in fields if not f.endswith(DELTA_MARK)}
     kept.reverse()
     return kept
 
