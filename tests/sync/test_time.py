@@ -48,3 +48,19 @@ def test_a_desk_with_a_wrong_clock_stamps_in_the_servers_time_and_says_so(desk: 
     attach(desk, 0, "")  # attaching again does not wrap twice
     assert synced_clock(desk.clock) is synced_clock(desk.clock)
     assert abs(desk.clock.now() - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_a_skew_is_shown_only_over_five_minutes_and_says_which_way() -> None:
+    from safespace_desk.sync.status import SyncStatus
+
+    def bar(skew: timedelta) -> str:
+        status = SyncStatus(enrolled=True, site_name="Hub", address="https://hub", device_id="d", waiting=0,
+                            last_ok_at=datetime(2026, 11, 24, 12, 4, tzinfo=UTC), failing_since=None,
+                            last_error="", stopped="", skew=skew, problems=0, uploading=False)
+        return status.bar_text(ZoneInfo("UTC"))
+
+    assert bar(timedelta(minutes=5)) == "synced at 12:04 · 0 waiting"
+    assert bar(-timedelta(minutes=5)) == "synced at 12:04 · 0 waiting"
+    # The offset is the server's clock minus this desk's: positive means this desk is slow.
+    assert bar(timedelta(minutes=5, seconds=1)) == "synced at 12:04 · 0 waiting · clock 5 min slow"
+    assert bar(-timedelta(hours=2)) == "synced at 12:04 · 0 waiting · clock 120 min fast"

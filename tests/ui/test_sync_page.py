@@ -109,9 +109,16 @@ def test_a_new_computer_joins_the_hub_from_the_first_start_wizard(
     qtbot.mouseClick(step.join_button, Qt.MouseButton.LeftButton)
     assert "do not match" in step.errors.rows["password"].error.text()
     assert not (tmp_path / "new-desk" / "store.db").exists()  # nothing half made; the code still works
+    shown: list[tuple[int, int, bool]] = []
+    step.progress.valueChanged.connect(
+        lambda value: shown.append((value, step.progress.maximum(), step.progress.isVisible())))
     qtbot.keyClicks(step.password, MANAGER_PASSWORD)
     qtbot.keyClick(step.password, Qt.Key.Key_Return)
     assert window.desk is not None and window.shell is not None
+    # The progress bar showed the hub's records loading, up to all of them (the page for a handful
+    # of records moves once), and says what it was doing.
+    assert shown and shown[-1][0] == shown[-1][1] > 1 and all(visible for _, _, visible in shown)
+    assert step.progress.format().startswith("Loading the hub's records")
     assert [h.guest_id for h in search.find_guests(window.desk, "Already Known")] == [record.id]
     window.shell.stop()
 
