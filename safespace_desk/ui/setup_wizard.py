@@ -242,6 +242,7 @@ class SetupWizard(QWidget):
         self.print_button.clicked.connect(self._print_key)
         self.key_note = QLabel()
         self.key_note.setObjectName("hint")
+        self.key_note.setWordWrap(True)  # "Copied. The clipboard is emptied…" ran out of the card
         tools = QHBoxLayout()
         tools.addWidget(self.copy_button)
         tools.addWidget(self.print_button)

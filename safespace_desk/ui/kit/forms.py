@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -172,6 +173,7 @@ class FieldRow(QWidget):
         layout.setSpacing(4)
         self.label = QLabel(label)
         self.label.setObjectName("fieldLabel")
+        self.label.setWordWrap(True)  # a long label in Large text wraps instead of being cut
         self.label.setBuddy(editor)
         layout.addWidget(self.label)
         layout.addWidget(editor)
@@ -251,8 +253,13 @@ class Card(QFrame):
         self.body.setSpacing(12)
 
 
-def centred(card: QWidget) -> QWidget:
-    """A full-screen backdrop with ``card`` in the middle."""
+def centred(card: QWidget) -> QScrollArea:
+    """A full-screen backdrop with ``card`` in the middle, scrolling when the card is taller than
+    the window (Large text on a short screen).
+
+    Without the scroll area the window's layout gave the card less than its wrapped text needs
+    (a layout's minimum ignores height-for-width) and labels were cut at the top and bottom; a
+    resizable QScrollArea gives its widget at least its height for the width it has."""
     backdrop = QWidget()
     backdrop.setObjectName("backdrop")
     outer = QVBoxLayout(backdrop)
@@ -263,4 +270,9 @@ def centred(card: QWidget) -> QWidget:
     row.addStretch(1)
     outer.addLayout(row)
     outer.addStretch(1)
-    return backdrop
+    scroll = QScrollArea()
+    scroll.setObjectName("backdropScroll")
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(backdrop)
+    return scroll
