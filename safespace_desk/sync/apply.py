@@ -78,6 +78,10 @@ class RowWriter:
         self.session = session
         self._rows: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
         self.missing = 0
+        # Pulling: this desk's bed assignments changed after the page (its own later changes), and the
+        # holds of its own that the server never took, removed while writing (see settle_beds).
+        self.later_beds: set[str] | None = None
+        self.gone: list[str] = []
 
     def add(self, table_name: str, key: Any, action: str, values: dict[str, Any]) -> None:
         table = _table(table_name)
@@ -161,6 +165,8 @@ class RowWriter:
         Values are written as they travel, which is how the store keeps them (times as UTC text),
         straight through the database driver: a pull of ten thousand operations must not pay for the
         ORM's conversions twice over."""
+        if self.later_beds is not None:
+            self.gone += self.settle_beds(self.later_beds)
         rows, self._rows = self._rows, {}
         self._unfinal_messages(rows)
         # One guest per bed per night holds after every statement: beds released first, held last.
@@ -258,6 +264,7 @@ def apply_page(session: Session, state: SyncState, opener: Opener, page: protoco
     foreign = [e.p for e in entries if e.op.id not in own]
     # This desk's changes placed after the first of the others' in this page (usually none, or a few).
     later_here = _own_changes_after(session, foreign[0]) if foreign else {}
+    writer.later_beds = {json.loads(k) for t, k in later_here if t == "bed_assignment"}
     for entry in entries:
         op = entry.op
         if op.id in own:
@@ -290,11 +297,10 @@ def apply_page(session: Session, state: SyncState, opener: Opener, page: protoco
             _mark(applied, table, key, values)
         origins[op.device] = op.seq
         applied.operations += 1
-    gone = writer.settle_beds({json.loads(k) for t, k in later_here if t == "bed_assignment"})
-    if gone:
-        state.repair = [*state.repair, *(["bed_assignment", json.dumps(k)] for k in gone)]
-        save(session, state, "repair")
     writer.flush()
+    if writer.gone:
+        state.repair = [*state.repair, *(["bed_assignment", json.dumps(k)] for k in writer.gone)]
+        save(session, state, "repair")
     applied.rows_missing = writer.missing
     for device_id, seq in origins.items():
         row = session.get(SyncOrigin, device_id)

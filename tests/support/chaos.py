@@ -364,7 +364,8 @@ class Chaos:
                     continue
                 differ = sorted(k for k in set(theirs) | set(ours) if theirs.get(k) != ours.get(k))
                 if differ:
-                    found.append(f"{desk.name}: {slot[0]} {slot[1]} differs in {', '.join(differ)}")
+                    found.append(f"{desk.name}: {slot[0]} {slot[1]} differs in {', '.join(differ)} "
+                                 f"(server {[theirs.get(k) for k in differ]}, desk {[ours.get(k) for k in differ]})")
             _beds_once(found, desk.name, [v for (t, _), v in mine.items() if t == "bed_assignment"])
             back = [m for m in self.delivered if (mine.get(("message", json.dumps(m))) or {}).get("delivered_at") is None
                     and ("message", json.dumps(m)) in mine]
