@@ -24,6 +24,7 @@ from safespace_desk.ui.admin.page import AdminPage
 from safespace_desk.ui.data_rights.backups_page import BackupsPage
 from safespace_desk.ui.data_rights.import_page import ImportPage
 from safespace_desk.ui.desk.page import build_front_desk_page
+from safespace_desk.ui.enquiries_page import build_enquiries_page
 from safespace_desk.ui.kit.forms import PAGE_MARGINS
 from safespace_desk.ui.kit.widgets import explanation, page_title
 from safespace_desk.ui.messages.handover_banner import HandoverBanner
@@ -78,6 +79,8 @@ def standard_pages() -> list[PageSpec]:
                  "F4"),
         _message_page(messages_ui.MESSAGES_PAGE, messages_ui.build_messages_page, Part.MESSAGES),
         _message_page(messages_ui.SHIFT_LOG_PAGE, messages_ui.build_shift_log_page),
+        # Issue 13: enquiries about a person (police, probation, victim services), by every front-desk role.
+        PageSpec("enquiries", "Enquiries", build_enquiries_page, FRONT_DESK_ROLES, shortcut="Shift+F3"),
         _message_page(messages_ui.HANDOVER_PAGE, messages_ui.build_handover_page),
         _message_page(messages_ui.PARAMEDIC_PAGE, messages_ui.build_paramedic_page, Part.TRIAGE),
         PageSpec("admin", "Admin", AdminPage, MANAGERS, shortcut="Shift+F5"),

@@ -62,6 +62,16 @@ def sample_day(desk: DeskContext) -> None:
     moves.add_destination(desk, "Centenary House", "hostel")
     keep_apart.link(desk, kez, robbie, "Bail conditions: no contact with Kez until the hearing")
     SAMPLE["kez"] = kez
+    from safespace_desk.services import enquiries, messages
+    from safespace_desk.services.overrides import Override, OverrideAction, own_override
+
+    agencies = {a.name: a.id for a in messages.list_agencies(desk)}
+    enquiries.log_enquiry(desk, agency_id=agencies["Police"], asker="PC Jones", reference="4521", guest_id=kez,
+                          purpose="Checking whereabouts", legal_basis="crime")
+    enquiries.log_enquiry(desk, agency_id=agencies["Probation"], asker="Officer Patel", guest_id=robbie,
+                          purpose="Licence check", legal_basis="consent", answer="disclosed",
+                          said="Robbie is expected here this afternoon",
+                          override=Override("Robbie agreed", own_override(desk, OverrideAction.DISCLOSE)))
     shiftlog.add_entry(desk, LogKind.POLICE_CALLED, "Police called to the door; left calmly.", debrief_offered=True)
 
 
@@ -72,6 +82,7 @@ SHOTS: list[tuple[str, str, Callable[[QWidget], None]]] = [
                                                     page.show_tab(3))),  # type: ignore[attr-defined]
     ("in-now-swap", "desk", lambda page: (page.show_tab(0), page.in_now.start_swap())),  # type: ignore[attr-defined]
     ("shift-log", "shift_log", lambda page: None),
+    ("enquiries", "enquiries", lambda page: page.answer.setCurrentIndex(1)),  # type: ignore[attr-defined]
     ("site-places", "site", lambda page: _scroll_to(page, page.places)),  # type: ignore[attr-defined]
 ]
 
