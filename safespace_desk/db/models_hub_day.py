@@ -95,3 +95,29 @@ class SharingChoice(Base):
     share: Mapped[bool] = mapped_column(Boolean)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     recorded_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class AccommodationStatus(Base):
+    """Where a person lives now, from ``since``: recorded when they leave for a place on the site's list
+    (``source`` "departure") or by hand. The newest ``since`` is their status; the rest is history."""
+
+    __tablename__ = "accommodation_status"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    guest_id: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"))
+    kind: Mapped[str] = mapped_column(String(24))  # a DestinationKind value
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+    source: Mapped[str] = mapped_column(String(16))
+    visit_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class GuestDeath(Base):
+    """The person has died. Their record stays (for the figures and the retention rules); they leave
+    the desk's search and lists, and their waiting messages are closed."""
+
+    __tablename__ = "guest_death"
+    guest_id: Mapped[str] = mapped_column(String(36), ForeignKey("guest.id"), primary_key=True)
+    died_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[str | None] = mapped_column(String(36), nullable=True)

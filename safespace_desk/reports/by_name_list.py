@@ -174,7 +174,9 @@ def _guests(session: Session, candidates: set[str]) -> tuple[dict[str, tuple[str
     left_off = 0
     for guest_id, name, flags in sorted(_rows(
             session, f"SELECT id, preferred_name, flags FROM guest WHERE id IN {IDS} "
-                     "AND erased_at IS NULL AND merged_into IS NULL", {"ids": _ids(candidates)})):
+                     "AND erased_at IS NULL AND merged_into IS NULL "
+                     # someone recorded as having died is not discussed as if alive (issue 13)
+                     "AND id NOT IN (SELECT guest_id FROM guest_death)", {"ids": _ids(candidates)})):
         codes = [f for f in json.loads(flags or "[]") if f in GuestFlag._value2member_map_]
         if GuestFlag.NOT_DISCUSSED.value in codes:
             left_off += 1

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from safespace_desk.db.models import Guest, GuestAlias
+from safespace_desk.db.models_hub_day import GuestDeath
 from safespace_desk.domain.text import fold
 from safespace_desk.services.ranked_names import Entry, KeyedLists, Rank, best_guests, rank_of, word_starts
 
@@ -95,12 +96,14 @@ class GuestIndex:
         for guest_id, name in session.execute(alias_q):
             aliases.setdefault(guest_id, []).append(name)
         rows = {row.id: row for row in session.execute(guest_q)}
+        # A person recorded as having died leaves the desk's search (issue 13): their record stays.
+        died = set(session.scalars(select(GuestDeath.guest_id)))
         merged: dict[str, list[str]] = {}
         for row in rows.values():
             if row.merged_into:
                 merged.setdefault(row.merged_into, []).append(row.id)
         for row in rows.values():
-            if row.merged_into or (only is not None and row.id not in only):
+            if row.merged_into or (only is not None and row.id not in only) or row.id in died:
                 continue
             extra = list(aliases.get(row.id, []))
             cards = [row.card_code]

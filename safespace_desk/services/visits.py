@@ -35,6 +35,7 @@ from safespace_desk.services.frontdesk_common import (
 )
 from safespace_desk.services.guests import GUEST, guest_index, identity_ids, resolve_live
 from safespace_desk.services.keep_apart import others_of, sign_in_warning
+from safespace_desk.services.outcomes import has_died, note_departure
 from safespace_desk.services.overrides import Override, OverrideAction, override_detail, use_override
 from safespace_desk.services.site import get_site
 from safespace_desk.services.view_audit import record_list_view
@@ -114,6 +115,9 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
         m = moment(desk, uow.session)  # the site read in this transaction, not in one of its own
         guest = resolve_live(uow.session, guest_id)
         ids = identity_ids(uow.session, guest.id)
+        if has_died(uow.session, ids):
+            raise RuleViolation(f"{guest.preferred_name} is recorded as having died. If this is the wrong "
+                                "record, a manager can correct it.")
         already = open_visit_for(uow.session, ids)
         if already is not None:
             raise RuleViolation(f"{guest.preferred_name} is already signed in (since "
@@ -207,6 +211,8 @@ def record_departure(uow: UnitOfWork, visit: Visit, departed: str | None, kind: 
     uow.audit("signed_out", VISIT, visit.id, detail=f"to={kind.value}" if kind else None)
     uow.outbox("visit.sign_out", visit_id=visit.id, at=uow.now, departed_to=departed,
                departed_kind=kind.value if kind else None)
+    if kind is not None:
+        note_departure(uow, visit.guest_id, kind, visit.id)  # their accommodation status (item 6)
     uow.changed(VISIT, visit.id)
     uow.changed(GUEST, visit.guest_id)
 

@@ -114,6 +114,10 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in [
     # enquiries: who asked about whom and why is sealed; that one was made, when, and who approved is clear
     _t("enquiry", "id at guest_id approved_by created_by", guest="guest_id"),
     _t("sharing_choice", "id guest_id recorded_at recorded_by", guest="guest_id"),
+    # where a person lives now is sealed (like where they went); that a person has died travels as a row
+    # keyed by their id, its date sealed
+    _t("accommodation_status", "id guest_id since recorded_at recorded_by", guest="guest_id"),
+    _t("guest_death", "guest_id recorded_at recorded_by", guest="guest_id"),
     # a swap's hostel (where a guest went) is sealed
     _t("hostel_swap", "id out_visit_id expected_id at created_by"),
 ]}
@@ -123,7 +127,7 @@ _VISIT = {"visit", "bed_assignment", "guest"}
 _CASEWORK = {"referral", "case_episode", "contact", "follow_up", "plan", "plan_version", "support_given",
              "onward_referral", "circle_member", "escalation", "group_session", "session_attendance", "closing"}
 _PARTNERSHIP = {"partnership_member", "partnership_action"}
-_HUB_DAY = {"expected_arrival", "keep_apart", "enquiry", "sharing_choice"}
+_HUB_DAY = {"expected_arrival", "keep_apart", "enquiry", "sharing_choice", "accommodation_status", "guest_death"}
 _ERASE = {"guest", "guest_alias", "duplicate_hint", "not_duplicate", "message", "visit", "exclusion",
           "triage", "shift_log", "handover", "bed_assignment"} | _CASEWORK | _PARTNERSHIP | _HUB_DAY
 
@@ -228,6 +232,9 @@ OPS: dict[str, OpKind] = {k.name: k for k in [
     _op("swap.record", {"hostel_swap", "expected_arrival"}),
     _op("enquiry.log", {"enquiry"}),
     _op("sharing.set", {"sharing_choice"}),
+    _op("status.record", {"accommodation_status"}),
+    _op("guest.died", {"guest_death", "message", "expected_arrival"}),
+    _op("guest.died_corrected", {"guest_death"}),
 ]}
 
 # What the services call a change to these tables (services' Changes kinds), so pages refresh when
@@ -238,7 +245,7 @@ CHANGE_KINDS = {
     "case_episode": "case", "support_given": "support", "onward_referral": "onward", "circle_member": "circle",
     "group_session": "session", "session_attendance": "session", "plan_version": "plan",
     "partnership_meeting": "partnership", "partnership_member": "partnership", "partnership_action": "partnership",
-    "unit_cost_change": "unit_cost",
+    "unit_cost_change": "unit_cost", "guest_death": "guest",
 }
 
 

@@ -30,6 +30,7 @@ from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.guest_card import write_card_pdf
 from safespace_desk.ui.desk.guest_forms import ExcludeForm, MergeForm
 from safespace_desk.ui.desk.keep_apart_box import KeepApartBox
+from safespace_desk.ui.desk.outcome_box import OutcomeBox
 from safespace_desk.ui.desk.status_context import StatusContext
 from safespace_desk.ui.desk.table_model import Column, RecordTableModel
 from safespace_desk.ui.desk.tables import desk_table
@@ -100,6 +101,9 @@ class GuestDetailsPanel(QFrame):
         self.keep_apart_box = KeepApartBox(actions, body)
         self.keep_apart_box.message.connect(self.message)
         layout.addWidget(self.keep_apart_box)
+        self.outcome_box = OutcomeBox(actions, context, body)
+        self.outcome_box.message.connect(self.message)
+        layout.addWidget(self.outcome_box)
         self.form_holder = QVBoxLayout()
         layout.addLayout(self.form_holder)
 
@@ -143,6 +147,7 @@ class GuestDetailsPanel(QFrame):
         self.merge_button.setVisible(on and lead)
         if not on:
             self.keep_apart_box.hide()
+        self.outcome_box.setVisible(on)
 
     # --- loading ---------------------------------------------------------------------------------
 
@@ -187,6 +192,7 @@ class GuestDetailsPanel(QFrame):
         self.exclusions_model.set_records(self._actions.read(exclusions.exclusion_history, record.id))
         self._fill_merges(record)
         self.keep_apart_box.show_for(record.id)
+        self.outcome_box.show_for(record.id, record.preferred_name)
 
     def _fill_badges(self, record: GuestRecord) -> None:
         clear_layout(self.badges_row)

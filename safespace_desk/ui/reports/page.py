@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safespace_desk.reports.cohort import cohort_report
 from safespace_desk.reports.figures import Figures, compute_figures
 from safespace_desk.reports.period import ReportRange
 from safespace_desk.services.context import DeskContext
@@ -28,7 +29,7 @@ from safespace_desk.services.site import get_site
 from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.forms import PAGE_MARGINS, Banner, describe_error
 from safespace_desk.ui.kit.widgets import heading
-from safespace_desk.ui.reports import casework_rows, charts
+from safespace_desk.ui.reports import casework_rows, charts, hub_day_rows
 from safespace_desk.ui.reports import formatting as fmt
 from safespace_desk.ui.reports.exports import FORMATS, export_figures, suggested_name
 from safespace_desk.ui.reports.range_picker import RangePicker
@@ -131,6 +132,29 @@ class ReportsPage(QWidget):
         for col in range(2):
             casework_grid.setColumnStretch(col, 1)
         column.addLayout(casework_grid)
+        # The hub's day beyond sign-in (issue 13): where people went, arrivals, debriefs, enquiries, and
+        # the cohort (where the people first seen in the range are now), counted when asked for.
+        column.addWidget(heading("Moving on and the hub's day"))
+        self.moves_table = FigureTable("Where people went")
+        self.day_table = FigureTable("Expected arrivals and debriefs")
+        self.enquiries_table = FigureTable("Enquiries about a person, by legal basis")
+        self.cohort_table = FigureTable("People first seen in this range: where they are now")
+        self.cohort_button = QPushButton("Count where they are now")
+        self.cohort_button.setToolTip("The cohort report: of the people first seen in these dates, where they "
+                                      "live now (or that they have died)")
+        self.cohort_button.clicked.connect(self.count_cohort)
+        cohort_box = QVBoxLayout()
+        cohort_box.addWidget(self.cohort_table)
+        cohort_box.addWidget(self.cohort_button, 0, Qt.AlignmentFlag.AlignLeft)
+        day_grid = QGridLayout()
+        day_grid.setSpacing(12)
+        day_grid.addWidget(self.moves_table, 0, 0, Qt.AlignmentFlag.AlignTop)
+        day_grid.addWidget(self.day_table, 0, 1, Qt.AlignmentFlag.AlignTop)
+        day_grid.addWidget(self.enquiries_table, 1, 0, Qt.AlignmentFlag.AlignTop)
+        day_grid.addLayout(cohort_box, 1, 1, Qt.AlignmentFlag.AlignTop)
+        for col in range(2):
+            day_grid.setColumnStretch(col, 1)
+        column.addLayout(day_grid)
         definitions = QLabel(fmt.DEFINITIONS_NOTE)
         definitions.setObjectName("hint")
         definitions.setWordWrap(True)
@@ -211,8 +235,22 @@ class ReportsPage(QWidget):
             table.setVisible(f.casework is not None)
             if f.casework is not None:
                 table.set_rows(["", "Number"], rows)
+        if f.hub_day is not None:
+            self.moves_table.set_rows(["", "Number"], hub_day_rows.moves_rows(f.hub_day))
+            self.day_table.set_rows(["", "Number"], hub_day_rows.day_rows(f.hub_day))
+            self.enquiries_table.set_rows(["", "Enquiries"], hub_day_rows.enquiry_rows(f.hub_day))
+        self.cohort_table.set_rows(["", "People"], [("Not counted yet", "")])
         for button in self.export_buttons.values():
             button.setEnabled(True)
+
+    def count_cohort(self) -> None:
+        """The cohort report for the dates chosen (on demand: it reads every first visit)."""
+        try:
+            cohort = cohort_report(self._desk, self.picker.current_range())
+        except Exception as error:
+            self.banner.show_message(describe_error(error))
+            return
+        self.cohort_table.set_rows(["", "People"], hub_day_rows.cohort_rows(cohort))
 
     # -- exporting ------------------------------------------------------------------------------
     def export_with_dialog(self, kind: str) -> None:

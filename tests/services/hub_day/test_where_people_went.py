@@ -64,7 +64,7 @@ def test_a_hostel_swap_is_one_move_out_and_one_in_counted_once(desk: DeskContext
     clock.set(now + timedelta(hours=1))
     assert visits.sign_in(desk, jo, "hostel").expected is not None  # the move in completes the swap
     ops = [r[0] for r in desk.store.raw_connection_sql("SELECT op FROM outbox ORDER BY seq")]
-    assert ops[-4:] == ["visit.sign_out", "swap.record", "visit.sign_in", "arrival.arrived"]
+    assert ops[-5:] == ["visit.sign_out", "status.record", "swap.record", "visit.sign_in", "arrival.arrived"]
     figures = compute_figures(desk, month_range(2026, 10, LONDON))
     assert figures.hub_day is not None
     assert figures.hub_day.hostel_swaps == 1

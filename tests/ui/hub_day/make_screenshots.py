@@ -72,6 +72,7 @@ def sample_day(desk: DeskContext) -> None:
                           purpose="Licence check", legal_basis="consent", answer="disclosed",
                           said="Robbie is expected here this afternoon",
                           override=Override("Robbie agreed", own_override(desk, OverrideAction.DISCLOSE)))
+    visits.sign_out(desk, visits.sign_in(desk, add(desk, "Jo"), "hostel").visit_id, "Centenary House")
     shiftlog.add_entry(desk, LogKind.POLICE_CALLED, "Police called to the door; left calmly.", debrief_offered=True)
 
 
@@ -82,6 +83,9 @@ SHOTS: list[tuple[str, str, Callable[[QWidget], None]]] = [
                                                     page.show_tab(3))),  # type: ignore[attr-defined]
     ("in-now-swap", "desk", lambda page: (page.show_tab(0), page.in_now.start_swap())),  # type: ignore[attr-defined]
     ("shift-log", "shift_log", lambda page: None),
+    ("reports-hub-day", "reports", lambda page: (page.picker.set_month(2026, 11), page.refresh(),  # type: ignore[attr-defined]
+                                                 page.count_cohort(),  # type: ignore[attr-defined]
+                                                 _scroll_to(page, page.cohort_table))),  # type: ignore[attr-defined]
     ("enquiries", "enquiries", lambda page: page.answer.setCurrentIndex(1)),  # type: ignore[attr-defined]
     ("site-places", "site", lambda page: _scroll_to(page, page.places)),  # type: ignore[attr-defined]
 ]
