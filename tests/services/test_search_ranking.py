@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, insert, update
 from sqlalchemy.orm import Session
 
 from safespace_desk.db.models import Base, Guest, GuestAlias
+from safespace_desk.db.models_hub_day import GuestDeath
 from safespace_desk.demo.names import profile
 from safespace_desk.services.guest_index import GuestIndex
 
@@ -64,7 +65,7 @@ def _queries(guests: list[dict[str, object]]) -> list[str]:
 @pytest.fixture(scope="module")
 def index() -> Iterator[GuestIndex]:
     engine = create_engine("sqlite://")
-    Base.metadata.create_all(engine, tables=[Guest.__table__, GuestAlias.__table__])
+    Base.metadata.create_all(engine, tables=[Guest.__table__, GuestAlias.__table__, GuestDeath.__table__])
     guests, aliases = _guest_rows()
     with Session(engine) as session, session.begin():
         session.execute(insert(Guest), guests)
@@ -95,7 +96,7 @@ def test_an_index_kept_up_to_date_answers_as_one_built_afresh() -> None:
     """Sign-ins (touch), edits, merges and new guests update the index in place; its answers must
     be those of an index built from scratch over the same rows."""
     engine = create_engine("sqlite://")
-    Base.metadata.create_all(engine, tables=[Guest.__table__, GuestAlias.__table__])
+    Base.metadata.create_all(engine, tables=[Guest.__table__, GuestAlias.__table__, GuestDeath.__table__])
     rows, alias_rows = _guest_rows()
     rows = rows[:800]
     alias_rows = [a for a in alias_rows if a["guest_id"] in {r["id"] for r in rows}]
@@ -135,7 +136,7 @@ def test_an_index_kept_up_to_date_answers_as_one_built_afresh() -> None:
 
 if __name__ == "__main__":  # regenerate the pinned answers (only for a ranking change that is meant)
     engine = create_engine("sqlite://")
-    Base.metadata.create_all(engine, tables=[Guest.__table__, GuestAlias.__table__])
+    Base.metadata.create_all(engine, tables=[Guest.__table__, GuestAlias.__table__, GuestDeath.__table__])
     rows, alias_rows = _guest_rows()
     with Session(engine) as s, s.begin():
         s.execute(insert(Guest), rows)
