@@ -1,8 +1,8 @@
 """Outcomes over time (issue 13, item 6): each person's accommodation status with its history (from where
 they went and by hand), and a respectful record that a person has died.
 
-Revision ID: 0014_outcomes
-Revises: 0013_enquiries
+Revision ID: 0015_outcomes
+Revises: 0014_long_stays
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_outcomes"
-down_revision = "0013_enquiries"
+revision = "0015_outcomes"
+down_revision = "0014_long_stays"
 branch_labels = None
 depends_on = None
 
