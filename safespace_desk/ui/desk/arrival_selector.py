@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QButtonGroup, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from safespace_desk.domain.guests import ArrivedVia
@@ -60,6 +61,21 @@ class ArrivalSelector(QWidget):
             flow.addWidget(button)
         self._group.idClicked.connect(lambda _id: self.changed.emit(self.value()))
         self.reset()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
+        return self.layout().heightForWidth(width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        # The page's layouts size this row by its minimum, not by its height for the width it gets,
+        # so a third row of buttons (ten ways of arriving in a narrow column) was cut off. Asking
+        # for the wrapped height as the minimum makes the page below give way (it scrolls).
+        super().resizeEvent(event)
+        needed = self.layout().heightForWidth(event.size().width())
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
     def value(self) -> ArrivedVia:
         for via, button in self._buttons.items():

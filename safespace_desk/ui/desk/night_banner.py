@@ -20,10 +20,10 @@ from safespace_desk.ui.kit.formatting import count_of
 from safespace_desk.ui.kit.shortcuts import shortcut_button
 from safespace_desk.ui.kit.theme import LARGE_TEXT
 
-# Guests listed with their own buttons; the rest are in the In now tab. Two (one in Large text), so
-# that with the handover banner above, the search, the arrival buttons and In now keep their room
-# at 768 px high.
-SHOWN = 2
+# Guests listed with their own buttons; the rest are in the In now tab. One in either text size (it
+# was two in normal text until the ten ways of arriving needed a third row of buttons), so that with
+# the handover banner above, the search, the arrival buttons and In now keep their room at 768 px.
+SHOWN = 1
 SHOWN_LARGE_TEXT = 1
 
 
