@@ -469,3 +469,13 @@ def test_the_same_seed_gives_the_same_messages_log_triage_and_handovers(tmp_path
         stores[name] = _records(tmp_path / name)
     assert all(stores["a"]) and stores["a"] == stores["b"]
     assert stores["a"][0] != stores["c"][0] and stores["a"][2] != stores["c"][2]
+
+
+def test_the_hubs_day_is_in_the_demo(demo: Demo) -> None:
+    """Issue 13: where people went by kind, expected arrivals, a keep-apart link, enquiries (one a lead
+    approved), through the services with their audit entries."""
+    assert demo.october is not None and demo.october.hub_day is not None
+    went = demo.october.hub_day.departures_by_destination
+    assert went["hostel"] > 0 and went["other"] > 0 and demo.october.hub_day.moved_on_to_accommodation > 0
+    assert {"arrival_expected", "keep_apart_linked", "enquiry_logged", "status_recorded"} <= set(demo.actions)
+    assert " 2 expected arrivals" in demo.output and " 2 enquiries" in demo.output

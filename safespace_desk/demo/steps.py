@@ -17,6 +17,7 @@ from safespace_desk.demo.activity import write_shift_log, write_triage
 from safespace_desk.demo.bulk import Row, chunks, indexes_deferred, write_batches, write_rows
 from safespace_desk.demo.handovers import write_handovers
 from safespace_desk.demo.history import VIAS, simulate
+from safespace_desk.demo.hub_day import DEPARTURE_KINDS, write_hub_day
 from safespace_desk.demo.messages import write_messages
 from safespace_desk.demo.names import card_code, profile
 from safespace_desk.demo.run import DemoRun, DemoStaffIds, Step
@@ -83,6 +84,7 @@ def write_visits_and_beds(run: DemoRun) -> None:
             visit = {"id": visit_id, "guest_id": guest_id, "signed_in_at": utc_text(h.signed_in[i]),
                      "signed_out_at": out_text, "arrived_via": VIAS[h.via[i]],
                      "departed_to": v.DEPARTED_TO[h.departed_to[i]] if h.departed_to[i] >= 0 else None,
+                     "departed_kind": _departed_kind(h.departed_to[i]),
                      "staff_in": staff[h.staff_in[i]],
                      "staff_out": staff[h.staff_out[i]] if h.staff_out[i] >= 0 else None}
             bed = None
@@ -131,5 +133,11 @@ STEPS: list[tuple[str, Step]] = [
     ("messages", write_messages),
     ("shift log", write_shift_log),
     ("triage", write_triage),
-    ("handovers", write_handovers),  # last: its snapshots show messages and log entries
+    ("handovers", write_handovers),  # its snapshots show messages and log entries
+    ("hub day", write_hub_day),  # through the services, at the end of the history (issue 13)
 ]
+
+
+def _departed_kind(index: int) -> str | None:
+    kind = DEPARTURE_KINDS.get(v.DEPARTED_TO[index]) if index >= 0 else None
+    return kind.value if kind else None
