@@ -228,6 +228,15 @@ class DeskSync:
         if stopped.code == "seq_conflict":
             self._carry_on_as_new_device(client, state)
             return
+        if stopped.code == "rekey_needed":
+            # The hub's key was rotated at another desk: take the new slot set (and key), then send
+            # again, sealed under it. Retryable: nothing was stored and the seq did not advance.
+            before = site_keys(self.desk).current_version
+            self._sync_slots(client, state)
+            if site_keys(self.desk).current_version == before:
+                raise SyncError("Rekey needed: the hub's key was rotated at another desk and this desk does not "
+                                "have the new key yet. Sign in again on this desk (or ask a manager) and sync.")
+            return
         # A gap: the server lost operations it had acknowledged (restored from a backup). Send them
         # again if this desk still has them.
         first = stopped.expected_seq + state.seq_offset

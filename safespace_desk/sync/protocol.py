@@ -82,7 +82,7 @@ class OpResult(Strict):
 
 
 class Stopped(Strict):
-    code: Literal["gap", "seq_conflict"]
+    code: Literal["gap", "seq_conflict", "rekey_needed"]
     seq: int
     expected_seq: int
     message: str
@@ -168,6 +168,7 @@ class SlotSet(Strict):
     site_id: str
     version: int
     blob: B64
+    key_version: int = 1
 
 
 class JoinRequest(Strict):
@@ -184,6 +185,9 @@ class JoinCode(Strict):
 class SlotPut(Strict):
     expected_version: int = Field(ge=0, le=MAX_INT)
     blob: B64
+    key_version: int | None = Field(default=None, ge=1, le=1_000_000,
+                                    description="the site key version the slots are for: one more than the "
+                                                "server holds is a rotation, taken only on top of that version")
 
 
 class ForkRequest(Strict):

@@ -366,3 +366,51 @@ def test_tombstones_are_served_for_desks_restored_from_a_backup(rules_server: Li
     hub.push(hub.a, "guest.add", [guest(g, SLOW)], SLOW)
     hub.push(hub.a, "guest.erase", [("guest", g, "i", dict(guest(g, SLOW)[3], erased_at=SLOW))], SLOW)
     assert protocol.Tombstones.model_validate(hub.b.client.call("GET", "/v1/tombstones")).guest_ids == [g]
+
+
+def _keys_with(desk: ScriptedDesk, version: int) -> Any:
+    from safespace_desk.db.sealing import Keyring
+    from safespace_desk.sync.keys import SiteKeys
+
+    base = desk.keys.keyring.master(1)
+    return SiteKeys(Keyring(version, {v: bytes([v]) * 32 if v > 1 else base for v in range(1, version + 1)}))
+
+
+def test_a_rotation_is_taken_only_on_top_of_the_key_version_the_server_holds(rules_server: LiveServer) -> None:
+    hub = Hub(rules_server)
+    held = protocol.SlotSet.model_validate(hub.a.client.call("GET", "/v1/slots"))
+    assert held.key_version == 1
+    put = {"expected_version": held.version, "blob": "", "key_version": 2}
+    done = protocol.SlotSet.model_validate(hub.a.client.call("PUT", "/v1/slots", body=put))
+    assert done.key_version == 2
+    # The other manager rotated offline too, from version 1 to its own version 2, on the old slot set:
+    from safespace_desk.sync.client import ServerRefused
+
+    with pytest.raises(ServerRefused) as refused:
+        hub.b.client.call("PUT", "/v1/slots", body={"expected_version": held.version, "blob": "", "key_version": 2})
+    assert refused.value.code == "slot_conflict"
+    # ... takes the first's and rotates again on top: version 3, not a fork of 2.
+    with pytest.raises(ServerRefused) as skipped:
+        hub.b.client.call("PUT", "/v1/slots", body={"expected_version": done.version, "blob": "", "key_version": 4})
+    assert skipped.value.code == "key_conflict"
+    again = protocol.SlotSet.model_validate(hub.b.client.call(
+        "PUT", "/v1/slots", body={"expected_version": done.version, "blob": "", "key_version": 3}))
+    assert again.key_version == 3
+
+
+def test_an_operation_sealed_under_a_rotated_out_key_is_rekey_needed_and_the_seq_stays(rules_server: LiveServer) -> None:
+    from safespace_desk.sync.sealing import Sealer
+
+    hub = Hub(rules_server)
+    held = protocol.SlotSet.model_validate(hub.a.client.call("GET", "/v1/slots"))
+    hub.a.client.call("PUT", "/v1/slots", body={"expected_version": held.version, "blob": "", "key_version": 2})
+    old = hub.b.op(1, [guest(new_id(), SLOW)], kind="guest.add")
+    answer = hub.b.push([old])
+    assert answer.results == [] and answer.stopped is not None
+    assert (answer.stopped.code, answer.stopped.expected_seq) == ("rekey_needed", 1)
+    # Resealed under the new version, the same seq goes through.
+    hub.b.keys = _keys_with(hub.b, 2)
+    hub.b.sealer = Sealer(hub.b.site_id, hub.b.keys, 2)
+    resealed = hub.b.op(1, [guest(new_id(), SLOW)], kind="guest.add").model_copy(update={"kv": 2})
+    resealed.mac = hub.b.sealer.mac(resealed)
+    assert [r.status for r in hub.b.push([resealed]).results] == ["applied"]

@@ -225,7 +225,7 @@ def _slot_set(site: Any) -> protocol.SlotSet:
     import base64
 
     return protocol.SlotSet(site_id=site.id, version=site.slot_version,
-                            blob=base64.b64encode(site.slot_blob or b"").decode())
+                            blob=base64.b64encode(site.slot_blob or b"").decode(), key_version=site.key_version)
 
 
 def get_slots(engine: Engine, caller: Caller) -> protocol.SlotSet:
@@ -238,9 +238,16 @@ def put_slots(engine: Engine, caller: Caller, req: protocol.SlotPut) -> protocol
     """Compare and set: a desk replaces the slot set only on top of the version it last saw."""
     blob = _b64decode(req.blob)
     with db.write(engine) as conn:
+        db.lock_site(conn, caller.site_id)
+        held = conn.execute(select(ServerSite.key_version).where(ServerSite.id == caller.site_id)).scalar_one()
+        key_version = held if req.key_version is None else req.key_version
+        if key_version not in (held, held + 1):
+            # Two managers rotated while offline: the second rotates again, on top of the first.
+            raise conflict("key_conflict", f"The hub's key was rotated at another desk (to version {held}) "
+                                           "since this desk rotated: this desk takes that key and rotates again.")
         done = conn.execute(update(ServerSite).where(ServerSite.id == caller.site_id,
                                                      ServerSite.slot_version == req.expected_version)
-                            .values(slot_version=req.expected_version + 1, slot_blob=blob))
+                            .values(slot_version=req.expected_version + 1, slot_blob=blob, key_version=key_version))
         if done.rowcount != 1:
             raise conflict("slot_conflict", "The key slots changed on another desk since this desk last saw them.")
         site = conn.execute(select(ServerSite.__table__).where(ServerSite.id == caller.site_id)).one()

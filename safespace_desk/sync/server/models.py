@@ -40,6 +40,9 @@ class ServerSite(Base):
     # The site's key-slot set, sealed on the desks with the sync key (the server cannot open it).
     slot_version: Mapped[int] = mapped_column(Integer, default=0)
     slot_blob: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # The newest site key version (a desk's rotation is taken only on top of it; an operation sealed
+    # under an older one is sent back "rekey needed").
+    key_version: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class EnrolCode(Base):

@@ -66,14 +66,14 @@ def push(engine: Engine, caller: Caller, req: protocol.PushRequest) -> protocol.
     now = utc_text(datetime.now(UTC))
     with db.write(engine) as conn:
         db.lock_site(conn, caller.site_id)
-        site = conn.execute(select(ServerSite.epoch, ServerSite.log_head, ServerSite.base_state)
+        site = conn.execute(select(ServerSite.epoch, ServerSite.log_head, ServerSite.base_state, ServerSite.key_version)
                             .where(ServerSite.id == caller.site_id)).one()
         if site.base_state != "complete" and req.ops:
             raise conflict("base_incomplete", "The hub's first desk has not finished sending its records yet.")
         device = conn.execute(select(Device.last_seq, Device.audit_seq, Device.audit_hash)
                               .where(Device.id == caller.device_id)).one()
         results, stopped, last_seq, head = _apply_ops(conn, caller, req.ops, site.epoch, site.log_head,
-                                                      device.last_seq, now)
+                                                      device.last_seq, now, site.key_version)
         audit_seq, audit_hash, audit_error = _append_audit(conn, caller, req.audit, device.audit_seq,
                                                            device.audit_hash, now)
         conn.execute(update(Device).where(Device.id == caller.device_id).values(
@@ -87,7 +87,7 @@ def push(engine: Engine, caller: Caller, req: protocol.PushRequest) -> protocol.
 
 
 def _apply_ops(conn: Connection, caller: Caller, ops: list[protocol.Op], epoch: int, head: int, last_seq: int,
-               now: str) -> tuple[list[protocol.OpResult], protocol.Stopped | None, int, int]:
+               now: str, key_version: int = 1) -> tuple[list[protocol.OpResult], protocol.Stopped | None, int, int]:
     site_id = caller.site_id
     seen_by_seq: dict[int, tuple[str, str, str | None, int | None, str | None]] = {}
     low = [op.seq for op in ops if op.seq <= last_seq]
@@ -129,6 +129,13 @@ def _apply_ops(conn: Connection, caller: Caller, ops: list[protocol.Op], epoch: 
             stopped = protocol.Stopped(code="gap", seq=op.seq, expected_seq=last_seq + 1,
                                        message=f"Operations are missing before {op.seq}: the server expected "
                                                f"{last_seq + 1}.")
+            break
+        if op.kv < key_version and op.id not in seen_by_id:
+            # Sealed under a key version the hub has rotated away from: the desk takes the new key and
+            # sends it again, sealed under it; nothing of it is stored and the seq does not advance.
+            stopped = protocol.Stopped(code="rekey_needed", seq=op.seq, expected_seq=last_seq + 1,
+                                       message=f"This operation is sealed with key version {op.kv}; the hub's key is "
+                                               f"now version {key_version}: rekey and send it again.")
             break
         last_seq = op.seq
         if op.id in seen_by_id:  # pushed before under this desk's earlier identity
