@@ -281,10 +281,16 @@ class DeskSync:
     def _pull_all(self, client: ServerClient, state: SyncState, out: Outcome) -> int:
         """Pull until caught up; returns the version of the hub's key-slot set the server holds."""
         opener = Opener(state.site_id, site_keys(self.desk))
+        with self.desk.store.read() as session:
+            newest = session.scalar(select(func.max(OutboxOp.seq))) or 0
+        # The newest of its own operations this desk holds: ones after it (pushed before this desk was
+        # put back from a backup) come back with the others'.
+        mine_upto = max(0, newest - state.seq_offset)
         while True:
             sent = self._now()
             page = client.fetch(protocol.PullResponse, "GET", "/v1/pull",
-                                params={"epoch": state.epoch, "after": state.cursor, "limit": PULL_PAGE})
+                                params={"epoch": state.epoch, "after": state.cursor, "limit": PULL_PAGE,
+                                        "mine_upto": mine_upto})
             with self.desk.store.write() as session:
                 self._learn_time(session, state, sent, self._now(), page.server_time)
                 if not page.entries and page.upto <= state.cursor:

@@ -5,6 +5,7 @@ server took differently says so (a sync problem for a lead)."""
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -12,13 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from safespace_desk.db.models import BedAssignment, SyncProblem, Visit
+from safespace_desk.db.models import BedAssignment, Guest, SyncProblem, Visit
 from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.guests import GuestDetails
 from safespace_desk.services import auth, beds, data_rights, guests, messages, visits
 from safespace_desk.services.context import DeskContext
 from safespace_desk.sync import decisions, enrol
 from safespace_desk.sync.engine import DeskSync
+from safespace_desk.sync.server.models import LoggedOp
 from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD, START
 from tests.support.sync_server import thread_server
 
@@ -202,3 +204,41 @@ def test_an_erasure_reaches_the_other_desk_and_nothing_about_the_guest_comes_bac
             departed = [v.departed_to for v in session.scalars(select(Visit).where(Visit.guest_id == guest))]
         assert "to a hostel" not in departed
     assert problems(second, guest)[0] == ("rejected", decisions.ERASED)
+
+
+def test_a_desk_put_back_from_a_backup_gets_back_what_it_had_pushed_since(tmp_path: Path,
+                                                                          _template_store: tuple[Path, str]) -> None:
+    """Item 4: restored from a backup taken before it pushed a change, the desk reads that change back
+    from the hub (its own operations after the newest it holds are sent to it), nothing twice."""
+    shutil.copytree(_template_store[0], tmp_path / "desk")
+    with thread_server(tmp_path / "server", None) as server:
+        desk = auth.sign_in(tmp_path / "desk", MANAGER_NAME, MANAGER_PASSWORD, FixedClock(START))
+        enrol.enrol(desk, server.first_code())
+        before = add(desk, "Before The Backup")
+        sync(desk)
+        desk.close()
+        shutil.copytree(tmp_path / "desk", tmp_path / "backup")
+        desk = auth.sign_in(tmp_path / "desk", MANAGER_NAME, MANAGER_PASSWORD, FixedClock(START))
+        after = add(desk, "After The Backup")
+        visits.sign_in(desk, after, "self")
+        sync(desk)
+        desk.close()
+        shutil.rmtree(tmp_path / "desk")
+        shutil.copytree(tmp_path / "backup", tmp_path / "desk")
+        desk = auth.sign_in(tmp_path / "desk", MANAGER_NAME, MANAGER_PASSWORD, FixedClock(START))
+        try:
+            with desk.store.read() as session:
+                assert session.get(Guest, after) is None  # the backup is older
+            sync(desk)
+            assert guests.get_guest(desk, after).preferred_name == "After The Backup"
+            assert guests.get_guest(desk, before).preferred_name == "Before The Backup"
+            assert [g.guest_id for g in visits.in_now(desk)] == [after]
+            # ... and a change made now carries on as a new device without losing or repeating anything.
+            later = add(desk, "After The Restore")
+            sync(desk)
+            with server.engine.connect() as conn:
+                kinds = Counter(kind for kind, in conn.execute(select(LoggedOp.kind)))
+            assert kinds["guest.add"] == 3 and kinds["visit.sign_in"] == 1
+            assert guests.get_guest(desk, later).preferred_name == "After The Restore"
+        finally:
+            desk.close()

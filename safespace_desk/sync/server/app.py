@@ -165,8 +165,10 @@ def _routes(app: FastAPI) -> None:
     @app.get("/v1/pull", response_model=protocol.PullResponse, responses=ERRORS)
     def pull(request: Request, who: CallerDep, epoch: Annotated[int, Query(ge=1, le=1_000_000)],
              after: Annotated[int, Query(ge=0, le=2**62)] = 0,
-             limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_PAGE)] = 500) -> Response:
-        return Response(content=log.pull(_engine(request), who, epoch, after, limit), media_type="application/json")
+             limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_PAGE)] = 500,
+             mine_upto: Annotated[int | None, Query(ge=0, le=2**62)] = None) -> Response:
+        return Response(content=log.pull(_engine(request), who, epoch, after, limit, mine_upto),
+                        media_type="application/json")
 
     @app.get("/v1/snapshot", responses={**ERRORS, 200: {"content": {"application/x-ndjson": {}},
                                                         "description": "the site's records, one per line"}})

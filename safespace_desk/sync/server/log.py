@@ -27,8 +27,12 @@ from safespace_desk.sync.server.records import RecordBatch, change_entry, key_te
 SNAPSHOT_FETCH = 2000
 
 
-def pull(engine: Engine, caller: Caller, epoch: int, after: int, limit: int) -> str:
-    """The page of the log after ``after`` as JSON text (the operations as the desks sent them)."""
+def pull(engine: Engine, caller: Caller, epoch: int, after: int, limit: int, mine_upto: int | None = None) -> str:
+    """The page of the log after ``after`` as JSON text (the operations as the desks sent them).
+
+    ``mine_upto``: the newest seq the desk holds of its own. Its own accepted operations up to it are
+    left out (it has them); later ones are sent: the desk was restored from a backup taken before it
+    pushed them, and would otherwise never see them again."""
     limit = max(1, min(limit, protocol.MAX_PULL_PAGE))
     with db.read(engine) as conn:
         site = conn.execute(select(ServerSite.epoch, ServerSite.log_head, ServerSite.slot_version)
@@ -45,7 +49,8 @@ def pull(engine: Engine, caller: Caller, epoch: int, after: int, limit: int) -> 
         rows = conn.execute(select(LoggedOp.position, LoggedOp.decision, LoggedOp.body, LoggedOp.amend)
                             .where(LoggedOp.site_id == caller.site_id, LoggedOp.epoch == epoch,
                                    LoggedOp.position > after, LoggedOp.position <= site.log_head,
-                                   (LoggedOp.device_id != caller.device_id) | (LoggedOp.decision != "accepted"))
+                                   (LoggedOp.device_id != caller.device_id) | (LoggedOp.decision != "accepted")
+                                   | (LoggedOp.seq > (mine_upto if mine_upto is not None else 2**62)))
                             .order_by(LoggedOp.position).limit(limit)).all()
     upto = rows[-1].position if len(rows) == limit else site.log_head
     entries = ",".join(f'{{"p":{p},"d":{json.dumps(d)},"op":{body}' + (f',"x":{amend}}}' if amend else "}")
