@@ -1,6 +1,7 @@
 """The centred card of the sign-in, lock and set-up screens, at the smallest window a desk allows
 (1024x640) in Large text: wrapped text keeps the height it needs, and the card scrolls instead of
-being squeezed (squeezed, a label's text was cut at the top and bottom)."""
+being squeezed (squeezed, a label's text was cut at the top and bottom). And the staff forms' dialogs
+in Large text with an error and a suggested passphrase."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from safespace_desk.domain.clock import FixedClock
+from safespace_desk.services.context import DeskContext
+from safespace_desk.ui.admin.dialogs import AddStaffDialog
 from safespace_desk.ui.kit.forms import Card, FieldRow, centred, text_edit
 from safespace_desk.ui.kit.theme import Theme, ThemeController
 from safespace_desk.ui.kit.widgets import explanation
@@ -94,3 +97,29 @@ def test_a_long_field_label_wraps_instead_of_being_cut(qtbot: QtBot, large_text:
     screen.show()
     qtbot.waitExposed(screen)
     qtbot.waitUntil(lambda: assert_whole(screen), timeout=2000)
+
+
+def test_add_staff_in_large_text_fits_the_screen_and_shows_the_passphrase_in_body_text(
+        qtbot: QtBot, large_text: ThemeController, desk: DeskContext) -> None:
+    dialog = AddStaffDialog(desk, InlineRunner())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.name, "Kim Keen")
+    for edit in (dialog.password, dialog.confirm):
+        qtbot.keyClicks(edit, "password1234")
+    dialog.submit()  # too easy to guess: a long error under the password
+    assert "too easy to guess" in dialog.errors.rows["password"].error.text()
+    dialog.passphrase.button.click()
+    QApplication.processEvents()
+    screen = dialog.screen().availableGeometry()
+    # The buttons stay on the screen (the form scrolls above them); nothing in the form is cut.
+    assert dialog.height() <= screen.height(), (dialog.height(), screen.height())
+    ok = dialog.ok_button.geometry()
+    assert dialog.rect().contains(ok) and not ok.isEmpty()
+    qtbot.waitUntil(lambda: assert_whole(dialog), timeout=2000)
+    # The suggestion to write down runs across the form under its button, not squeezed beside it.
+    shown, button = dialog.passphrase.shown, dialog.passphrase.button
+    assert shown.geometry().top() >= button.geometry().bottom()
+    assert shown.width() >= dialog.password.width() - 1
+    assert shown.objectName() != "hint"  # body text, not the small grey of a hint

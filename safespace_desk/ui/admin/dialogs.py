@@ -8,7 +8,17 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from safespace_desk.domain.roles import Role
 from safespace_desk.domain.staff import PIN_MAX, StaffMember
@@ -44,12 +54,16 @@ class FormDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.setMinimumWidth(520)
+        # Wider with Large text (60 average characters), so wrapped help and errors take fewer lines.
+        self.setMinimumWidth(max(520, self.fontMetrics().averageCharWidth() * 60))
         self._runner = runner
         self._rows: dict[str, FieldRow] = {}
         self._extras = 0  # widgets among the rows that are not rows
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(28, 24, 28, 20)
+        # The form scrolls above its buttons when it is taller than the screen (Large text with an
+        # error and a suggested passphrase made Add staff 944 px high, its buttons off a 768 screen).
+        self._body = QWidget()
+        self._layout = QVBoxLayout(self._body)
+        self._layout.setContentsMargins(28, 24, 28, 6)
         self._layout.setSpacing(10)
         self._layout.addWidget(heading(title))
         if intro:
@@ -57,26 +71,47 @@ class FormDialog(QDialog):
         self.banner = Banner()
         self._layout.addWidget(self.banner)
         self._rows_end = self._layout.count()
+        self._layout.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self._body)
         self.ok_button = primary_button(action)
         self.ok_button.setDefault(True)  # Enter in any box submits
         self.ok_button.clicked.connect(self.submit)
         cancel = QPushButton("Cancel")
         cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
+        buttons.setContentsMargins(28, 10, 28, 20)
+        buttons.setSpacing(10)
         buttons.addStretch(1)
         buttons.addWidget(cancel)
         buttons.addWidget(self.ok_button)
-        self._layout.addSpacing(6)
-        self._layout.addLayout(buttons)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.scroll, 1)
+        outer.addLayout(buttons)
+        self._buttons = buttons
         self.errors = FormErrors(self.banner, self._rows)
 
     def fit_to_contents(self) -> None:
-        """Grow to fit wrapped text (hints, errors): Qt does not use height-for-width when it
-        sizes a top-level window, so a long error would otherwise overlap the box below it."""
-        layout = self.layout()
-        height = layout.totalHeightForWidth(self.width())
+        """Grow to fit wrapped text (hints, errors), up to the screen's height (then the form scrolls):
+        Qt does not use height-for-width when it sizes a top-level window, so a long error would
+        otherwise overlap the box below it."""
+        width = max(self.width(), self.minimumWidth())
+        height = (self._layout.totalHeightForWidth(width) + self._buttons.totalSizeHint().height())
+        screen = self.screen()
+        if screen is not None:
+            height = min(height, screen.availableGeometry().height() - 40)  # room for a title bar
         if self.height() < height:
-            self.resize(self.width(), height)
+            self.resize(width, height)
+        shown = self.focusWidget()
+        if shown is not None and self._body.isAncestorOf(shown):
+            while shown.parentWidget() is not self._body:  # the whole row: its box and its error
+                shown = shown.parentWidget()
+            self.scroll.ensureWidgetVisible(shown, 0, 0)  # the row an error names, when the form scrolls
 
     def add_row(self, key: str, row: FieldRow) -> None:
         self._layout.insertWidget(self._rows_end + len(self._rows) + self._extras, row)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QMimeData, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 CLIPBOARD_SECONDS = 60
 # Clipboard managers that honour these leave the secret out of their history.
@@ -106,16 +106,19 @@ class PassphraseOffer(QWidget):
         self.button = QPushButton("S&uggest a passphrase")
         self.button.setAccessibleName("Suggest a passphrase")
         self.button.clicked.connect(self.offer)
+        # The suggestion is to be written down: in body text across the form, under the button (as a
+        # grey hint squeezed beside the button it took three small lines).
         self.shown = QLabel("")
-        self.shown.setObjectName("hint")
+        self.shown.setObjectName("passphrase")
         self.shown.setWordWrap(True)
+        self.shown.setTextFormat(Qt.TextFormat.PlainText)
         self.shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.shown.hide()
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(10)
-        layout.addWidget(self.button)
-        layout.addWidget(self.shown, 1)
+        layout.setSpacing(6)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.shown)
         # Typing a password of one's own takes the suggestion away again.
         password.textEdited.connect(self._typed)
 
