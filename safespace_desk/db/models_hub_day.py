@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from safespace_desk.db.models import Base
@@ -121,3 +121,22 @@ class GuestDeath(Base):
     died_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     recorded_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class Appointment(Base):
+    """A room booked for a guest's appointment, or (no guest) for an agency's session."""
+
+    __tablename__ = "appointment"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    guest_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("guest.id"), nullable=True)
+    agency_id: Mapped[str] = mapped_column(String(36), ForeignKey("agency.id"))
+    what: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    minutes: Mapped[int] = mapped_column(Integer)
+    room: Mapped[str] = mapped_column(String(80))
+    state: Mapped[str] = mapped_column(String(16), default="booked")
+    message_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    outcome_by: Mapped[str | None] = mapped_column(String(36), nullable=True)

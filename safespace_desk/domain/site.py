@@ -11,6 +11,7 @@ from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from safespace_desk.domain.appointments import DEFAULT_ROOMS
 from safespace_desk.domain.destinations import DEFAULT_DESTINATIONS, Destination
 from safespace_desk.domain.errors import ValidationError
 from safespace_desk.domain.profile import ServiceKind, SiteProfile, starting_profile
@@ -55,6 +56,8 @@ class SiteSettings:
     profile: SiteProfile = field(default_factory=SiteProfile)
     # Where people go when they leave (issue 13): the kinds, and places the site adds (named hostels).
     destinations: tuple[Destination, ...] = DEFAULT_DESTINATIONS
+    # The rooms the hub books for appointments and agencies' sessions (issue 13).
+    rooms: tuple[str, ...] = DEFAULT_ROOMS
 
     @property
     def uses_beds(self) -> bool:
@@ -66,6 +69,7 @@ class SiteSettings:
         data["bed_labels"] = list(self.bed_labels)
         data["profile"] = self.profile.to_json()
         data["destinations"] = [d.to_json() for d in self.destinations]
+        data["rooms"] = list(self.rooms)
         return data
 
     @classmethod
@@ -83,6 +87,7 @@ class SiteSettings:
             profile=SiteProfile.from_json(data.get("profile")),
             destinations=tuple(Destination.from_json(d) for d in data.get("destinations", []))
             or defaults.destinations,
+            rooms=tuple(str(r) for r in data.get("rooms", [])) or defaults.rooms,
         )
 
 

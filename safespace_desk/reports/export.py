@@ -107,6 +107,7 @@ def hub_day_rows(h: HubDayFigures) -> Iterator[tuple[str, str, object]]:
     yield from _section("debriefs", **h.debriefs)
     yield from _section("enquiries_by_basis", **h.enquiries_by_basis)
     yield from _section("enquiries", enquiries_beyond_default=h.enquiries_beyond_default)
+    yield from _section("appointments", **h.appointments)
 
 
 def _section(name: str, **values: object) -> Iterator[tuple[str, str, object]]:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from safespace_desk.db.models import ShiftLogEntry, Visit
-from safespace_desk.db.models_hub_day import Enquiry, ExpectedArrival, HostelSwap
+from safespace_desk.db.models_hub_day import Appointment, Enquiry, ExpectedArrival, HostelSwap
 from safespace_desk.domain.destinations import DestinationKind
 from safespace_desk.domain.enquiries import EnquiryAnswer, LegalBasis
 from safespace_desk.domain.staff_care import HARD_MOMENTS
@@ -29,6 +29,7 @@ class HubDayFigures:
     debriefs: dict[str, int] = field(default_factory=dict)
     enquiries_by_basis: dict[str, int] = field(default_factory=dict)
     enquiries_beyond_default: int = 0
+    appointments: dict[str, int] = field(default_factory=dict)
 
 
 def compute_hub_day(session: Session, lo: datetime, hi: datetime, live: dict[str, str]) -> HubDayFigures:
@@ -62,5 +63,10 @@ def compute_hub_day(session: Session, lo: datetime, hi: datetime, live: dict[str
             .group_by(Enquiry.legal_basis, Enquiry.answer)):
         by_basis[basis] = by_basis.get(basis, 0) + n
         beyond += n if answer == EnquiryAnswer.DISCLOSED.value else 0
+    booked = {"booked": 0, "attended": 0, "missed": 0, "cancelled": 0}
+    for state, n in session.execute(select(Appointment.state, func.count()).where(
+            Appointment.starts_at >= lo, Appointment.starts_at < hi, Appointment.guest_id.is_not(None))
+            .group_by(Appointment.state)):
+        booked[state] = booked.get(state, 0) + n
     return HubDayFigures(departures, len(moved_on), swaps, {"arrived": arrived, "did_not_arrive": not_arrived},
-                         debriefs, by_basis, beyond)
+                         debriefs, by_basis, beyond, booked)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from safespace_desk.domain.profile import age_warning
 from safespace_desk.domain.roles import Permission
 from safespace_desk.domain.text import SHORT_TEXT_MAX, clean_text
 from safespace_desk.ids import new_id
+from safespace_desk.services.appointments import appointments_today
 from safespace_desk.services.arrivals import link_on_sign_in
 from safespace_desk.services.context import Changes, DeskContext, UnitOfWork
 from safespace_desk.services.frontdesk_common import (
@@ -55,6 +56,8 @@ class SignInResult:
     expected: str | None = None
     # Someone this guest is kept apart from is in now (their name and bed; never the reason).
     keep_apart: str | None = None
+    # Their appointments later today (issue 13): "Dentist, 10:00, Appointment room 2".
+    appointments: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,10 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
             m.bed_window.night_of if m.bed_window else None), ids=ids))
         if apart:
             uow.audit("keep_apart_warned", VISIT, visit.id)
+        local_day = m.now.astimezone(m.site.zone).date()
+        day_end = datetime.combine(local_day + timedelta(days=1), time(0), tzinfo=m.site.zone).astimezone(UTC)
+        today = appointments_today(uow.session, ids, m.now - timedelta(hours=1), day_end)
+        booked = "; ".join(f"{a.what} {a.starts_at.astimezone(m.site.zone):%H:%M}, {a.room}" for a in today) or None
         name = guest.preferred_name
         guest_live_id = guest.id
         warning = age_warning(m.site.settings.profile, name, guest.birth_year,
@@ -185,7 +192,8 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
                               m.now.astimezone(m.site.zone).date())
     guest_index(desk).touch(guest_live_id, m.now)
     return SignInResult(visit.id, guest_live_id, name, given_bed, overridden, uow.changes, visit_mode, warning,
-                        expected.text if expected else None, apart)
+                        expected.text if expected else None, apart,
+                        f"Appointment today: {booked}" if booked else None)
 
 
 def sign_out(desk: DeskContext, visit_id: str, departed_to: str | None = None) -> Changes:

@@ -118,6 +118,9 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in [
     # keyed by their id, its date sealed
     _t("accommodation_status", "id guest_id since recorded_at recorded_by", guest="guest_id"),
     _t("guest_death", "guest_id recorded_at recorded_by", guest="guest_id"),
+    # a booking's time and room-free facts are clear; what it is, with whom, where and its outcome are sealed
+    _t("appointment", "id guest_id starts_at minutes created_at created_by outcome_at outcome_by message_id",
+       guest="guest_id"),
     # a swap's hostel (where a guest went) is sealed
     _t("hostel_swap", "id out_visit_id expected_id at created_by"),
 ]}
@@ -127,7 +130,8 @@ _VISIT = {"visit", "bed_assignment", "guest"}
 _CASEWORK = {"referral", "case_episode", "contact", "follow_up", "plan", "plan_version", "support_given",
              "onward_referral", "circle_member", "escalation", "group_session", "session_attendance", "closing"}
 _PARTNERSHIP = {"partnership_member", "partnership_action"}
-_HUB_DAY = {"expected_arrival", "keep_apart", "enquiry", "sharing_choice", "accommodation_status", "guest_death"}
+_HUB_DAY = {"expected_arrival", "keep_apart", "enquiry", "sharing_choice", "accommodation_status", "guest_death",
+            "appointment"}
 _ERASE = {"guest", "guest_alias", "duplicate_hint", "not_duplicate", "message", "visit", "exclusion",
           "triage", "shift_log", "handover", "bed_assignment"} | _CASEWORK | _PARTNERSHIP | _HUB_DAY
 
@@ -235,6 +239,9 @@ OPS: dict[str, OpKind] = {k.name: k for k in [
     _op("status.record", {"accommodation_status"}),
     _op("guest.died", {"guest_death", "message", "expected_arrival"}),
     _op("guest.died_corrected", {"guest_death"}),
+    _op("appointment.book", {"appointment"}),
+    _op("appointment.message", {"appointment"}),
+    _op("appointment.mark", {"appointment"}),
 ]}
 
 # What the services call a change to these tables (services' Changes kinds), so pages refresh when

@@ -30,6 +30,7 @@ from safespace_desk.ui.kit.widgets import explanation, page_title
 from safespace_desk.ui.messages.handover_banner import HandoverBanner
 from safespace_desk.ui.partnership.page import PartnershipPage
 from safespace_desk.ui.reports.page import ReportsPage
+from safespace_desk.ui.rooms_page import build_rooms_page
 from safespace_desk.ui.shell import MainShell
 from safespace_desk.ui.site_settings_page import SiteSettingsPage
 from safespace_desk.ui.sync.attention_page import AttentionPage
@@ -81,6 +82,8 @@ def standard_pages() -> list[PageSpec]:
         _message_page(messages_ui.SHIFT_LOG_PAGE, messages_ui.build_shift_log_page),
         # Issue 13: enquiries about a person (police, probation, victim services), by every front-desk role.
         PageSpec("enquiries", "Enquiries", build_enquiries_page, FRONT_DESK_ROLES, shortcut="Shift+F3"),
+        # Issue 13: the rooms' calendar (appointments and agencies' sessions), at a hub.
+        PageSpec("rooms", "Rooms", build_rooms_page, FRONT_DESK_ROLES, Part.MESSAGES, "Shift+F2"),
         _message_page(messages_ui.HANDOVER_PAGE, messages_ui.build_handover_page),
         _message_page(messages_ui.PARAMEDIC_PAGE, messages_ui.build_paramedic_page, Part.TRIAGE),
         PageSpec("admin", "Admin", AdminPage, MANAGERS, shortcut="Shift+F5"),

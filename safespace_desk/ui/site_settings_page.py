@@ -185,7 +185,7 @@ class SiteSettingsPage(QWidget):
                             default_exclusion_hours=self.exclusion_hours.value(),
                             idle_lock_minutes=self.idle.value(),
                             # The service profile is edited on its own page: keep it as it is.
-                            profile=current.profile, destinations=self._places_from_form())
+                            profile=current.profile, destinations=self._places_from_form(), rooms=current.rooms)
 
     def save(self) -> bool:
         self.errors.clear()

@@ -224,6 +224,8 @@ class SearchPanel(QWidget):
             details.append(result.age_warning)
         if result.expected:
             details.append(result.expected)
+        if result.appointments:
+            details.append(result.appointments)
         if result.keep_apart:
             details.insert(0, result.keep_apart)
         if result.overridden and override is not None:

@@ -60,6 +60,14 @@ def sample_day(desk: DeskContext) -> None:
     from safespace_desk.services import moves
 
     moves.add_destination(desk, "Centenary House", "hostel")
+    from safespace_desk.services import appointments as rooms_service
+
+    other = next(a.id for a in __import__("safespace_desk.services.messages", fromlist=["x"]).list_agencies(desk)
+                 if a.name == "Other")
+    rooms_service.book(desk, what="Dentist", agency_id=other, starts_at=now + timedelta(hours=1), minutes=30,
+                       room="Appointment room 2", guest_id=kez, with_message=True)
+    rooms_service.book(desk, what="Drug service drop-in", agency_id=other, starts_at=now + timedelta(hours=2),
+                       minutes=120, room="Clinical room")
     keep_apart.link(desk, kez, robbie, "Bail conditions: no contact with Kez until the hearing")
     SAMPLE["kez"] = kez
     from safespace_desk.services import enquiries, messages
@@ -86,6 +94,7 @@ SHOTS: list[tuple[str, str, Callable[[QWidget], None]]] = [
     ("reports-hub-day", "reports", lambda page: (page.picker.set_month(2026, 11), page.refresh(),  # type: ignore[attr-defined]
                                                  page.count_cohort(),  # type: ignore[attr-defined]
                                                  _scroll_to(page, page.cohort_table))),  # type: ignore[attr-defined]
+    ("rooms", "rooms", lambda page: None),
     ("enquiries", "enquiries", lambda page: page.answer.setCurrentIndex(1)),  # type: ignore[attr-defined]
     ("site-places", "site", lambda page: _scroll_to(page, page.places)),  # type: ignore[attr-defined]
 ]
