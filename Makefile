@@ -37,12 +37,12 @@ test: $(TEST_STAMP)
 # those pictures into docs/screenshots/.
 screenshots: $(TEST_STAMP)
 	rm -rf "$(SCREENSHOTS_DIR)"
-	QT_QPA_PLATFORM=offscreen SAFESPACE_AUDIT_DIR="$(SCREENSHOTS_DIR)" $(PY) -m pytest -q tests/ui/audit tests/ui/audit/matrix.py
+	QT_QPA_PLATFORM=offscreen SAFESPACE_AUDIT_DIR="$(SCREENSHOTS_DIR)" $(PY) -m pytest -q tests/ui/audit
 	$(PY) -m tests.ui.audit.publish "$(SCREENSHOTS_DIR)" docs/screenshots
 
-# The whole screen matrix (every role, both colour schemes, both text sizes): several minutes.
+# The screen audit alone (part of make test too): every role, day and night colours, normal and large text.
 audit: $(TEST_STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/ui/audit/matrix.py
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/ui/audit
 
 demo: $(STAMP)
 	@if [ ! -f "$(DEMO_DIR)/store.db" ]; then \

@@ -58,6 +58,9 @@ class NightCheckBanner(Banner):
         if self._keeping is not None and not force:
             return
         self._keeping = None
+        # Restyling the banner below sends it FontChange again: the rows it is about to build are the
+        # rows that fit now, so that must not start another refresh (each added its buttons again).
+        self._rows_shown = guests_shown()
         try:
             check = self._actions.read(beds.night_check)
         except DeskError:

@@ -143,6 +143,14 @@ def night_colours_in_use(widget: QWidget | None = None) -> bool:
     return current_theme() is Theme.NIGHT
 
 
+def _fusion_in_force(app: QApplication) -> bool:
+    """Under a stylesheet Qt names no base style, so a stylesheet of ours (the scheme's property is
+    set with it) means Fusion was set with it."""
+    if app.styleSheet() and app.property(SCHEME_PROPERTY) in (Theme.DAY.value, Theme.NIGHT.value):
+        return True
+    return not app.styleSheet() and app.style().name().lower() == "fusion"
+
+
 class ThemeController(QObject):
     """Owns the current theme and text size, applies them to the app and remembers them.
 
@@ -194,8 +202,10 @@ class ThemeController(QObject):
             self.apply()
 
     def apply(self) -> None:
-        # Fusion draws every control from the palette, the same on every platform.
-        self._app.setStyle("Fusion")
+        # Fusion draws every control from the palette, the same on every platform. Set once: setting
+        # it again re-polishes every widget, as long again as the stylesheet's own restyle.
+        if not _fusion_in_force(self._app):
+            self._app.setStyle("Fusion")
         self._app.setProperty(SCHEME_PROPERTY, self._theme.value)
         font = QFont(self._app.font())
         font.setPointSize(text_scale(self._large_text).base)

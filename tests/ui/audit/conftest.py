@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -95,6 +95,9 @@ def open_window(qtbot: QtBot) -> Iterator[OpenWindow]:
         return window
 
     yield build
+    # The windows go first (pytest-qt has closed them; Qt deletes them only on a later pass of an
+    # event loop): resetting the style under a live window would restyle all its widgets once more.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     # Leave the application as other tests expect it: no theme, the platform's palette.
     app.setStyleSheet("")
     app.setPalette(app.style().standardPalette())

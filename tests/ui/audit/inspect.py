@@ -50,41 +50,42 @@ _LINEAR = _linear_table()
 
 @dataclass
 class Rendered:
-    """One grab of a window, with each pixel's relative luminance (WCAG) worked out once."""
+    """One grab of a window as packed 0xRRGGBB pixels; each text's area is measured on them (WCAG
+    relative luminance, worked out only for the pixels of that area)."""
 
     window: QWidget
-    rgb: np.ndarray        # h x w x 3, uint8
-    packed: np.ndarray     # h x w, int32 colour
-    luminance: np.ndarray  # h x w, float
+    packed: np.ndarray     # h x w, uint32 colour (0xRRGGBB)
 
     @classmethod
     def of(cls, window: QWidget, save_to: str | None = None) -> Rendered:
-        image = window.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+        image = window.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
         if save_to:
             image.save(save_to, "PNG", 80)  # light compression: quick to write, still small
         width, height, stride = image.width(), image.height(), image.bytesPerLine()
-        raw = np.frombuffer(image.constBits(), dtype=np.uint8, count=stride * height)
-        rgb = raw.reshape(height, stride)[:, : width * 3].reshape(height, width, 3).copy()
-        luminance = _LINEAR[0][rgb[..., 0]] + _LINEAR[1][rgb[..., 1]] + _LINEAR[2][rgb[..., 2]]
-        packed = (rgb[..., 0].astype(np.int32) << 16) | (rgb[..., 1].astype(np.int32) << 8) | rgb[..., 2]
-        return cls(window, rgb, packed, luminance)
+        raw = np.frombuffer(image.constBits(), dtype=np.uint32, count=stride * height // 4)
+        packed = raw.reshape(height, stride // 4)[:, :width] & np.uint32(0xFFFFFF)
+        return cls(window, packed)
 
     def contrast(self, rect: QRect) -> float | None:
         """Text contrast inside ``rect`` (window coordinates): the most common colour is the
         background, the pixel that differs most from it is the ink. None when there is no ink."""
-        rect = rect.intersected(QRect(0, 0, self.rgb.shape[1], self.rgb.shape[0]))
+        rect = rect.intersected(QRect(0, 0, self.packed.shape[1], self.packed.shape[0]))
         if rect.width() < 2 or rect.height() < 2:
             return None
-        area = (slice(rect.top(), rect.bottom() + 1), slice(rect.left(), rect.right() + 1))
-        colours, counts = np.unique(self.packed[area], return_counts=True)
+        area = self.packed[rect.top(): rect.bottom() + 1, rect.left(): rect.right() + 1]
+        colours, counts = np.unique(area, return_counts=True)
         if len(colours) < 2:
             return None
-        background = colours[np.argmax(counts)]
-        lum = self.luminance[area]
-        bg_lum = float(lum[self.packed[area] == background][0])
+        lum = _luminance(colours)
+        bg_lum = float(lum[np.argmax(counts)])
         lighter = np.maximum(lum, bg_lum)
         darker = np.minimum(lum, bg_lum)
         return float(((lighter + 0.05) / (darker + 0.05)).max())
+
+
+def _luminance(packed: np.ndarray) -> np.ndarray:
+    red, green, blue = (packed >> 16) & 0xFF, (packed >> 8) & 0xFF, packed & 0xFF
+    return _LINEAR[0][red] + _LINEAR[1][green] + _LINEAR[2][blue]
 
 
 def describe(widget: QWidget) -> str:
@@ -106,10 +107,15 @@ def describe(widget: QWidget) -> str:
 
 def shown_widgets(window: QWidget) -> Iterator[QWidget]:
     """Every widget of the window that is on screen (visible, and not scrolled or clipped away)."""
-    for widget in window.findChildren(QWidget):
-        if widget.isWindow() or not widget.isVisibleTo(window) or widget.visibleRegion().isEmpty():
-            continue
-        yield widget
+    # Walked from the window down, leaving out whole hidden branches (the pages not shown, closed
+    # forms): their widgets cannot be on screen, and a manager's window holds thousands of them.
+    stack = [window]
+    while stack:
+        parent = stack.pop()
+        below = [child for child in parent.children() if isinstance(child, QWidget)
+                 and not child.isWindow() and child.isVisibleTo(window) and not child.visibleRegion().isEmpty()]
+        yield from below
+        stack.extend(reversed(below))
 
 
 def _in_window(widget: QWidget, rect: QRect) -> QRect:
@@ -196,9 +202,9 @@ def cell_areas(view: QAbstractItemView, rows: int = 8) -> Iterator[tuple[str, QR
             yield str(text), view.visualRect(index).adjusted(3, 2, -3, -2)
 
 
-def contrast_problems(shot: Rendered) -> list[str]:
+def contrast_problems(shot: Rendered, shown: list[QWidget] | None = None) -> list[str]:
     problems = []
-    for widget in shown_widgets(shot.window):
+    for widget in shown if shown is not None else shown_widgets(shot.window):
         if not widget.isEnabled():
             continue  # WCAG 1.4.3 leaves inactive controls out
         areas: list[tuple[str, QRect, QWidget]] = [(t, r, widget) for t, r in text_areas(widget)]
@@ -243,9 +249,9 @@ def _shown_mnemonic(text: str) -> str:
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
-def cut_text_problems(window: QWidget) -> list[str]:
+def cut_text_problems(window: QWidget, shown: list[QWidget] | None = None) -> list[str]:
     problems = []
-    for widget in shown_widgets(window):
+    for widget in shown if shown is not None else shown_widgets(window):
         if isinstance(widget, QLabel) and _label_is_cut(widget):
             problems.append(f"text cut short in {describe(widget)} ({widget.width()}x{widget.height()} px)")
         elif isinstance(widget, QAbstractButton) and not isinstance(widget, QTabBar) and widget.text().strip():
@@ -291,9 +297,9 @@ def _header_problems(header: QHeaderView) -> list[str]:
     return problems
 
 
-def scroll_problems(window: QWidget) -> list[str]:
+def scroll_problems(window: QWidget, shown: list[QWidget] | None = None) -> list[str]:
     problems = []
-    for widget in shown_widgets(window):
+    for widget in shown if shown is not None else shown_widgets(window):
         if not isinstance(widget, QAbstractScrollArea):
             continue
         bar = widget.horizontalScrollBar()
@@ -318,10 +324,10 @@ def _layout_widgets(layout: QLayout) -> Iterator[QWidget]:
             yield from _layout_widgets(item.layout())
 
 
-def layout_problems(window: QWidget) -> list[str]:
+def layout_problems(window: QWidget, shown: list[QWidget] | None = None) -> list[str]:
     """Widgets a layout placed on top of each other, or outside their parent (a squashed layout)."""
     problems = []
-    parents = [window, *shown_widgets(window)]
+    parents = [window, *(shown if shown is not None else shown_widgets(window))]
     for parent in parents:
         layout = parent.layout()
         if layout is None:
@@ -355,11 +361,11 @@ def _mnemonic(text: str) -> str | None:
     return cleaned[at + 1].lower() if 0 <= at < len(cleaned) - 1 else None
 
 
-def mnemonic_problems(window: QWidget) -> list[str]:
+def mnemonic_problems(window: QWidget, shown: list[QWidget] | None = None) -> list[str]:
     """Two things on screen answering the same Alt+letter: the second can never be reached."""
     seen: dict[str, QWidget] = {}
     problems = []
-    for widget in shown_widgets(window):
+    for widget in shown if shown is not None else shown_widgets(window):
         button = isinstance(widget, QAbstractButton)
         labelled = isinstance(widget, QLabel) and widget.buddy() is not None and widget.buddy().isVisibleTo(window)
         if not (button or labelled):
@@ -387,8 +393,9 @@ def fits_screen(window: QWidget, size: tuple[int, int]) -> list[str]:
 def audit(window: QWidget, size: tuple[int, int] = (1366, 768), *, save_to: str | None = None) -> list[str]:
     """Every problem found on the window as it is now; with ``save_to``, the picture checked is kept."""
     shot = Rendered.of(window, save_to)
-    return (fits_screen(window, size) + scroll_problems(window) + layout_problems(window)
-            + cut_text_problems(window) + mnemonic_problems(window) + contrast_problems(shot))
+    shown = list(shown_widgets(window))  # once: every check walks the same widgets
+    return (fits_screen(window, size) + scroll_problems(window, shown) + layout_problems(window, shown)
+            + cut_text_problems(window, shown) + mnemonic_problems(window, shown) + contrast_problems(shot, shown))
 
 
 def point_of(widget: QWidget) -> QPoint:

@@ -28,17 +28,17 @@ class Screen:
     open: Opener
     roles: frozenset[Role] = frozenset(Role)
     covers: tuple[type, ...] = field(default=())
-    close: Callable[[MainWindow], None] | None = None  # back to the signed-in shell
+    ends_session: bool = False  # the lock screen, a failed sign-in: checked last (see test_matrix.py)
 
 
 SCREENS: list[Screen] = []
 
 
 def screen(name: str, page: str | None, *, roles: set[Role] | None = None, covers: tuple[type, ...] = (),
-           close: Callable[[MainWindow], None] | None = None) -> Callable[[Opener], Opener]:
+           ends_session: bool = False) -> Callable[[Opener], Opener]:
     def register(opener: Opener) -> Opener:
         SCREENS.append(Screen(name, page, opener, frozenset(roles) if roles else frozenset(Role), covers,
-                              close))
+                              ends_session))
         return opener
     return register
 

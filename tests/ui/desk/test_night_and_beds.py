@@ -86,3 +86,36 @@ def test_bed_board_gives_and_moves_beds(qtbot: QtBot, desk: DeskContext, clock: 
     assert {b.label for b in beds.bed_board(desk).beds if b.guest_name} == {"Bed 8"}
     assert page.night_banner.isVisible()  # Bo is now in without a bed: the desk asks again
     del first
+
+
+def test_turning_large_text_on_under_the_night_banner_keeps_one_set_of_actions(
+        qtbot: QtBot, desk: DeskContext, clock: FixedClock, make_page) -> None:
+    """Restyling the banner sent it FontChange while it rebuilt for the new text size, and each of
+    those rebuilt it again: a hundred copies of its buttons, stacked below the banner's bottom."""
+    from PySide6.QtWidgets import QApplication
+
+    from safespace_desk.ui.kit.theme import SCHEME_PROPERTY, Theme, ThemeController
+
+    at_local(clock, 2026, 11, 24, 19, 0)
+    _sign_in(desk, [f"Guest {n:02d}" for n in range(1, 11)])
+    at_local(clock, 2026, 11, 24, 20, 30)
+    page = make_page(desk)
+    page.show()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = app.font()
+    try:
+        theme = ThemeController(app, theme=Theme.DAY)
+        page.tick()
+        banner = page.night_banner
+        assert banner.isVisible() and len(_visible(banner, "nightSignOut")) == 2
+        theme.set_large_text(True)
+        assert len(banner.buttons()) == 2  # "Give beds in arrival order" and "Same beds as last night"
+        assert len(_visible(banner, "nightSignOut")) == 1  # one guest's row fits in Large text
+        theme.set_large_text(False)
+        assert len(banner.buttons()) == 2 and len(_visible(banner, "nightSignOut")) == 2
+    finally:
+        app.setStyleSheet("")
+        app.setPalette(app.style().standardPalette())
+        app.setProperty(SCHEME_PROPERTY, None)
+        app.setFont(font)
