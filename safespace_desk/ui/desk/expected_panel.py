@@ -29,6 +29,7 @@ from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.status_context import StatusContext
 from safespace_desk.ui.desk.table_model import Column, RecordTableModel
 from safespace_desk.ui.desk.tables import desk_table, select_row, selected_row
+from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.formatting import day_and_time
 from safespace_desk.ui.kit.forms import FieldErrors
 from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
@@ -203,12 +204,12 @@ class ExpectedPanel(QWidget):
         self.link_row.hide()
         layout.addWidget(self.link_row)
         layout.addWidget(self.link_error)
-        buttons = QHBoxLayout()
+        # A row that wraps: side by side the three need 780 px in Large text, more than the desk's half.
+        buttons = FlowLayout()
         self.add_button = shortcut_button("Expect someone…", "Alt+A", self.start_add, parent=self, page=self)
         self.came_button = shortcut_button("Came in…", "Alt+C", self.start_link, parent=self, page=self)
         self.not_button = shortcut_button("Did not arrive", "Alt+N", self.not_arrived, parent=self, page=self)
         buttons.addWidget(self.add_button)
-        buttons.addStretch(1)
         buttons.addWidget(self.came_button)
         buttons.addWidget(self.not_button)
         layout.addLayout(buttons)
