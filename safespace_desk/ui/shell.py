@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QCheckBox,
     QFrame,
@@ -29,7 +30,7 @@ from safespace_desk.domain.roles import Role
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.site import SiteInfo
 from safespace_desk.ui.data_rights.daily import DailyWork, DailyWorkBanner
-from safespace_desk.ui.kit.theme import Theme, ThemeController
+from safespace_desk.ui.kit.theme import LARGE_TEXT, Theme, ThemeController
 from safespace_desk.ui.store_health import StoreDamageBanner
 from safespace_desk.ui.sync.controller import SyncController
 from safespace_desk.ui.tasks import TaskRunner
@@ -63,22 +64,45 @@ class NavButton(QPushButton):
         # Pages have keys; focus that falls here after an action left the page's own keys dead.
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setAccessibleName(f"{title} ({shortcut})" if shortcut else title)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(14, 0, 12, 0)
+        self._row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._row.setContentsMargins(14, 6, 12, 6)
+        self._row.setSpacing(2)
         for text, name in ((title, "navTitle"), (_native(shortcut), "navShortcut")):
             label = QLabel(text)
             label.setObjectName(name)
             # Clicks go to the button underneath, not the label.
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            layout.addWidget(label, 1 if name == "navTitle" else 0)
+            self._row.addWidget(label, 1 if name == "navTitle" else 0)
+        self._follow_text_size()
+
+    def _follow_text_size(self) -> None:
+        """In Large text the key goes under the title: side by side, "Service profile  Shift+F10"
+        made the navigation so wide that the pages beside it no longer fitted 1366 px."""
+        stacked = self.font().pointSizeF() >= LARGE_TEXT.base
+        direction = QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.LeftToRight
+        if self._row.direction() != direction:
+            self._row.setDirection(direction)
+            self._row.setContentsMargins(14, 5 if stacked else 6, 12, 5 if stacked else 6)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.Polish,
+                            QEvent.Type.LayoutRequest):
+            self._follow_text_size()
+            # The stylesheet's button min-height is set on every restyle and would win over the
+            # entry's own height (Qt's layouts take a set minimum over the hint): hold it to the content.
+            height = self._row.sizeHint().height()
+            if self.minimumHeight() != height:
+                self.setMinimumHeight(height)
+        return handled
 
     # QPushButton sizes itself by its own (empty) text: count the labels, so the navigation is as wide
     # as its longest title with its key, in Large text too.
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        return super().sizeHint().expandedTo(self.layout().sizeHint())
+        return super().sizeHint().expandedTo(self._row.sizeHint())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        return super().minimumSizeHint().expandedTo(self.layout().sizeHint())
+        return super().minimumSizeHint().expandedTo(self._row.sizeHint())
 
 
 class NavScroll(QScrollArea):
@@ -171,7 +195,7 @@ class MainShell(QWidget):
         self.nav.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self._nav_layout = QVBoxLayout(self.nav)
         self._nav_layout.setContentsMargins(10, 16, 10, 12)
-        self._nav_layout.setSpacing(6)
+        self._nav_layout.setSpacing(2)  # a manager at a crisis service has 17 pages: all in 768 px
         brand = QLabel("SafeSpace Desk")
         brand.setObjectName("brand")
         self._nav_layout.addWidget(brand)
@@ -267,6 +291,7 @@ class MainShell(QWidget):
             return False
         self.pages.setCurrentWidget(page.holder)
         page.button.setChecked(True)
+        self._nav_scroll.ensureWidgetVisible(page.button, 0, 4)  # a long navigation scrolls to it
         page.widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
         focus_first = getattr(page.widget, "focus_first", None)
         if callable(focus_first):

@@ -107,15 +107,12 @@ def describe(widget: QWidget) -> str:
 
 def shown_widgets(window: QWidget) -> Iterator[QWidget]:
     """Every widget of the window that is on screen (visible, and not scrolled or clipped away)."""
-    # Walked from the window down, leaving out whole hidden branches (the pages not shown, closed
-    # forms): their widgets cannot be on screen, and a manager's window holds thousands of them.
-    stack = [window]
-    while stack:
-        parent = stack.pop()
-        below = [child for child in parent.children() if isinstance(child, QWidget)
-                 and not child.isWindow() and child.isVisibleTo(window) and not child.visibleRegion().isEmpty()]
-        yield from below
-        stack.extend(reversed(below))
+    # (A walk through children() skipping hidden branches was tried: after the layout check over
+    # its widgets PySide crashed on the next tab switch. This is one C++ call, worked out once.)
+    for widget in window.findChildren(QWidget):
+        if widget.isWindow() or not widget.isVisibleTo(window) or widget.visibleRegion().isEmpty():
+            continue
+        yield widget
 
 
 def _in_window(widget: QWidget, rect: QRect) -> QRect:

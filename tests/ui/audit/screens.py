@@ -76,3 +76,17 @@ def type_text(widget: QWidget, text: str) -> None:
 
     QTest.keyClicks(widget, text)
     settle()
+
+
+def leave_forms(window: MainWindow) -> None:
+    """Back to the page as staff find it: dialogs closed, and Esc (which cancels every inline form,
+    empties the desk's search and dismisses its banner) until nothing is left to cancel."""
+    close_dialogs()
+    window.activateWindow()  # a closed dialog leaves no window active offscreen
+    for _ in range(4):
+        focus = window.focusWidget()  # the window's own, even while it is not the active one
+        if focus is None:
+            break
+        press(focus, Qt.Key.Key_Escape)
+    if window.shell is not None:
+        window.shell.focus_current_page()

@@ -20,7 +20,7 @@ from safespace_desk.ui.main_window import MainWindow
 from tests.ui.audit.conftest import OpenWindow
 from tests.ui.audit.forms import lock_screen, sign_in_error
 from tests.ui.audit.hub import AuditHub
-from tests.ui.audit.screens import SCREENS, close_dialogs
+from tests.ui.audit.screens import SCREENS, leave_forms
 from tests.ui.audit.test_screens import SCHEMES, Auditor
 
 
@@ -50,9 +50,7 @@ def _audit_pages_and_forms(window: MainWindow, auditor: Auditor, role: Role, sch
             shell.show_page(entry.page)
         target = entry.open(window)
         auditor.check(entry.name, target, scheme=scheme)
-        close_dialogs()
-        if entry.page:
-            shell.show_page(entry.page)  # back to the page for the next entry
+        leave_forms(window)  # the next entry, and the next scheme's pages, start from the page as it was
 
 
 def _drop_deleted() -> None:
