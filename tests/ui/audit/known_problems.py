@@ -29,6 +29,9 @@ KNOWN = [
     # Partnership: the period's "from" label and the PDF button share Alt+F; Backups: the purge table.
     r"\] partnership.*Alt\+F belongs to both",
     r"\] backups.*“What purges removed” is wider than its box",
+    # The Enquiries page (landed at 14:09 UTC, before the matrix was back in make test): its agency
+    # choice and placeholders are cut, and in Large text it is wider than the screen.
+    r"\] enquiries: (choice cut short|placeholder cut short|PageScroll#pageScroll “” is narrower)",
     # Crisis and haven sites (casework pages, landed beside this audit): the navigation's sixteen
     # entries and the casework panels in Large text, and panels whose tag buttons wrap.
     r"\[manager (crisis|haven)-[a-z]+-large\] .*the window needs \d+ px of width",
