@@ -14,6 +14,7 @@ KNOWN = [
     # sign-out/bed row puts "Record"/"Undo sign-in" over the bed choice, a guest's waiting-message
     # line, the night check's "…and N more" line and long placeholders are cut.
     r"\] desk.*(arrivedVia_|WrapGrid|guestResults)",
+    r"\] desk.*(ArrivalSelector#arrivalSelector|MessagesWaitingBanner#messagesWaitingBanner).* overlap",
     r"\] desk.*tabs do not fit",
     r"\] desk.*(“Record · Alt\+R”|“Undo sign-in · Alt\+U”) and (QLabel “Give or move to”|QComboBox#inNowBedChoice)",
     r"\] desk.*text cut short in QLabel “(\d+ messages? waiting for|…and \d+ more in In now)",
