@@ -123,3 +123,20 @@ def test_add_staff_in_large_text_fits_the_screen_and_shows_the_passphrase_in_bod
     assert shown.geometry().top() >= button.geometry().bottom()
     assert shown.width() >= dialog.password.width() - 1
     assert shown.objectName() != "hint"  # body text, not the small grey of a hint
+
+
+def test_the_rekey_progress_has_room_round_its_text_and_says_to_keep_the_desk_on(
+        qtbot: QtBot, large_text: ThemeController) -> None:
+    from safespace_desk.ui.admin.keys import RekeyProgress
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = RekeyProgress("Rotating the keys", parent)
+    dialog.show()
+    dialog.report(12_345, 183_000)
+    qtbot.waitUntil(lambda: dialog.value() == 12_345, timeout=2000)
+    label = next(child for child in dialog.findChildren(QLabel) if "pages" in child.text())
+    assert "Keep the desk switched on" in label.text() and "Rotating the keys" in label.text()
+    text_left = label.mapTo(dialog, label.contentsRect().topLeft()).x()
+    assert text_left >= 20, text_left  # Qt's own label: 10 px from the edge
+    assert_whole(dialog)

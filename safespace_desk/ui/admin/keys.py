@@ -53,9 +53,19 @@ class RekeyProgress(QProgressDialog):
     """Window-modal, with no Cancel (a rekey is one transaction: it finishes or rolls back)."""
 
     def __init__(self, title: str, parent: QWidget) -> None:
-        super().__init__("Re-encrypting the store with the new key…", "", 0, 0, parent)
+        super().__init__("", "", 0, 0, parent)
         self.setObjectName("rekeyProgress")
         self.setWindowTitle(title)
+        # Qt's own label sat 10 px from the edges with nothing saying what to do meanwhile: room
+        # round the text, and the one instruction (the title is only in the frame, if there is one).
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setContentsMargins(14, 12, 14, 6)
+        self.setLabel(label)
+        self.setMinimumWidth(max(480, self.fontMetrics().averageCharWidth() * 60))
+        self._title = title
+        self.setLabelText(self._text("Re-encrypting the store with the new key…"))
         self.setCancelButton(None)  # type: ignore[arg-type]
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumDuration(0)
@@ -71,7 +81,10 @@ class RekeyProgress(QProgressDialog):
     def _moved(self, done: int, total: int) -> None:
         self.setMaximum(max(total, 1))
         self.setValue(min(done, total))
-        self.setLabelText(f"Re-encrypting the store with the new key: {done:,} of {total:,} pages…")
+        self.setLabelText(self._text(f"Re-encrypting the store with the new key: {done:,} of {total:,} pages…"))
+
+    def _text(self, progress: str) -> str:
+        return f"{self._title}. {progress}\nKeep the desk switched on until it says it is done."
 
 
 def run_with_progress(runner: TaskRunner, parent: QWidget, title: str,
