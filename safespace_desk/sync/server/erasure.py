@@ -48,10 +48,11 @@ def erase(conn: Connection, batch: RecordBatch, facts: Facts, op: protocol.Op, p
         about.add(slot)
         batch.drop(slot)
     about |= {("guest", g) for g in ids}
-    _redact_log(conn, batch.site_id, op.id, about, ids)
+    _redact_log(conn, batch.site_id, op.id, about, ids, declared)
 
 
-def _redact_log(conn: Connection, site_id: str, erase_op: str, about: set[tuple[str, str]], ids: set[str]) -> None:
+def _redact_log(conn: Connection, site_id: str, erase_op: str, about: set[tuple[str, str]], ids: set[str],
+                declared: frozenset[str]) -> None:
     rids = {rid for _, rid in about} | ids
     pattern = re.compile("|".join(re.escape(r) for r in sorted(rids, key=len, reverse=True)))
     last = ""
@@ -63,7 +64,7 @@ def _redact_log(conn: Connection, site_id: str, erase_op: str, about: set[tuple[
         for op_id, body, amend in rows:
             if op_id == erase_op or not pattern.search(body):
                 continue
-            redacted = _redacted(json.loads(body), about, ids)
+            redacted = _redacted(json.loads(body), about, ids, declared)
             if redacted is None:
                 continue
             marks: dict[str, Any] = json.loads(amend) if amend else {"r": ""}
@@ -73,12 +74,15 @@ def _redact_log(conn: Connection, site_id: str, erase_op: str, about: set[tuple[
         last = rows[-1].op_id
 
 
-def _redacted(op: dict[str, Any], about: set[tuple[str, str]], ids: set[str]) -> dict[str, Any] | None:
+def _redacted(op: dict[str, Any], about: set[tuple[str, str]], ids: set[str],
+              declared: frozenset[str]) -> dict[str, Any] | None:
     """The operation with its rows about the guest emptied (a row the server kept, or one naming the
     guest in clear, such as a bed it dropped), or None when it has none."""
     changed = False
     for row in op.get("rows", []):
-        names_them = any(isinstance(v, str) and v in ids for v in row.get("c", {}).values())
+        # (only in tables an erasure changes: a record it keeps, such as a merge's, keeps its rows, or
+        # the desks reading the log would lack what the server's records hold)
+        names_them = row["t"] in declared and any(isinstance(v, str) and v in ids for v in row.get("c", {}).values())
         if ((row["t"], key_text(row["k"])) in about or names_them) and row.get("s") is not None:
             row["c"], row["n"], row["s"] = {}, [], None
             changed = True
