@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from safespace_desk.domain.clock import Clock
@@ -124,7 +125,8 @@ class SignInScreen(QWidget):
 
     # -- recovery key ------------------------------------------------------------------------
     def _build_recovery(self) -> QWidget:
-        card = Card(600)
+        # Wide enough for the whole key in Large text (at 600 px its first letters scrolled out of sight).
+        card = Card(700)
         card.body.addWidget(heading("Use the recovery key", "title"))
         card.body.addWidget(explanation(
             "Only when no manager can sign in. The recovery key was shown once when this desk was "
@@ -137,6 +139,11 @@ class SignInScreen(QWidget):
         self.recovery_key_show = secret.show_button
         self._recovery_secret = secret
         self.recovery_key.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+        # In a fixed-width font, as on the set-up screen and the paper: every key is as wide as the example.
+        fixed = QFont(self.recovery_key.font())
+        fixed.setFamily(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family())
+        fixed.setStyleHint(QFont.StyleHint.Monospace)
+        self.recovery_key.setFont(fixed)
         self.recovery_name = text_edit("New manager's name", 80)
         self.recovery_password = password_edit("New password")
         self.recovery_confirm = password_edit("Type the new password again")

@@ -140,3 +140,22 @@ def test_the_rekey_progress_has_room_round_its_text_and_says_to_keep_the_desk_on
     text_left = label.mapTo(dialog, label.contentsRect().topLeft()).x()
     assert text_left >= 20, text_left  # Qt's own label: 10 px from the edge
     assert_whole(dialog)
+
+
+def test_a_whole_recovery_key_shows_in_its_box_in_large_text(
+        qtbot: QtBot, large_text: ThemeController, tmp_path: Path, clock: FixedClock) -> None:
+    from safespace_desk.ui.sign_in import SignInScreen
+
+    screen = SignInScreen(tmp_path, clock, InlineRunner())
+    qtbot.addWidget(screen)
+    screen.resize(1366, 768)
+    screen.show()
+    qtbot.waitExposed(screen)
+    screen.show_recovery()
+    key = "WWWW-MMMM-WWWW-MMMM-WWWW-MMMM-WWWW-MMMM"  # the widest letters a key can have
+    screen.recovery_key.setText(key)
+    screen.recovery_key_show.click()
+    QApplication.processEvents()
+    edit = screen.recovery_key
+    # The text area of a line edit: its width less the frame and the stylesheet's padding (~26 px).
+    assert edit.fontMetrics().horizontalAdvance(key) + 26 <= edit.width(), edit.width()
