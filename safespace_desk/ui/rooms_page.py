@@ -82,7 +82,7 @@ class RoomsPage(QWidget):
         marks = QHBoxLayout()
         for text, keys, state in (("Attended", "Alt+T", AppointmentState.ATTENDED),
                                   ("Missed", "Alt+M", AppointmentState.MISSED),
-                                  ("Cancelled", "Alt+K", AppointmentState.CANCELLED)):
+                                  ("Cancel", "Alt+K", AppointmentState.CANCELLED)):
             marks.addWidget(shortcut_button(text, keys, lambda _=False, s=state: self.mark(s), page=self))
         marks.addStretch(1)
         left.addLayout(marks)

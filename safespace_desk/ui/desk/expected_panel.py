@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QSize, QTime, Signal
+from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -213,12 +213,6 @@ class ExpectedPanel(QWidget):
         buttons.addWidget(self.came_button)
         buttons.addWidget(self.not_button)
         layout.addLayout(buttons)
-
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        # As wide with the form open as with the list (the desk's columns share by their hints), so
-        # opening the form never narrows the column and scrolls the tabs.
-        hint = super().sizeHint()
-        return QSize(max(hint.width(), self.table.sizeHint().width() + 24), hint.height())
 
     def _when(self, e: ExpectedView) -> str:
         now = self._context.now()

@@ -79,7 +79,7 @@ class DestinationPromptForm(TextPromptForm):
 
     def __init__(self, places: list[str], *, label: str, submit_text: str, cancel_text: str = "Cancel",
                  parent: QWidget | None = None, name: str = "textPrompt") -> None:
-        super().__init__(label=label, placeholder="where they are going (optional)", submit_text=submit_text,
+        super().__init__(label=label, placeholder="optional", submit_text=submit_text,
                          field="departed_to", cancel_text=cancel_text, parent=parent, name=name)
         self.places = QComboBox(self)
         self.places.setObjectName(f"{name}Places")
