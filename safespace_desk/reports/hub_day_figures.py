@@ -41,7 +41,7 @@ def compute_hub_day(session: Session, lo: datetime, hi: datetime, live: dict[str
             .group_by(Visit.departed_kind, Visit.departed_to.is_not(None), Visit.guest_id)):
         key = kind if kind in departures else (OTHER_PLACE if words else NOT_RECORDED)
         departures[key] += n
-        if kind in DestinationKind._value2member_map_ and DestinationKind(kind).is_accommodation:
+        if kind is not None and kind in DestinationKind._value2member_map_ and DestinationKind(kind).is_accommodation:
             moved_on.add(live.get(guest, guest))
     swaps = session.scalar(select(func.count()).select_from(HostelSwap)
                            .where(HostelSwap.at >= lo, HostelSwap.at < hi)) or 0
