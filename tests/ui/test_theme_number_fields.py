@@ -28,3 +28,27 @@ def test_spin_box_text_is_visible(qtbot: QtBot, theme: Theme) -> None:
         assert editor.width() > 60
     finally:
         app.setStyleSheet(before)
+
+
+def test_changing_colours_or_text_size_keeps_the_apps_style(qtbot: QtBot) -> None:
+    """The Fusion style is set once: replacing it on every change deletes the style in use under
+    widgets still polished with it (a full test run crashed there)."""
+    from safespace_desk.ui.kit.theme import ThemeController
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = app.font()
+    controller = ThemeController(app, theme=Theme.DAY)
+    styles_set: list[str] = []
+    app.setStyle = styles_set.append  # type: ignore[method-assign]  (records any replacement)
+    try:
+        controller.set_theme(Theme.NIGHT)
+        controller.set_large_text(True)
+        controller.set_scheme(Theme.DAY, large_text=False)
+        assert styles_set == []
+    finally:
+        del app.setStyle
+        app.setStyleSheet("")
+        app.setPalette(app.style().standardPalette())
+        app.setProperty("safespaceScheme", None)
+        app.setFont(font)
