@@ -30,8 +30,15 @@ install: $(TEST_STAMP)
 run: $(STAMP)
 	$(PY) -m safespace_desk $(DATA_ARG)
 
+# Three processes: the casework screen audit directly followed by the full matrix in one process
+# crashed PySide (a segmentation fault while restyling or building a form, about half the time; the
+# app itself has one theme controller and never meets it). Until its cause is found, each runs in a
+# process of its own. Every test still runs; a failure in any part fails `make test`.
+AUDIT_ALONE := tests/ui/audit/test_casework_screens.py
 test: $(TEST_STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q --ignore=tests/ui/audit
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(AUDIT_ALONE)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/ui/audit --ignore=$(AUDIT_ALONE)
 
 # The screen audit (tests/ui/audit/) saves a PNG of every screen it checks; this runs it and copies
 # those pictures into docs/screenshots/.
