@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
-from safespace_desk.domain.profile import Part
+from safespace_desk.domain.profile import Part, ServiceKind
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.frontdesk_common import BED, VISIT
 from safespace_desk.services.guests import GUEST, GuestRecord
@@ -79,6 +79,8 @@ class FrontDeskPage(QWidget):
         settings = self.actions.read(get_site).settings
         self.tabs.setTabVisible(TAB_BEDS, settings.uses_beds)
         self.tabs.setTabVisible(TAB_EXCLUSIONS, settings.profile.uses(Part.EXCLUSIONS))
+        # Expected arrivals (prison releases, hospital discharges, hostel swaps) are a hub's.
+        self.tabs.setTabVisible(TAB_EXPECTED, settings.profile.kind is ServiceKind.HUB)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -18,6 +18,7 @@ from safespace_desk.domain.roles import Role
 from safespace_desk.ui.casework import DiaryPage
 from safespace_desk.ui.casework.dialogs import EscalationDialog, OnwardDialog, PeopleDialog, RestrictDialog
 from safespace_desk.ui.casework.plan_dialog import PlanDialog
+from safespace_desk.ui.desk.page import TAB_EXPECTED, FrontDeskPage
 from safespace_desk.ui.kit.theme import Theme, ThemeController
 from safespace_desk.ui.main_window import MainWindow
 from safespace_desk.ui.pages import standard_pages
@@ -78,6 +79,9 @@ def test_casework_screens_read_well_at_1366x768(profile: str, role: Role, scheme
         assert shell is not None
         keys = shell.visible_page_keys()
         assert "diary" in keys and "sessions" in keys and ("referrals" in keys) == (profile == "crisis")
+        # Only what the profile uses: a hub's expected arrivals are not on a crisis service's desk.
+        desk_page = shell.page("desk")
+        assert isinstance(desk_page, FrontDeskPage) and not desk_page.tabs.isTabVisible(TAB_EXPECTED)
         auditor = Auditor(window, tmp_path, role)
         diary = shell.page("diary")
         assert isinstance(diary, DiaryPage)
