@@ -3,12 +3,7 @@ guest it is about, and marked resolved (real widgets, a real store)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from safespace_desk.db.models import SyncProblem
@@ -16,7 +11,6 @@ from safespace_desk.domain.guests import GuestDetails
 from safespace_desk.services import guests, site
 from safespace_desk.services.context import DeskContext
 from safespace_desk.sync import decisions, outcomes
-from safespace_desk.ui.kit.theme import Theme, ThemeController
 from safespace_desk.ui.pages import standard_pages
 from safespace_desk.ui.shell import MainShell
 from safespace_desk.ui.sync.attention_page import AttentionPage
@@ -81,15 +75,4 @@ def test_nothing_to_resolve_says_so(qtbot: QtBot, desk: DeskContext) -> None:
     page = shell.page("attention")
     assert isinstance(page, AttentionPage)
     assert page.empty.isVisible() and not page.table.isVisible() and not page.resolve_button.isEnabled()
-    shell.stop()
-
-
-@pytest.mark.skipif(not os.environ.get("SAFESPACE_SCREENSHOTS"), reason="screenshots on request")
-@pytest.mark.parametrize("theme", [Theme.DAY, Theme.NIGHT])
-def test_screenshot(qtbot: QtBot, desk: DeskContext, theme: Theme) -> None:
-    ThemeController(QApplication.instance(), theme=theme)  # type: ignore[arg-type]
-    _with_outcomes(desk)
-    shell = _shell(qtbot, desk)
-    qtbot.wait(50)
-    shell.grab().save(str(Path(os.environ["SAFESPACE_SCREENSHOTS"]) / f"attention-{theme.value}.png"))
     shell.stop()
