@@ -130,10 +130,11 @@ def erase_guest(desk: DeskContext, guest_id: str, reason: str) -> Changes:
         kept = uow.session.get(Guest, guest_id)
         assert kept is not None
         kept.erasure_reason = reason
-        # The copies: the outbox, handover snapshots, the shift log and other texts naming them.
-        reach_erased_guest(uow.session, trace)
+        # The copies: other texts naming them, handover snapshots, the shift log, then the outbox (last:
+        # it keeps what the records still hold, so it must see them scrubbed).
         scrub_other_actions(uow.session, trace.anywhere.redact, ids)
         scrub_hub_day(uow.session, trace.anywhere.redact, set(ids))
+        reach_erased_guest(uow.session, trace)
         # The audit says that and when, never the reason's words (it cannot be edited later).
         uow.audit("guest_erased", GUEST, guest_id, detail=json.dumps({"records": len(ids)}))
         uow.outbox("guest.erase", guest_id=guest_id, at=uow.now)

@@ -125,7 +125,9 @@ def scrub_snapshot(text: str, trace: GuestTrace) -> str:
         for entry in entries:
             if not isinstance(entry, dict):
                 continue
-            theirs = entry.get("guest_id") in trace.ids or any(
+            # By id; by name only in an entry older than ids in snapshots (another guest of the same
+            # name keeps theirs).
+            theirs = entry.get("guest_id") in trace.ids if entry.get("guest_id") else any(
                 isinstance(entry.get(k), str) and _is_their_name(trace, entry[k]) for k in _NAME_KEYS)
             if theirs and isinstance(entry.get("flags"), list):
                 entry["flags"] = []  # "DA risk" beside an erased name is still about them
@@ -150,11 +152,14 @@ def _is_their_name(trace: GuestTrace, value: str) -> bool:
 
 
 def _scrub_other_messages(session: Session, trace: GuestTrace) -> None:
-    """Other guests' messages that name the erased guest ("tell Kez's friend Jo...")."""
+    """Other guests' messages that name the erased guest ("tell Kez's friend Jo..."). The name a message
+    is for is scrubbed only where no guest is linked: linked to another guest, it is that guest's name
+    (two people can share one)."""
     others = session.scalars(select(Message).where(or_(Message.guest_id.is_(None),
                                                        Message.guest_id.not_in(list(trace.ids)))))
     for message in others:
-        for column in ("body", "delivery_note", "not_passed_reason", "withdraw_reason", "for_name", "contact"):
+        columns = ("body", "delivery_note", "not_passed_reason", "withdraw_reason", "contact")
+        for column in (*columns, "for_name") if message.guest_id is None else columns:
             value = getattr(message, column)
             if value:
                 redacted = trace.anywhere.redact(value)
@@ -224,9 +229,21 @@ def _scrub_rows(session: Session, text: str | None, trace: GuestTrace, related: 
                           else erased_value(v)) for k, v in values.items()}
             change = {k: v for k, v in change.items() if k != "o"}  # the flags they had before: gone too
         else:
-            values = {k: (v if structural(k) else _redact_names(v, k, trace)) for k, v in values.items()}
+            values = _names_redacted(session, table, key, values, trace)
         out.append({**change, "v": values})
     return text if out == changes else json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+
+
+def _names_redacted(session: Session, table: str, key: Any, values: dict[str, Any], trace: GuestTrace
+                    ) -> dict[str, Any]:
+    """Another record's change, less the erased guest's names, except where the record holds the value
+    still: what the store kept (another guest's own name, the same as the erased one's) is sent as it
+    is, or the other desks would hold a name this desk does not (the chaos run's seed 7)."""
+    redacted = {k: (v if structural(k) else _redact_names(v, k, trace)) for k, v in values.items()}
+    if redacted == values:
+        return values
+    live = live_values(session, table, key) or {}
+    return {k: (v if k in live and live[k] == v else redacted[k]) for k, v in values.items()}
 
 
 def live_values(session: Session, table_name: str, key: Any) -> dict[str, Any] | None:

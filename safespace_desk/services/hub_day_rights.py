@@ -45,7 +45,8 @@ def forget_hub_day(session: Session, ids: list[str]) -> None:
 def scrub_hub_day(session: Session, redact: Callable[[str], str], ids: set[str]) -> None:
     """Other people's records that name the erased guest (a description, what someone needs)."""
     for enquiry in session.scalars(select(Enquiry).where(or_(Enquiry.guest_id.is_(None), Enquiry.guest_id.not_in(ids)))):
-        for column in ("about_name", "purpose", "said"):
+        # The name an enquiry is about is another guest's own where one is linked (names are shared).
+        for column in ("about_name", "purpose", "said") if enquiry.guest_id is None else ("purpose", "said"):
             value = getattr(enquiry, column)
             redacted = redact(value)
             if redacted != value:

@@ -6,13 +6,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD, START
 from tests.support.chaos import Chaos
 
 
-def test_chaos_ends_with_every_desk_equal_to_the_server(tmp_path: Path, pg_url: str,
+# 16 is the first seed run; 7 once left an erased guest's real name at one desk (the name scrub of
+# data_rights renamed records by name, not by the erased guest's id).
+@pytest.mark.parametrize("seed", [16, 7])
+def test_chaos_ends_with_every_desk_equal_to_the_server(tmp_path: Path, pg_url: str, seed: int,
                                                         _template_store: tuple[Path, str]) -> None:
-    chaos = Chaos(tmp_path, _template_store[0], pg_url, (MANAGER_NAME, MANAGER_PASSWORD), seed=16, desks=3,
+    chaos = Chaos(tmp_path, _template_store[0], pg_url, (MANAGER_NAME, MANAGER_PASSWORD), seed=seed, desks=3,
                   start=START.replace(hour=21))
     try:
         figures = chaos.run(rounds=8, server_kills=1, desk_kills=1)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from safespace_desk.db.models import BedAssignment, Guest, SyncProblem, Visit
+from safespace_desk.db.models import BedAssignment, Guest, Message, SyncProblem, Visit
 from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.guests import GuestDetails
 from safespace_desk.services import auth, beds, data_rights, guests, messages, visits
@@ -204,6 +204,27 @@ def test_an_erasure_reaches_the_other_desk_and_nothing_about_the_guest_comes_bac
             departed = [v.departed_to for v in session.scalars(select(Visit).where(Visit.guest_id == guest))]
         assert "to a hostel" not in departed
     assert problems(second, guest)[0] == ("rejected", decisions.ERASED)
+
+
+def test_erasing_a_guest_leaves_another_guest_of_the_same_name_alone_at_every_desk(hub: Desks) -> None:
+    """The chaos run's seed 7: the erasure scrubbed the erased guest's names out of every operation
+    not yet sent, the other Tamsin Wren's own record and message among them, so the erasing desk kept
+    her name and every other desk got "[name erased]". The scrub finds the erased guest by id."""
+    first, second = hub
+    erased = add(first, "Tamsin Wren")
+    sync(first, second)
+    other = add(first, "Tamsin Wren")  # another person of the same name, not sent yet
+    messages.post_message(first, agency_id=messages.list_agencies(first)[0].id, body="synthetic: call the day centre",
+                          guest_id=other, for_name="Tamsin Wren")
+    visits.sign_in(first, other, "self")
+    data_rights.erase_guest(first, erased, "asked to be forgotten")
+    sync(first, second, first)
+    for desk in hub:
+        assert guests.get_guest(desk, other).preferred_name == "Tamsin Wren", desk.store.paths.data_dir.name
+        assert guests.get_guest(desk, erased).preferred_name != "Tamsin Wren"
+        with desk.store.read() as session:
+            assert [m.for_name for m in session.scalars(select(Message).where(Message.guest_id == other))] == [
+                "Tamsin Wren"]
 
 
 def test_a_desk_put_back_from_a_backup_gets_back_what_it_had_pushed_since(tmp_path: Path,
