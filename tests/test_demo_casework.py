@@ -19,7 +19,7 @@ from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.errors import ValidationError
 from safespace_desk.reports.figures import compute_figures
 from safespace_desk.reports.period import month_range
-from safespace_desk.services import audit, auth, diary, referrals, site
+from safespace_desk.services import audit, auth, diary, plans, referrals, site
 from safespace_desk.services.context import DeskContext
 from tests.conftest import START
 
@@ -99,6 +99,12 @@ def test_the_crisis_history_keeps_the_case_rules(crisis: DeskContext) -> None:
         assert hours.is_open(parse_utc(at), LONDON), at
     versions = sql("SELECT plan_id, group_concat(version) FROM plan_version GROUP BY plan_id")
     assert all(v in ("1", "1,2", "1,2,3") for _, v in versions)
+    # Plans the person asked to keep private are sealed to the clinical key, as the desk writes them,
+    # and the manager opens them.
+    sealed = sql("SELECT p.id, v.version, v.sections FROM plan_version v JOIN plan p ON p.id = v.plan_id "
+                 "WHERE v.sealed ORDER BY v.id LIMIT 5")
+    assert sealed and all(body.startswith("p1.") for _, _, body in sealed)
+    assert plans.read_plan(crisis, sealed[0][0], sealed[0][1]).sections
 
 
 def test_the_haven_demo_opens_evenings_and_keeps_online_out_of_occupancy(haven_store: Path) -> None:

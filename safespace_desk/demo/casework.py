@@ -21,6 +21,7 @@ from safespace_desk.demo.casework_rows import DAY, HOUR, Person, Row, Rows, pick
 from safespace_desk.demo.timeline import epoch, to_datetime, utc_text, uuid7_at
 from safespace_desk.domain.opening import OpeningHours
 from safespace_desk.domain.working_days import is_working_day
+from safespace_desk.services.clinical import seal_to_public
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class CaseworkPlan:
     seed: int
     peers: tuple[str, ...]  # staff ids who make calls and decisions
     lead: str
+    # The clinical key's public half: a plan the person asked to keep private is sealed to it, as the desk does.
+    clinical_public: bytes | None = None
 
     def rng(self, step: str) -> random.Random:
         return random.Random(f"safespace-demo:{self.seed}:{step}")
@@ -123,9 +126,14 @@ class _Sim:
             if number > 1:
                 key = self.rng.choice(list(c.PLAN_TEXT))
                 sections[key] = self.rng.choice(c.PLAN_TEXT[key])
-            self.rows.add("plan_version", {"id": uuid7_at(written, self.rng), "plan_id": plan_id, "version": number,
-                                           "sections": json.dumps(sections or {"what_helps": "Talking it through"}),
-                                           "sealed": self.rng.random() < 0.05, "with_person": True,
+            version_id = uuid7_at(written, self.rng)
+            body = json.dumps(sections or {"what_helps": "Talking it through"})
+            sealed = self.rng.random() < 0.05 and self.p.clinical_public is not None
+            if sealed:
+                assert self.p.clinical_public is not None
+                body = seal_to_public(self.p.clinical_public, version_id, "sections", body)
+            self.rows.add("plan_version", {"id": version_id, "plan_id": plan_id, "version": number,
+                                           "sections": body, "sealed": sealed, "with_person": True,
                                            "written_at": utc_text(written), "written_by": self.staff()})
 
     def escalate(self, person: Person, at: int) -> None:

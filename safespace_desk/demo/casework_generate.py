@@ -18,7 +18,7 @@ from safespace_desk.demo.timeline import epoch
 from safespace_desk.domain.clock import Clock, FixedClock
 from safespace_desk.domain.roles import Role
 from safespace_desk.domain.site import starting_settings
-from safespace_desk.services import setup, staff
+from safespace_desk.services import clinical, setup, staff
 
 SITES = {"crisis": "Demo Crisis Service (synthetic data)", "haven": "Demo Safe Haven (synthetic data)"}
 # Keep in step with the README.
@@ -56,7 +56,8 @@ def generate_casework_demo(data_dir: Path, options: DemoOptions, clock: Clock,
         say(f"store and staff ready ({time.perf_counter() - started:.1f} s)")
         plan = CaseworkPlan(zone, settings.profile.hours, first, days, epoch(now), options.scale, options.seed,
                             peers=(ids["Demo Peer One"], ids["Demo Peer Two"], ids["Demo Lead"]),
-                            lead=ids["Demo Lead"])
+                            lead=ids["Demo Lead"],
+                            clinical_public=clinical.public_of(desk.clinical_key) if desk.clinical_key else None)
         t0 = time.perf_counter()
         rows = simulate(options.profile, plan)
         steps = {"simulation": time.perf_counter() - t0}

@@ -86,6 +86,8 @@ def export_guest(desk: DeskContext, guest_id: str) -> dict[str, Any]:
         log = session.scalars(select(ShiftLogEntry).where(ShiftLogEntry.guest_id.in_(ids))).all()
         triage = session.scalars(select(Triage).where(Triage.guest_id.in_(ids))).all()
         casework, casework_ids = export_casework(session, ids, lambda record: _row(record, staff))
+        # The person's own plans, sealed at their request, are opened for them (as triage is).
+        casework["plan_versions"] = [clinical.opened_row(desk, "plan_version", r) for r in casework["plan_versions"]]
         partnership = export_partnership(session, ids, lambda record: _row(record, staff))
         hub_day = export_hub_day(session, ids, lambda record: _row(record, staff))
         related = set(ids) | set(visit_ids) | {e.id for e in exclusions} | {m.id for m in messages} \

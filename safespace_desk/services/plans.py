@@ -1,8 +1,10 @@
 """Staying-well and crisis plans: written with the person, versioned, printable.
 
 Every save is a new version (a trigger in the store refuses to change one), so who wrote what and
-when is always kept. A plan the person asked to keep private is sealed: only readers who hold the
-clinical key (paramedic and manager roles) open it, like clinical notes.
+when is always kept. A plan the person asked to keep private is sealed like clinical notes: its words
+are sealed to the clinical key (services/clinical.py) in the table, the outbox and so in what sync
+sends, by whoever writes it (a peer need not hold the key); only readers who hold the key (managers)
+open it. Once the latest version is sealed, no version of that plan opens for anyone else.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from safespace_desk.db.models_casework import Plan, PlanVersion
-from safespace_desk.domain.errors import NotFound, PermissionDenied
+from safespace_desk.domain.errors import NotFound, PermissionDenied, RuleViolation
 from safespace_desk.domain.plans import SECTION_KEYS, PlanKind, clean_sections
 from safespace_desk.domain.roles import Permission, can
 from safespace_desk.ids import new_id
+from safespace_desk.services import clinical
 from safespace_desk.services.casework_common import (
     PLAN,
     check_may_write_about,
@@ -28,7 +31,7 @@ from safespace_desk.services.casework_common import (
     require_casework,
     staff_names,
 )
-from safespace_desk.services.context import Actor, Changes, DeskContext
+from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.guests import GUEST, identity_ids
 from safespace_desk.services.site import get_site
 from safespace_desk.services.view_audit import record_view
@@ -39,6 +42,7 @@ class PlanWritten:
     plan_id: str
     version: int
     changes: Changes
+    written_at: datetime
 
 
 @dataclass(frozen=True)
@@ -97,20 +101,23 @@ def write_plan(desk: DeskContext, guest_id: str, kind: PlanKind | str, sections:
             latest = None
         else:
             latest = _latest(uow.session, plan.id)
-        if latest is not None and latest.sealed and not _opens_sealed(actor):
+        if latest is not None and latest.sealed and not _opens_sealed(desk):
             raise PermissionDenied("This plan is sealed at the person's request: a manager updates it.")
         number = (latest.version if latest else 0) + 1
-        uow.session.add(PlanVersion(id=new_id(), plan_id=plan.id, version=number, sections=json.dumps(text),
+        version_id = new_id()
+        # Sealed before it is written: the table, the outbox's copy and sync hold only ciphertext.
+        body = (clinical.seal_for_clinical(uow.session, version_id, "sections", json.dumps(text)) if sealed
+                else json.dumps(text))
+        uow.session.add(PlanVersion(id=version_id, plan_id=plan.id, version=number, sections=body,
                                     sealed=sealed, with_person=with_person, written_at=uow.now,
                                     written_by=uow.staff_id))
         uow.audit("plan_written", PLAN, plan.id, detail=f"kind={plan_kind.value};version={number};sealed={int(sealed)}")
-        # A sealed plan travels sealed with the clinical key (sync reads "sealed"); others with the data key.
         uow.outbox("plan.write", plan_id=plan.id, guest_id=guest.id, kind=plan_kind.value, version=number,
-                   sections=text, sealed=sealed, with_person=with_person, at=uow.now)
+                   sections=body if sealed else text, sealed=sealed, with_person=with_person, at=uow.now)
         uow.changed(PLAN, plan.id)
         uow.changed(GUEST, guest.id)
-        plan_id = plan.id
-    return PlanWritten(plan_id, number, uow.changes)
+        plan_id, written_at = plan.id, uow.now
+    return PlanWritten(plan_id, number, uow.changes, written_at)
 
 
 def plans_of(desk: DeskContext, guest_id: str) -> list[PlanSummary]:
@@ -129,7 +136,7 @@ def plans_of(desk: DeskContext, guest_id: str) -> list[PlanSummary]:
                                    .where(PlanVersion.plan_id == plan.id)) or 0
             out.append(PlanSummary(plan.id, PlanKind(plan.kind), count, latest.written_at,
                                    names.get(latest.written_by) if latest.written_by else None, latest.sealed,
-                                   readable and (not latest.sealed or _opens_sealed(actor))))
+                                   readable and (not latest.sealed or _opens_sealed(desk))))
         return out
 
 
@@ -151,12 +158,15 @@ def read_plan(desk: DeskContext, plan_id: str, version: int | None = None) -> Pl
             PlanVersion.plan_id == plan.id, PlanVersion.version == version)).first()
         if row is None:
             raise NotFound(f"This plan has no version {version}.")
-        if row.sealed and not _opens_sealed(actor):
-            raise PermissionDenied("This plan is sealed at the person's request: only managers and clinical "
-                                   "staff can open it.")
+        if (row.sealed or latest.sealed) and not _opens_sealed(desk):
+            raise PermissionDenied("This plan is sealed at the person's request: only managers can open it.")
+        sections = _sections(desk, row)
+        if sections is None:
+            raise RuleViolation("This version was sealed with a clinical key this desk does not hold (another "
+                                "desk's): open it there, or ask a manager to share one key.")
         names = staff_names(session)
         view = PlanView(plan.id, guest.id, guest.preferred_name, PlanKind(plan.kind), row.version, latest.version,
-                        json.loads(row.sections), row.sealed, row.with_person, row.written_at,
+                        sections, row.sealed, row.with_person, row.written_at,
                         names.get(row.written_by) if row.written_by else None, helpline)
     record_view(desk, PLAN, plan_id, detail=f"version={view.version}")
     return view
@@ -177,16 +187,34 @@ def plan_history(desk: DeskContext, plan_id: str) -> list[PlanVersionInfo]:
         out: list[PlanVersionInfo] = []
         before: dict[str, str] = {}
         for v in versions:
-            sections = json.loads(v.sections)
-            changed = tuple(k for k in SECTION_KEYS if sections.get(k) != before.get(k))
+            # A sealed version's words open only with the clinical key; without it, which sections
+            # changed is not known (none are named).
+            sections = _sections(desk, v) if not v.sealed or _opens_sealed(desk) else None
+            changed = tuple(k for k in SECTION_KEYS if sections.get(k) != before.get(k)) if sections is not None else ()
             out.append(PlanVersionInfo(v.version, v.written_at, names.get(v.written_by) if v.written_by else None,
                                        v.sealed, v.with_person, changed))
-            before = sections
+            before = sections or {}
     return list(reversed(out))
 
 
-def _opens_sealed(actor: Actor) -> bool:
-    return can(actor.role, Permission.READ_TRIAGE_NOTES)
+def opens_sealed(desk: DeskContext) -> bool:
+    """Whether the person at this desk can open a plan sealed at the person's request (to say so before
+    they seal one they will not be able to open again)."""
+    return _opens_sealed(desk)
+
+
+def _opens_sealed(desk: DeskContext) -> bool:
+    """Whether the person at this desk opens sealed plans: a role that reads clinical text, holding the key."""
+    actor = desk.require_actor()
+    return can(actor.role, Permission.READ_TRIAGE_NOTES) and desk.clinical_key is not None
+
+
+def _sections(desk: DeskContext, row: PlanVersion) -> dict[str, str] | None:
+    """The version's sections, opened if sealed; None if they do not open with this desk's key."""
+    if not row.sealed or not clinical.is_sealed(row.sections):
+        return dict(json.loads(row.sections))
+    opened = clinical.open_field(desk, row.id, "sections", row.sections)
+    return None if opened is None or opened == clinical.UNREADABLE else dict(json.loads(opened))
 
 
 def _plan_of(session: Session, ids: list[str], kind: PlanKind) -> Plan | None:

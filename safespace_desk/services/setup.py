@@ -19,6 +19,7 @@ from safespace_desk.domain.site_rules import check_settings
 from safespace_desk.domain.staff import check_password, clean_staff_name, login_key
 from safespace_desk.domain.text import clean_text
 from safespace_desk.ids import new_id
+from safespace_desk.services import clinical
 from safespace_desk.services.context import Actor, DeskContext, ensure_device_id, ensure_store_id
 
 
@@ -70,6 +71,7 @@ def initialise_store(data_dir: Path, *, site_name: str, timezone: str, manager_n
         slots.share_clinical(Keyring(1, {1: master}), clinical_key, {manager_id})
         desk = DeskContext(store=store, keyslots=slots, master_key=master, clock=clock,
                            device_id=device_id, actor=actor, clinical_key=clinical_key)
+        clinical.publish_public(desk)  # so a desk user can seal a plan the person asks to keep private
         with desk.unit_of_work() as uow:
             uow.audit("store_created", "site", detail=f"kind={settings.profile.kind.value}")
             uow.audit("staff_added", "staff", manager_id, detail="role=manager")

@@ -51,15 +51,20 @@ def test_plans_keep_every_version_and_seal_when_the_person_asks(desk: DeskContex
             plans.read_plan(haven, first.plan_id)
         with pytest.raises(PermissionDenied, match="sealed"):
             plans.write_plan(haven, kim, "staying_well", {"keeps_me_well": "Overwritten"})
-        assert plans.read_plan(haven, first.plan_id, version=2).version == 2  # older versions were not sealed
+        # Once the person asked, no version of that plan opens for them (an older one says much the same).
+        with pytest.raises(PermissionDenied, match="sealed"):
+            plans.read_plan(haven, first.plan_id, version=2)
+        assert [v.changed for v in plans.plan_history(haven, first.plan_id)][0] == ()  # not even which sections
     assert plans.read_plan(haven, first.plan_id).sections == {"keeps_me_well": "Swimming"}
+    assert plans.plan_history(haven, first.plan_id)[0].changed == ("keeps_me_well", "warning_signs", "who_to_contact")
     # A volunteer reads no plans unless a manager allowed it for that volunteer.
+    open_plan = plans.write_plan(haven, kim, "crisis", {"what_helps": "A cup of tea"})
     with acting_as(haven, colleague(haven, "Val", Role.VOLUNTEER)), pytest.raises(PermissionDenied):
-        plans.read_plan(haven, first.plan_id, version=1)
+        plans.read_plan(haven, open_plan.plan_id)
     trusted = colleague(haven, "Tam", Role.VOLUNTEER, may_read_notes=True)
     with acting_as(haven, trusted):
-        assert plans.read_plan(haven, first.plan_id, version=1).version == 1
-    assert outbox_ops(haven).count("plan.write") == 3
+        assert plans.read_plan(haven, open_plan.plan_id).version == 1
+    assert outbox_ops(haven).count("plan.write") == 4
 
 
 def test_practical_support_and_onward_referrals_in_working_days(desk: DeskContext, clock: FixedClock) -> None:

@@ -51,6 +51,7 @@ def plan_html(view: PlanView, zone: ZoneInfo) -> str:
 class PlanDialog(CaseworkDialog):
     def __init__(self, actions: ServiceActions, guest_id: str, parent: QWidget | None) -> None:
         name = actions.read(guests.get_guest, guest_id).preferred_name
+        self._name = name
         super().__init__(f"Plans · {name}", "Written with them, in their words. Each save keeps the "
                          "version before it.", parent)
         self.setMinimumWidth(1000)
@@ -94,13 +95,28 @@ class PlanDialog(CaseworkDialog):
         history.addWidget(self.versions, 1)
         columns.addLayout(history, 1)
         self.body.addLayout(columns, 1)
-        self.sealed = QCheckBox("Sealed at their request (managers and clinical staff only)")
+        # Who reads it: a choice made with the person each time a version is saved, never a default
+        # hidden in a tick box. A sealed plan's words are sealed to the clinical key (managers only).
+        self.opens_sealed = actions.read(plans.opens_sealed)
+        readers = QHBoxLayout()
+        self.readers_note = label(muted=True)
+        readers.addWidget(label("Who reads it:"))
+        self.reader_group = QButtonGroup(self)
+        self.open_choice = QPushButton("Staff doing casework here")
+        self.sealed = QPushButton("Sealed: only managers (they asked)")
+        for chip in (self.open_choice, self.sealed):
+            chip.setCheckable(True)
+            chip.setProperty("chip", True)
+            self.reader_group.addButton(chip)
+            readers.addWidget(chip)
+        self.open_choice.setChecked(True)
+        self.sealed.toggled.connect(self._explain_readers)
+        readers.addStretch(1)
         self.with_person = QCheckBox("Written with them")
         self.with_person.setChecked(True)
-        ticks = QHBoxLayout()
-        ticks.addWidget(self.sealed, 1)
-        ticks.addWidget(self.with_person)
-        self.body.addLayout(ticks)
+        readers.addWidget(self.with_person)
+        self.body.addLayout(readers)
+        self.body.addWidget(self.readers_note)
         self.pdf_button = shortcut_button("PDF", "Ctrl+Shift+S", self.choose_pdf, page=self,
                                           tooltip="Save the plan as a PDF they can take away")
         self.print_button = shortcut_button("Print", "Ctrl+Shift+P", self.print_plan, page=self)
@@ -108,6 +124,16 @@ class PlanDialog(CaseworkDialog):
         self.buttons.addWidget(self.print_button)
         self.save_button = self.add_action("Save version", "Ctrl+S", self.save)
         self.show_kind(PlanKind.CRISIS if self._has(PlanKind.CRISIS) else PlanKind.STAYING_WELL)
+
+    def _explain_readers(self) -> None:
+        if not self.sealed.isChecked():
+            self.readers_note.setText("Colleagues doing casework here can read it (volunteers only if a manager "
+                                      "allowed them).")
+        elif self.opens_sealed:
+            self.readers_note.setText("Sealed: only managers can open it, and only they can write the next version.")
+        else:
+            self.readers_note.setText("Sealed: only managers can open it. Once saved you cannot open it again, so "
+                                      "print or save their copy before you close this.")
 
     def _has(self, kind: PlanKind) -> bool:
         return any(p.kind is kind for p in self._actions.read(plans.plans_of, self._guest_id))
@@ -143,8 +169,12 @@ class PlanDialog(CaseworkDialog):
         elif self.view is not None:
             self.state.setText(f"Version {self.view.version}, {full_date_time(self.view.written_at, self.zone)}, "
                                f"by {self.view.written_by_name or 'unknown'}.")
-        self.sealed.setChecked(bool(self.view and self.view.sealed))
+        sealed_now = self.view.sealed if self.view else bool(summary and summary.sealed)
+        (self.sealed if sealed_now else self.open_choice).setChecked(True)
+        self._explain_readers()
         self.save_button.setEnabled(latest and (summary is None or summary.readable))
+        for chip in (self.open_choice, self.sealed, self.with_person):
+            chip.setEnabled(self.save_button.isEnabled())
         for button in (self.pdf_button, self.print_button):
             button.setEnabled(self.view is not None)
         first = next(iter(self.editors.values()))
@@ -163,7 +193,19 @@ class PlanDialog(CaseworkDialog):
         except DeskError as error:
             self.errors.show(error)
             return None
+        sealed = self.sealed.isChecked()
         self.show_kind(self.kind)
+        if sealed and self.view is None:
+            # Saved sealed by someone who cannot open it: their copy to print is what was just written.
+            self.view = plans.PlanView(written.plan_id, self._guest_id, self._name, self.kind, written.version,
+                                       written.version, {k: v.strip() for k, v in sections.items() if v.strip()},
+                                       True, self.with_person.isChecked(), written.written_at, None,
+                                       self._actions.read(get_site).settings.profile.helpline)
+            for button in (self.pdf_button, self.print_button):
+                button.setEnabled(True)
+            self.banner.show_message("success", f"Saved sealed as version {written.version}. Print or save their "
+                                     "copy now: after you close this, only managers can open it.")
+            return written.version
         self.banner.show_message("success", f"Saved as version {written.version}.")
         return written.version
 
