@@ -6,7 +6,7 @@ one staff member to three guests at night and never fewer than two staff.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -15,6 +15,7 @@ from safespace_desk.domain.appointments import DEFAULT_ROOMS
 from safespace_desk.domain.destinations import DEFAULT_DESTINATIONS, Destination
 from safespace_desk.domain.errors import ValidationError
 from safespace_desk.domain.profile import ServiceKind, SiteProfile, starting_profile
+from safespace_desk.domain.rooms import RoomChange, RoomList
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,18 @@ class SiteSettings:
     profile: SiteProfile = field(default_factory=SiteProfile)
     # Where people go when they leave (issue 13): the kinds, and places the site adds (named hostels).
     destinations: tuple[Destination, ...] = DEFAULT_DESTINATIONS
-    # The rooms the hub books for appointments and agencies' sessions (issue 13).
+    # The rooms the hub books for appointments and agencies' sessions (issue 13); rooms retired (kept
+    # with their bookings, offered for none) and every change to the list (domain/rooms.py).
     rooms: tuple[str, ...] = DEFAULT_ROOMS
+    retired_rooms: tuple[str, ...] = ()
+    room_history: tuple[RoomChange, ...] = ()
+
+    @property
+    def room_list(self) -> RoomList:
+        return RoomList(self.rooms, self.retired_rooms, self.room_history)
+
+    def with_rooms(self, rooms: RoomList) -> SiteSettings:
+        return replace(self, rooms=rooms.rooms, retired_rooms=rooms.retired, room_history=rooms.history)
 
     @property
     def uses_beds(self) -> bool:
@@ -70,6 +81,8 @@ class SiteSettings:
         data["profile"] = self.profile.to_json()
         data["destinations"] = [d.to_json() for d in self.destinations]
         data["rooms"] = list(self.rooms)
+        data["retired_rooms"] = list(self.retired_rooms)
+        data["room_history"] = [c.to_json() for c in self.room_history]
         return data
 
     @classmethod
@@ -88,6 +101,8 @@ class SiteSettings:
             destinations=tuple(Destination.from_json(d) for d in data.get("destinations", []))
             or defaults.destinations,
             rooms=tuple(str(r) for r in data.get("rooms", [])) or defaults.rooms,
+            retired_rooms=tuple(str(r) for r in data.get("retired_rooms", [])),
+            room_history=tuple(RoomChange.from_json(c) for c in data.get("room_history", [])),
         )
 
 

@@ -23,6 +23,7 @@ from safespace_desk.domain.clock import require_aware
 from safespace_desk.domain.errors import NotFound, RuleViolation, ValidationError
 from safespace_desk.domain.messages import MessageCategory
 from safespace_desk.domain.roles import Permission
+from safespace_desk.domain.rooms import RoomList
 from safespace_desk.domain.text import SHORT_TEXT_MAX, clean_text
 from safespace_desk.ids import new_id
 from safespace_desk.services.context import Changes, DeskContext
@@ -60,7 +61,7 @@ def book(desk: DeskContext, *, what: str, agency_id: str, starts_at: datetime, m
         if agency is None:
             raise ValidationError("Choose the agency from the list.", field="agency")
         if room != ONLINE_ROOM:
-            clash = _clash(uow.session, room, starts_at, minutes)
+            clash = _clash(uow.session, site.settings.room_list.former_names(room), starts_at, minutes)
             if clash is not None:
                 local = clash.starts_at.astimezone(site.zone)
                 raise RuleViolation(f"{room} is booked from {local:%H:%M} for {clash.minutes} minutes ({clash.what}).")
@@ -120,11 +121,12 @@ def mark(desk: DeskContext, appointment_id: str, state: AppointmentState | str) 
 def day_calendar(desk: DeskContext, day: date) -> list[Booking]:
     """The rooms' bookings on a local day, by time then room (a list of people: audited)."""
     desk.require(Permission.FRONT_DESK, "see the rooms' calendar")
-    zone = get_site(desk).zone
+    site = get_site(desk)
+    zone = site.zone
     lo = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
     hi = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
     with desk.store.read() as session:
-        out = _bookings(session, lo, hi)
+        out = _bookings(session, lo, hi, site.settings.room_list)
     record_list_view(desk, "room_calendar", len(out))
     return out
 
@@ -137,19 +139,20 @@ def appointments_today(session: Session, guest_ids: list[str], since: datetime,
         Appointment.starts_at >= since, Appointment.starts_at < day_end).order_by(Appointment.starts_at)))
 
 
-def _bookings(session: Session, lo: datetime, hi: datetime) -> list[Booking]:
+def _bookings(session: Session, lo: datetime, hi: datetime, rooms: RoomList) -> list[Booking]:
+    """Each under its room's name now (a booking keeps the name it was made under)."""
     agencies = {a.id: a.name for a in session.scalars(select(Agency))}
     rows = session.execute(select(Appointment, Guest.preferred_name).outerjoin(Guest, Guest.id == Appointment.guest_id)
                            .where(Appointment.starts_at >= lo, Appointment.starts_at < hi)
                            .order_by(Appointment.starts_at, Appointment.room)).all()
-    return [Booking(a.id, a.room, a.starts_at, a.minutes, a.what, agencies.get(a.agency_id, ""), a.guest_id, name,
+    return [Booking(a.id, rooms.current_name(a.room), a.starts_at, a.minutes, a.what, agencies.get(a.agency_id, ""), a.guest_id, name,
                     AppointmentState(a.state)) for a, name in rows]
 
 
-def _clash(session: Session, room: str, starts_at: datetime, minutes: int) -> Appointment | None:
+def _clash(session: Session, names: set[str], starts_at: datetime, minutes: int) -> Appointment | None:
     lo, hi = starts_at - timedelta(hours=8), starts_at + timedelta(minutes=minutes)
     for row in session.scalars(select(Appointment).where(
-            Appointment.room == room, Appointment.state != AppointmentState.CANCELLED.value,
+            Appointment.room.in_(names), Appointment.state != AppointmentState.CANCELLED.value,
             Appointment.starts_at >= lo, Appointment.starts_at < hi)):
         if overlaps(row.starts_at, row.minutes, starts_at, minutes):
             return row

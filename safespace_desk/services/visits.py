@@ -184,7 +184,8 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
         local_day = m.now.astimezone(m.site.zone).date()
         day_end = datetime.combine(local_day + timedelta(days=1), time(0), tzinfo=m.site.zone).astimezone(UTC)
         today = appointments_today(uow.session, ids, m.now - timedelta(hours=1), day_end)
-        booked = "; ".join(f"{a.what} {a.starts_at.astimezone(m.site.zone):%H:%M}, {a.room}" for a in today) or None
+        booked = "; ".join(f"{a.what} {a.starts_at.astimezone(m.site.zone):%H:%M}, "
+                           f"{m.site.settings.room_list.current_name(a.room)}" for a in today) or None
         name = guest.preferred_name
         guest_live_id = guest.id
         warning = age_warning(m.site.settings.profile, name, guest.birth_year,

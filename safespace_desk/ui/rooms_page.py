@@ -25,7 +25,7 @@ from safespace_desk.domain.appointments import AppointmentState, Booking
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.services import appointments, messages
 from safespace_desk.services.context import Changes, DeskContext
-from safespace_desk.services.site import get_site
+from safespace_desk.services.site import SITE, get_site
 from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.table_model import Column, RecordTableModel
 from safespace_desk.ui.desk.tables import desk_table, selected_row
@@ -124,7 +124,7 @@ class RoomsPage(QWidget):
         self.minutes.setAccessibleName("Minutes")
         self.room = QComboBox()
         self.room.setAccessibleName("Room")
-        self.room.addItems(self.actions.read(appointments.rooms))
+        self._fill_rooms()
         when = QHBoxLayout()
         when.addWidget(self.when_day, 1)
         when.addWidget(self.when_time)
@@ -205,8 +205,17 @@ class RoomsPage(QWidget):
             self.when_time.setTime(QTime(10, 0))
 
     def apply_changes(self, changes: Changes) -> None:
-        if changes.touches(appointments.APPOINTMENT):
+        if changes.touches(SITE):  # a manager added, renamed or retired a room
+            self._fill_rooms()
+        if changes.touches(appointments.APPOINTMENT, SITE):
             self.refresh()
+
+    def _fill_rooms(self) -> None:
+        chosen = self.room.currentText()
+        self.room.clear()
+        self.room.addItems(self.actions.read(appointments.rooms))
+        if chosen:
+            self.room.setCurrentText(chosen)
 
     def _after_own_change(self, changes: Changes) -> None:
         self.refresh()

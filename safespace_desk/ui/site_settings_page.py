@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time
 
 from PySide6.QtCore import Qt
@@ -32,6 +33,7 @@ from safespace_desk.ui.kit.forms import PAGE_MARGINS, Banner, FieldRow, FormErro
 from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.service_actions import ServiceActions
 from safespace_desk.ui.shell import MainShell
+from safespace_desk.ui.site_rooms_editor import RoomsEditor
 
 PERIOD_COLUMNS = ("Name", "From (HH:MM)", "To (HH:MM)", "Places", "Night (beds)")
 
@@ -131,6 +133,13 @@ class SiteSettingsPage(QWidget):
             "The list staff choose from at sign-out. Add named places (a hostel the hub swaps with, say); "
             "the kind decides how the figures count them.")
         grid.addWidget(self.rows["destinations"], 5, 0, 1, 2)
+        # Rooms are saved one change at a time (their history is kept), not with "Save settings".
+        self.rooms = RoomsEditor(self.actions, self.actions.read(site.get_site).zone)
+        self.rows["rooms"] = FieldRow(
+            "Rooms for appointments and sessions", self.rooms,
+            "Each change is saved at once. A room with bookings is retired rather than removed, and a renamed "
+            "room keeps its bookings.")
+        grid.addWidget(self.rows["rooms"], 6, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         scroll = QScrollArea()
@@ -167,6 +176,7 @@ class SiteSettingsPage(QWidget):
         self.places.setRowCount(0)
         for place in settings.destinations:
             self._add_place_row(place)
+        self.rooms.load()
 
     def settings_from_form(self) -> SiteSettings:
         periods = []
@@ -180,12 +190,11 @@ class SiteSettingsPage(QWidget):
                                           int(places_text), isinstance(beds, QCheckBox) and beds.isChecked()))
         labels = tuple(line.strip() for line in self.beds.toPlainText().splitlines() if line.strip())
         current = self.actions.read(site.get_site).settings
-        return SiteSettings(periods=tuple(periods), bed_labels=labels,
-                            night_guests_per_staff=self.ratio.value(), minimum_staff=self.minimum.value(),
-                            default_exclusion_hours=self.exclusion_hours.value(),
-                            idle_lock_minutes=self.idle.value(),
-                            # The service profile is edited on its own page: keep it as it is.
-                            profile=current.profile, destinations=self._places_from_form(), rooms=current.rooms)
+        # The service profile (its own page) and the rooms (saved as they change) stay as they are.
+        return replace(current, periods=tuple(periods), bed_labels=labels,
+                       night_guests_per_staff=self.ratio.value(), minimum_staff=self.minimum.value(),
+                       default_exclusion_hours=self.exclusion_hours.value(), idle_lock_minutes=self.idle.value(),
+                       destinations=self._places_from_form())
 
     def save(self) -> bool:
         self.errors.clear()
