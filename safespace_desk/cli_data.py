@@ -24,7 +24,7 @@ def cmd_report(args: argparse.Namespace, io: Any) -> int:
     from safespace_desk.reports.period import make_range, parse_day
     from safespace_desk.services.site import get_site
 
-    if args.format == "pdf" and not args.out:
+    if args.format == "pdf" and not args.out and not args.cohort:
         raise ValidationError("A PDF needs a file: add --out report.pdf.", field="out")
     with signed_in(args, io, Permission.REPORTS, "see reports") as desk:
         zone = get_site(desk).zone
@@ -34,8 +34,12 @@ def cmd_report(args: argparse.Namespace, io: Any) -> int:
             first, last = parse_day(args.date_from, "from"), parse_day(args.date_to, "to")
         else:
             first, last = _last_month(io.clock.now().astimezone(zone).date())
+        if args.impact and args.cohort:
+            raise ValidationError("Choose --impact or --cohort, not both.", field="cohort")
         if args.impact:
             return _write_impact(args, io, desk, make_range(first, last, zone))
+        if args.cohort:
+            return _write_cohort(args, io, desk, make_range(first, last, zone))
         figures = compute_figures(desk, make_range(first, last, zone))
     if args.format == "pdf":
         from safespace_desk.ui.reports.pdf import write_report_pdf  # Qt, only for a PDF
@@ -71,6 +75,23 @@ def _write_impact(args: argparse.Namespace, io: Any, desk: Any, rng: Any) -> int
             return EXIT_OK
         _write_text(Path(args.out), text)
     io.out(f"Wrote the impact estimate for {estimate.range_label} to {args.out}.")
+    return EXIT_OK
+
+
+def _write_cohort(args: argparse.Namespace, io: Any, desk: Any, rng: Any) -> int:
+    """``report --cohort``: of the people first seen in the dates, where they are now (docs/figures.md)."""
+    from safespace_desk.reports.cohort import cohort_report, cohort_to_csv, cohort_to_json_text
+
+    if args.format == "pdf":
+        raise ValidationError("The cohort report is CSV or JSON: use --format csv or --format json.", field="format")
+    cohort = cohort_report(desk, rng)
+    text = cohort_to_csv(cohort) if args.format == "csv" else cohort_to_json_text(cohort)
+    if not args.out:
+        io.stdout.write(text)
+        return EXIT_OK
+    _write_text(Path(args.out), text)
+    io.out(f"Wrote where the people first seen {cohort.first_day:%-d %b %Y} to {cohort.last_day:%-d %b %Y} are "
+           f"now to {args.out}.")
     return EXIT_OK
 
 
@@ -177,6 +198,9 @@ def register(commands: Any, data_dir: argparse.ArgumentParser, manager: argparse
     report.add_argument("--out", metavar="FILE", help="write to a file (needed for pdf; else standard output)")
     report.add_argument("--impact", action="store_true",
                         help="the impact estimate (counts x unit costs, with sources) instead of the figures")
+    report.add_argument("--cohort", action="store_true",
+                        help="the cohort report: of the people first seen in these dates, where they are now "
+                             "(CSV or JSON)")
     report.set_defaults(handler=cmd_report)
 
     imports = commands.add_parser("import", help="import history").add_subparsers(

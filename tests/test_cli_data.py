@@ -153,3 +153,27 @@ def test_data_commands_are_for_managers(data_dir: Path, clock: FixedClock, tmp_p
                  stdin="dee keeps the blue kettle\n")
     assert result.code == 1 and "Desk staff accounts cannot" in result.err
     assert_one_plain_line(result.err)
+
+
+def test_report_cohort_csv_and_json(data_dir: Path, clock: FixedClock, tmp_path: Path) -> None:
+    _import(data_dir, clock, tmp_path, SHEET)  # Kez and Zoë first seen on 3 October, nothing recorded since
+    october = ("--from", "2026-10-01", "--to", "2026-10-31")
+    as_csv = run(manager(data_dir, "report", "--cohort", *october), clock, stdin=MANAGER_PASSWORD + "\n")
+    assert as_csv.code == 0, as_csv.err
+    lines = as_csv.out.splitlines()
+    assert lines[0] == "section,key,value" and "cohort,people,2" in lines and "cohort_now,no_status,2" in lines
+    assert "cohort,in_accommodation_now,0" in lines and "cohort_now,died,0" in lines
+    out = tmp_path / "cohort.json"
+    as_json = run(manager(data_dir, "report", "--cohort", *october, "--format", "json", "--out", str(out)), clock,
+                  stdin=MANAGER_PASSWORD + "\n")
+    assert as_json.code == 0 and "first seen 1 Oct 2026 to 31 Oct 2026" in as_json.out
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert (data["people"], data["now"]["no_status"], data["first_day"]) == (2, 2, "2026-10-01")
+    september = run(manager(data_dir, "report", "--cohort", "--from", "2026-09-01", "--to", "2026-09-30"), clock,
+                    stdin=MANAGER_PASSWORD + "\n")
+    assert "cohort,people,0" in september.out.splitlines()
+    for refused, words in ((("--format", "pdf", "--out", str(tmp_path / "c.pdf")), "CSV or JSON"),
+                           (("--impact",), "not both")):
+        result = run(manager(data_dir, "report", "--cohort", *october, *refused), clock, stdin=MANAGER_PASSWORD + "\n")
+        assert result.code == 1 and words in result.err
+        assert_one_plain_line(result.err)

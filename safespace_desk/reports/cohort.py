@@ -3,6 +3,7 @@ period, where they are now. docs/figures.md defines it. Counts only."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -12,6 +13,7 @@ from safespace_desk.db.models import Guest, Visit
 from safespace_desk.db.models_hub_day import AccommodationStatus, GuestDeath
 from safespace_desk.domain.destinations import DestinationKind
 from safespace_desk.domain.roles import Permission
+from safespace_desk.reports.csv_safe import csv_text
 from safespace_desk.reports.figures import _live_ids
 from safespace_desk.reports.period import ReportRange
 from safespace_desk.services.context import DeskContext
@@ -40,6 +42,25 @@ class Cohort:
             ("cohort", "people", self.people), ("cohort", "in_accommodation_now", self.in_accommodation)]
         out += [("cohort_now", key, value) for key, value in self.now.items()]
         return out
+
+    def to_json(self) -> dict[str, object]:
+        """The documented snake_case JSON (docs/figures.md)."""
+        return {"first_day": self.first_day.isoformat(), "last_day": self.last_day.isoformat(),
+                "generated_at": self.generated_at.isoformat(), "people": self.people,
+                "in_accommodation_now": self.in_accommodation, "now": dict(self.now)}
+
+
+def cohort_to_csv(cohort: Cohort) -> str:
+    """``section,key,value`` rows, as the figures' CSV."""
+    return csv_text(("section", "key", "value"), cohort.rows())
+
+
+def cohort_to_json_text(cohort: Cohort) -> str:
+    return json.dumps(cohort.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def cohort_file_name(cohort: Cohort, kind: str) -> str:
+    return f"where-they-are-now-{cohort.first_day.isoformat()}-to-{cohort.last_day.isoformat()}.{kind}"
 
 
 def cohort_report(desk: DeskContext, rng: ReportRange) -> Cohort:

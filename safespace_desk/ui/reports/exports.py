@@ -6,6 +6,7 @@ from pathlib import Path
 
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.private_files import write_private
+from safespace_desk.reports.cohort import Cohort, cohort_to_csv
 from safespace_desk.reports.export import figures_to_csv, figures_to_json_text
 from safespace_desk.reports.figures import Figures
 from safespace_desk.ui.reports.pdf import write_report_pdf
@@ -32,10 +33,25 @@ def export_figures(figures: Figures, path: Path, kind: str) -> Path:
             # newline="" keeps the CSV's own CRLF line ends exactly as written.
             write_private(path, text.encode("utf-8"))
     except OSError as error:
-        raise ExportFailed(f"The report could not be saved to {path.name} ({error.strerror or error}). "
-                           "Check the folder exists and the USB stick is in, then try again.",
-                           field="export") from None
+        raise _failed(path, error) from None
     return path
+
+
+def export_cohort_csv(cohort: Cohort, path: Path) -> Path:
+    """The cohort report (where the people first seen in the range are now) as CSV, at ``path``."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        path = path.with_name(path.name + ".csv")
+    try:
+        write_private(path, cohort_to_csv(cohort).encode("utf-8"))
+    except OSError as error:
+        raise _failed(path, error) from None
+    return path
+
+
+def _failed(path: Path, error: OSError) -> ExportFailed:
+    return ExportFailed(f"The report could not be saved to {path.name} ({error.strerror or error}). "
+                        "Check the folder exists and the USB stick is in, then try again.", field="export")
 
 
 def suggested_name(figures: Figures, kind: str) -> str:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safespace_desk.reports.cohort import cohort_report
+from safespace_desk.reports.cohort import Cohort, cohort_file_name, cohort_report
 from safespace_desk.reports.figures import Figures, compute_figures
 from safespace_desk.reports.period import ReportRange
 from safespace_desk.services.context import DeskContext
@@ -31,7 +32,7 @@ from safespace_desk.ui.kit.forms import PAGE_MARGINS, Banner, describe_error
 from safespace_desk.ui.kit.widgets import heading
 from safespace_desk.ui.reports import casework_rows, charts, hub_day_rows
 from safespace_desk.ui.reports import formatting as fmt
-from safespace_desk.ui.reports.exports import FORMATS, export_figures, suggested_name
+from safespace_desk.ui.reports.exports import FORMATS, export_cohort_csv, export_figures, suggested_name
 from safespace_desk.ui.reports.range_picker import RangePicker
 from safespace_desk.ui.reports.sections import FigureTable, HeadlineTile, TileGrid, grid_of
 from safespace_desk.ui.shell import MainShell
@@ -143,9 +144,17 @@ class ReportsPage(QWidget):
         self.cohort_button.setToolTip("The cohort report: of the people first seen in these dates, where they "
                                       "live now (or that they have died)")
         self.cohort_button.clicked.connect(self.count_cohort)
+        self.cohort_csv_button = QPushButton("Save as CSV")
+        self.cohort_csv_button.setToolTip("The cohort report as a spreadsheet (section,key,value, as the figures)")
+        self.cohort_csv_button.clicked.connect(self.cohort_csv_with_dialog)
+        self.cohort: Cohort | None = None
+        cohort_buttons = QHBoxLayout()
+        cohort_buttons.addWidget(self.cohort_button)
+        cohort_buttons.addWidget(self.cohort_csv_button)
+        cohort_buttons.addStretch(1)
         cohort_box = QVBoxLayout()
         cohort_box.addWidget(self.cohort_table)
-        cohort_box.addWidget(self.cohort_button, 0, Qt.AlignmentFlag.AlignLeft)
+        cohort_box.addLayout(cohort_buttons)
         day_grid = QGridLayout()
         day_grid.setSpacing(12)
         day_grid.addWidget(self.moves_table, 0, 0, Qt.AlignmentFlag.AlignTop)
@@ -240,6 +249,8 @@ class ReportsPage(QWidget):
             self.day_table.set_rows(["", "Number"], hub_day_rows.day_rows(f.hub_day))
             self.enquiries_table.set_rows(["", "Enquiries"], hub_day_rows.enquiry_rows(f.hub_day))
         self.cohort_table.set_rows(["", "People"], [("Not counted yet", "")])
+        self.cohort = None
+        self.cohort_csv_button.setEnabled(False)
         for button in self.export_buttons.values():
             button.setEnabled(True)
 
@@ -251,6 +262,30 @@ class ReportsPage(QWidget):
             self.banner.show_message(describe_error(error))
             return
         self.cohort_table.set_rows(["", "People"], hub_day_rows.cohort_rows(cohort))
+        self.cohort = cohort
+        self.cohort_csv_button.setEnabled(True)
+
+    def cohort_csv_with_dialog(self) -> None:
+        if self.cohort is None:
+            return
+        start = str(self.export_dir / cohort_file_name(self.cohort, "csv"))
+        path, _ = QFileDialog.getSaveFileName(self, "Save where they are now as CSV", start, FORMATS["csv"])
+        if path:
+            self.save_cohort_csv(Path(path))
+
+    def save_cohort_csv(self, path: Path) -> Path | None:
+        """The cohort counted last, as CSV; the outcome is shown on the page."""
+        if self.cohort is None:
+            self.banner.show_message("Count where they are now first: there is nothing to save yet.")
+            return None
+        try:
+            written = export_cohort_csv(self.cohort, path)
+        except Exception as error:
+            self.banner.show_message(describe_error(error))
+            return None
+        self.export_dir = written.parent
+        self.banner.show_message(f"Saved {written.name} in {written.parent}.", "success")
+        return written
 
     # -- exporting ------------------------------------------------------------------------------
     def export_with_dialog(self, kind: str) -> None:

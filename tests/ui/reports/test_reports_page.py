@@ -77,6 +77,22 @@ def test_csv_and_json_exports_match_the_page(qtbot: QtBot, shell: MainShell, oct
     assert rows[("messages", "median_hours_to_delivery")] == "216.0" == str(data["median_hours_to_delivery"])
 
 
+def test_the_cohort_is_counted_on_demand_and_saved_as_csv(qtbot: QtBot, shell: MainShell,
+                                                          october: DeskContext, tmp_path: Path) -> None:  # noqa: F811
+    page = _page(qtbot, shell, october)
+    assert not page.cohort_csv_button.isEnabled() and page.save_cohort_csv(tmp_path / "x.csv") is None
+    page.cohort_button.click()
+    assert page.cohort_csv_button.isEnabled()
+    saved = page.save_cohort_csv(tmp_path / "cohort")  # the extension is added
+    assert saved == tmp_path / "cohort.csv" and "Saved cohort.csv" in page.banner.text()
+    rows = {(r["section"], r["key"]): r["value"] for r in csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8")))}
+    assert rows[("cohort", "people")] == page.cohort_table.value_of("First seen in this range")
+    assert rows[("cohort", "first_day")] == "2026-10-01"
+    # Another range: the count shown (and saved) would be of other dates, so it is counted again.
+    page.picker.previous_button.click()
+    assert not page.cohort_csv_button.isEnabled()
+
+
 def test_a_failed_save_is_shown_in_plain_words(qtbot: QtBot, shell: MainShell, october: DeskContext,  # noqa: F811
                                                tmp_path: Path) -> None:
     page = _page(qtbot, shell, october)
