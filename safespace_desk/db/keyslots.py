@@ -100,6 +100,11 @@ class Slot:
         ``secret`` is wrong.
 
         The Argon2 parameters are bounded before Argon2 runs (KeySlotsTampered if they are not)."""
+        opened = self.open_private(secret)
+        return None if opened is None else opened[1:]
+
+    def open_private(self, secret: bytes) -> tuple[bytes | None, dict[int, bytes], bytes | None] | None:
+        """``open_keys`` with the slot's private key first (None for a legacy slot, which has none)."""
         params, salt = slotcrypto.check_params(self.kdf, legacy=self.legacy)
         nonce, wrapped = slotcrypto.unb64(self.nonce), slotcrypto.unb64(self.wrapped)
         try:
@@ -107,7 +112,13 @@ class Slot:
         except (InvalidTag, ValueError):
             return None
         if self.legacy:
-            return {1: inner}, None
+            return None, {1: inner}, None
+        masters, clinical = self.open_with_private(inner)
+        return inner, masters, clinical
+
+    def open_with_private(self, inner: bytes) -> tuple[dict[int, bytes], bytes | None]:
+        """What is sealed to this slot, opened with its private key (held by a desk for the session of
+        the person it belongs to: a key rotated at another desk reaches it through the synced slot)."""
         if slotcrypto.public_of(inner) != slotcrypto.unb64(self.public):
             raise KeySlotsTampered()
         try:
@@ -162,6 +173,9 @@ class KeySlots:
     # The clinical key the last slot opened here holds (None: that slot holds none). Read at once by
     # whoever opened it (sign-in, switch user); never written to the file.
     last_clinical: bytes | None = field(default=None, compare=False, repr=False)
+    # The private key of the last slot opened here (None: a legacy slot), read at once like
+    # ``last_clinical``: the session keeps it to take a key rotated at another desk (sync).
+    last_private: bytes | None = field(default=None, compare=False, repr=False)
 
     # --- reading -----------------------------------------------------------------------------
     def open_with_password(self, login: str, password: str) -> tuple[Keyring, str]:
@@ -171,10 +185,10 @@ class KeySlots:
             # Spend the same effort as a real attempt so timing does not reveal which names exist.
             slotcrypto.derive(password.encode(), os.urandom(16), slotcrypto.new_slot_params())
             raise UnknownStaffName()
-        opened = slot.open_keys(password.encode())
+        opened = slot.open_private(password.encode())
         if opened is None:
             raise WrongPassword()
-        masters, self.last_clinical = opened
+        self.last_private, masters, self.last_clinical = opened
         keys = self._keyring(masters)
         if slot.legacy:
             self._upgrade(slot, password.encode(), keys)
@@ -190,9 +204,9 @@ class KeySlots:
         secret = normalise_recovery_key(recovery_key).encode()
         for slot in self.slots:
             if slot.kind == "recovery":
-                opened = slot.open_keys(secret)
+                opened = slot.open_private(secret)
                 if opened is not None:
-                    masters, self.last_clinical = opened
+                    self.last_private, masters, self.last_clinical = opened
                     keys = self._keyring(masters)
                     if slot.legacy:
                         self._upgrade(slot, secret, keys)
@@ -206,19 +220,7 @@ class KeySlots:
         """Reach the older versions down the chain, then check the file's MAC with the current one.
         (Opening the chain before the MAC is checked is safe: each link is AES-GCM under a key the
         slot gave, so a forged link does not open.)"""
-        found = dict(masters)
-        progress = True
-        while progress:
-            progress = False
-            for old, entry in self.chain.items():
-                under = int(entry["under"])
-                if int(old) not in found and under in found:
-                    try:
-                        found[int(old)] = open_bytes(found[under], slotcrypto.unb64(entry["blob"]),
-                                                     _chain_ad(int(old), under))
-                    except SealBroken:
-                        raise KeySlotsTampered() from None
-                    progress = True
+        found = down_the_chain(masters, self.chain)
         # A slot set adopted from another desk that rotated holds the new version only; the current one
         # is reached down the chain (sync/slotsync.adopt).
         current = found.get(self.current)
@@ -339,6 +341,31 @@ class KeySlots:
         self._seal(keys)
         return new_version, recovery_key
 
+    def opened_by_private(self, private: bytes) -> Keyring | None:
+        """Every version this file reaches from the slot whose private key is ``private`` (a signed-in
+        person's), or None when no slot here is theirs any more (they left, or their password was
+        changed at another desk: a new key pair)."""
+        public = slotcrypto.b64(slotcrypto.public_of(private))
+        slot = next((s for s in self.slots if s.public == public), None)
+        if slot is None:
+            return None
+        masters, _ = slot.open_with_private(private)
+        return self._keyring(masters)
+
+    def seal_missing(self, keys: Keyring) -> bool:
+        """Seal the current (and pending) version into every slot that lacks it: a slot made at this desk
+        (a password changed) before it took a key rotated at another desk. True if a slot changed."""
+        masters = self._masters_for_slots(keys)
+        changed = False
+        for slot in self.slots:
+            for version, master in masters.items():
+                if not slot.legacy and str(version) not in slot.sealed:
+                    slot.seal_master(version, master)
+                    changed = True
+        if changed:
+            self._seal(keys)
+        return changed
+
     def finish_rotation(self, keys: Keyring) -> None:
         """The store is keyed with the pending version now: it becomes current, the old one is
         sealed only under it (in the chain), no slot holds it any more."""
@@ -427,6 +454,25 @@ def _slot_fields(slot: Slot) -> dict[str, Any]:
     return {"id": slot.id, "kind": slot.kind, "staff_id": slot.staff_id, "login": slot.login,
             "kdf": dict(slot.kdf), "nonce": slot.nonce, "wrapped": slot.wrapped, "public": slot.public,
             "sealed": dict(slot.sealed), "clinical": slot.clinical}
+
+
+def down_the_chain(masters: dict[int, bytes], chain: dict[str, dict[str, Any]]) -> dict[int, bytes]:
+    """``masters`` and every older version reached from them down ``chain`` (each older version is
+    sealed under the one after it), or KeySlotsTampered when a link does not open."""
+    found = dict(masters)
+    progress = True
+    while progress:
+        progress = False
+        for old, entry in chain.items():
+            under = int(entry["under"])
+            if int(old) not in found and under in found:
+                try:
+                    found[int(old)] = open_bytes(found[under], slotcrypto.unb64(entry["blob"]),
+                                                 _chain_ad(int(old), under))
+                except SealBroken:
+                    raise KeySlotsTampered() from None
+                progress = True
+    return found
 
 
 def _chain_ad(old: int, under: int) -> bytes:

@@ -80,7 +80,8 @@ def sign_in(data_dir: Path, name: str, password: str, clock: Clock, *, check_fir
         if check_first:
             check_before_writing(store, master, clock)
         desk = DeskContext(store=store, keyslots=slots, master_key=master, clock=clock,
-                           device_id=_device_id(store), keys=keys, clinical_key=clinical_key)
+                           device_id=_device_id(store), keys=keys, clinical_key=clinical_key,
+                           slot_private=slots.last_private)
         desk.actor = _active_actor(desk, staff_id)
         if hold_records:
             desk.hold_records()
@@ -106,6 +107,7 @@ def switch_user(desk: DeskContext, name: str, password: str) -> Actor:
     previous = desk.actor
     desk.actor = _active_actor(desk, staff_id)
     desk.clinical_key = desk.keyslots.last_clinical  # clinical text follows the person at the desk
+    desk.slot_private = desk.keyslots.last_private  # and so does their slot's key (sync's rekey)
     desk.record("switched_user", "staff", staff_id, detail=f"from={previous.staff_id}" if previous else None)
     return desk.actor
 
@@ -168,7 +170,7 @@ def recover_with_key(data_dir: Path, recovery_key: str, *, manager_name: str, pa
     check_password(password, user_inputs=[manager_name])
     slots = _load_slots(data_dir)
     opened = _open(data_dir, slots, slots.open_with_recovery(recovery_key))
-    clinical_key = slots.last_clinical
+    clinical_key, slot_private = slots.last_clinical, slots.last_private
     store, keys = opened.store, opened.keys
     master = keys.current
     try:
@@ -179,7 +181,7 @@ def recover_with_key(data_dir: Path, recovery_key: str, *, manager_name: str, pa
                 raise ValidationError("That name is taken; choose another for the new manager.",
                                       field="name")
         desk = DeskContext(store=store, keyslots=slots, master_key=master, clock=clock,
-                           device_id=device_id, keys=keys, clinical_key=clinical_key)
+                           device_id=device_id, keys=keys, clinical_key=clinical_key, slot_private=slot_private)
         _record_finished(desk, opened)
         staff_id = new_id()
         with keyslot_change(desk), desk.unit_of_work() as uow:

@@ -93,6 +93,11 @@ class DeskContext:
     # The clinical key, when the person signed in holds it (paramedic, manager, the recovery key):
     # what opens triage notes (services/clinical.py). None for every other role.
     clinical_key: bytes | None = field(default=None, repr=False)
+    # The private key of the signed-in person's key slot (DESIGN.md 5): a key version rotated at
+    # another desk is sealed to it in the synced slot set, so sync takes the new key and rekeys this
+    # store without asking for a password. It follows the person (switch user); a leaver's slot is
+    # gone from the set, so theirs opens nothing new. None: the slot has no key pair yet.
+    slot_private: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.keys is None:  # not given: the key-slot file's current version alone
@@ -176,6 +181,7 @@ class DeskContext:
             # Closing must still close; the count (never what was viewed) goes to the log.
             log.warning("%d view audit entries could not be written before closing", len(self.pending_views))
         finally:
+            self.slot_private = None
             self.store.close()
 
 

@@ -126,6 +126,28 @@ def complete(desk: DeskContext, pending: Pending, progress: Progress | None = No
     return Rotation(pending.version, pending.previous, pages, pending.dropped, pending.recovery_key)
 
 
+def take_from_slot(desk: DeskContext, progress: Progress | None = None) -> Rotation | None:
+    """A key rotated at another desk, adopted from the synced slot set as *pending*
+    (sync/slotsync.adopt): opened with the signed-in person's slot key (the session holds it) and put
+    in place as after a rotation here: the store rekeyed, the new version current. Slots changed here
+    meanwhile get the new version too. None when this person's slot does not reach it (their slot left
+    the set): the next sign-in of someone who has a slot takes it (``open_store``)."""
+    slots = desk.keyslots
+    if slots.pending is None or slots.pending in desk.keys.versions or desk.slot_private is None:
+        return None
+    if desk.store.read_only:
+        raise desk.store.damaged_error()
+    opened = slots.opened_by_private(desk.slot_private)
+    if opened is None or slots.pending not in opened.versions:
+        return None
+    keys = Keyring(slots.current, {v: opened.master(v) for v in opened.versions})
+    slots.seal_missing(keys)
+    slots.save(desk.store.paths.keyslots)
+    desk.keys = keys
+    pending = Pending(slots.pending, slots.current, keys, slots, (), None)
+    return complete(desk, pending, progress, reason="rotated_at_another_desk")
+
+
 # --- opening -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Opened:

@@ -135,8 +135,9 @@ def cmd_remove_desk(args: argparse.Namespace, io: Any) -> int:
     from safespace_desk.sync.enrol import revoke
 
     with signed_in(args, io, Permission.MANAGE_SITE, "remove a desk from the hub") as desk:
-        revoke(desk, args.device_id)
-    io.out(f"Removed desk {args.device_id} from the hub: its next request is refused.")
+        rotation = revoke(desk, args.device_id)
+    io.out(f"Removed desk {args.device_id} from the hub: its next request is refused. The hub's key was rotated "
+           f"without it (version {rotation.version}); the other desks take the new key when they next sync.")
     return EXIT_OK
 
 

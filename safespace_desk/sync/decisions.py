@@ -26,6 +26,7 @@ VISIT_MERGED = "visit_merged"
 OVER_CAPACITY = "over_capacity"
 EXCLUDED_SIGNED_IN = "excluded_signed_in"
 TWO_EXCLUSIONS = "two_exclusions"
+BY_DEACTIVATED_STAFF = "by_deactivated_staff"
 
 REASONS = {
     UNKNOWN_RECORD: "it changes a record the hub no longer has (removed by another desk's retention purge, "
@@ -40,6 +41,8 @@ REASONS = {
     OVER_CAPACITY: "the hub is over its places with the sign-ins of every desk together",
     EXCLUDED_SIGNED_IN: "the guest was signed in while excluded",
     TWO_EXCLUSIONS: "two exclusions were issued for the guest: the later end applies until a lead lifts one",
+    BY_DEACTIVATED_STAFF: "it was done in the name of a staff member whose account had been deactivated (at a desk "
+                          "that had not heard yet): check it",
 }
 
 # What the server may set on a record of an operation it amends (clear fields only).

@@ -21,7 +21,7 @@ from safespace_desk.db.models import AuditEntry, OutboxOp, Setting, SyncProblem
 from safespace_desk.db.types import utc_text
 from safespace_desk.domain.audit_chain import GENESIS
 from safespace_desk.ids import new_id
-from safespace_desk.services import guests
+from safespace_desk.services import guests, keyrotation
 from safespace_desk.services.context import DEVICE_ID_KEY, Changes, DeskContext
 from safespace_desk.sync import outcomes, protocol, slotsync
 from safespace_desk.sync.apply import KeyNeeded, MustPushFirst, UpdateNeeded, apply_page
@@ -38,6 +38,9 @@ MAX_ROUNDS = 50
 REVOKED = "This desk was removed from the hub. Its records and outbox are kept; a manager can enrol it again."
 KEY_CHANGED = ("Another desk changed the hub's key (someone left, or a manager rotated it). Sign out and sign in "
                "again on this desk to take the new key; then it catches up.")
+KEY_FORKED = ("Two desks rotated the hub's key while apart. This desk's rotation was not taken and it sends "
+              "nothing until it has the hub's key: sign out, and have a manager sign in here and rotate the keys "
+              "again (Admin, Rotate keys).")
 UPDATE = "Update this desk: another desk sent changes that only a newer SafeSpace Desk understands."
 
 
@@ -120,16 +123,18 @@ class DeskSync:
                     from safespace_desk.sync.enrol import upload_base
 
                     upload_base(self.desk, client, state, self.progress)
-                if slotsync.fingerprint(self.desk.keyslots.slots) != state.slot_hash:
-                    self._sync_slots(client, state)  # staff or passwords changed here
+                if slotsync.fingerprint(self.desk.keyslots.slots) != state.slot_hash or self._key_waiting():
+                    self._sync_slots(client, state)  # staff or passwords changed here, or a new key to take
                 for _ in range(max_rounds):
                     self._push_all(client, state, out)
                     try:
                         slot_version = self._pull_all(client, state, out)
                     except MustPushFirst:
                         continue  # a change was made here meanwhile: send it, then read on
-                    except KeyNeeded:
+                    except KeyNeeded as needed:
                         self._sync_slots(client, state)  # the slot set carries the new key version
+                        if needed.version in site_keys(self.desk).keyring.versions:
+                            continue  # taken with the signed-in person's slot, the store rekeyed: read on
                         out.error = KEY_CHANGED
                         break
                     if slot_version != state.slot_version:
@@ -176,8 +181,9 @@ class DeskSync:
 
     # --- push ------------------------------------------------------------------------------------
     def _push_all(self, client: ServerClient, state: SyncState, out: Outcome) -> None:
-        sealer = Sealer(state.site_id, site_keys(self.desk), site_keys(self.desk).current_version)
         while True:
+            # Made again each round: after "rekey needed" the desk holds a newer key to seal with.
+            sealer = Sealer(state.site_id, site_keys(self.desk), site_keys(self.desk).current_version)
             with self.desk.store.read() as session:
                 batch = next_batch(session, state, sealer)
             if not batch.ops and not batch.audit:
@@ -234,8 +240,7 @@ class DeskSync:
             before = site_keys(self.desk).current_version
             self._sync_slots(client, state)
             if site_keys(self.desk).current_version == before:
-                raise SyncError("Rekey needed: the hub's key was rotated at another desk and this desk does not "
-                                "have the new key yet. Sign in again on this desk (or ask a manager) and sync.")
+                raise SyncError(KEY_CHANGED)  # the person signed in here has no slot that reaches it
             return
         # A gap: the server lost operations it had acknowledged (restored from a backup). Send them
         # again if this desk still has them.
@@ -318,39 +323,59 @@ class DeskSync:
         return True
 
     # --- slots -----------------------------------------------------------------------------------
+    def _key_waiting(self) -> bool:
+        """A key version rotated at another desk is adopted but not yet taken."""
+        pending = self.desk.keyslots.pending
+        return pending is not None and pending not in self.desk.keys.versions
+
     def _sync_slots(self, client: ServerClient, state: SyncState) -> None:
-        local = self.desk.keyslots.slots
-        local_fp = slotsync.fingerprint(local)
+        """Take the hub's key-slot set (merged with what changed here), take a key rotated at another
+        desk, then send what changed here: compare and set on the set's version, and on the key version
+        this desk last had from the hub (``key_base``), so a rotation is taken only on top of it."""
+        desk, key = self.desk, state.sync_key_bytes
         remote = protocol.SlotSet.model_validate(client.call("GET", "/v1/slots"))
-        if remote.version == state.slot_version and local_fp == state.slot_hash:
-            return
-        key = state.sync_key_bytes
-        chosen = local
-        expected = remote.version
-        key_version, remote_chain = None, None
+        # A desk enrolled before the key version was kept: what it and the hub both have.
+        base_key = state.key_version or min(remote.key_version, _own_key_version(desk))
         if remote.version != state.slot_version:
-            _, remote_slots, key_version, remote_chain = slotsync.open_set_keys(key, remote.blob)
-            chosen = slotsync.merge(slotsync.slots_from_json(state.slot_base), local, remote_slots)
-            if slotsync.fingerprint(chosen) == slotsync.fingerprint(remote_slots):
-                expected = -1  # nothing of ours to add: take theirs
-        if expected >= 0:
-            try:
-                remote = protocol.SlotSet.model_validate(client.call("PUT", "/v1/slots", body=protocol.SlotPut(
-                    expected_version=expected, blob=slotsync.seal(key, self.desk.keyslots, expected + 1)
-                    if chosen is local else _sealed_slots(key, self.desk, chosen, expected + 1)).model_dump()))
-            except ServerRefused as error:
-                if error.code == "slot_conflict":
-                    return  # another desk changed them meanwhile: merged on the next round
-                raise
-        if chosen is not local:
-            adopted = slotsync.adopt(self.desk.keyslots, self.desk.master_key, chosen,
-                                     key_version=key_version, chain=remote_chain)
-            adopted.save(self.desk.store.paths.keyslots)
-            self.desk.keyslots = adopted
-        with self.desk.store.write() as session:
-            state.slot_version, state.slot_hash = remote.version, slotsync.fingerprint(chosen)
-            state.slot_base = slotsync.slots_json(chosen)
-            save(session, state, "slot_version", "slot_hash", "slot_base")
+            _, remote_slots, remote_key, remote_chain = slotsync.open_set_keys(key, remote.blob)
+            base_key = state.key_version or min(remote_key, _own_key_version(desk))
+            if remote_key > base_key and _own_key_version(desk) > base_key:
+                raise SyncError(KEY_FORKED)
+            merged = slotsync.merge(slotsync.slots_from_json(state.slot_base), desk.keyslots.slots, remote_slots)
+            if slotsync.fingerprint(merged) != slotsync.fingerprint(desk.keyslots.slots) \
+                    or remote_key > _own_key_version(desk):
+                adopted = slotsync.adopt(desk.keyslots, desk.master_key, merged, key_version=remote_key,
+                                         chain=remote_chain)
+                adopted.save(desk.store.paths.keyslots)
+                desk.keyslots = adopted
+            with desk.store.write() as session:
+                state.slot_version, state.slot_hash = remote.version, slotsync.fingerprint(remote_slots)
+                state.slot_base, state.key_version = slotsync.slots_json(remote_slots), max(base_key, remote_key)
+                save(session, state, "slot_version", "slot_hash", "slot_base", "key_version")
+        if self._key_waiting():
+            self._take_key()
+        if slotsync.fingerprint(desk.keyslots.slots) == state.slot_hash or desk.keyslots.pending is not None:
+            # Nothing changed here; or a new key not yet in every slot here: sent once it is.
+            return
+        try:
+            answer = protocol.SlotSet.model_validate(client.call("PUT", "/v1/slots", body=protocol.SlotPut(
+                expected_version=state.slot_version, blob=slotsync.seal(key, desk.keyslots, state.slot_version + 1),
+                key_version=_own_key_version(desk), key_base=state.key_version or base_key).model_dump()))
+        except ServerRefused as error:
+            if error.code == "slot_conflict":
+                return  # another desk changed them meanwhile: merged on the next round
+            if error.code == "key_conflict":
+                raise SyncError(KEY_FORKED) from None
+            raise
+        with desk.store.write() as session:
+            state.slot_version, state.slot_hash = answer.version, slotsync.fingerprint(desk.keyslots.slots)
+            state.slot_base, state.key_version = slotsync.slots_json(desk.keyslots.slots), answer.key_version
+            save(session, state, "slot_version", "slot_hash", "slot_base", "key_version")
+
+    def _take_key(self) -> None:
+        """Rekey this store with the key rotated at another desk (reported as the "rekey" step)."""
+        report = self.progress
+        keyrotation.take_from_slot(self.desk, (lambda done, total: report("rekey", done, total)) if report else None)
 
     # --- for the screens and `sync status` ---------------------------------------------------------
     def waiting(self) -> int:
@@ -358,5 +383,6 @@ class DeskSync:
             return waiting(session)
 
 
-def _sealed_slots(key: bytes, desk: DeskContext, slots: list[Any], version: int) -> str:
-    return slotsync.seal(key, slotsync.adopt(desk.keyslots, desk.master_key, slots), version)
+def _own_key_version(desk: DeskContext) -> int:
+    """The newest key version this desk's slot set carries (a rotation begun counts)."""
+    return desk.keyslots.pending or desk.keyslots.current

@@ -17,8 +17,9 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select, update
 
-from safespace_desk.db.keyslots import KeySlots
+from safespace_desk.db.keyslots import KeySlots, down_the_chain
 from safespace_desk.db.models import AuditEntry, OutboxOp, Setting, Staff
+from safespace_desk.db.sealing import Keyring
 from safespace_desk.db.store import Store, StorePaths, read_store_salt, remove_partial
 from safespace_desk.db.types import utc_text
 from safespace_desk.domain.audit_chain import GENESIS
@@ -27,11 +28,12 @@ from safespace_desk.domain.errors import DeskError, PermissionDenied, RuleViolat
 from safespace_desk.domain.roles import Permission, Role
 from safespace_desk.domain.staff import login_key
 from safespace_desk.ids import new_id
+from safespace_desk.services import keyrotation
 from safespace_desk.services.context import DEVICE_ID_KEY, DeskContext
 from safespace_desk.sync import codes, protocol, slotsync
 from safespace_desk.sync.apply import apply_snapshot, read_snapshot
 from safespace_desk.sync.client import ServerClient
-from safespace_desk.sync.keys import keys_from_master, site_keys
+from safespace_desk.sync.keys import SiteKeys, site_keys
 from safespace_desk.sync.outbound import base_count, base_records
 from safespace_desk.sync.sealing import Opener, Sealer
 from safespace_desk.sync.state import SyncState, load, save
@@ -69,12 +71,13 @@ def enrol(desk: DeskContext, code_text: str, *, name: str | None = None, progres
         answer = protocol.Enrolled.model_validate(client.call("POST", "/v1/enrol", auth=False, body=protocol.EnrolRequest(
             secret=code.secret, device_id=desk.device_id, device_name=(name or device_name())[:100],
             slot_blob=slotsync.seal(sync_key, desk.keyslots, 1), audit_seq=audit_seq, audit_hash=audit_hash,
-            base_seq=0).model_dump()))
+            base_seq=0, key_version=desk.keyslots.current).model_dump()))
         state = SyncState(enrolled=True, address=code.address, pins=pins, cert_pem=client.cert_pem,
                           site_id=answer.site_id, site_name=answer.site_name, device_id=answer.device_id,
                           token=answer.device_token, sync_key=sync_key.hex(), epoch=answer.epoch, cursor=0,
                           base_state="pending", base_id=new_id(), audit_pushed=audit_seq,
                           server_audit_seq=audit_seq, server_audit_hash=audit_hash, slot_version=1,
+                          key_version=desk.keyslots.current,
                           slot_hash=slotsync.fingerprint(desk.keyslots.slots),
                           slot_base=slotsync.slots_json(desk.keyslots.slots), last_server_time=answer.server_time)
         with desk.unit_of_work() as uow:
@@ -160,7 +163,7 @@ def join(data_dir: Path, code_text: str, manager: str, password: str, clock: Clo
         assert code.sync_key is not None
         slot_set = protocol.SlotSet.model_validate(
             client.call("POST", "/v1/join/slots", auth=False, body={"secret": code.secret}))
-        version, slots = slotsync.open_set(code.sync_key, slot_set.blob)
+        version, slots, _, chain = slotsync.open_set_keys(code.sync_key, slot_set.blob)
         key_version, master, staff_id = slotsync.unlock_version(slots, login_key(manager), password)
         device_id = new_id()
         answer = protocol.Enrolled.model_validate(client.call("POST", "/v1/join", auth=False, body=protocol.JoinRequest(
@@ -169,7 +172,8 @@ def join(data_dir: Path, code_text: str, manager: str, password: str, clock: Clo
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         (data_dir / JOINING_MARK).touch()
         store = Store.create(data_dir, master)
-        opener = Opener(answer.site_id, keys_from_master(master, key_version))
+        # Every older key version too, down the chain: the hub's records sealed before a rotation.
+        opener = Opener(answer.site_id, SiteKeys(Keyring(key_version, down_the_chain({key_version: master}, chain))))
         with client.stream("/v1/snapshot") as response, store.write() as session:
             header, records = read_snapshot(response.iter_lines())
             count = apply_snapshot(session, opener, records,
@@ -182,10 +186,12 @@ def join(data_dir: Path, code_text: str, manager: str, password: str, clock: Clo
                 enrolled=True, address=code.address, pins=pins, cert_pem=client.cert_pem, site_id=answer.site_id,
                 site_name=answer.site_name, device_id=device_id, token=answer.device_token,
                 sync_key=code.sync_key.hex(), epoch=header.epoch, cursor=header.position, base_state="done",
-                server_audit_hash=GENESIS, slot_version=version, slot_hash=slotsync.fingerprint(slots),
+                server_audit_hash=GENESIS, slot_version=version, key_version=slot_set.key_version,
+                slot_hash=slotsync.fingerprint(slots),
                 slot_base=slotsync.slots_json(slots), last_server_time=answer.server_time))
             _ = count
-        own = slotsync.adopt(KeySlots(store_salt=read_store_salt(paths.db).hex()), master, slots, key_version)
+        own = slotsync.adopt(KeySlots(store_salt=read_store_salt(paths.db).hex()), master, slots, key_version,
+                             chain=chain)
         store.close()
         store = None
         own.save(paths.keyslots)  # written last: until it exists there is no store to open
@@ -237,9 +243,13 @@ def list_devices(desk: DeskContext, *, transport: httpx.BaseTransport | None = N
         client.close()
 
 
-def revoke(desk: DeskContext, device_id: str, *, transport: httpx.BaseTransport | None = None) -> None:
-    """Mark a desk lost: its token stops working at once."""
+def revoke(desk: DeskContext, device_id: str, *, transport: httpx.BaseTransport | None = None,
+           progress: keyrotation.Progress | None = None) -> keyrotation.Rotation:
+    """Mark a desk lost: its token stops working at once, and the hub's key is rotated without it
+    (DESIGN.md 6): what is written from now on is sealed with a key the lost desk never gets (it can
+    no longer fetch the slot set); this desk's next sync sends the new key to the others."""
     desk.require(Permission.MANAGE_SITE, "remove a desk from the hub")
+    desk.require(Permission.MANAGE_STAFF, "rotate the keys")
     state, client = _client(desk, transport)
     if device_id == state.device_id:
         raise RuleViolation("This is the desk you are using; remove it from another desk.")
@@ -249,6 +259,7 @@ def revoke(desk: DeskContext, device_id: str, *, transport: httpx.BaseTransport 
         client.close()
     with desk.unit_of_work() as uow:
         uow.audit("sync_desk_removed", "site", device_id)
+    return keyrotation.rotate_keys(desk, progress, reason="desk_lost")
 
 
 def _client(desk: DeskContext, transport: httpx.BaseTransport | None) -> tuple[SyncState, ServerClient]:

@@ -127,6 +127,9 @@ class EnrolRequest(Strict):
     audit_seq: int = Field(ge=0, le=MAX_INT)
     audit_hash: Hash
     base_seq: int = Field(ge=0, le=MAX_INT, description="outbox seq covered by the records the desk uploads")
+    key_version: int = Field(default=1, ge=1, le=1_000_000,
+                             description="the site key version the desk's store is under (it may have rotated "
+                                         "before it enrolled)")
 
 
 class Enrolled(Strict):
@@ -188,6 +191,10 @@ class SlotPut(Strict):
     key_version: int | None = Field(default=None, ge=1, le=1_000_000,
                                     description="the site key version the slots are for: one more than the "
                                                 "server holds is a rotation, taken only on top of that version")
+    key_base: int | None = Field(default=None, ge=0, le=1_000_000,
+                                 description="the site key version this desk last had from the server: a slot set "
+                                             "of a newer key version is a rotation on top of it, taken only while "
+                                             "the server still holds it (any number of versions newer)")
 
 
 class ForkRequest(Strict):

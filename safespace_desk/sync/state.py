@@ -40,6 +40,7 @@ class SyncState:
     slot_version: int = 0
     slot_hash: str = ""  # SHA-256 of the slot set as last synced
     slot_base: str = field(default="", repr=False)  # that slot set (for merging two desks' changes)
+    key_version: int = 0  # the hub's key version as this desk last had it from the server (0: not known)
     offset_ms: int = 0  # server clock minus this desk's clock
     last_server_time: str = ""
     last_ok_at: str = ""

@@ -150,7 +150,7 @@ def enrol_first(engine: Engine, req: protocol.EnrolRequest, *, now: datetime | N
                        last_seq=req.base_seq, audit_seq=req.audit_seq, audit_hash=req.audit_hash)
         conn.execute(update(ServerSite).where(ServerSite.id == site.id).values(
             base_state="uploading", base_device_id=req.device_id, slot_version=1,
-            slot_blob=_b64decode(req.slot_blob)))
+            slot_blob=_b64decode(req.slot_blob), key_version=req.key_version))
         _use(conn, code, req.device_id, now)
     return protocol.Enrolled(site_id=site.id, site_name=site.name, device_id=req.device_id, device_token=token,
                              epoch=site.epoch, server_time=utc_text(now))
@@ -241,7 +241,13 @@ def put_slots(engine: Engine, caller: Caller, req: protocol.SlotPut) -> protocol
         db.lock_site(conn, caller.site_id)
         held = conn.execute(select(ServerSite.key_version).where(ServerSite.id == caller.site_id)).scalar_one()
         key_version = held if req.key_version is None else req.key_version
-        if key_version not in (held, held + 1):
+        if req.key_base is not None:
+            # A desk that says what it had: a newer version is a rotation on top of that, taken only
+            # while the server still holds it (a desk may rotate twice while offline).
+            if key_version > req.key_base and req.key_base != held or key_version < held:
+                raise conflict("key_conflict", f"The hub's key was rotated at another desk (to version {held}) "
+                                               "since this desk last synced: this desk takes that key first.")
+        elif key_version not in (held, held + 1):
             # Two managers rotated while offline: the second rotates again, on top of the first.
             raise conflict("key_conflict", f"The hub's key was rotated at another desk (to version {held}) "
                                            "since this desk rotated: this desk takes that key and rotates again.")

@@ -13,7 +13,8 @@ desk clocks. Its answer is a ``Decision`` from the fixed list in sync/decisions.
   of the open visit (kept, voided, with ``merged_into``, its bed dropped); a bed taken first is
   dropped from a sign-in (the visit stands, its desk finds another bed or tells a lead);
 - flagged (applied as sent, a lead told): the hub over its places with every desk's sign-ins;
-  a guest in while excluded; two exclusions at once.
+  a guest in while excluded; two exclusions at once; anything done in the name of someone whose
+  account an operation before it deactivated (a desk that had not heard yet let them work on).
 """
 
 from __future__ import annotations
@@ -96,6 +97,10 @@ class _Rules:
         for row in op.rows:
             if row.t == "exclusion" and row.a == "i":
                 self._exclusion(row)
+        if op.staff is not None:
+            staff = self.records.clear("staff", op.staff)
+            if staff is not None and staff.get("active") in (False, 0):
+                self._flag(decisions.BY_DEACTIVATED_STAFF)
         return self.d
 
     def _reject(self, reason: str) -> bool:

@@ -1,0 +1,210 @@
+"""Staff and keys across desks (issue 16, item 3), with real desks (real encrypted stores and key-slot
+files) and a real server over loopback: a key rotated at one desk reaches a desk that was offline
+through the signed-in person's slot, and that desk rekeys its store on its next sync (reporting its
+progress); a password changed there meanwhile opens the new key everywhere; a leaver's slot, an old
+key and a lost desk open nothing new; two rotations made apart never fork the key; work done in a
+leaver's name at a desk that had not heard is flagged for a lead."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from safespace_desk.db.models import SyncProblem
+from safespace_desk.db.rekey import key_opens
+from safespace_desk.domain.clock import FixedClock
+from safespace_desk.domain.errors import DeskError
+from safespace_desk.domain.guests import GuestDetails
+from safespace_desk.services import auth, guests, keyrotation, staff
+from safespace_desk.services.context import DeskContext
+from safespace_desk.sync import decisions, enrol, protocol
+from safespace_desk.sync.client import ServerClient, ServerRefused
+from safespace_desk.sync.engine import KEY_CHANGED, KEY_FORKED, DeskSync
+from safespace_desk.sync.keys import keys_from_master
+from safespace_desk.sync.sealing import IntegrityError, Opener
+from safespace_desk.sync.server.models import LoggedOp, ServerSite
+from safespace_desk.sync.state import load
+from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD, START
+from tests.support.sync_server import LiveServer
+
+NADIA = ("Nadia Night", "a long synthetic passphrase 42")
+OMAR = ("Omar Owl", "another long synthetic passphrase 7")
+
+
+@pytest.fixture
+def hub(desk: DeskContext, sqlite_server: LiveServer, tmp_path: Path) -> Iterator[tuple[DeskContext, DeskContext]]:
+    enrol.enrol(desk, sqlite_server.first_code())
+    second = enrol.join(tmp_path / "second", enrol.make_join_code(desk), MANAGER_NAME, MANAGER_PASSWORD,
+                        FixedClock(START))
+    try:
+        yield desk, second
+    finally:
+        second.close()
+
+
+def _sync(*desks: DeskContext) -> None:
+    for d in desks:
+        outcome = DeskSync(d).sync_now()
+        assert outcome.caught_up, outcome.error
+
+
+def _add(desk: DeskContext, name: str, password: str, role: str = "desk") -> str:
+    return staff.add_staff(desk, name=name, role=role, password=password)[0].id
+
+
+def _hub_key_version(server: LiveServer) -> int:
+    with server.engine.connect() as conn:
+        return conn.execute(select(ServerSite.key_version)).scalar_one()
+
+
+def test_a_desk_offline_during_a_rotation_takes_the_new_key_on_its_next_sync_and_rekeys(
+        hub: tuple[DeskContext, DeskContext], sqlite_server: LiveServer) -> None:
+    first, second = hub
+    nadia = _add(first, *NADIA)
+    _sync(first, second)
+    old_master = second.keys.master(1)
+    staff.deactivate_staff(first, nadia)  # rotates the key at the first desk
+    _sync(first)
+    assert _hub_key_version(sqlite_server) == 2
+    made_offline = guests.add_guest(second, GuestDetails(preferred_name="Offline Person"))[0].id  # sealed at push
+    steps: list[tuple[str, int, int]] = []
+    outcome = DeskSync(second, progress=lambda step, done, total: steps.append((step, done, total))).sync_now()
+    assert outcome.caught_up, outcome.error
+    assert second.keys.current_version == 2 and second.keyslots.pending is None
+    rekey = [s for s in steps if s[0] == "rekey"]
+    assert rekey and rekey[-1][1] == rekey[-1][2] > 0  # the progress of the rekey, to the end
+    assert key_opens(second.store.paths.db, second.keys.master(2))
+    assert not key_opens(second.store.paths.db, old_master)  # the store is under the new key only
+    _sync(first)
+    assert guests.get_guest(first, made_offline).preferred_name == "Offline Person"
+    # What was written after the rotation does not open with the old key...
+    with sqlite_server.engine.connect() as conn:
+        bodies = [protocol.Op.model_validate_json(b) for b, in conn.execute(select(LoggedOp.body).where(
+            LoggedOp.decision == "accepted"))]
+    site_id = load_state(second).site_id
+    newest = [op for op in bodies if op.kv == 2]
+    assert newest
+    with pytest.raises(IntegrityError):
+        Opener(site_id, keys_from_master(old_master, 1)).open_op(newest[0])
+    # ... and the leaver's password opens nothing at the desk that was offline.
+    folder = second.store.paths.data_dir
+    second.close()
+    with pytest.raises(DeskError):
+        auth.sign_in(folder, *NADIA, FixedClock(START))
+    again = auth.sign_in(folder, MANAGER_NAME, MANAGER_PASSWORD, FixedClock(START))
+    try:
+        assert again.keys.current_version == 2
+    finally:
+        again.close()
+
+
+def test_a_password_changed_at_a_desk_offline_during_a_rotation_opens_the_new_key_everywhere(
+        hub: tuple[DeskContext, DeskContext], tmp_path: Path) -> None:
+    first, second = hub
+    nadia, omar = _add(first, *NADIA), _add(first, *OMAR)
+    _sync(first, second)
+    staff.reset_password(second, nadia, "a brand new synthetic passphrase 99")  # second is offline
+    staff.deactivate_staff(first, omar)  # ... while the first rotates the key
+    _sync(first, second, first)
+    for d in (first, second):
+        assert d.keys.current_version == 2 and d.keyslots.pending is None
+    # The new password opens the new key at the first desk, and at a desk joining now.
+    folder = first.store.paths.data_dir
+    first.close()
+    other = auth.sign_in(folder, NADIA[0], "a brand new synthetic passphrase 99", FixedClock(START))
+    try:
+        assert other.keys.current_version == 2
+    finally:
+        other.close()
+    with pytest.raises(DeskError):
+        auth.sign_in(folder, *NADIA, FixedClock(START))  # the old password opens nothing
+    manager = auth.sign_in(folder, MANAGER_NAME, MANAGER_PASSWORD, FixedClock(START))
+    try:
+        code = enrol.make_join_code(manager)
+    finally:
+        manager.close()
+    staff.change_role(second, nadia, "manager")
+    _sync(second)
+    third = enrol.join(tmp_path / "third", code, NADIA[0], "a brand new synthetic passphrase 99", FixedClock(START))
+    try:
+        assert third.keys.current_version == 2
+    finally:
+        third.close()
+
+
+def test_two_managers_rotating_while_apart_never_fork_the_key(hub: tuple[DeskContext, DeskContext],
+                                                              sqlite_server: LiveServer) -> None:
+    first, second = hub
+    keyrotation.rotate_keys(first)
+    keyrotation.rotate_keys(second)  # its own version 2, made apart
+    guests.add_guest(second, GuestDetails(preferred_name="Sealed Apart"))
+    _sync(first)
+    outcome = DeskSync(second).sync_now()
+    assert not outcome.caught_up and outcome.error == KEY_FORKED
+    assert _hub_key_version(sqlite_server) == 2
+    with sqlite_server.engine.connect() as conn:  # nothing sealed under the second desk's version 2 was taken
+        assert not conn.execute(select(LoggedOp.op_id).where(LoggedOp.device_id == second.device_id)).first()
+    # Told straight by the server too: a rotation is taken only on top of the version the desk had.
+    state = load_state(second)
+    client = ServerClient(state.address, state.pins, cert_pem=state.cert_pem, token=state.token)
+    try:
+        held = protocol.SlotSet.model_validate(client.call("GET", "/v1/slots"))
+        with pytest.raises(ServerRefused) as refused:
+            client.call("PUT", "/v1/slots", body={"expected_version": held.version, "blob": held.blob,
+                                                  "key_version": 2, "key_base": 1})
+        assert refused.value.code == "key_conflict"
+        # Twice rotated offline on top of what the hub holds is one rotation of two versions: taken.
+        taken = protocol.SlotSet.model_validate(client.call("PUT", "/v1/slots", body={
+            "expected_version": held.version, "blob": held.blob, "key_version": 4, "key_base": 2}))
+        assert taken.key_version == 4
+    finally:
+        client.close()
+
+
+def test_work_done_as_a_leaver_at_a_desk_that_had_not_heard_is_flagged_for_a_lead(
+        hub: tuple[DeskContext, DeskContext]) -> None:
+    first, second = hub
+    nadia = _add(first, *NADIA)
+    _sync(first, second)
+    auth.switch_user(second, *NADIA)  # Nadia works on at the second desk, which has not heard...
+    made = guests.add_guest(second, GuestDetails(preferred_name="Added By A Leaver"))[0].id
+    staff.deactivate_staff(first, nadia)  # ... that the first desk deactivated her
+    _sync(first)
+    outcome = DeskSync(second).sync_now()  # her slot is not in the new key's set: she cannot take it
+    assert not outcome.caught_up and outcome.error == KEY_CHANGED
+    assert second.keys.current_version == 1
+    auth.switch_user(second, MANAGER_NAME, MANAGER_PASSWORD)  # a manager's slot takes the key
+    _sync(second, first)
+    for d in (first, second):
+        with d.store.read() as session:
+            flags = [p.reason for p in session.scalars(select(SyncProblem).where(SyncProblem.kind == "flag"))]
+        assert decisions.BY_DEACTIVATED_STAFF in flags, d.store.paths.data_dir.name
+        assert guests.get_guest(d, made).preferred_name == "Added By A Leaver"  # applied, and a lead told
+
+
+def test_a_desk_marked_lost_is_refused_and_its_key_opens_nothing_new(hub: tuple[DeskContext, DeskContext],
+                                                                     sqlite_server: LiveServer) -> None:
+    first, lost = hub
+    old_master = lost.keys.master(1)
+    rotation = enrol.revoke(first, lost.device_id)
+    assert rotation.version == 2 and first.keys.current_version == 2
+    guests.add_guest(first, GuestDetails(preferred_name="After The Loss"))
+    _sync(first)
+    assert _hub_key_version(sqlite_server) == 2
+    outcome = DeskSync(lost).sync_now()
+    assert not outcome.caught_up and outcome.stopped == "revoked"
+    with sqlite_server.engine.connect() as conn:
+        bodies = [protocol.Op.model_validate_json(b) for b, in conn.execute(select(LoggedOp.body))]
+    after = [op for op in bodies if op.kind == "guest.add"]
+    assert after and all(op.kv == 2 for op in after)
+    with pytest.raises(IntegrityError):
+        Opener(load_state(first).site_id, keys_from_master(old_master, 1)).open_op(after[0])
+    assert not key_opens(first.store.paths.db, old_master)
+
+
+def load_state(desk: DeskContext):  # noqa: ANN201
+    with desk.store.read() as session:
+        return load(session)
