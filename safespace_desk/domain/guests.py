@@ -32,6 +32,16 @@ class ArrivedVia(StrEnum):
                 "other": "Other", "prison": "Prison", "hostel": "Hostel"}[self.value]
 
 
+# Arrivals that belong to a 24/7 hub: prison releases and hostel swaps come to the hub (issue 13) and are
+# not offered at a crisis service's or haven's desk. They are the last keys (Alt+9, Alt+0), so hiding
+# them moves no other. A visit recorded with one elsewhere (an import) is still accepted.
+HUB_ONLY_ARRIVALS = frozenset({ArrivedVia.PRISON, ArrivedVia.HOSTEL})
+
+
+def arrivals_offered(is_hub: bool) -> tuple[ArrivedVia, ...]:
+    return tuple(v for v in ArrivedVia if is_hub or v not in HUB_ONLY_ARRIVALS)
+
+
 class GuestFlag(StrEnum):
     NRPF = "nrpf"
     NRM = "nrm"

@@ -32,15 +32,17 @@ class ArrivalSelector(QWidget):
 
     changed = Signal(object)  # ArrivedVia
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, offered: tuple[ArrivedVia, ...] = tuple(ArrivedVia)) -> None:
         super().__init__(parent)
         self.setObjectName("arrivalSelector")
+        # A crisis service's or haven's desk is not offered a hub's arrivals (domain/guests.py).
+        self.offered = offered
         # The buttons wrap onto as many rows as the column's width needs (two in normal text).
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        last = key_digit(len(ArrivedVia))
-        caption = QLabel(f"Arrived via · Alt+1 to Alt+{last}", self)
+        last = key_digit(len(offered))
+        self.caption = caption = QLabel(f"Arrived via · Alt+1 to Alt+{last}", self)
         caption.setProperty("muted", True)
         caption.setToolTip(f"Alt+1 to Alt+{last} choose; it goes back to Self after each sign-in")
         layout.addWidget(caption)
@@ -58,7 +60,10 @@ class ArrivalSelector(QWidget):
             button.setToolTip(f"Arrived via {via.label} (Alt+{key_digit(number)})")
             self._group.addButton(button, number)
             self._buttons[via] = button
-            flow.addWidget(button)
+            if via in offered:
+                flow.addWidget(button)
+            else:
+                button.hide()
         self._group.idClicked.connect(lambda _id: self.changed.emit(self.value()))
         self.reset()
 
@@ -84,6 +89,8 @@ class ArrivalSelector(QWidget):
         return ArrivedVia.SELF
 
     def set_value(self, via: ArrivedVia) -> None:
+        if via not in self.offered:
+            return
         self._buttons[via].setChecked(True)
         self.changed.emit(via)
 

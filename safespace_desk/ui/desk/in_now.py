@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from safespace_desk.domain.errors import DeskError
+from safespace_desk.domain.profile import ServiceKind
 from safespace_desk.services import beds, keep_apart, visits
 from safespace_desk.services.site import get_site
 from safespace_desk.services.visits import InNow
@@ -39,7 +40,10 @@ class InNowPanel(QWidget):
         self._actions = actions
         self._context = context
         # A site without a bed period (a crisis service, a haven) shows how each person is here instead.
-        self.uses_beds = actions.read(get_site).settings.uses_beds
+        settings = actions.read(get_site).settings
+        self.uses_beds = settings.uses_beds
+        # A hostel swap (out to a hostel as someone from there comes in) is a hub's, as expected arrivals are.
+        self.offers_swap = settings.profile.kind is ServiceKind.HUB
         third = (Column("Bed", bed_text, kind=lambda g: "nobed" if not g.bed else None,
                         tooltip=lambda g: g.no_bed_reason or "") if self.uses_beds
                  else Column("Here", lambda g: g.mode.label))
@@ -87,6 +91,7 @@ class InNowPanel(QWidget):
                                            tooltip="They leave for a hostel place as someone from there comes here")
         for widget in (self.sign_out_button, self.swap_button, self.undo_button, self.record_button):
             buttons.addWidget(widget)
+        self.swap_button.setVisible(self.offers_swap)
         layout.addLayout(buttons)
         bed_row = QHBoxLayout()
         bed_row.setSpacing(8)
@@ -151,13 +156,13 @@ class InNowPanel(QWidget):
     def _show_actions(self, shown: bool) -> None:
         # The swap form takes the buttons' place while it is open (the desk is held to the screen).
         for widget in (self.sign_out_button, self.swap_button, self.undo_button, self.record_button):
-            widget.setVisible(shown)
+            widget.setVisible(shown and (widget is not self.swap_button or self.offers_swap))
         for widget in (self.bed_label, self.bed_choice, self.bed_button):
             widget.setVisible(shown and self.uses_beds)
 
     def start_swap(self) -> None:
         guest = self.selected()
-        if guest is not None:
+        if guest is not None and self.offers_swap:
             self.sign_out_form.hide()
             self._show_actions(False)
             self.swap_form.start(guest.visit_id, guest.name)

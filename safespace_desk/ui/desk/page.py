@@ -193,7 +193,8 @@ class FrontDeskPage(QWidget):
             assert isinstance(event, QKeyEvent)
             via = arrival_for_key(event.key(), event.modifiers())
             if via is not None and self.left.currentWidget() is self.search_panel:
-                if event.type() == QEvent.Type.KeyPress:
+                # A key for an arrival this site does not offer does nothing (and opens no page).
+                if event.type() == QEvent.Type.KeyPress and via in self.search_panel.arrival.offered:
                     self.search_panel.set_arrival(via)
                 event.accept()
                 return True

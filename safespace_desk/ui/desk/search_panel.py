@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView, QVBoxLayo
 
 from safespace_desk.domain.casework import VisitMode
 from safespace_desk.domain.errors import DeskError
-from safespace_desk.domain.guests import ArrivedVia, looks_like_card_code
+from safespace_desk.domain.guests import ArrivedVia, arrivals_offered, looks_like_card_code
 from safespace_desk.domain.profile import ServiceKind
 from safespace_desk.services import search, visits
 from safespace_desk.services.frontdesk_common import SignInBlocked
@@ -59,12 +59,13 @@ class SearchPanel(QWidget):
         self.search_box.setAccessibleName("Find a guest")
         layout.addWidget(self.search_box)
 
-        self.arrival = ArrivalSelector(self)
+        is_hub = actions.read(get_site).settings.profile.kind is ServiceKind.HUB
+        self.arrival = ArrivalSelector(self, arrivals_offered(is_hub))
         layout.addWidget(self.arrival)
 
         # Walk-in, online or phone: only at a crisis service or haven (a hub's guests all walk in).
         self.mode = ModeSelector(self, self)
-        self.mode.setVisible(actions.read(get_site).settings.profile.kind is not ServiceKind.HUB)
+        self.mode.setVisible(not is_hub)
         layout.addWidget(self.mode)
 
         self.banner = Banner(self, name="deskBanner")

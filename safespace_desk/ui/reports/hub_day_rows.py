@@ -16,15 +16,18 @@ def _place(key: str) -> str:
             NO_STATUS: "Nothing recorded"}.get(key, key)
 
 
-def moves_rows(h: HubDayFigures) -> list[tuple[str, str]]:
+# Expected arrivals and hostel swaps are a hub's (docs/decisions.md): a crisis service's or haven's page
+# leaves their rows out (its CSV and JSON keep the documented layout, with zeros).
+def moves_rows(h: HubDayFigures, hub: bool = True) -> list[tuple[str, str]]:
     rows = [(_place(k), str(n)) for k, n in h.departures_by_destination.items() if n]
-    return rows + [("Moved on to accommodation (people)", str(h.moved_on_to_accommodation)),
-                   ("Hostel swaps", str(h.hostel_swaps))]
+    rows.append(("Moved on to accommodation (people)", str(h.moved_on_to_accommodation)))
+    return rows + ([("Hostel swaps", str(h.hostel_swaps))] if hub or h.hostel_swaps else [])
 
 
-def day_rows(h: HubDayFigures) -> list[tuple[str, str]]:
-    return [("Expected and arrived", str(h.expected_arrivals.get("arrived", 0))),
-            ("Expected, did not arrive", str(h.expected_arrivals.get("did_not_arrive", 0))),
+def day_rows(h: HubDayFigures, hub: bool = True) -> list[tuple[str, str]]:
+    expected = [("Expected and arrived", str(h.expected_arrivals.get("arrived", 0))),
+                ("Expected, did not arrive", str(h.expected_arrivals.get("did_not_arrive", 0)))]
+    return (expected if hub or any(h.expected_arrivals.values()) else []) + [
             ("Hard moments: debrief offered", str(h.debriefs.get("offered", 0))),
             ("Hard moments: debrief not offered", str(h.debriefs.get("not_offered", 0))),
             ("Hard moments: not yet asked", str(h.debriefs.get("not_asked", 0)))]

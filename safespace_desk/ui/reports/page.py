@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from safespace_desk.domain.guests import arrivals_offered
+from safespace_desk.domain.profile import ServiceKind
 from safespace_desk.reports.cohort import Cohort, cohort_file_name, cohort_report
 from safespace_desk.reports.figures import Figures, compute_figures
 from safespace_desk.reports.period import ReportRange
@@ -228,8 +230,10 @@ class ReportsPage(QWidget):
         self.messages_table.set_rows(["All agencies", "Messages"], fmt.message_rows(f))
         header, rows = fmt.agency_table(f)
         self.agency_table.set_rows(header, rows or [["No messages in this range"] + [""] * 5])
+        offered = {v.value for v in arrivals_offered(f.service_kind == ServiceKind.HUB.value)}
         self.arrivals_table.set_rows(["Arrived via", "Sign-ins"],
-                                     [(fmt.source_label(s), str(n)) for s, n in f.arrivals_by_source.items()])
+                                     [(fmt.source_label(s), str(n)) for s, n in f.arrivals_by_source.items()
+                                      if s in offered or n])
         self.log_table.set_rows(["", "Entries"], fmt.log_rows(f))
         self.gender_table.set_rows(["", "Guests"], fmt.gender_rows(f))
         # Only what this site's profile uses (a hub shows all of its usual sections, as before).
@@ -245,8 +249,10 @@ class ReportsPage(QWidget):
             if f.casework is not None:
                 table.set_rows(["", "Number"], rows)
         if f.hub_day is not None:
-            self.moves_table.set_rows(["", "Number"], hub_day_rows.moves_rows(f.hub_day))
-            self.day_table.set_rows(["", "Number"], hub_day_rows.day_rows(f.hub_day))
+            hub = f.service_kind == ServiceKind.HUB.value
+            self.moves_table.set_rows(["", "Number"], hub_day_rows.moves_rows(f.hub_day, hub))
+            self.day_table.set_rows(["", "Number"], hub_day_rows.day_rows(f.hub_day, hub))
+            self.day_table.set_title("Expected arrivals and debriefs" if hub else "Debriefs after hard moments")
             self.enquiries_table.set_rows(["", "Enquiries"], hub_day_rows.enquiry_rows(f.hub_day))
         self.cohort_table.set_rows(["", "People"], [("Not counted yet", "")])
         self.cohort = None

@@ -56,7 +56,7 @@ class FigureTable(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 12)
         layout.setSpacing(6)
-        heading = QLabel(title)
+        self.heading = heading = QLabel(title)
         heading.setObjectName("heading")
         heading.setWordWrap(True)  # a long title wraps rather than widening the page (Large text)
         layout.addWidget(heading)
@@ -70,6 +70,10 @@ class FigureTable(QFrame):
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.table)
+
+    def set_title(self, title: str) -> None:
+        self.heading.setText(title)
+        self.table.setAccessibleName(title)
 
     def set_rows(self, header: list[str], rows: list[list[str]] | list[tuple[str, str]]) -> None:
         self.table.clear()

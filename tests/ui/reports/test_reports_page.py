@@ -147,3 +147,23 @@ def test_a_long_site_name_in_large_text_keeps_the_page_within_a_1366_screen(
         app.setPalette(app.style().standardPalette())
         app.setProperty("safespaceScheme", None)
         app.setFont(font)
+
+
+def test_a_crisis_services_page_leaves_out_a_hubs_arrivals_and_swaps(qtbot: QtBot, shell: MainShell,
+                                                                     desk: DeskContext) -> None:
+    from tests.services.casework_helpers import make_service
+
+    make_service(desk, "crisis")
+    page = ReportsPage(desk, shell)
+    shell.add_page("reports", "Reports", page)
+    shell.show()
+    shell.show_page("reports")
+    page.picker.set_month(2026, 10)
+    labels = {table: [table.table.item(r, 0).text() for r in range(table.table.rowCount())]
+              for table in (page.arrivals_table, page.moves_table, page.day_table)}
+    assert "Prison" not in labels[page.arrivals_table] and "Police" in labels[page.arrivals_table]
+    assert "Hostel swaps" not in labels[page.moves_table]
+    assert not any(label.startswith("Expected") for label in labels[page.day_table])
+    assert page.day_table.heading.text() == "Debriefs after hard moments"
+    # The CSV keeps the documented layout (zeros), so a spreadsheet reads every site's alike.
+    assert page.figures is not None and "moves,hostel_swaps,0" in figures_to_csv(page.figures)
