@@ -3,8 +3,8 @@ status by hand; and, for shift leads and managers, recording respectfully that t
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from safespace_desk.domain.destinations import DestinationKind
 from safespace_desk.domain.errors import DeskError
@@ -48,14 +48,31 @@ class OutcomeBox(QWidget):
                                            kind="quiet")
         layout.addWidget(self.died_button)
         self.confirm = QWidget(self)
-        confirm = QHBoxLayout(self.confirm)
+        confirm = QVBoxLayout(self.confirm)
         confirm.setContentsMargins(0, 0, 0, 0)
+        confirm.setSpacing(6)
         self.confirm_text = QLabel(self.confirm)
         self.confirm_text.setWordWrap(True)
-        confirm.addWidget(self.confirm_text, 1)
-        confirm.addWidget(shortcut_button("Cancel", None, self.confirm.hide, parent=self.confirm, kind="quiet"))
-        confirm.addWidget(shortcut_button("Yes, record it", None, self.record_died, parent=self.confirm,
+        confirm.addWidget(self.confirm_text)
+        # The date only if someone knows it (often nobody does): never a guess filled in for them.
+        when = QHBoxLayout()
+        self.date_known = QCheckBox("We know the date", self.confirm)
+        self.died_on = QDateEdit(self.confirm)
+        self.died_on.setAccessibleName("The date they died")
+        self.died_on.setDisplayFormat("ddd d MMM yyyy")
+        self.died_on.setCalendarPopup(True)
+        self.died_on.setEnabled(False)
+        self.date_known.toggled.connect(self.died_on.setEnabled)
+        when.addWidget(self.date_known)
+        when.addWidget(self.died_on)
+        when.addStretch(1)
+        confirm.addLayout(when)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(shortcut_button("Cancel", None, self.confirm.hide, parent=self.confirm, kind="quiet"))
+        buttons.addWidget(shortcut_button("Yes, record it", None, self.record_died, parent=self.confirm,
                                           kind="danger"))
+        confirm.addLayout(buttons)
         self.confirm.hide()
         layout.addWidget(self.confirm)
 
@@ -86,13 +103,18 @@ class OutcomeBox(QWidget):
     def start_died(self) -> None:
         self.confirm_text.setText(f"Record that {self._name} has died? Their waiting messages are closed, "
                                   "and they leave the desk's search and lists. Their record is kept.")
+        today = self._context.now().astimezone(self._context.zone).date()
+        self.died_on.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.died_on.setDate(QDate(today.year, today.month, today.day))
+        self.date_known.setChecked(False)
         self.confirm.show()
 
     def record_died(self) -> None:
         if self._guest_id is None:
             return
         try:
-            self._actions.run(outcomes.record_death, self._guest_id)
+            self._actions.run(outcomes.record_death, self._guest_id,
+                              self.died_on.date().toPython() if self.date_known.isChecked() else None)
         except DeskError as err:
             self.message.emit("danger", err.message)
             return

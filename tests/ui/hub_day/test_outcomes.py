@@ -27,7 +27,14 @@ def test_status_by_hand_and_a_death_recorded_from_the_guest_tab(qtbot: QtBot, de
     assert box.died_button.isVisible()
     box.start_died()
     assert box.confirm.isVisible() and "Kez" in box.confirm_text.text()
+    assert not box.date_known.isChecked() and not box.died_on.isEnabled()  # no date unless someone knows it
+    box.date_known.setChecked(True)
+    assert box.died_on.isEnabled() and box.died_on.maximumDate() == box.died_on.date()  # never in the future
+    box.died_on.setDate(box.died_on.date().addDays(-3))
     box.record_died()
+    with desk.store.read() as session:
+        died_on = session.connection().exec_driver_sql("SELECT died_on FROM guest_death").scalar()
+    assert died_on == box.died_on.date().toPython().isoformat()
     assert messages.waiting_for(desk, kez) == []
     assert search.find_guests(desk, "kez") == []
     assert outcomes.status_history(desk, kez)[0].kind is DestinationKind.SETTLED  # the record stays
