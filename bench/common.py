@@ -51,13 +51,14 @@ def _build_lock() -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def bench_store() -> Path:
-    """The bench-scale store, built on first use (a few minutes) and reused afterwards.
+def bench_store(years: int = BENCH_YEARS) -> Path:
+    """The bench-scale store, built on first use (a few minutes) and reused afterwards (``years``:
+    a shorter history of the same hub, for a quicker run while working on something).
 
     It is built in a temporary folder and renamed into place when complete, so a store that is
     there is always whole, even after an interrupted build.
     """
-    folder = DATA / f"demo-y{BENCH_YEARS}-s{BENCH_SCALE}-seed{BENCH_SEED}"
+    folder = DATA / f"demo-y{years}-s{BENCH_SCALE}-seed{BENCH_SEED}"
     marker = folder.with_name(folder.name + ".complete")
     with _build_lock():
         if marker.exists() and StorePaths(folder).exists():
@@ -69,7 +70,7 @@ def bench_store() -> Path:
         note(f"Building the bench-scale demo store in {folder} (once; this takes a few minutes) ...")
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "safespace_desk", "--data-dir", str(building), "demo",
-                        "--years", str(BENCH_YEARS), "--scale", str(BENCH_SCALE), "--seed", str(BENCH_SEED)],
+                        "--years", str(years), "--scale", str(BENCH_SCALE), "--seed", str(BENCH_SEED)],
                        check=True, cwd=ROOT, stdout=sys.stderr)
         building.rename(folder)
         marker.write_text(f"built in {time.perf_counter() - started:.0f} s\n")

@@ -14,6 +14,8 @@ It starts its own throwaway PostgreSQL (tests/support/postgres.py) and stops it 
 
 from __future__ import annotations
 
+import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -24,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from common import MANAGER_NAME, MANAGER_PASSWORD, bench_store, note, report  # noqa: E402
+from common import BENCH_YEARS, MANAGER_NAME, MANAGER_PASSWORD, bench_store, note, report  # noqa: E402
 
 from safespace_desk.clock import SystemClock  # noqa: E402
 from safespace_desk.db.models import Base, Guest, Visit  # noqa: E402
@@ -80,6 +82,26 @@ def _bare_insert_postgres(url: str, desk: DeskContext) -> float:
         return time.perf_counter() - started
 
 
+def _bare_insert_sqlite(path: Path, desk: DeskContext) -> float:
+    """The same operations' rows into an SQLite file as the embedded server keeps it (WAL,
+    synchronous FULL): one executemany, one commit."""
+    import sqlite3
+
+    rows = desk.store.raw_connection_sql("SELECT op_id, op, rows FROM outbox WHERE rows IS NOT NULL")
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("CREATE TABLE bare_ops (id text PRIMARY KEY, kind text, body text)")
+        started = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany("INSERT INTO bare_ops VALUES (?, ?, ?)", rows)
+        conn.execute("COMMIT")
+        return time.perf_counter() - started
+    finally:
+        conn.close()
+
+
 def _synced_rows(store: Store) -> dict[str, list[dict[str, object]]]:
     from sqlalchemy import select
 
@@ -114,36 +136,47 @@ def _bare_insert_sqlcipher(folder: Path, master: bytes, rows: dict[str, list[dic
         raw.close()
 
 
-def push_and_pull(server: LiveServer, pg_url: str, work: Path) -> None:
+def push_and_pull(server: LiveServer, pg_url: str | None, work: Path, ops: int = OPS) -> None:
+    """Push ``ops`` operations from one desk and pull them into another. ``pg_url``: where the bare
+    insert goes (None: an SQLite file, for a server on SQLite)."""
     first = _fresh_desk(work / "first")
     enrol.enrol(first, server.first_code("Bench Hub"))
     second = enrol.join(work / "second", enrol.make_join_code(first), "Bench Manager", PASSWORD, SystemClock())
     try:
-        _make_operations(first, OPS)
-        note(f"Pushing {OPS:,} operations ...")
+        _make_operations(first, ops)
+        note(f"Pushing {ops:,} operations ...")
         started = time.perf_counter()
         outcome = DeskSync(first).sync_now()
         push_s = time.perf_counter() - started
-        assert outcome.caught_up and outcome.pushed == OPS, outcome.describe()
-        note(f"Pulling {OPS:,} operations into the second desk ...")
+        assert outcome.caught_up and outcome.pushed == ops, outcome.describe()
+        note(f"Pulling {ops:,} operations into the second desk ...")
         started = time.perf_counter()
         outcome = DeskSync(second).sync_now()
         pull_s = time.perf_counter() - started
-        assert outcome.caught_up and outcome.pulled == OPS, outcome.describe()
-        bare_pg = _bare_insert_postgres(pg_url, first)
+        assert outcome.caught_up and outcome.pulled == ops, outcome.describe()
+        bare_pg = (_bare_insert_postgres(pg_url, first) if pg_url is not None
+                   else _bare_insert_sqlite(work / "bare-push.sqlite", first))
         pulled_rows = {"guest": _synced_rows(second.store)["guest"], "visit": _synced_rows(second.store)["visit"]}
         bare_desk = _bare_insert_sqlcipher(work / "bare-pull", second.master_key, pulled_rows)
     finally:
         second.close()
         first.close()
-    report("sync_push_10k_s", push_s, "s", 3)
-    report("sync_push_10k_bare_insert_s", bare_pg, "s", 3)
-    report("sync_pull_10k_s", pull_s, "s", 5)
-    report("sync_pull_10k_bare_insert_s", bare_desk, "s", 5)
+    size, scale = _size_name(ops), ops / OPS  # a --ops run's budgets scale with its size
+    backend = "" if pg_url is not None else "_sqlite"
+    report(f"sync_push_{size}{backend}_s", push_s, "s", 3 * scale)
+    report(f"sync_push_{size}{backend}_bare_insert_s", bare_pg, "s", 3 * scale)
+    report(f"sync_pull_{size}_s", pull_s, "s", 5 * scale)
+    report(f"sync_pull_{size}_bare_insert_s", bare_desk, "s", 5 * scale)
+    note(f"  ratios to the bare insert of the same rows: push {push_s / bare_pg:.1f}x, "
+         f"pull {pull_s / bare_desk:.1f}x")
 
 
-def join_bench_site(server: LiveServer, work: Path) -> None:
-    source = bench_store()
+def _size_name(ops: int) -> str:
+    return f"{ops // 1000}k" if ops % 1000 == 0 else str(ops)
+
+
+def join_bench_site(server: LiveServer, work: Path, years: int = BENCH_YEARS) -> None:
+    source = bench_store(years)
     copy = work / "bench-first"
     shutil.copytree(source, copy)
     first = auth.sign_in(copy, MANAGER_NAME, MANAGER_PASSWORD, SystemClock())
@@ -169,8 +202,10 @@ def join_bench_site(server: LiveServer, work: Path) -> None:
     bare_s = _bare_insert_sqlcipher(work / "bench-bare", master, rows)
     count = sum(len(r) for r in rows.values())
     note(f"  {count:,} records")
-    report("sync_join_bench_site_s", join_s, "s", 60)
-    report("sync_join_bench_site_bare_insert_s", bare_s, "s", 60)
+    name, budget = ("bench_site", 60) if years == BENCH_YEARS else (f"{years}y_site", 60 * years / BENCH_YEARS)
+    report(f"sync_join_{name}_s", join_s, "s", budget)
+    report(f"sync_join_{name}_bare_insert_s", bare_s, "s", budget)
+    note(f"  ratio to the bare insert of the same rows: {join_s / bare_s:.1f}x")
 
 
 def _progress(step: str, done: int, total: int) -> None:
@@ -179,22 +214,36 @@ def _progress(step: str, done: int, total: int) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """``python bench/sync.py`` runs every figure; ``push`` or ``join`` runs one part."""
-    parts = set(argv) or {"push", "join"}
+    """``python bench/sync.py`` runs every figure; ``push`` or ``join`` runs one part; ``--ops N`` pushes
+    and pulls N operations instead of 10,000 (quicker to iterate with; budgets scale); ``--sqlite`` runs
+    the server on its embedded SQLite file instead of PostgreSQL."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("parts", nargs="*", help="push, join (default: both)")
+    parser.add_argument("--ops", type=int, default=OPS)
+    parser.add_argument("--sqlite", action="store_true", help="the server on SQLite, not PostgreSQL")
+    parser.add_argument("--site-years", type=int, default=BENCH_YEARS,
+                        help="join a site with this many years of history (quicker; the budget scales)")
+    args = parser.parse_args(argv)
+    parts = set(args.parts) or {"push", "join"}
+    if parts - {"push", "join"}:
+        parser.error(f"unknown part(s): {', '.join(sorted(parts - {'push', 'join'}))} (push, join)")
+    note(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     work = Path(tempfile.mkdtemp(prefix="safespace-bench-sync-"))
     try:
         with throwaway_cluster() as cluster:
             wait_ready(cluster.url())
             if "push" in parts:
-                pg_url = create_database(cluster.url(), "bench_sync")
+                pg_url = None if args.sqlite else create_database(cluster.url(), "bench_sync")
+                bare_url = None if args.sqlite else create_database(cluster.url(), "bench_bare")
                 with process_server(work / "server", pg_url) as server:
-                    push_and_pull(server, create_database(cluster.url(), "bench_bare"), work)
+                    push_and_pull(server, bare_url, work, args.ops)
             if "join" in parts:
-                join_url = create_database(cluster.url(), "bench_join")
+                join_url = None if args.sqlite else create_database(cluster.url(), "bench_join")
                 with process_server(work / "server-join", join_url) as server:
-                    join_bench_site(server, work)
+                    join_bench_site(server, work, args.site_years)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    note(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -203,9 +203,11 @@ class DeskSync:
         with self.desk.store.write() as session:
             self._learn_time(session, state, sent, self._now(), answer.server_time)
             now = self._now()
-            seqs = [result.seq + state.seq_offset for result in answer.results]
-            fresh = {row.seq: row for start in range(0, len(seqs), 500) for row in session.scalars(
-                select(OutboxOp).where(OutboxOp.seq.in_(seqs[start:start + 500]), OutboxOp.pushed_at.is_(None)))}
+            # Only the operations the answer asks something of are read back (a rejection, an amendment).
+            seqs = [result.seq + state.seq_offset for result in answer.results if outcomes.needs_action(result)]
+            fresh = {row.seq: row for start in range(0, len(seqs), 500) for row in session.execute(
+                select(OutboxOp.seq, OutboxOp.op, OutboxOp.op_id, OutboxOp.rows)
+                .where(OutboxOp.seq.in_(seqs[start:start + 500]), OutboxOp.pushed_at.is_(None)))}
             acknowledged = [{"s": result.seq + state.seq_offset, "when": now,
                              "d": "rejected" if result.status == "rejected" else "accepted",
                              "r": result.reason, "p": result.position} for result in answer.results]

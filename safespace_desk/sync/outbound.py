@@ -39,7 +39,7 @@ def next_batch(session: Session, state: SyncState, sealer: Sealer) -> Batch:
     """The oldest operations not yet acknowledged (in seq order) and the audit entries after the
     last the server holds."""
     ops, seqs, size = [], [], 0
-    rows = session.scalars(select(OutboxOp).where(OutboxOp.pushed_at.is_(None), OutboxOp.rows.is_not(None))
+    rows = session.execute(select(*OUTBOX_COLUMNS).where(OutboxOp.pushed_at.is_(None), OutboxOp.rows.is_not(None))
                            .order_by(OutboxOp.seq).limit(MAX_BATCH_OPS))
     for row in rows:
         assert row.rows is not None and row.op_id is not None
@@ -61,7 +61,13 @@ def next_batch(session: Session, state: SyncState, sealer: Sealer) -> Batch:
     return Batch(ops, seqs, audit, last)
 
 
-def seal_op(row: OutboxOp, state: SyncState, sealer: Sealer, session: Session | None = None) -> protocol.Op:
+# What sealing an operation reads of its outbox row (rows, not ORM objects: a push reads thousands).
+OUTBOX_COLUMNS = (OutboxOp.seq, OutboxOp.op, OutboxOp.op_id, OutboxOp.rows, OutboxOp.at, OutboxOp.staff_id,
+                  OutboxOp.decision)
+
+
+def seal_op(row: Any, state: SyncState, sealer: Sealer, session: Session | None = None) -> protocol.Op:
+    """``row``: an outbox row with at least OUTBOX_COLUMNS."""
     try:
         kind = registry.op_kind(row.op)
     except registry.UnknownSyncKind:

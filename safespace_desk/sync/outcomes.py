@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from safespace_desk.db.models import OutboxOp, SyncProblem, Visit
@@ -53,20 +53,29 @@ def guest_of(changes: Iterable[dict[str, Any]], session: Session | None = None) 
 def problem(session: Session, now: datetime, kind: str, reason: str, *, op_kind: str | None = None,
             op_seq: int | None = None, op_id: str | None = None, about: str | None = None,
             detail: str | None = None) -> None:
-    session.add(SyncProblem(id=new_id(), at=now, kind=kind, op_kind=op_kind, op_seq=op_seq, reason=reason[:64],
-                            op_id=op_id, about=about, detail=(detail or None) and detail[:200]))
+    # An insert, not an object for the session to flush: a day offline over the hub's places can
+    # bring thousands of flags in one answer or page.
+    session.execute(insert(SyncProblem), [{
+        "id": new_id(), "at": now, "kind": kind, "op_kind": op_kind, "op_seq": op_seq, "reason": reason[:64],
+        "op_id": op_id, "about": about, "detail": (detail or None) and detail[:200]}])
 
 
-def take_decisions(session: Session, state: SyncState, rows: dict[int, OutboxOp],
+def needs_action(result: protocol.OpResult) -> bool:
+    """Whether the server's answer on an operation asks anything of this desk (``take_decisions``)."""
+    return result.status == "rejected" or bool(result.amend)
+
+
+def take_decisions(session: Session, state: SyncState, rows: dict[int, Any],
                    results: list[protocol.OpResult], now: datetime) -> int:
-    """For operations acknowledged by this answer (``rows`` by outbox seq, only those not acknowledged
-    before): record what the server decided and put right what it did not take. Returns rejections."""
+    """For operations acknowledged by this answer (``rows``: the outbox rows, by seq, of those not
+    acknowledged before, at least those that ``needs_action``): record what the server decided and put
+    right what it did not take. Returns rejections."""
     rejected = 0
     repair = [tuple(k) for k in state.repair]
     for result in results:
         seq = result.seq + state.seq_offset
         row = rows.get(seq)
-        if row is None:
+        if row is None or not needs_action(result):
             continue
         changes = json.loads(row.rows or "[]")
         about = guest_of(changes, session)

@@ -109,6 +109,7 @@ def _apply_ops(conn: Connection, caller: Caller, ops: list[protocol.Op], epoch: 
     facts = Facts(conn, site_id)
     batch = RecordBatch(conn, site_id, facts)
     batch.load((r.t, key_text(r.k)) for op in ops if op.seq > last_seq for r in op.rows)
+    rules.read_ahead([op for op in ops if op.seq > last_seq], batch, facts)
     results: list[protocol.OpResult] = []
     logged: list[dict[str, object]] = []
     stopped = None

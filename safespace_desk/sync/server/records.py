@@ -75,6 +75,11 @@ class RecordBatch:
         self._state: dict[RecordKey, tuple[list[dict[str, Any]], str | None] | None] = {}
         self._dirty: set[RecordKey] = set()
         self._position: dict[RecordKey, int] = {}
+        # Records of a table about a guest (``about``): which guests were read, and the keys of the
+        # table's records each guest has had (read, or given by a change in this batch).
+        self._about_loaded: set[tuple[str, str]] = set()
+        self._about: dict[tuple[str, str], set[str]] = {}
+        self._whole: dict[str, set[str]] = {}  # a small table read whole: its records' keys
 
     def load(self, keys: Iterable[RecordKey]) -> None:
         wanted = [k for k in dict.fromkeys(keys) if k not in self._state]
@@ -87,6 +92,44 @@ class RecordBatch:
                 .where(SiteRecord.site_id == self.site_id, tuple_(SiteRecord.tbl, SiteRecord.rid).in_(chunk)))
             for tbl, rid, changes, guest_id in rows:
                 self._state[(tbl, rid)] = (json.loads(changes), guest_id)
+
+    def load_about(self, table: str, guest_ids: Iterable[str]) -> None:
+        """Read the records of ``table`` about these guests (many guests a query)."""
+        wanted = sorted({g for g in guest_ids if g and (table, g) not in self._about_loaded})
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            self._about_loaded.update((table, g) for g in chunk)
+            for rid, changes, guest_id in self.conn.execute(
+                    select(SiteRecord.rid, SiteRecord.changes, SiteRecord.guest_id)
+                    .where(SiteRecord.site_id == self.site_id, SiteRecord.tbl == table,
+                           SiteRecord.guest_id.in_(chunk))):
+                self._state.setdefault((table, rid), (json.loads(changes), guest_id))  # this batch's changes win
+                self._about.setdefault((table, guest_id), set()).add(rid)
+
+    def about(self, table: str, guest_ids: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
+        """(key, clear fields) of each record of ``table`` about these guests as it stands now: those
+        committed and those this batch made or changed."""
+        ids = sorted(set(guest_ids))
+        self.load_about(table, ids)
+        out = []
+        for guest_id in ids:
+            for rid in sorted(self._about.get((table, guest_id), ())):
+                state = self._state.get((table, rid))
+                if state is not None and state[1] == guest_id:
+                    out.append((rid, clear_state(state[0])))
+        return out
+
+    def whole_table(self, table: str) -> list[tuple[str, dict[str, Any]]]:
+        """(key, clear fields) of every record of a small table (the site's own record), as it stands now."""
+        if table not in self._whole:
+            self._whole[table] = {rid for (tbl, rid), state in self._state.items() if tbl == table}
+            for rid, changes, guest_id in self.conn.execute(
+                    select(SiteRecord.rid, SiteRecord.changes, SiteRecord.guest_id)
+                    .where(SiteRecord.site_id == self.site_id, SiteRecord.tbl == table)):
+                self._state.setdefault((table, rid), (json.loads(changes), guest_id))  # this batch's changes win
+                self._whole[table].add(rid)
+        return [(rid, clear_state(state[0])) for rid in sorted(self._whole[table])
+                if (state := self._state.get((table, rid))) is not None]
 
     def exists(self, key: RecordKey) -> bool:
         return self._state.get(key) is not None
@@ -137,6 +180,10 @@ class RecordBatch:
         if guest_column and guest_column in entry["c"]:
             guest_id = entry["c"][guest_column]
         self._state[slot] = (prune([*changes, entry]), guest_id)
+        if guest_id is not None:
+            self._about.setdefault((table, guest_id), set()).add(slot[1])
+        if table in self._whole:
+            self._whole[table].add(slot[1])
         if followed:
             self.facts.record_changed(table, slot[1], before, clear_state(self._state[slot][0]))
 
@@ -164,3 +211,5 @@ class RecordBatch:
             for start in range(0, len(upserts), 1000):
                 self.conn.execute(statement, upserts[start:start + 1000])
         self._dirty.clear()
+        if self.facts is not None:
+            self.facts.write()

@@ -21,18 +21,16 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from sqlalchemy import select
 
 from safespace_desk.domain.capacity import window_at
 from safespace_desk.domain.site import SiteSettings
 from safespace_desk.sync import decisions, protocol
 from safespace_desk.sync.decisions import Decision
 from safespace_desk.sync.server.facts import Facts, bed_held, in_building, visit_is_open
-from safespace_desk.sync.server.models import SiteRecord
-from safespace_desk.sync.server.records import RecordBatch, clear_state, key_text
+from safespace_desk.sync.server.records import RecordBatch, key_text
 
 REASONS = decisions.REASONS
 UNKNOWN_RECORD = decisions.UNKNOWN_RECORD
@@ -218,13 +216,7 @@ class _Rules:
                    for e in self._exclusions(self._identity(guest)))
 
     def _exclusions(self, ids: list[str]) -> list[dict[str, Any]]:
-        rows = self.records.conn.execute(select(SiteRecord.rid, SiteRecord.changes).where(
-            SiteRecord.site_id == self.records.site_id, SiteRecord.guest_id.in_(ids), SiteRecord.tbl == "exclusion"))
-        out = []
-        for rid, changes in rows:
-            current = self.records.clear("exclusion", rid)  # this push's changes too
-            out.append(current if current is not None else clear_state(json.loads(changes)))
-        return out
+        return [values for _, values in self.records.about("exclusion", ids)]  # this push's changes too
 
     # --- merges: a redirect, never a loop ------------------------------------------------------------
     def _merge(self, row: protocol.RowChange) -> bool:
@@ -258,15 +250,42 @@ class _Rules:
 
     # --- the site's places -----------------------------------------------------------------------
     def _places(self, at: Any) -> int | None:
-        rows = self.records.conn.execute(select(SiteRecord.changes).where(
-            SiteRecord.site_id == self.records.site_id, SiteRecord.tbl == "site")).scalars().all()
+        rows = self.records.whole_table("site")
         if len(rows) != 1 or not at:
             return None
-        site = clear_state(json.loads(rows[0]))
+        site = rows[0][1]
         try:
             raw = site.get("settings")
-            settings = SiteSettings.from_json(json.loads(raw) if isinstance(raw, str) else raw or {})
+            settings = _settings(raw) if isinstance(raw, str) else SiteSettings.from_json(raw or {})
             when = datetime.fromisoformat(str(at).replace("Z", "+00:00"))
             return window_at(settings, ZoneInfo(str(site.get("timezone") or "UTC")), when).period.places
         except (ValueError, TypeError, KeyError, LookupError):
             return None
+
+
+@lru_cache(maxsize=8)
+def _settings(raw: str) -> SiteSettings:
+    """The site's settings (read for every sign-in of a push; they seldom change)."""
+    return SiteSettings.from_json(json.loads(raw))
+
+
+def read_ahead(ops: list[protocol.Op], records: RecordBatch, facts: Facts) -> None:
+    """Read what the rules will ask about these operations, many at a time, before deciding any of
+    them: the guests they name (and their exclusions), their visits' open state and their beds."""
+    from safespace_desk.sync import registry
+
+    guests, visits, beds = set(), set(), set()
+    for op in ops:
+        for row in op.rows:
+            table = registry.synced_table(row.t)
+            if table is not None and table.guest_column is not None:
+                value = key_text(row.k) if row.t == "guest" else row.c.get(table.guest_column)
+                if isinstance(value, str):
+                    guests.add(value)
+            if row.t == "visit":
+                visits.add(key_text(row.k))
+            elif row.t == "bed_assignment" and isinstance(row.c.get("night_of"), str):
+                beds.add((str(row.c["night_of"]), str(row.c.get("bed_label") or "")))
+    records.load(("guest", g) for g in sorted(guests))
+    records.load_about("exclusion", guests)
+    facts.prefetch(guests, visits, beds)
