@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, tuple_
+from sqlalchemy import Connection, delete, func, insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from safespace_desk.sync.server.models import BedHold, OpenVisit, Tombstone
@@ -159,10 +159,11 @@ class Facts:
 
     # --- keeping up ------------------------------------------------------------------------------
     def add_tombstones(self, guest_ids: Iterable[str], position: int) -> None:
-        rows = [{"site_id": self.site_id, "guest_id": g, "position": position} for g in sorted(set(guest_ids))]
+        ids = sorted(set(guest_ids))
+        rows = [{"site_id": self.site_id, "guest_id": g, "position": position} for g in ids]
         if rows:
             self.conn.execute(_insert(self.conn, Tombstone).values(rows).on_conflict_do_nothing())
-            self._erased.update((row["guest_id"], True) for row in rows)
+            self._erased.update((g, True) for g in ids)
 
     def clear_all(self) -> None:
         """No open visit and no bed held (the first desk starts its upload again); written at once."""
@@ -218,14 +219,14 @@ class Facts:
         opened = [{"site_id": self.site_id, "visit_id": v, "guest_id": row[0], "in_building": row[1],
                    "signed_in_at": row[2]} for v in visits if (row := self._visits[v]) is not None]
         if opened:
-            self.conn.execute(OpenVisit.__table__.insert(), opened)
+            self.conn.execute(insert(OpenVisit), opened)
         for start in range(0, len(beds), 200):
             self.conn.execute(delete(BedHold).where(
                 BedHold.site_id == self.site_id, tuple_(BedHold.night_of, BedHold.bed_label).in_(beds[start:start + 200])))
         held = [{"site_id": self.site_id, "night_of": k[0], "bed_label": k[1], "assignment_id": holder}
                 for k in beds if (holder := self._beds[k]) is not None]
         if held:
-            self.conn.execute(BedHold.__table__.insert(), held)
+            self.conn.execute(insert(BedHold), held)
         self._stored_visits.update((v, self._visits[v]) for v in visits)
         self._stored_beds.update((k, self._beds[k]) for k in beds)
         if self._in_building_stored is not None:

@@ -104,7 +104,7 @@ class RecordBatch:
                     .where(SiteRecord.site_id == self.site_id, SiteRecord.tbl == table,
                            SiteRecord.guest_id.in_(chunk))):
                 self._state.setdefault((table, rid), (json.loads(changes), guest_id))  # this batch's changes win
-                self._about.setdefault((table, guest_id), set()).add(rid)
+                self._about.setdefault((table, str(guest_id)), set()).add(rid)
 
     def about(self, table: str, guest_ids: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
         """(key, clear fields) of each record of ``table`` about these guests as it stands now: those
