@@ -147,6 +147,12 @@ class Slot:
 def new_slot(kind: str, staff_id: str | None, login: str | None, secret: bytes,
              masters: dict[int, bytes]) -> Slot:
     """A new key pair for one account; its private key wrapped by ``secret``, ``masters`` sealed to it."""
+    return new_slot_and_key(kind, staff_id, login, secret, masters)[0]
+
+
+def new_slot_and_key(kind: str, staff_id: str | None, login: str | None, secret: bytes,
+                     masters: dict[int, bytes]) -> tuple[Slot, bytes]:
+    """``new_slot`` and its private key (for the session of the person whose password made it)."""
     private, public = slotcrypto.new_key_pair()
     params = slotcrypto.new_slot_params()
     salt = os.urandom(16)
@@ -156,7 +162,7 @@ def new_slot(kind: str, staff_id: str | None, login: str | None, secret: bytes,
     slot.wrapped = slotcrypto.b64(AESGCM(key).encrypt(slotcrypto.unb64(slot.nonce), private, slot.aad()))
     for version, master in masters.items():
         slot.seal_master(version, master)
-    return slot
+    return slot, private
 
 
 @dataclass
@@ -278,7 +284,9 @@ class KeySlots:
         keys = self._keys(keys)
         self.verify(keys.master(self.current))
         self.slots = [s for s in self.slots if s.staff_id != staff_id]
-        self.slots.append(new_slot("staff", staff_id, login, password.encode(), self._masters_for_slots(keys)))
+        slot, self.last_private = new_slot_and_key("staff", staff_id, login, password.encode(),
+                                                   self._masters_for_slots(keys))
+        self.slots.append(slot)
         self._seal(keys)
 
     def rename_staff_slot(self, keys: Keyring | bytes, staff_id: str, login: str) -> None:
@@ -341,16 +349,18 @@ class KeySlots:
         self._seal(keys)
         return new_version, recovery_key
 
-    def opened_by_private(self, private: bytes) -> Keyring | None:
-        """Every version this file reaches from the slot whose private key is ``private`` (a signed-in
-        person's), or None when no slot here is theirs any more (they left, or their password was
-        changed at another desk: a new key pair)."""
-        public = slotcrypto.b64(slotcrypto.public_of(private))
-        slot = next((s for s in self.slots if s.public == public), None)
-        if slot is None:
-            return None
-        masters, _ = slot.open_with_private(private)
-        return self._keyring(masters)
+    def opened_by_private(self, privates: list[bytes], also: list[Slot] | None = None) -> Keyring | None:
+        """Every version this file reaches from a slot whose private key is one of ``privates`` (the
+        signed-in person's, newest first), here or in ``also`` (the hub's slot set as last seen: their
+        slot there may be the one a rotation reached, before they changed their password here); None
+        when no slot is theirs (they left, or their password was changed at another desk)."""
+        masters: dict[int, bytes] = {}
+        for private in privates:
+            public = slotcrypto.b64(slotcrypto.public_of(private))
+            for slot in [*self.slots, *(also or [])]:
+                if slot.public == public:
+                    masters.update(slot.open_with_private(private)[0])
+        return self._keyring(masters) if masters else None
 
     def seal_missing(self, keys: Keyring) -> bool:
         """Seal the current (and pending) version into every slot that lacks it: a slot made at this desk

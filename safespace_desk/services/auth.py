@@ -108,6 +108,7 @@ def switch_user(desk: DeskContext, name: str, password: str) -> Actor:
     desk.actor = _active_actor(desk, staff_id)
     desk.clinical_key = desk.keyslots.last_clinical  # clinical text follows the person at the desk
     desk.slot_private = desk.keyslots.last_private  # and so does their slot's key (sync's rekey)
+    desk.earlier_slot_privates = []
     desk.record("switched_user", "staff", staff_id, detail=f"from={previous.staff_id}" if previous else None)
     return desk.actor
 

@@ -98,6 +98,9 @@ class DeskContext:
     # store without asking for a password. It follows the person (switch user); a leaver's slot is
     # gone from the set, so theirs opens nothing new. None: the slot has no key pair yet.
     slot_private: bytes | None = field(default=None, repr=False)
+    # Their slot's keys before they changed their password in this session: a rotation made at another
+    # desk meanwhile reached the slot the hub knew.
+    earlier_slot_privates: list[bytes] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         if self.keys is None:  # not given: the key-slot file's current version alone
@@ -181,7 +184,7 @@ class DeskContext:
             # Closing must still close; the count (never what was viewed) goes to the log.
             log.warning("%d view audit entries could not be written before closing", len(self.pending_views))
         finally:
-            self.slot_private = None
+            self.slot_private, self.earlier_slot_privates = None, []
             self.store.close()
 
 

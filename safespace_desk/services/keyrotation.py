@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from safespace_desk.db.errors import KeySlotsOutdated, StoreDamaged, StoreError
-from safespace_desk.db.keyslots import KeySlots, new_master_key
+from safespace_desk.db.keyslots import KeySlots, Slot, new_master_key
 from safespace_desk.db.rekey import key_opens, key_reads_no_page
 from safespace_desk.db.sealing import Keyring
 from safespace_desk.db.store import Store, StorePaths
@@ -126,18 +126,20 @@ def complete(desk: DeskContext, pending: Pending, progress: Progress | None = No
     return Rotation(pending.version, pending.previous, pages, pending.dropped, pending.recovery_key)
 
 
-def take_from_slot(desk: DeskContext, progress: Progress | None = None) -> Rotation | None:
+def take_from_slot(desk: DeskContext, progress: Progress | None = None, *,
+                   seen: list[Slot] | None = None) -> Rotation | None:
     """A key rotated at another desk, adopted from the synced slot set as *pending*
     (sync/slotsync.adopt): opened with the signed-in person's slot key (the session holds it) and put
     in place as after a rotation here: the store rekeyed, the new version current. Slots changed here
     meanwhile get the new version too. None when this person's slot does not reach it (their slot left
-    the set): the next sign-in of someone who has a slot takes it (``open_store``)."""
+    the set): the next sign-in of someone who has a slot takes it (``open_store``). ``seen``: the hub's
+    slot set as last synced (their slot there, if they changed their password here since)."""
     slots = desk.keyslots
     if slots.pending is None or slots.pending in desk.keys.versions or desk.slot_private is None:
         return None
     if desk.store.read_only:
         raise desk.store.damaged_error()
-    opened = slots.opened_by_private(desk.slot_private)
+    opened = slots.opened_by_private([desk.slot_private, *desk.earlier_slot_privates], seen)
     if opened is None or slots.pending not in opened.versions:
         return None
     keys = Keyring(slots.current, {v: opened.master(v) for v in opened.versions})

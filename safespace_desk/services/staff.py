@@ -169,6 +169,9 @@ def change_own_password(desk: DeskContext, current_password: str, new_password: 
         uow.changed(STAFF, actor.staff_id)
         desk.keyslots.set_staff_slot(desk.keys, actor.staff_id, row.login, new_password)
         desk.keyslots.save(desk.store.paths.keyslots)
+    if desk.slot_private is not None:
+        desk.earlier_slot_privates.append(desk.slot_private)
+    desk.slot_private = desk.keyslots.last_private  # the new slot is theirs (sync takes new keys with it)
     return uow.changes
 
 

@@ -377,7 +377,10 @@ class DeskSync:
     def _take_key(self) -> None:
         """Rekey this store with the key rotated at another desk (reported as the "rekey" step)."""
         report = self.progress
-        keyrotation.take_from_slot(self.desk, (lambda done, total: report("rekey", done, total)) if report else None)
+        with self.desk.store.read() as session:
+            seen = slotsync.slots_from_json(load(session).slot_base)
+        keyrotation.take_from_slot(self.desk, (lambda done, total: report("rekey", done, total)) if report else None,
+                                   seen=seen)
 
     # --- for the screens and `sync status` ---------------------------------------------------------
     def waiting(self) -> int:

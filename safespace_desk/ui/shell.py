@@ -33,6 +33,7 @@ from safespace_desk.ui.data_rights.daily import DailyWork, DailyWorkBanner
 from safespace_desk.ui.kit.theme import LARGE_TEXT, Theme, ThemeController
 from safespace_desk.ui.store_health import StoreDamageBanner
 from safespace_desk.ui.sync.controller import SyncController
+from safespace_desk.ui.sync.rekey_progress import SyncRekeyProgress
 from safespace_desk.ui.tasks import TaskRunner
 from safespace_desk.ui.time_display import MinuteTicker, site_time_text
 
@@ -244,6 +245,7 @@ class MainShell(QWidget):
         layout.addWidget(self.problem_banner)
         # Sync with the hub's server, in the background, when this desk is enrolled.
         self.sync = SyncController(desk, self._apply_remote_changes, parent=self)
+        self.sync_rekey = SyncRekeyProgress(self.sync, self)  # a key changed at another desk: its rekey
         layout.addWidget(self._build_status_bar())
         self.sync.status_changed.connect(self._show_sync_status)
 

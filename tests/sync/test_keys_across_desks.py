@@ -32,6 +32,7 @@ from tests.support.sync_server import LiveServer
 
 NADIA = ("Nadia Night", "a long synthetic passphrase 42")
 OMAR = ("Omar Owl", "another long synthetic passphrase 7")
+NEW_MANAGER_PASSWORD = "the manager's new synthetic passphrase 3"
 
 
 @pytest.fixture
@@ -107,6 +108,8 @@ def test_a_password_changed_at_a_desk_offline_during_a_rotation_opens_the_new_ke
     nadia, omar = _add(first, *NADIA), _add(first, *OMAR)
     _sync(first, second)
     staff.reset_password(second, nadia, "a brand new synthetic passphrase 99")  # second is offline
+    # ... and the manager signed in there changes their own password: the session's slot is the new one.
+    staff.change_own_password(second, MANAGER_PASSWORD, NEW_MANAGER_PASSWORD)
     staff.deactivate_staff(first, omar)  # ... while the first rotates the key
     _sync(first, second, first)
     for d in (first, second):
@@ -121,7 +124,7 @@ def test_a_password_changed_at_a_desk_offline_during_a_rotation_opens_the_new_ke
         other.close()
     with pytest.raises(DeskError):
         auth.sign_in(folder, *NADIA, FixedClock(START))  # the old password opens nothing
-    manager = auth.sign_in(folder, MANAGER_NAME, MANAGER_PASSWORD, FixedClock(START))
+    manager = auth.sign_in(folder, MANAGER_NAME, NEW_MANAGER_PASSWORD, FixedClock(START))
     try:
         code = enrol.make_join_code(manager)
     finally:

@@ -14,6 +14,7 @@ from safespace_desk.domain.guests import GuestDetails
 from safespace_desk.services import guests, site, visits
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.sync import enrol
+from safespace_desk.sync.engine import DeskSync
 from safespace_desk.ui.shell import MainShell
 from safespace_desk.ui.sync.page import SyncPage
 from safespace_desk.ui.tasks import InlineRunner
@@ -148,3 +149,37 @@ def test_a_full_disk_at_the_server_is_tried_again_no_sooner_than_it_asks(qtbot: 
     finally:
         controller.stop()
         event.remove(server.engine, "begin", _full)
+
+
+def test_a_key_changed_at_another_desk_is_taken_in_the_background_with_a_progress_bar(
+        qtbot: QtBot, desk: DeskContext, server: LiveServer, tmp_path: Path) -> None:
+    """Issue 16, item 3: deactivating someone at the first desk rotates the hub's key; the second
+    desk's background sync takes the new key and rekeys its store behind the rotation's progress
+    dialog, up to the last page, and closes it when the sync is done."""
+    from safespace_desk.services import staff
+    from safespace_desk.ui.admin.keys import RekeyProgress
+
+    enrol.enrol(desk, server.first_code())
+    other = enrol.join(tmp_path / "second", enrol.make_join_code(desk), MANAGER_NAME, MANAGER_PASSWORD,
+                       FixedClock(START))
+    try:
+        member, _ = staff.add_staff(desk, name="Nadia Night", role="desk", password="a long synthetic passphrase 42")
+        staff.deactivate_staff(desk, member.id)
+        assert DeskSync(desk).sync_now().caught_up
+        shell = _shell(qtbot, other)
+        shown: list[tuple[int, int, bool]] = []
+
+        def moved(done: int, total: int) -> None:
+            dialog = shell.sync_rekey.dialog
+            assert isinstance(dialog, RekeyProgress)
+            shown.append((dialog.value(), dialog.maximum(), dialog.isVisible()))
+            if done == total:
+                dialog.grab().save(str(tmp_path / "rekey.png"))
+
+        shell.sync_rekey.moved.connect(moved)
+        qtbot.waitUntil(lambda: other.keys.current_version == 2 and shell.sync_rekey.dialog is None
+                        and shell.sync_label.text().startswith("synced at"), timeout=20_000)
+        assert shown and shown[-1][0] == shown[-1][1] > 1 and all(visible for _, _, visible in shown)
+        shell.stop()
+    finally:
+        other.close()
