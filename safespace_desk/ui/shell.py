@@ -232,7 +232,11 @@ class MainShell(QWidget):
         content.addWidget(self.pages, 1)
         # A damaged store's banner comes first and stays: the desk is read-only from then on.
         self.damage_banner = StoreDamageBanner(desk)
-        self.banners.addWidget(self.damage_banner)
+        # The banners are listed here, not read back with self.banners.itemAt(): PySide keeps the
+        # wrapper of every item itemAt returns and is not told when Qt deletes the item, which
+        # leaves a stale wrapper at a freed address (see ui/kit/flow.py).
+        self._banner_widgets: list[QWidget] = []
+        self.add_banner(self.damage_banner)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -285,6 +289,7 @@ class MainShell(QWidget):
     def add_banner(self, widget: QWidget) -> None:
         """A banner above every page; it shows and hides itself."""
         self.banners.addWidget(widget)
+        self._banner_widgets.append(widget)
 
     def show_page(self, key: str) -> bool:
         """Switch to a page if this role may see it. Focus moves into the page."""
@@ -433,8 +438,7 @@ class MainShell(QWidget):
         self._ticker.stop()
         self.daily_work.stop()
         self.sync.stop()
-        banners = [self.banners.itemAt(i).widget() for i in range(self.banners.count())]
-        for widget in [page.widget for page in self._pages.values()] + [b for b in banners if b is not None]:
+        for widget in [page.widget for page in self._pages.values()] + self._banner_widgets:
             stop = getattr(widget, "stop", None)
             if callable(stop):
                 stop()

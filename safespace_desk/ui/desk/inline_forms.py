@@ -45,6 +45,7 @@ class TextPromptForm(QWidget):
         row.addWidget(self.submit_button)
         row.addWidget(self.cancel_button)
         layout.addLayout(row)
+        self._row = row
         error = QLabel(self)
         general = QLabel(self)
         self.errors = FieldErrors(general)
@@ -88,10 +89,14 @@ class DestinationPromptForm(TextPromptForm):
         self.places.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         # The combo's own line edit takes the old one's place, name and behaviour (Enter signs out).
         old = self.editor
+        # Out of the row with removeWidget first, so PySide forgets its wrapper of the row's item for
+        # the editor: moved into the combo behind PySide's back, Qt deletes that item and the
+        # wrapper would stay registered at freed memory (see ui/kit/flow.py). For the same reason
+        # the row is the one kept at construction, not read back with itemAt().
+        self._row.removeWidget(old)
         self.places.setLineEdit(old)
         old.setParent(self.places)
-        row = self.layout().itemAt(0).layout()
-        row.insertWidget(1, self.places, 1)
+        self._row.insertWidget(1, self.places, 1)
         completer = self.places.completer()
         completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

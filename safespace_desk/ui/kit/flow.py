@@ -3,25 +3,45 @@ so a row of buttons never forces a page wider than the screen (Large text at 136
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
+from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget, QWidgetItem
 
 
 class FlowLayout(QLayout):
+    """Its items are made here, in Python (``QWidgetItem(widget)``), never by Qt's ``addWidget``.
+
+    Why: when a widget of the row is deleted, Qt takes its item out (``takeAt``) and deletes it. An
+    item Qt made has a PySide wrapper that is not told: if anything still holds that wrapper (PySide
+    itself does, for every item of a layout passed to ``addLayout`` or walked with ``itemAt``), it
+    stays registered at the freed address, and the next object Qt puts there is handed to Python as
+    that stale item (``item.widget()`` returning a QWidgetItem), then a restyle or a deletion
+    touching it crashes the desk. An item made in Python tells PySide when Qt deletes it.
+    """
+
     def __init__(self, parent: QWidget | None = None, *, spacing: int = 8) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._gap = spacing
         self.setContentsMargins(0, 0, 0, 0)
 
-    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 (Qt's name)
-        self._items.append(item)
+    def addWidget(self, widget: QWidget) -> None:  # noqa: N802 (Qt's name)
+        self.insertWidget(len(self._items), widget)
 
     def insertWidget(self, index: int, widget: QWidget) -> None:  # noqa: N802 (Qt's name)
         self.addChildWidget(widget)
-        from PySide6.QtWidgets import QWidgetItem
-
         self._items.insert(max(0, min(index, len(self._items))), QWidgetItem(widget))
+        self.invalidate()
+
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 (Qt's name)
+        widget = item.widget()
+        if widget is not None and not shiboken6.createdByPython(item):
+            # Only Qt's own QLayout::addWidget gets here with an item Qt made (Python code reaches
+            # addWidget above). The layout owns what it is given, so that item is deleted now and
+            # the widget gets an item made here (see the class's docstring).
+            shiboken6.delete(item)
+            item = QWidgetItem(widget)
+        self._items.append(item)
         self.invalidate()
 
     def count(self) -> int:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -21,6 +22,7 @@ from safespace_desk.ui.tasks import InlineRunner
 from tests.conftest import START
 from tests.services.frontdesk_helpers import at_local
 from tests.ui.audit.hub import AuditHub, build_hub
+from tests.ui.layout_items import held_item_wrappers, stale_item_wrappers
 
 SCREEN = (1366, 768)
 _saved: list[Path] = []
@@ -59,6 +61,18 @@ def hub_copy(audit_hub: AuditHub, tmp_path: Path) -> AuditHub:
     target = tmp_path / "data"
     shutil.copytree(audit_hub.data_dir, target)
     return AuditHub(target, audit_hub.night)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Every screen the audit drives leaves no PySide wrapper of a layout item Qt has deleted: such
+    a wrapper sits registered at freed memory and crashed later tests (see tests/ui/layout_items.py).
+    Checked as the test ends, while its windows are open (pytest-qt closes them before teardown)."""
+    before = {id(w) for w in held_item_wrappers()}
+    result = yield
+    stale = stale_item_wrappers(ignore=before)
+    assert not stale, f"{len(stale)} wrappers of deleted layout items: {[shiboken6.dump(w) for w in stale[:3]]}"
+    return result
 
 
 OpenWindow = Callable[..., MainWindow]

@@ -312,13 +312,19 @@ def scroll_problems(window: QWidget, shown: list[QWidget] | None = None) -> list
     return problems
 
 
-def _layout_widgets(layout: QLayout) -> Iterator[QWidget]:
-    for i in range(layout.count()):
-        item = layout.itemAt(i)
-        if item.widget() is not None:
-            yield item.widget()
-        elif item.layout() is not None:
-            yield from _layout_widgets(item.layout())
+def _layout_widgets(layout: QLayout, parent: QWidget) -> Iterator[QWidget]:
+    """The widgets of ``parent`` placed by ``layout`` or a layout nested in it.
+
+    Found by asking each layout for the index of each child widget, never with ``itemAt``: PySide
+    keeps the wrapper of every item ``itemAt`` returned (and of the items of a nested layout) as
+    long as the layout lives, and is not told when Qt deletes that item (when its widget is
+    deleted); the wrapper stays registered at the freed address and the next object Qt puts there
+    comes back to Python as that stale item. Walking every layout of every screen that way crashed
+    later tests (segmentation faults while restyling or deleting windows)."""
+    children = parent.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    for each in [layout, *layout.findChildren(QLayout)]:  # nested layouts are the layout's children
+        placed = [(each.indexOf(child), child) for child in children]
+        yield from (child for index, child in sorted(placed, key=lambda p: p[0]) if index >= 0)
 
 
 def layout_problems(window: QWidget, shown: list[QWidget] | None = None) -> list[str]:
@@ -329,7 +335,7 @@ def layout_problems(window: QWidget, shown: list[QWidget] | None = None) -> list
         layout = parent.layout()
         if layout is None:
             continue
-        children = [w for w in _layout_widgets(layout) if w.isVisibleTo(window) and w.parentWidget() is parent]
+        children = [w for w in _layout_widgets(layout, parent) if w.isVisibleTo(window)]
         bounds = parent.rect()
         for child in children:
             g = child.geometry()

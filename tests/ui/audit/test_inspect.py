@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QTabl
 from pytestqt.qtbot import QtBot
 
 from tests.ui.audit.inspect import audit
+from tests.ui.layout_items import held_item_wrappers
 
 
 def _window(qtbot: QtBot, *widgets: QWidget, width: int = 400, height: int = 200) -> QWidget:
@@ -84,3 +85,25 @@ def test_a_shortcut_letter_takes_no_room_but_a_cut_label_with_one_is_still_caugh
     cut.setFixedWidth(60)
     problems = [p for p in audit(window, (1366, 768)) if "text cut short" in p]
     assert len(problems) == 1 and "Period from" in problems[0], problems
+
+
+def test_overlap_in_a_nested_layout_is_caught_without_wrapping_layout_items(qtbot: QtBot) -> None:
+    """The audit finds a layout's widgets without itemAt: PySide would keep a wrapper of every item
+    it returned, stale once Qt deletes the item (tests/ui/layout_items.py); walking every screen so
+    crashed later tests."""
+    window = QWidget()
+    outer = QVBoxLayout(window)
+    inner = QHBoxLayout()
+    outer.addLayout(inner)  # joined empty, then filled: PySide wraps none of its items
+    first, second = QLabel("One"), QLabel("Two")
+    inner.addWidget(first)
+    inner.addWidget(second)
+    qtbot.addWidget(window)
+    window.resize(400, 200)
+    window.show()
+    qtbot.waitExposed(window)
+    second.setGeometry(first.geometry())
+    held = len(held_item_wrappers())
+    problems = audit(window, (1366, 768))
+    assert any("overlap" in p and "One" in p and "Two" in p for p in problems), problems
+    assert len(held_item_wrappers()) == held
