@@ -363,15 +363,23 @@ class KeySlots:
         return self._keyring(masters) if masters else None
 
     def seal_missing(self, keys: Keyring) -> bool:
-        """Seal the current (and pending) version into every slot that lacks it: a slot made at this desk
-        (a password changed) before it took a key rotated at another desk. True if a slot changed."""
+        """Seal the current (and pending) version into every slot that lacks it, and drop older ones
+        (as ``finish_rotation`` does): a slot made at this desk (a password changed) before it took a
+        key rotated at another desk, or a slot taken from another desk before it had this desk's
+        rotation. True if a slot changed."""
         masters = self._masters_for_slots(keys)
         changed = False
         for slot in self.slots:
+            if slot.legacy:
+                continue
             for version, master in masters.items():
-                if not slot.legacy and str(version) not in slot.sealed:
+                if str(version) not in slot.sealed:
                     slot.seal_master(version, master)
                     changed = True
+            older = [v for v in slot.sealed if int(v) < self.current]
+            for version in older:
+                del slot.sealed[version]
+            changed |= bool(older)
         if changed:
             self._seal(keys)
         return changed

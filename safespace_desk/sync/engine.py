@@ -348,6 +348,8 @@ class DeskSync:
                     or remote_key > _own_key_version(desk):
                 adopted = slotsync.adopt(desk.keyslots, desk.master_key, merged, key_version=remote_key,
                                          chain=remote_chain)
+                if adopted.pending is None or adopted.pending in desk.keys.versions:
+                    adopted.seal_missing(desk.keys)  # slots taken from the hub get this desk's own rotation
                 adopted.save(desk.store.paths.keyslots)
                 desk.keyslots = adopted
             with desk.store.write() as session:

@@ -65,14 +65,21 @@ def _by_account(slots: list[Slot]) -> dict[tuple[str, str | None], Slot]:
     return {(s.kind, s.staff_id): s for s in slots}
 
 
+def _identity(slot: Slot | None) -> dict[str, Any] | None:
+    return None if slot is None else {k: v for k, v in slot.__dict__.items() if k != "sealed"}
+
+
 def merge(base: list[Slot], local: list[Slot], remote: list[Slot]) -> list[Slot]:
     """Three-way merge by account: what changed here since ``base`` wins, else the server's."""
     b, loc, rem = _by_account(base), _by_account(local), _by_account(remote)
     out = []
     for account in dict.fromkeys([*rem, *loc]):
         mine, theirs, before = loc.get(account), rem.get(account), b.get(account)
-        # A slot changed here if anything in it did (a rotation seals a new key version into the same slot).
-        changed_here = (mine.__dict__ if mine else None) != (before.__dict__ if before else None)
+        # A slot changed here if its key pair or login did (a new password, an account added or removed).
+        # The key versions sealed into it are not such a change: a rotation seals a new one into every
+        # slot, and that must not undo a password another desk changed (the desk that holds the new
+        # version seals it into the slots it takes: KeySlots.seal_missing).
+        changed_here = _identity(mine) != _identity(before)
         chosen = mine if changed_here else theirs
         if chosen is not None:
             out.append(chosen)

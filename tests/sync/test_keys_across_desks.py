@@ -211,3 +211,24 @@ def test_a_desk_marked_lost_is_refused_and_its_key_opens_nothing_new(hub: tuple[
 def load_state(desk: DeskContext):  # noqa: ANN201
     with desk.store.read() as session:
         return load(session)
+
+
+def test_a_password_changed_at_one_desk_survives_a_rotation_at_the_other_in_either_order(
+        hub: tuple[DeskContext, DeskContext]) -> None:
+    """A rotation seals a new version into every slot; that is not a change of anyone's password, so
+    the other desk's new key pair for Nadia (her reset) is kept whichever desk syncs first."""
+    first, second = hub
+    nadia, omar = _add(first, *NADIA), _add(first, *OMAR)
+    _sync(first, second)
+    staff.reset_password(second, nadia, "a brand new synthetic passphrase 99")
+    staff.deactivate_staff(first, omar)
+    _sync(second, first, second, first)  # the password change reaches the hub before the rotation
+    for d in (first, second):
+        assert d.keys.current_version == 2
+        folder = d.store.paths.data_dir
+        d.close()
+        other = auth.sign_in(folder, NADIA[0], "a brand new synthetic passphrase 99", FixedClock(START))
+        try:
+            assert other.keys.current_version == 2
+        finally:
+            other.close()
