@@ -154,11 +154,14 @@ def publish_public(desk: DeskContext) -> None:
     if desk.clinical_key is None or desk.store.read_only:
         return
     value = slotcrypto.b64(public_of(desk.clinical_key))
+    with desk.store.read() as session:
+        if session.scalar(select(Setting.value).where(Setting.key == PUBLIC_SETTING)) == value:
+            return  # as it should be: no write at sign-in
     with desk.store.write() as session:
         row = session.get(Setting, PUBLIC_SETTING)
         if row is None:
             session.add(Setting(key=PUBLIC_SETTING, value=value))
-        elif row.value != value:
+        else:
             row.value = value
 
 

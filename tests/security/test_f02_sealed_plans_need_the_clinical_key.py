@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from safespace_desk.db.keyslots import KeySlots
+from safespace_desk.db import slotcrypto
 from safespace_desk.db.store import StorePaths, connect_raw
 from safespace_desk.domain.clock import FixedClock
-from safespace_desk.domain.errors import PermissionDenied
+from safespace_desk.domain.errors import PermissionDenied, RuleViolation
 from safespace_desk.domain.guests import GuestDetails
-from safespace_desk.domain.staff import login_key
 from safespace_desk.services import auth, backups, data_rights, guests, plans
 from safespace_desk.services.clinical import PLAN_VERSION_TRIGGER
 from safespace_desk.services.context import DeskContext
 from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD
 from tests.security.conftest import DESK_USER, SignInAs, password_of
+from tests.security.test_f02_clinical_notes_need_the_clinical_key import _raw_key_of
 from tests.services.casework_helpers import make_service
 from tests.support.sqlcipher4 import decrypt_file
 from tests.support.stores import contains_text
@@ -32,12 +32,6 @@ from tests.support.stores import contains_text
 PEER_WORDS = "Plantedpeer: the canal path at dusk"
 MANAGER_WORDS = "Plantedmanager: my sister Roz on 07700"
 OPEN_WORDS = "Openplanted: a cup of tea"
-
-
-def _raw_key_of(data_dir: Path, name: str) -> bytes:
-    master, _ = KeySlots.load(StorePaths(data_dir).keyslots).unlock_with_password(login_key(name),
-                                                                                   password_of(name))
-    return master
 
 
 def _rows_the_raw_key_reads(data_dir: Path, master: bytes) -> str:
@@ -81,7 +75,7 @@ def test_a_desk_users_raw_key_reads_no_sealed_plan(desk: DeskContext, data_dir: 
     info = backups.run_backup(desk, tmp_path / "stick")
     peer.close()
     desk.close()
-    master = _raw_key_of(data_dir, DESK_USER)
+    master = _raw_key_of(data_dir, DESK_USER, password_of(DESK_USER))
     read = _rows_the_raw_key_reads(data_dir, master)
     assert "Openplanted" in read  # the check can see plain words: the open plan is there in plain
     assert "Plantedpeer" not in read and "Plantedmanager" not in read
@@ -127,3 +121,34 @@ def test_plans_a_program_from_before_kept_in_plain_are_sealed_when_a_manager_sig
     finally:
         manager.close()
     assert "Plantedpeer" not in _rows_the_raw_key_reads(data_dir, master)
+
+
+def test_a_swapped_public_key_is_put_back_when_a_manager_signs_in(desk: DeskContext, data_dir: Path,
+                                                                  clock: FixedClock, sign_in_as: SignInAs) -> None:
+    # The limit written down in docs/decisions.md: someone who can write the store with the master key
+    # could swap the published public half for their own; a manager's next sign-in puts the right one back.
+    make_service(desk, "haven")
+    record, _ = guests.add_guest(desk, GuestDetails(preferred_name="Robin Sealed"))
+    master = desk.master_key
+    desk.close()
+    conn = connect_raw(StorePaths(data_dir).db, master)
+    try:
+        conn.execute("UPDATE desk_setting SET value = ? WHERE key = 'clinical_public_key'",
+                     (slotcrypto.b64(slotcrypto.new_key_pair()[1]),))
+        conn.commit()
+    finally:
+        conn.close()
+    swapped = plans.write_plan(sign_in_as(DESK_USER), record.id, "crisis", {"safe_places": PEER_WORDS}, sealed=True)
+    manager = auth.sign_in(data_dir, MANAGER_NAME, MANAGER_PASSWORD, clock)
+    try:
+        with pytest.raises(RuleViolation, match="does not hold"):
+            plans.read_plan(manager, swapped.plan_id)
+    finally:
+        manager.close()
+    again = plans.write_plan(sign_in_as(DESK_USER), record.id, "staying_well", {"what_helps": OPEN_WORDS},
+                             sealed=True)
+    manager = auth.sign_in(data_dir, MANAGER_NAME, MANAGER_PASSWORD, clock)
+    try:
+        assert plans.read_plan(manager, again.plan_id).sections == {"what_helps": OPEN_WORDS}
+    finally:
+        manager.close()

@@ -76,7 +76,11 @@ class CaseworkDialog(QDialog):
         """Tall enough for wrapped rows and Large text: a top-level window is not resized to its
         layout's height-for-width by itself, so rows would be laid over each other."""
         layout = self.layout()
-        height = max(layout.totalHeightForWidth(self.width()), layout.totalMinimumSize().height())
+        least = layout.totalMinimumSize().height()
+        height = max(layout.totalHeightForWidth(self.width()), least)
+        screen = self.screen()
+        if screen is not None:  # never taller than the screen (the plans' six boxes asked for 977 px)
+            height = min(height, max(screen.availableGeometry().height() - 40, least))
         if self.height() < height:
             self.resize(self.width(), height)
 

@@ -6,6 +6,7 @@ still running for an older one, so stepping quickly through months never shows a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -284,14 +285,8 @@ class ReportsPage(QWidget):
         if self.cohort is None:
             self.banner.show_message("Count where they are now first: there is nothing to save yet.")
             return None
-        try:
-            written = export_cohort_csv(self.cohort, path)
-        except Exception as error:
-            self.banner.show_message(describe_error(error))
-            return None
-        self.export_dir = written.parent
-        self.banner.show_message(f"Saved {written.name} in {written.parent}.", "success")
-        return written
+        cohort = self.cohort
+        return self._saved(lambda: export_cohort_csv(cohort, path))
 
     # -- exporting ------------------------------------------------------------------------------
     def export_with_dialog(self, kind: str) -> None:
@@ -307,8 +302,13 @@ class ReportsPage(QWidget):
         if self.figures is None:
             self.banner.show_message("Choose the dates first: there are no figures to save yet.")
             return None
+        figures = self.figures
+        return self._saved(lambda: export_figures(figures, path, kind))
+
+    def _saved(self, write: Callable[[], Path]) -> Path | None:
+        """Run ``write``; say on the page where the file went, or why it could not be saved."""
         try:
-            written = export_figures(self.figures, path, kind)
+            written = write()
         except Exception as error:
             self.banner.show_message(describe_error(error))
             return None

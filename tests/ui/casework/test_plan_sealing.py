@@ -33,6 +33,8 @@ def test_a_peer_seals_a_plan_prints_their_copy_and_then_cannot_open_it(
         dialog = PlanDialog(ServiceActions(peer), robin, None)
         qtbot.addWidget(dialog)
         dialog.show()
+        qtbot.waitExposed(dialog)
+        assert dialog.height() <= dialog.screen().availableGeometry().height() - 40  # its buttons on the screen
         dialog.show_kind(PlanKind.CRISIS)
         # Open to casework staff unless chosen otherwise, and the choice says what each means.
         assert dialog.open_choice.isChecked() and "Colleagues" in dialog.readers_note.text()
