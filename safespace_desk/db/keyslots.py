@@ -328,12 +328,13 @@ class KeySlots:
         return copy
 
     # --- rotation (services/keyrotation.py drives it) ---------------------------------------------
-    def begin_rotation(self, keys: Keyring, new_master: bytes) -> tuple[int, str | None]:
-        """Record version current+1 as pending: sealed to every slot that can take it, the current
-        version sealed under it. Legacy slots cannot take it and are dropped; a legacy recovery
-        slot is replaced by a new one. Returns (the new version, a new recovery key or None)."""
+    def begin_rotation(self, keys: Keyring, new_master: bytes, *, above: int = 0) -> tuple[int, str | None]:
+        """Record version current+1 (or more, above ``above``: the hub's newest) as pending: sealed to
+        every slot that can take it, the current version sealed under it. Legacy slots cannot take it
+        and are dropped; a legacy recovery slot is replaced by a new one. Returns (the new version, a
+        new recovery key or None)."""
         self.verify(keys.master(self.current))
-        new_version = max([self.current, *(int(v) for v in self.chain)]) + 1
+        new_version = max([self.current, above, *(int(v) for v in self.chain)]) + 1
         recovery_key = None
         if any(s.kind == "recovery" and s.legacy for s in self.slots):
             recovery_key = format_recovery_key(secrets.token_bytes(RECOVERY_KEY_BYTES))
@@ -377,8 +378,8 @@ class KeySlots:
                     slot.seal_master(version, master)
                     changed = True
             older = [v for v in slot.sealed if int(v) < self.current]
-            for version in older:
-                del slot.sealed[version]
+            for label in older:
+                del slot.sealed[label]
             changed |= bool(older)
         if changed:
             self._seal(keys)
@@ -472,6 +473,23 @@ def _slot_fields(slot: Slot) -> dict[str, Any]:
     return {"id": slot.id, "kind": slot.kind, "staff_id": slot.staff_id, "login": slot.login,
             "kdf": dict(slot.kdf), "nonce": slot.nonce, "wrapped": slot.wrapped, "public": slot.public,
             "sealed": dict(slot.sealed), "clinical": slot.clinical}
+
+
+def on_top_of_hub(store_salt: str, slots: list[Slot], hub_chain: dict[str, dict[str, Any]], hub_version: int,
+                  hub_master: bytes, version: int, master: bytes) -> KeySlots:
+    """The key-slot file of a desk that rotated again on top of the hub's key (two rotations made
+    apart, sync/engine.py): ``slots`` (the hub's, with what changed here) holding only ``version``,
+    the hub's chain, and the hub's newest version sealed under ``version``. The desk's own version
+    made apart is left out: nothing sealed with it ever left the desk."""
+    out = KeySlots(store_salt=store_salt, slots=[Slot(**_slot_fields(s)) for s in slots if not s.legacy],
+                   current=version, chain=json.loads(json.dumps(hub_chain)))
+    out.chain[str(hub_version)] = {"under": version, "blob": slotcrypto.b64(
+        seal_bytes(master, hub_master, _chain_ad(hub_version, version)))}
+    for slot in out.slots:
+        slot.sealed = {}
+        slot.seal_master(version, master)
+    out._seal(Keyring(version, {version: master}))
+    return out
 
 
 def down_the_chain(masters: dict[int, bytes], chain: dict[str, dict[str, Any]]) -> dict[int, bytes]:

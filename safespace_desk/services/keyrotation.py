@@ -24,9 +24,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from safespace_desk.db.errors import KeySlotsOutdated, StoreDamaged, StoreError
-from safespace_desk.db.keyslots import KeySlots, Slot, new_master_key
+from safespace_desk.db import slotcrypto
+from safespace_desk.db.errors import KeySlotsOutdated, KeySlotsTampered, StoreDamaged, StoreError
+from safespace_desk.db.keyslots import KeySlots, Slot, down_the_chain, new_master_key, on_top_of_hub
 from safespace_desk.db.rekey import key_opens, key_reads_no_page
 from safespace_desk.db.sealing import Keyring
 from safespace_desk.db.store import Store, StorePaths
@@ -74,14 +76,14 @@ def rotate_keys(desk: DeskContext, progress: Progress | None = None, *, reason: 
     return complete(desk, begin(desk), progress, reason=reason)
 
 
-def begin(desk: DeskContext, slots: KeySlots | None = None) -> Pending:
+def begin(desk: DeskContext, slots: KeySlots | None = None, *, above: int = 0) -> Pending:
     """Step 1: write keyslots.json with a new master key version pending (``slots``: the desk's own,
     as changed by the caller, e.g. without a leaver's slot). The desk keeps the current version."""
     slots = slots if slots is not None else desk.keyslots
     dropped = tuple(s.staff_id for s in slots.slots if s.legacy and s.staff_id)
     new_master = new_master_key()
     previous = slots.current
-    version, recovery_key = slots.begin_rotation(desk.keys, new_master)
+    version, recovery_key = slots.begin_rotation(desk.keys, new_master, above=above)
     slots.save(desk.store.paths.keyslots)
     desk.keyslots = slots
     _step("pending_written")
@@ -148,6 +150,49 @@ def take_from_slot(desk: DeskContext, progress: Progress | None = None, *,
     desk.keys = keys
     pending = Pending(slots.pending, slots.current, keys, slots, (), None)
     return complete(desk, pending, progress, reason="rotated_at_another_desk")
+
+
+def rotate_on_top(desk: DeskContext, merged: list[Slot], hub_slots: list[Slot], hub_version: int,
+                  hub_chain: dict[str, dict[str, Any]], progress: Progress | None = None) -> Rotation | None:
+    """Two desks rotated the hub's key while apart, and the hub took the other's (DESIGN.md 6: the
+    server takes a rotation only on top of the version it holds). This desk rotates again on top: the
+    hub's newest key, opened with the signed-in person's slot in the hub's set, and a new version
+    above it, sealed to ``merged`` (the hub's slots with what changed here: both leavers are out).
+
+    Crash-safe in two steps: first an ordinary rotation of this desk's own (the store rekeyed to the
+    new version, the file written as after any rotation); then the file is rewritten with the hub's
+    slots and chain, the hub's version sealed under the new one. Cut off between them, the store opens
+    as after a rotation here, and the next sync finds the fork again and rotates once more. None when
+    this person's slot does not reach the hub's key (nothing is changed then)."""
+    privates = [p for p in (desk.slot_private, *desk.earlier_slot_privates) if p is not None]
+    hub = KeySlots(store_salt=desk.keyslots.store_salt, slots=hub_slots, chain=hub_chain, current=hub_version)
+    masters: dict[int, bytes] = {}
+    for private in privates:
+        public = slotcrypto.b64(slotcrypto.public_of(private))
+        for slot in hub_slots:
+            if slot.public == public:
+                masters.update(slot.open_with_private(private)[0])
+    if hub_version not in masters:
+        return None
+    hub_keys = down_the_chain({hub_version: masters[hub_version]}, hub.chain)
+    shared = [v for v in hub_keys if v in desk.keys.versions and v < min(hub_version, desk.keys.current_version)]
+    if any(hub_keys[v] != desk.keys.master(v) for v in shared):
+        raise KeySlotsTampered()  # the versions before the fork are one hub's: they must be the same keys
+    own = KeySlots.parse(desk.keyslots.to_json())
+    kept = {(s.kind, s.staff_id) for s in merged}
+    for staff_id in {s.staff_id for s in own.slots if (s.kind, s.staff_id) not in kept and s.staff_id}:
+        own.remove_staff_slot(desk.keys, staff_id)  # left at the hub's other desk
+    rotation = complete(desk, begin(desk, own, above=hub_version), progress, reason="rotated_on_top")
+    new = desk.keys.master(rotation.version)
+    final = on_top_of_hub(desk.keyslots.store_salt, merged, hub.chain, hub_version, hub_keys[hub_version],
+                          rotation.version, new)
+    keys = Keyring(rotation.version, {**hub_keys, rotation.version: new})
+    final.verify(new)
+    final.save(desk.store.paths.keyslots)
+    desk.keyslots = final
+    desk.use_keys(keys)
+    clinical.keep_shared(desk)
+    return rotation
 
 
 # --- opening -------------------------------------------------------------------------------------

@@ -38,9 +38,9 @@ MAX_ROUNDS = 50
 REVOKED = "This desk was removed from the hub. Its records and outbox are kept; a manager can enrol it again."
 KEY_CHANGED = ("Another desk changed the hub's key (someone left, or a manager rotated it). Sign out and sign in "
                "again on this desk to take the new key; then it catches up.")
-KEY_FORKED = ("Two desks rotated the hub's key while apart. This desk's rotation was not taken and it sends "
-              "nothing until it has the hub's key: sign out, and have a manager sign in here and rotate the keys "
-              "again (Admin, Rotate keys).")
+KEY_FORKED = ("Two desks rotated the hub's key while apart, and the hub took the other desk's. This desk sends "
+              "nothing until it rotates again on top of the hub's key, which needs someone whose account the hub's "
+              "key reaches: sign out, and have a manager sign in here; then it syncs.")
 UPDATE = "Update this desk: another desk sent changes that only a newer SafeSpace Desk understands."
 
 
@@ -341,10 +341,14 @@ class DeskSync:
         if remote.version != state.slot_version:
             _, remote_slots, remote_key, remote_chain = slotsync.open_set_keys(key, remote.blob)
             base_key = state.key_version or min(remote_key, _own_key_version(desk))
-            if remote_key > base_key and _own_key_version(desk) > base_key:
-                raise SyncError(KEY_FORKED)
             merged = slotsync.merge(slotsync.slots_from_json(state.slot_base), desk.keyslots.slots, remote_slots)
-            if slotsync.fingerprint(merged) != slotsync.fingerprint(desk.keyslots.slots) \
+            if remote_key > base_key and _own_key_version(desk) > base_key:
+                # Rotated here and at another desk while apart: the hub took the other. Rotate again on
+                # top of it (sent below); nothing sealed with this desk's own version was ever sent.
+                if desk.keyslots.pending is not None or keyrotation.rotate_on_top(
+                        desk, merged, remote_slots, remote_key, remote_chain, self._rekey_progress()) is None:
+                    raise SyncError(KEY_FORKED)
+            elif slotsync.fingerprint(merged) != slotsync.fingerprint(desk.keyslots.slots) \
                     or remote_key > _own_key_version(desk):
                 adopted = slotsync.adopt(desk.keyslots, desk.master_key, merged, key_version=remote_key,
                                          chain=remote_chain)
@@ -378,11 +382,13 @@ class DeskSync:
 
     def _take_key(self) -> None:
         """Rekey this store with the key rotated at another desk (reported as the "rekey" step)."""
-        report = self.progress
         with self.desk.store.read() as session:
             seen = slotsync.slots_from_json(load(session).slot_base)
-        keyrotation.take_from_slot(self.desk, (lambda done, total: report("rekey", done, total)) if report else None,
-                                   seen=seen)
+        keyrotation.take_from_slot(self.desk, self._rekey_progress(), seen=seen)
+
+    def _rekey_progress(self) -> keyrotation.Progress | None:
+        report = self.progress
+        return (lambda done, total: report("rekey", done, total)) if report is not None else None
 
     # --- for the screens and `sync status` ---------------------------------------------------------
     def waiting(self) -> int:

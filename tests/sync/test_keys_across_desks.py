@@ -18,11 +18,11 @@ from safespace_desk.db.rekey import key_opens
 from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.domain.guests import GuestDetails
-from safespace_desk.services import auth, guests, keyrotation, staff
+from safespace_desk.services import auth, guests, staff
 from safespace_desk.services.context import DeskContext
 from safespace_desk.sync import decisions, enrol, protocol
 from safespace_desk.sync.client import ServerClient, ServerRefused
-from safespace_desk.sync.engine import KEY_CHANGED, KEY_FORKED, DeskSync
+from safespace_desk.sync.engine import KEY_CHANGED, DeskSync
 from safespace_desk.sync.keys import keys_from_master
 from safespace_desk.sync.sealing import IntegrityError, Opener
 from safespace_desk.sync.server.models import LoggedOp, ServerSite
@@ -140,28 +140,56 @@ def test_a_password_changed_at_a_desk_offline_during_a_rotation_opens_the_new_ke
 
 def test_two_managers_rotating_while_apart_never_fork_the_key(hub: tuple[DeskContext, DeskContext],
                                                               sqlite_server: LiveServer) -> None:
+    """The hub takes the first desk's rotation; the second desk, which deactivated someone else while
+    apart, rotates again on top of it: one key everywhere, both leavers out, nothing sealed with the
+    second desk's own version 2 sent."""
     first, second = hub
-    keyrotation.rotate_keys(first)
-    keyrotation.rotate_keys(second)  # its own version 2, made apart
-    guests.add_guest(second, GuestDetails(preferred_name="Sealed Apart"))
-    _sync(first)
-    outcome = DeskSync(second).sync_now()
-    assert not outcome.caught_up and outcome.error == KEY_FORKED
-    assert _hub_key_version(sqlite_server) == 2
-    with sqlite_server.engine.connect() as conn:  # nothing sealed under the second desk's version 2 was taken
-        assert not conn.execute(select(LoggedOp.op_id).where(LoggedOp.device_id == second.device_id)).first()
-    # Told straight by the server too: a rotation is taken only on top of the version the desk had.
-    state = load_state(second)
+    nadia, omar = _add(first, *NADIA), _add(first, *OMAR)
+    _sync(first, second)
+    staff.deactivate_staff(first, omar)  # version 2 at the first desk...
+    staff.deactivate_staff(second, nadia)  # ... and another version 2 at the second, made apart
+    made = guests.add_guest(second, GuestDetails(preferred_name="Sealed Apart"))[0].id
+    _sync(first, second, first)
+    assert _hub_key_version(sqlite_server) == 3
+    assert first.keys.current_version == second.keys.current_version == 3
+    assert first.keys.master(3) == second.keys.master(3) and first.keys.master(2) == second.keys.master(2)
+    assert guests.get_guest(first, made).preferred_name == "Sealed Apart"
+    with sqlite_server.engine.connect() as conn:
+        sent = [protocol.Op.model_validate_json(b) for b, in conn.execute(select(LoggedOp.body).where(
+            LoggedOp.device_id == second.device_id))]
+    assert sent and all(op.kv == 3 for op in sent)
+    folders = [d.store.paths.data_dir for d in (first, second)]
+    first.close()
+    second.close()
+    for folder in folders:
+        for leaver in (NADIA, OMAR):
+            with pytest.raises(DeskError):
+                auth.sign_in(folder, *leaver, FixedClock(START))
+        again = auth.sign_in(folder, MANAGER_NAME, MANAGER_PASSWORD, FixedClock(START))
+        try:
+            assert again.keys.current_version == 3
+            assert {r[0] for r in again.store.raw_connection_sql("SELECT id FROM staff WHERE active = 0")} >= {
+                nadia, omar}
+        finally:
+            again.close()
+
+
+def test_the_server_takes_a_rotation_only_on_top_of_the_version_the_desk_had(
+        hub: tuple[DeskContext, DeskContext]) -> None:
+    first, _ = hub
+    state = load_state(first)
     client = ServerClient(state.address, state.pins, cert_pem=state.cert_pem, token=state.token)
     try:
         held = protocol.SlotSet.model_validate(client.call("GET", "/v1/slots"))
-        with pytest.raises(ServerRefused) as refused:
-            client.call("PUT", "/v1/slots", body={"expected_version": held.version, "blob": held.blob,
+        done = protocol.SlotSet.model_validate(client.call("PUT", "/v1/slots", body={
+            "expected_version": held.version, "blob": held.blob, "key_version": 2, "key_base": 1}))
+        with pytest.raises(ServerRefused) as refused:  # another version 2, made on top of 1
+            client.call("PUT", "/v1/slots", body={"expected_version": done.version, "blob": held.blob,
                                                   "key_version": 2, "key_base": 1})
         assert refused.value.code == "key_conflict"
         # Twice rotated offline on top of what the hub holds is one rotation of two versions: taken.
         taken = protocol.SlotSet.model_validate(client.call("PUT", "/v1/slots", body={
-            "expected_version": held.version, "blob": held.blob, "key_version": 4, "key_base": 2}))
+            "expected_version": done.version, "blob": held.blob, "key_version": 4, "key_base": 2}))
         assert taken.key_version == 4
     finally:
         client.close()
