@@ -29,7 +29,7 @@ from safespace_desk.services.context import Changes
 from safespace_desk.services.row_capture import SET_COLUMNS
 from safespace_desk.sync import decisions, outcomes, protocol, registry, sets
 from safespace_desk.sync.sealing import IntegrityError, Opener
-from safespace_desk.sync.state import SyncState, save
+from safespace_desk.sync.state import SyncState, log_order, save
 
 
 class UpdateNeeded(Exception):
@@ -263,7 +263,7 @@ def apply_page(session: Session, state: SyncState, opener: Opener, page: protoco
         select(SyncOrigin).where(SyncOrigin.device_id.in_({e.op.device for e in entries})))}
     foreign = [e.p for e in entries if e.op.id not in own]
     # This desk's changes placed after the first of the others' in this page (usually none, or a few).
-    later_here = _own_changes_after(session, foreign[0]) if foreign else {}
+    later_here = _own_changes_after(session, log_order(page.epoch, foreign[0])) if foreign else {}
     writer.later_beds = {json.loads(k) for t, k in later_here if t == "bed_assignment"}
     for entry in entries:
         op = entry.op
@@ -275,6 +275,8 @@ def apply_page(session: Session, state: SyncState, opener: Opener, page: protoco
         if op.kv not in opener.keys.keyring.versions:
             raise KeyNeeded(op.kv)  # the page's transaction rolls back: nothing before it is lost either
         if op.seq <= origins.get(op.device, 0):
+            if page.epoch > 1:
+                continue  # sent again by its desk after the server lost it (a new epoch): applied here already
             _problem(session, now, "replayed", op, "an operation already applied came again")
             applied.refused += 1
             continue
@@ -290,7 +292,7 @@ def apply_page(session: Session, state: SyncState, opener: Opener, page: protoco
             writer.flush()
             rows = rows + _not_in_erasure(session, rows)
         for table, key, action, values in rows:
-            kept = _not_changed_here_later(later_here, table, key, action, values, entry.p)
+            kept = _not_changed_here_later(later_here, table, key, action, values, log_order(page.epoch, entry.p))
             if kept is None:
                 continue
             writer.add(table, key, action, kept)

@@ -107,12 +107,30 @@ def cmd_now(args: argparse.Namespace, io: Any) -> int:
 
 
 def cmd_status(args: argparse.Namespace, io: Any) -> int:
-    from safespace_desk.cli import signed_in
-    from safespace_desk.sync.status import sync_status
+    """Without --as: what the desk recorded at its last sync attempt (nothing personal; see
+    sync/public_status.py) and whether the server answers now. With --as: read from the store itself."""
+    from safespace_desk.cli import require_store
+    from safespace_desk.sync import public_status
 
-    with signed_in(args, io, Permission.MESSAGES, "see the sync status") as desk:
-        status = sync_status(desk)
-    for line in status.lines():
+    if args.acting:
+        from safespace_desk.cli import signed_in
+        from safespace_desk.sync.status import sync_status
+
+        with signed_in(args, io, Permission.MESSAGES, "see the sync status") as desk:
+            status = sync_status(desk)
+        for line in status.lines():
+            io.out(line)
+        return EXIT_OK
+    data_dir = args.data_dir
+    require_store(data_dir)
+    record = public_status.read(data_dir)
+    if record is None:
+        io.out("This desk has recorded no sync status: it is not enrolled with a sync server, or has not tried "
+               "to sync since it was updated. `sync status --as NAME` reads the store itself.")
+        return EXIT_OK
+    reach = public_status.reachability(record["address"], list(record.get("pins") or [])) \
+        if record.get("enrolled") and record.get("address") else None
+    for line in public_status.lines(record, reach):
         io.out(line)
     return EXIT_OK
 
@@ -163,8 +181,12 @@ def register(commands: Any, data_dir: argparse.ArgumentParser, manager: argparse
 
     sync.add_parser("now", parents=[data_dir, manager],
                     help="push and pull until caught up (exit 1 with the reason if not)").set_defaults(handler=cmd_now)
-    sync.add_parser("status", parents=[data_dir, manager], help="where this desk stands").set_defaults(
-        handler=cmd_status)
+    status = sync.add_parser("status", parents=[data_dir], help="where this desk stands (no sign-in needed)")
+    status.add_argument("--as", dest="acting", metavar="NAME",
+                        help="sign in to read the full status from the store (sync problems, clock)")
+    status.add_argument("--password-stdin", action="store_true",
+                        help="read the password from the first line of standard input")
+    status.set_defaults(handler=cmd_status)
     sync.add_parser("devices", parents=[data_dir, manager], help="the hub's desks").set_defaults(
         handler=cmd_devices)
     remove = sync.add_parser("remove-desk", parents=[data_dir, manager],

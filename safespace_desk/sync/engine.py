@@ -23,14 +23,14 @@ from safespace_desk.domain.audit_chain import GENESIS
 from safespace_desk.ids import new_id
 from safespace_desk.services import guests, keyrotation
 from safespace_desk.services.context import DEVICE_ID_KEY, Changes, DeskContext
-from safespace_desk.sync import outcomes, protocol, slotsync
+from safespace_desk.sync import outcomes, protocol, public_status, slotsync
 from safespace_desk.sync.apply import KeyNeeded, MustPushFirst, UpdateNeeded, apply_page
 from safespace_desk.sync.client import ServerClient, ServerRefused, SyncError
 from safespace_desk.sync.clock import base_clock, offset_ms, synced_clock
 from safespace_desk.sync.keys import site_keys
 from safespace_desk.sync.outbound import UndeclaredKind, next_batch
 from safespace_desk.sync.sealing import IntegrityError, Opener, Sealer
-from safespace_desk.sync.state import SyncState, load, save, waiting
+from safespace_desk.sync.state import EPOCH_SPAN, SyncState, load, log_order, save, waiting
 
 PULL_PAGE = 500
 MAX_ROUNDS = 50
@@ -42,6 +42,11 @@ KEY_FORKED = ("Two desks rotated the hub's key while apart, and the hub took the
               "nothing until it rotates again on top of the hub's key, which needs someone whose account the hub's "
               "key reaches: sign out, and have a manager sign in here; then it syncs.")
 UPDATE = "Update this desk: another desk sent changes that only a newer SafeSpace Desk understands."
+NEW_EPOCH = ("The hub's sync server was restored from a backup or replaced: this desk sent again what the server "
+             "had lost ({resent} change(s)) and read what the other desks sent again. Nothing on this desk was "
+             "removed.")
+# The server's answers that say its log is behind what this desk was told (sync/server/epochs.py).
+SERVER_BEHIND = ("cursor_ahead", "log_diverged", "epoch_ahead")
 
 
 class NotEnrolled(SyncError):
@@ -58,11 +63,15 @@ class Outcome:
     error: str = ""
     stopped: str = ""
     retry_after_s: int | None = None  # the server asked for this long before the next try
+    new_epoch: bool = False  # the server was restored or replaced: this desk moved to its new epoch
+    resent: int = 0  # operations sent again because the server had lost them
     changes: Changes = field(default_factory=Changes)
 
     def describe(self) -> str:
         moved = (f"sent {self.pushed} change(s)" + (f" ({self.rejected} refused by the server)" if self.rejected else "")
                  + f", received {self.pulled}" + (f" ({self.refused} failed their checks)" if self.refused else ""))
+        if self.new_epoch:
+            moved += ". " + NEW_EPOCH.format(resent=self.resent).rstrip(".")
         if self.caught_up:
             return f"Up to date: {moved}."
         return f"Not up to date: {self.error} ({moved} before it stopped)."
@@ -176,6 +185,8 @@ class DeskSync:
                     state.failing_since = state.failing_since or now
                     state.last_error, state.stopped = error, stopped
                 save(session, state, "last_ok_at", "failing_since", "last_error", "stopped")
+            with self.desk.store.read() as session:
+                public_status.write(self.desk.store.paths.data_dir, state, waiting(session), now)
         except StoreError:
             pass  # a full disk: the outcome still says what happened
 
@@ -188,12 +199,13 @@ class DeskSync:
                 batch = next_batch(session, state, sealer)
             if not batch.ops and not batch.audit:
                 return
-            request = protocol.PushRequest.model_construct(site_id=state.site_id, ops=batch.ops, audit=batch.audit)
+            request = protocol.PushRequest.model_construct(site_id=state.site_id, ops=batch.ops, audit=batch.audit,
+                                                           refused_before=batch.refused_before)
             sent = self._now()
             answer = client.fetch(protocol.PushResponse, "POST", "/v1/push", body=request)
             progressed = self._take_push_answer(state, batch, answer, sent, out)
             if answer.stopped is not None:
-                self._handle_stop(client, state, answer.stopped)
+                self._handle_stop(client, state, answer.stopped, answer.epoch, out)
                 continue
             if not progressed:
                 return
@@ -203,14 +215,18 @@ class DeskSync:
         with self.desk.store.write() as session:
             self._learn_time(session, state, sent, self._now(), answer.server_time)
             now = self._now()
-            # Only the operations the answer asks something of are read back (a rejection, an amendment).
+            # Only the operations the answer asks something of are read back (a rejection, an amendment),
+            # and only those sent for the first time: one sent again after the server lost it keeps the
+            # decision taken on it then, and this desk has acted on that already.
             seqs = [result.seq + state.seq_offset for result in answer.results if outcomes.needs_action(result)]
             fresh = {row.seq: row for start in range(0, len(seqs), 500) for row in session.execute(
                 select(OutboxOp.seq, OutboxOp.op, OutboxOp.op_id, OutboxOp.rows)
-                .where(OutboxOp.seq.in_(seqs[start:start + 500]), OutboxOp.pushed_at.is_(None)))}
+                .where(OutboxOp.seq.in_(seqs[start:start + 500]), OutboxOp.pushed_at.is_(None),
+                       OutboxOp.decision.is_(None)))}
             acknowledged = [{"s": result.seq + state.seq_offset, "when": now,
-                             "d": "rejected" if result.status == "rejected" else "accepted",
-                             "r": result.reason, "p": result.position} for result in answer.results]
+                             "d": "rejected" if result.status == "rejected" else "accepted", "r": result.reason,
+                             "p": None if result.position is None else log_order(answer.epoch, result.position)}
+                            for result in answer.results]
             out.rejected += outcomes.take_decisions(session, state, fresh, answer.results, now)
             out.pushed += sum(1 for r in answer.results if r.status == "applied")
             if acknowledged:  # one statement for the whole batch (thousands of rows after a day offline)
@@ -232,7 +248,8 @@ class DeskSync:
         blocked_audit = bool(answer.audit_error)
         return bool(answer.results) or (audit_moved and not blocked_audit)
 
-    def _handle_stop(self, client: ServerClient, state: SyncState, stopped: protocol.Stopped) -> None:
+    def _handle_stop(self, client: ServerClient, state: SyncState, stopped: protocol.Stopped, epoch: int,
+                     out: Outcome) -> None:
         if stopped.code == "seq_conflict":
             self._carry_on_as_new_device(client, state)
             return
@@ -244,17 +261,79 @@ class DeskSync:
             if site_keys(self.desk).current_version == before:
                 raise SyncError(KEY_CHANGED)  # the person signed in here has no slot that reaches it
             return
-        # A gap: the server lost operations it had acknowledged (restored from a backup). Send them
-        # again if this desk still has them.
-        first = stopped.expected_seq + state.seq_offset
+        # A gap. If the server had acknowledged that seq, it lost operations it had committed: it was
+        # restored from a backup. Unless an operator started a new epoch already, show it the evidence
+        # (its log must not carry on in the numbering desks have read past); then send them again.
+        if epoch == state.epoch and stopped.expected_seq <= self._acknowledged_seq(state):
+            self._server_behind(client, state, out)
+        out.resent += self._send_again_from(state, stopped.expected_seq)
+
+    def _acknowledged_seq(self, state: SyncState) -> int:
+        """The newest seq of this desk's (as the server numbers them) that the server acknowledged."""
+        with self.desk.store.read() as session:
+            newest = session.scalar(select(func.max(OutboxOp.seq)).where(
+                OutboxOp.pushed_at.is_not(None), OutboxOp.decision.in_(("accepted", "rejected"))))
+        return max(0, (newest or 0) - state.seq_offset)
+
+    def _send_again_from(self, state: SyncState, server_seq: int) -> int:
+        """Mark this desk's operations from ``server_seq`` on to be sent again (the server lost them).
+        Those it had refused keep that decision and are sent as refused before; the others are decided
+        anew. Returns how many."""
+        first = server_seq + state.seq_offset
         with self.desk.store.write() as session:
-            if session.get(OutboxOp, first) is None:
+            newest = session.scalar(select(func.max(OutboxOp.seq))) or 0
+            kept = session.scalar(select(func.count()).select_from(OutboxOp).where(
+                OutboxOp.seq >= first, OutboxOp.rows.is_not(None))) or 0
+            if newest < first:
+                return 0
+            if kept != newest - first + 1:
                 state.stopped = "lost_ops"
                 save(session, state, "stopped")
-                raise SyncError("The server has lost changes this desk no longer keeps; a manager must restart "
-                                "the hub's sync from this desk.")
-            session.execute(update(OutboxOp).where(OutboxOp.seq >= first, OutboxOp.rows.is_not(None))
-                            .values(pushed_at=None, decision=None, reason=None))
+                raise SyncError("The hub's server has lost changes this desk sent too long ago to keep a copy (the "
+                                "records on this desk still have them). Tell the hub's manager: see “When the "
+                                "server was restored” in the README.")
+            again = OutboxOp.seq >= first
+            session.execute(update(OutboxOp).where(again, OutboxOp.decision == "rejected").values(pushed_at=None))
+            session.execute(update(OutboxOp).where(again, OutboxOp.decision.is_distinct_from("rejected"))
+                            .values(pushed_at=None, decision=None, reason=None, position=None))
+            return int(kept)
+
+    def _server_behind(self, client: ServerClient, state: SyncState, out: Outcome) -> None:
+        """Show the server it is behind what it told this desk: it starts a new epoch (or an operator
+        or another desk has already). This desk then reads the old one to its end and moves on."""
+        check = self._own_check(state)
+        body = protocol.RestoredRequest(epoch=state.epoch, cursor=state.cursor,
+                                        acked_seq=self._acknowledged_seq(state),
+                                        check_p=check[0] if check else None, check_id=check[1] if check else None)
+        protocol.EpochState.model_validate(client.call("POST", "/v1/restored", body=body.model_dump()))
+        out.new_epoch = True
+
+    def _own_check(self, state: SyncState) -> tuple[int, str] | None:
+        """Where the server put this desk's newest accepted operation in the current epoch, and its id."""
+        with self.desk.store.read() as session:
+            found = session.execute(select(OutboxOp.position, OutboxOp.op_id).where(
+                OutboxOp.decision == "accepted", OutboxOp.position > log_order(state.epoch, 0),
+                OutboxOp.position <= log_order(state.epoch, EPOCH_SPAN - 1)).order_by(OutboxOp.position.desc())
+                .limit(1)).first()
+        if found is None or found[0] is None or found[1] is None:
+            return None
+        return found[0] - log_order(state.epoch, 0), found[1]
+
+    def _next_epoch(self, client: ServerClient, state: SyncState, out: Outcome) -> None:
+        """The epoch this desk was reading has ended and it has read it to its end: on to the next, from
+        its start. The server may hold less of this desk's than it was told: send that again."""
+        head = protocol.AuditHead.model_validate(client.call("GET", "/v1/audit-head"))
+        devices = protocol.DeviceList.model_validate(client.call("GET", "/v1/devices")).devices
+        held = next((d.last_seq for d in devices if d.this_device), 0)
+        with self.desk.store.write() as session:
+            state.epoch, state.cursor = state.epoch + 1, 0
+            if head.seq < state.audit_pushed:  # its audit entries since then, too
+                state.audit_pushed, state.server_audit_seq, state.server_audit_hash = head.seq, head.seq, head.hash
+            save(session, state, "epoch", "cursor", "audit_pushed", "server_audit_seq", "server_audit_hash")
+            session.add(SyncProblem(id=new_id(), at=self._now(), kind="new_epoch", reason=f"epoch {state.epoch}"))
+        if held < self._acknowledged_seq(state):
+            out.resent += self._send_again_from(state, held + 1)
+        out.new_epoch = True
 
     def _carry_on_as_new_device(self, client: ServerClient, state: SyncState) -> None:
         """Restored from a backup, or a copied folder: the server knows this desk's numbers with other
@@ -293,16 +372,34 @@ class DeskSync:
         # The newest of its own operations this desk holds: ones after it (pushed before this desk was
         # put back from a backup) come back with the others'.
         mine_upto = max(0, newest - state.seq_offset)
+        check = self._own_check(state)
         while True:
             sent = self._now()
-            page = client.fetch(protocol.PullResponse, "GET", "/v1/pull",
-                                params={"epoch": state.epoch, "after": state.cursor, "limit": PULL_PAGE,
-                                        "mine_upto": mine_upto})
+            params: dict[str, Any] = {"epoch": state.epoch, "after": state.cursor, "limit": PULL_PAGE,
+                                      "mine_upto": mine_upto}
+            if check is not None:
+                params.update(check_p=check[0], check_id=check[1])
+            try:
+                page = client.fetch(protocol.PullResponse, "GET", "/v1/pull", params=params)
+            except ServerRefused as error:
+                if error.code not in SERVER_BEHIND:
+                    raise
+                self._server_behind(client, state, out)  # then this epoch reads as ended
+                check = None
+                continue
             with self.desk.store.write() as session:
                 self._learn_time(session, state, sent, self._now(), page.server_time)
-                if not page.entries and page.upto <= state.cursor:
-                    return page.slot_version
-                applied = apply_page(session, state, opener, page, self._now())
+                ended = page.current_epoch is not None and not page.entries and page.upto <= state.cursor
+                if not ended:
+                    if not page.entries and page.upto <= state.cursor:
+                        return page.slot_version
+                    applied = apply_page(session, state, opener, page, self._now())
+            if ended:
+                self._next_epoch(client, state, out)
+                check = None
+                if out.resent:
+                    raise MustPushFirst()  # send those again before reading the new epoch
+                continue
             out.pulled += applied.operations
             out.refused += applied.refused
             out.changes = out.changes | applied.changes

@@ -33,12 +33,16 @@ class Batch:
     outbox_seqs: list[int]
     audit: list[protocol.AuditItem]
     audit_last: int
+    refused_before: list[str]  # sent again after the server lost them; it had refused them then
 
 
 def next_batch(session: Session, state: SyncState, sealer: Sealer) -> Batch:
     """The oldest operations not yet acknowledged (in seq order) and the audit entries after the
     last the server holds."""
-    ops, seqs, size = [], [], 0
+    ops: list[protocol.Op] = []
+    seqs: list[int] = []
+    refused: list[str] = []
+    size = 0
     rows = session.execute(select(*OUTBOX_COLUMNS).where(OutboxOp.pushed_at.is_(None), OutboxOp.rows.is_not(None))
                            .order_by(OutboxOp.seq).limit(MAX_BATCH_OPS))
     for row in rows:
@@ -48,6 +52,8 @@ def next_batch(session: Session, state: SyncState, sealer: Sealer) -> Batch:
         size += len(row.rows)
         ops.append(seal_op(row, state, sealer, session))
         seqs.append(row.seq)
+        if row.decision == "rejected":
+            refused.append(row.op_id)
     audit = []
     last = state.audit_pushed
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.seq > state.audit_pushed)
@@ -58,7 +64,7 @@ def next_batch(session: Session, state: SyncState, sealer: Sealer) -> Batch:
                                                                           entry.prev_hash, entry.hash, entry.at,
                                                                           fields)))
         last = entry.seq
-    return Batch(ops, seqs, audit, last)
+    return Batch(ops, seqs, audit, last, refused)
 
 
 # What sealing an operation reads of its outbox row (rows, not ORM objects: a push reads thousands).

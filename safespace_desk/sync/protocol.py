@@ -70,6 +70,9 @@ class PushRequest(Strict):
     site_id: Id
     ops: list[Op] = Field(default_factory=list, max_length=MAX_OPS_PER_PUSH)
     audit: list[AuditItem] = Field(default_factory=list, max_length=MAX_AUDIT_PER_PUSH)
+    refused_before: list[Id] = Field(default_factory=list, max_length=MAX_OPS_PER_PUSH,
+                                     description="op ids in this push the server refused before it lost them "
+                                                 "(restored from a backup): refused again, not decided anew")
 
 
 class OpResult(Strict):
@@ -117,6 +120,25 @@ class PullResponse(Strict):
                                             "desk's own accepted operations are left out of entries")
     slot_version: int = Field(default=0, description="version of the site's key-slot set")
     server_time: str
+    current_epoch: int | None = Field(default=None, description="set when this page is of an epoch that has "
+                                                                "ended: read it to ``head``, then the next epoch")
+
+
+class RestoredRequest(Strict):
+    """A desk's evidence that the server lost part of its log (it was restored from a backup)."""
+
+    epoch: int = Field(ge=1, le=1_000_000, description="the epoch the desk is reading")
+    cursor: int = Field(ge=0, le=MAX_INT, description="how far the desk has read it")
+    acked_seq: int = Field(default=0, ge=0, le=MAX_INT, description="the newest seq of the desk's the server "
+                                                                     "acknowledged")
+    check_p: int | None = Field(default=None, ge=1, le=MAX_INT, description="a position the server gave an "
+                                                                            "operation of the desk's ...")
+    check_id: Id | None = Field(default=None, description="... and that operation's id")
+
+
+class EpochState(Strict):
+    epoch: int
+    started: bool
 
 
 class EnrolRequest(Strict):

@@ -57,6 +57,15 @@ class SyncState:
         return bytes.fromhex(self.sync_key)
 
 
+EPOCH_SPAN = 1 << 40
+
+
+def log_order(epoch: int, position: int) -> int:
+    """A log position as one number that orders across epochs (outbox rows keep where the server put
+    them; after a new epoch the positions start again from 1, later than everything before)."""
+    return (epoch - 1) * EPOCH_SPAN + position
+
+
 def load(session: Session) -> SyncState:
     rows = {k: v for k, v in session.execute(select(Setting.key, Setting.value).where(Setting.key.like(PREFIX + "%")))}
     state = SyncState()

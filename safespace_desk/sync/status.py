@@ -29,6 +29,8 @@ class SyncStatus:
     skew: timedelta
     problems: int
     uploading: bool
+    epoch: int = 1
+    cursor: int = 0
 
     def bar_text(self, zone: ZoneInfo) -> str:
         """The status bar: "synced at 12:04 · 0 waiting", "server unreachable since 11:50 · 14 waiting",
@@ -60,6 +62,7 @@ class SyncStatus:
             return ["This desk is not enrolled with a sync server (it works on its own)."]
         out = [f"Hub: {self.site_name} on {self.address}", f"This desk: {self.device_id}",
                f"Waiting to send: {self.waiting}",
+               f"Read the hub's changes up to: {self.cursor:,} (epoch {self.epoch})",
                f"Last synced: {self.last_ok_at.isoformat(timespec='seconds') if self.last_ok_at else 'never'}"]
         if self.failing_since is not None:
             out.append(f"Failing since {self.failing_since.isoformat(timespec='seconds')}: {self.last_error}")
@@ -88,4 +91,4 @@ def sync_status(desk: DeskContext) -> SyncStatus:
         waiting=count, last_ok_at=parse_utc(state.last_ok_at) if state.last_ok_at else None,
         failing_since=parse_utc(state.failing_since) if state.failing_since else None,
         last_error=state.last_error, stopped=state.stopped, skew=timedelta(milliseconds=state.offset_ms),
-        problems=problems, uploading=state.base_state == "pending")
+        problems=problems, uploading=state.base_state == "pending", epoch=state.epoch, cursor=state.cursor)

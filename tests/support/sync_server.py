@@ -80,9 +80,18 @@ def thread_server(folder: Path, database: str | None) -> Iterator[LiveServer]:
 def process_server(folder: Path, database: str | None, *, workers: int = 1) -> Iterator[LiveServer]:
     """`safespace-desk server run` as a separate process, as a hub would run it (its folder made by the
     code `server init` runs; the command itself is tested in tests/sync/test_cli_sync.py)."""
-    config = make_server_folder(folder, database)
-    port = free_port()
-    log = open(folder / "run.stderr", "wb")  # noqa: SIM115 (closed below)
+    make_server_folder(folder, database)
+    with serve_folder(folder, workers=workers) as live:
+        yield live
+
+
+@contextmanager
+def serve_folder(folder: Path, *, port: int | None = None, workers: int = 1) -> Iterator[LiveServer]:
+    """`safespace-desk server run` on a server folder made before: started again on the same port, the
+    desks enrolled with it find it where they left it."""
+    config = ServerConfig.load(folder)
+    port = port or free_port()
+    log = open(folder / "run.stderr", "ab")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen([sys.executable, "-m", "safespace_desk", "server", "run", "--data-dir", str(folder),
                              "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
                             stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from safespace_desk.cli import CliIO, run
 from safespace_desk.domain.clock import FixedClock
+from safespace_desk.services import auth
 from safespace_desk.sync import codes
+from safespace_desk.sync.engine import DeskSync
 from safespace_desk.sync.server.config import ServerConfig
 from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD, START
 from tests.support.sync_server import LiveServer
@@ -104,6 +106,19 @@ def test_sync_commands_enrol_make_a_code_join_and_sync(data_dir: Path, sqlite_se
     assert code == 0 and out.startswith("Up to date"), err
     code, out, _ = _run(["--data-dir", str(second), "sync", "status", "--as", MANAGER_NAME])
     assert code == 0 and "Hub: Command Line Hub" in out and "Waiting to send: 0" in out
+    # Without a sign-in (issue 15): what the desk recorded at its last sync, and whether the server answers.
+    code, out, err = _run(["--data-dir", str(second), "sync", "status"])
+    assert code == 0, err
+    assert "Hub: Command Line Hub on https://127.0.0.1" in out and "(reachable now)" in out
+    assert "Waiting to send: 0" in out and "Last synced: 20" in out and "epoch 1" in out
+    recorded = (second / "sync-status.json").read_text()
+    desk = auth.sign_in(second, MANAGER_NAME, MANAGER_PASSWORD, FixedClock(START))
+    try:
+        state = DeskSync(desk).state()
+    finally:
+        desk.close()
+    assert state.token not in recorded and state.sync_key not in recorded and MANAGER_NAME not in recorded
+    assert (second / "sync-status.json").stat().st_mode & 0o077 == 0
     code, out, _ = _run(["--data-dir", str(second), "sync", "devices", "--as", MANAGER_NAME])
     assert code == 0 and out.count("active") == 2 and "(this desk)" in out
     used = _run(["--data-dir", str(tmp_path / "third"), "sync", "join", join_code, "--as", MANAGER_NAME])
@@ -118,6 +133,8 @@ def test_sync_now_exits_1_with_the_reason_when_the_server_is_gone(data_dir: Path
         assert _run(["--data-dir", str(data_dir), "sync", "enrol", server.first_code(), "--as", MANAGER_NAME])[0] == 0
     code, _, err = _run(["--data-dir", str(data_dir), "sync", "now", "--as", MANAGER_NAME])
     assert code == 1 and "cannot be reached" in err
+    code, out, _ = _run(["--data-dir", str(data_dir), "sync", "status"])
+    assert code == 0 and "(not reachable now:" in out and "Failing since" in out and "cannot be reached" in out
 
 
 def test_audit_verify_on_a_synced_desk_checks_the_chain_against_the_servers_anchor(

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from safespace_desk.db.types import utc_text
 from safespace_desk.sync import protocol
-from safespace_desk.sync.server import enrolment, log, push
+from safespace_desk.sync.server import enrolment, epochs, log, push
 from safespace_desk.sync.server.db import make_engine
 from safespace_desk.sync.server.enrolment import Caller
 from safespace_desk.sync.server.errors import ApiError
@@ -166,9 +166,21 @@ def _routes(app: FastAPI) -> None:
     def pull(request: Request, who: CallerDep, epoch: Annotated[int, Query(ge=1, le=1_000_000)],
              after: Annotated[int, Query(ge=0, le=2**62)] = 0,
              limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_PAGE)] = 500,
-             mine_upto: Annotated[int | None, Query(ge=0, le=2**62)] = None) -> Response:
-        return Response(content=log.pull(_engine(request), who, epoch, after, limit, mine_upto),
+             mine_upto: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+             check_p: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+             check_id: Annotated[str | None, Query(max_length=36, pattern=r"^[0-9a-fA-F-]{1,36}$")] = None,
+             ) -> Response:
+        check = (check_p, check_id) if check_p is not None and check_id is not None else None
+        return Response(content=log.pull(_engine(request), who, epoch, after, limit, mine_upto, check),
                         media_type="application/json")
+
+    @app.post("/v1/restored", response_model=protocol.EpochState, responses=ERRORS)
+    def server_restored(request: Request, who: CallerDep, body: protocol.RestoredRequest) -> protocol.EpochState:
+        result = epochs.restored(_engine(request), who, body)
+        if result.started:
+            logger.warning("site %s: desk %s showed the server lost part of its log; epoch %d started",
+                           who.site_id, who.device_id, result.epoch)
+        return result
 
     @app.get("/v1/snapshot", responses={**ERRORS, 200: {"content": {"application/x-ndjson": {}},
                                                         "description": "the site's records, one per line"}})

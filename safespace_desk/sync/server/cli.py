@@ -5,6 +5,7 @@
     server enrol-code --data-dir DIR --site NAME [--qr FILE.svg]
     server devices list|revoke ID --data-dir DIR
     server status --data-dir DIR
+    server new-epoch --data-dir DIR [--site NAME]   (after restoring the database from a backup)
     server renew-cert --data-dir DIR        (same key: desks keep trusting it)
     server use-spare-key --data-dir DIR --spare-key FILE
 """
@@ -182,6 +183,31 @@ def cmd_status(args: argparse.Namespace, io: Any) -> int:
     return EXIT_OK
 
 
+def cmd_new_epoch(args: argparse.Namespace, io: Any) -> int:
+    """After the server's database was restored from a backup (or on a replacement server): end each
+    site's log where the backup left it and start a new epoch (sync/server/epochs.py)."""
+    from safespace_desk.sync.server.epochs import new_epoch
+    from safespace_desk.sync.server.errors import ApiError
+
+    engine = _engine(_config(args))
+    try:
+        started = new_epoch(engine, args.site)
+    except ApiError as error:
+        raise DeskError(error.message) from None
+    finally:
+        engine.dispose()
+    if not started:
+        io.out("This server holds no sites yet: nothing to do.")
+        return EXIT_OK
+    for s in started:
+        io.out(f"  {s.site_name}: epoch {s.ended_epoch} ends at change {s.ended_head:,}; epoch {s.epoch} starts.")
+    io.out("Each desk, when it next syncs, reads the old epoch to its end, sends again what it kept that this "
+           "server lacks, then carries on in the new epoch; its staff see a note under Needs attention. Join "
+           "and enrol codes made before now no longer work: make new ones. Desks removed after the backup was "
+           "taken are back in its list: remove them again (`server devices list`).")
+    return EXIT_OK
+
+
 def cmd_renew_cert(args: argparse.Namespace, io: Any) -> int:
     from safespace_desk.sync.server.config import renew_certificate
 
@@ -243,6 +269,10 @@ def register(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None
 
     server.add_parser("status", parents=[folder], help="sites, desks and the key pins").set_defaults(
         handler=cmd_status)
+    epoch = server.add_parser("new-epoch", parents=[folder],
+                              help="after restoring the database from a backup: desks send again what it lacks")
+    epoch.add_argument("--site", help="only this hub (default: every hub on this server)")
+    epoch.set_defaults(handler=cmd_new_epoch)
     renew = server.add_parser("renew-cert", parents=[folder], help="a new certificate for the same key")
     renew.add_argument("--name", action="append", metavar="HOST", help="a host name or IP address (repeatable)")
     renew.set_defaults(handler=cmd_renew_cert)

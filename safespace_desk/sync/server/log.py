@@ -17,7 +17,7 @@ from sqlalchemy import Engine, delete, func, select, update
 
 from safespace_desk.db.types import utc_text
 from safespace_desk.sync import protocol, registry
-from safespace_desk.sync.server import db
+from safespace_desk.sync.server import db, epochs
 from safespace_desk.sync.server.enrolment import Caller
 from safespace_desk.sync.server.errors import conflict, forbidden, gone, unprocessable
 from safespace_desk.sync.server.facts import Facts
@@ -27,36 +27,48 @@ from safespace_desk.sync.server.records import RecordBatch, change_entry, key_te
 SNAPSHOT_FETCH = 2000
 
 
-def pull(engine: Engine, caller: Caller, epoch: int, after: int, limit: int, mine_upto: int | None = None) -> str:
+def pull(engine: Engine, caller: Caller, epoch: int, after: int, limit: int, mine_upto: int | None = None,
+         check: tuple[int, str] | None = None) -> str:
     """The page of the log after ``after`` as JSON text (the operations as the desks sent them).
 
     ``mine_upto``: the newest seq the desk holds of its own. Its own accepted operations up to it are
     left out (it has them); later ones are sent: the desk was restored from a backup taken before it
-    pushed them, and would otherwise never see them again."""
+    pushed them, and would otherwise never see them again.
+
+    An epoch that has ended (server/epochs.py) is served up to where it ended, with the current epoch
+    named, so the desk reads it to its end and moves on. ``check``: a position and the op id the server
+    gave it for one of the desk's own operations; the log must still hold it there."""
     limit = max(1, min(limit, protocol.MAX_PULL_PAGE))
     with db.read(engine) as conn:
         site = conn.execute(select(ServerSite.epoch, ServerSite.log_head, ServerSite.slot_version)
                             .where(ServerSite.id == caller.site_id)).one()
-        if epoch != site.epoch:
-            raise gone("new_epoch", "The server started a new epoch (it was restored or replaced): this desk "
-                                    "sends again what it kept and starts reading from a snapshot.")
-        if after > site.log_head:
+        if epoch > site.epoch:
+            raise gone("epoch_ahead", "This desk has read a newer epoch of the log than the server holds: the "
+                                      "server was restored from a backup taken before it.")
+        head, current = site.log_head, None
+        if epoch < site.epoch:
+            head, current = epochs.ended_head(conn, caller.site_id, epoch), site.epoch
+        elif after > head:
             raise conflict("cursor_ahead", "This desk has read further than the server's log goes: the server "
                                            "may have been restored from a backup.")
+        elif check is not None and check[0] <= head and epochs.mismatch(conn, caller.site_id, epoch, *check):
+            raise conflict("log_diverged", "The server's log no longer holds this desk's change where it said "
+                                           "it put it: the server may have been restored from a backup.")
         # Every position up to the head read above is committed (the head is written in the same
         # transaction as the operations), so reading up to it leaves no gap. The desk's own accepted
         # operations are not sent back: it has them, and the push told it the server's decision.
         rows = conn.execute(select(LoggedOp.position, LoggedOp.decision, LoggedOp.body, LoggedOp.amend)
                             .where(LoggedOp.site_id == caller.site_id, LoggedOp.epoch == epoch,
-                                   LoggedOp.position > after, LoggedOp.position <= site.log_head,
+                                   LoggedOp.position > after, LoggedOp.position <= head,
                                    (LoggedOp.device_id != caller.device_id) | (LoggedOp.decision != "accepted")
                                    | (LoggedOp.seq > (mine_upto if mine_upto is not None else 2**62)))
                             .order_by(LoggedOp.position).limit(limit)).all()
-    upto = rows[-1].position if len(rows) == limit else site.log_head
+    upto = rows[-1].position if len(rows) == limit else head
     entries = ",".join(f'{{"p":{p},"d":{json.dumps(d)},"op":{body}' + (f',"x":{amend}}}' if amend else "}")
                        for p, d, body, amend in rows)
-    return (f'{{"epoch":{site.epoch},"head":{site.log_head},"entries":[{entries}],"upto":{upto},'
-            f'"slot_version":{site.slot_version},"server_time":"{utc_text(datetime.now(UTC))}"}}')
+    ended = f',"current_epoch":{current}' if current is not None else ""
+    return (f'{{"epoch":{epoch},"head":{head},"entries":[{entries}],"upto":{upto},'
+            f'"slot_version":{site.slot_version},"server_time":"{utc_text(datetime.now(UTC))}"{ended}}}')
 
 
 def snapshot_lines(engine: Engine, caller: Caller) -> Iterator[bytes]:

@@ -45,6 +45,18 @@ class ServerSite(Base):
     key_version: Mapped[int] = mapped_column(Integer, default=1)
 
 
+class EndedEpoch(Base):
+    """An epoch of a site's change log that ended (the server was restored from a backup or replaced):
+    its log stops at ``ended_head``; desks read it to there, then the next epoch from its start."""
+
+    __tablename__ = "site_epoch"
+    site_id: Mapped[str] = mapped_column(String(36), ForeignKey("site.id"), primary_key=True)
+    epoch: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ended_head: Mapped[int] = mapped_column(BigInteger)
+    ended_at: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(32))  # "operator" (server new-epoch) or "desk_evidence"
+
+
 class EnrolCode(Base):
     """A one-time code: ``first`` (made on the server for a site's first desk) or ``join``."""
 

@@ -34,6 +34,8 @@ from safespace_desk.sync.server.facts import Facts
 from safespace_desk.sync.server.models import ChainEntry, Device, LoggedOp, ServerSite
 from safespace_desk.sync.server.records import RecordBatch, change_entry, key_text
 
+REFUSED_BEFORE = "refused_before_restore"
+
 
 def check_op_shape(op: protocol.Op) -> None:
     """What a desk sends must be declared: a known kind and version, declared tables, clear fields
@@ -73,7 +75,8 @@ def push(engine: Engine, caller: Caller, req: protocol.PushRequest) -> protocol.
         device = conn.execute(select(Device.last_seq, Device.audit_seq, Device.audit_hash)
                               .where(Device.id == caller.device_id)).one()
         results, stopped, last_seq, head = _apply_ops(conn, caller, req.ops, site.epoch, site.log_head,
-                                                      device.last_seq, now, site.key_version)
+                                                      device.last_seq, now, site.key_version,
+                                                      set(req.refused_before))
         audit_seq, audit_hash, audit_error = _append_audit(conn, caller, req.audit, device.audit_seq,
                                                            device.audit_hash, now)
         conn.execute(update(Device).where(Device.id == caller.device_id).values(
@@ -87,24 +90,27 @@ def push(engine: Engine, caller: Caller, req: protocol.PushRequest) -> protocol.
 
 
 def _apply_ops(conn: Connection, caller: Caller, ops: list[protocol.Op], epoch: int, head: int, last_seq: int,
-               now: str, key_version: int = 1) -> tuple[list[protocol.OpResult], protocol.Stopped | None, int, int]:
+               now: str, key_version: int = 1, refused_before: frozenset[str] | set[str] = frozenset(),
+               ) -> tuple[list[protocol.OpResult], protocol.Stopped | None, int, int]:
     site_id = caller.site_id
     seen_by_seq: dict[int, tuple[str, str, str | None, int | None, str | None]] = {}
     low = [op.seq for op in ops if op.seq <= last_seq]
     if low:
-        for op_id, seq, decision, reason, position, amend in conn.execute(
+        for op_id, seq, decision, reason, position, amend, at_epoch in conn.execute(
                 select(LoggedOp.op_id, LoggedOp.seq, LoggedOp.decision, LoggedOp.reason, LoggedOp.position,
-                       LoggedOp.amend)
+                       LoggedOp.amend, LoggedOp.epoch)
                 .where(LoggedOp.site_id == site_id, LoggedOp.device_id == caller.device_id,
                        LoggedOp.seq.in_(low))):
-            seen_by_seq[seq] = (op_id, decision, reason, position, amend)
+            # A position of an ended epoch means nothing in this one (server/epochs.py).
+            seen_by_seq[seq] = (op_id, decision, reason, position if at_epoch == epoch else None, amend)
     fresh_ids = [op.id for op in ops if op.seq > last_seq]
     seen_by_id: dict[str, tuple[str, str | None, int | None, str | None]] = {}
     for start in range(0, len(fresh_ids), 500):
-        for op_id, decision, reason, position, amend in conn.execute(
-                select(LoggedOp.op_id, LoggedOp.decision, LoggedOp.reason, LoggedOp.position, LoggedOp.amend)
+        for op_id, decision, reason, position, amend, at_epoch in conn.execute(
+                select(LoggedOp.op_id, LoggedOp.decision, LoggedOp.reason, LoggedOp.position, LoggedOp.amend,
+                       LoggedOp.epoch)
                 .where(LoggedOp.site_id == site_id, LoggedOp.op_id.in_(fresh_ids[start:start + 500]))):
-            seen_by_id[op_id] = (decision, reason, position, amend)
+            seen_by_id[op_id] = (decision, reason, position if at_epoch == epoch else None, amend)
 
     facts = Facts(conn, site_id)
     batch = RecordBatch(conn, site_id, facts)
@@ -143,6 +149,13 @@ def _apply_ops(conn: Connection, caller: Caller, ops: list[protocol.Op], epoch: 
             decision, reason, position, amend = seen_by_id[op.id]
             results.append(_result(op, "duplicate", decision, reason, position, amend))
             continue
+        if op.id in refused_before:
+            # Sent again after the server lost it (restored from a backup): it was refused then, and its
+            # desk has put right what it changed; deciding it anew could take what no desk holds.
+            seen_by_id[op.id] = ("rejected", REFUSED_BEFORE, None, None)
+            logged.append(_logged(op, site_id, now, epoch, None, "rejected", REFUSED_BEFORE, None))
+            results.append(_result(op, "rejected", "rejected", REFUSED_BEFORE, None))
+            continue
         verdict = rules.decide(op, batch, facts)
         reason = verdict.rejected
         position = None
@@ -163,16 +176,21 @@ def _apply_ops(conn: Connection, caller: Caller, ops: list[protocol.Op], epoch: 
             reason = verdict.reason or (verdict.flags[0] if verdict.flags else None)
         decision = "accepted" if verdict.rejected is None else "rejected"
         seen_by_id[op.id] = (decision, reason, position, amend_json)
-        logged.append({"site_id": site_id, "op_id": op.id, "device_id": op.device, "seq": op.seq,
-                       "kind": op.kind, "version": op.v, "received_at": now, "epoch": epoch,
-                       "position": position, "decision": decision, "reason": reason, "amend": amend_json,
-                       "body": op.model_dump_json() if decision == "accepted" else _stripped(op)})
+        logged.append(_logged(op, site_id, now, epoch, position, decision, reason, amend_json))
         results.append(_result(op, "applied" if decision == "accepted" else "rejected", decision, reason, position,
                                amend_json))
     if logged:
         conn.execute(LoggedOp.__table__.insert(), logged)
     batch.write()
     return results, stopped, last_seq, head
+
+
+def _logged(op: protocol.Op, site_id: str, now: str, epoch: int, position: int | None, decision: str,
+            reason: str | None, amend_json: str | None) -> dict[str, object]:
+    return {"site_id": site_id, "op_id": op.id, "device_id": op.device, "seq": op.seq, "kind": op.kind,
+            "version": op.v, "received_at": now, "epoch": epoch, "position": position, "decision": decision,
+            "reason": reason, "amend": amend_json,
+            "body": op.model_dump_json() if decision == "accepted" else _stripped(op)}
 
 
 def _stripped(op: protocol.Op) -> str:
