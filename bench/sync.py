@@ -8,6 +8,10 @@
 - sync_join_bench_site_s: a new desk joins the bench-scale site (demo --years 10 --scale 20, enrolled
   first: not timed) and is usable (signed in, caught up); beside it, the same rows bulk-inserted into
   a new store.
+- sync_offline_week_catch_up_s: a desk offline for a week at Derby's volume (two desks of the hub
+  work and sync meanwhile, the third works on its own: tests/support/offline_week.py) comes back: its
+  first sync, pushing its week then reading the hub's; beside it, a new desk joining the same site at
+  that moment from a snapshot (the other way to bring a desk up to date), measured in the same run.
 
 It starts its own throwaway PostgreSQL (tests/support/postgres.py) and stops it at the end.
 """
@@ -208,25 +212,70 @@ def join_bench_site(server: LiveServer, work: Path, years: int = BENCH_YEARS) ->
     note(f"  ratio to the bare insert of the same rows: {join_s / bare_s:.1f}x")
 
 
+# About a day of Derby's Safe Space across its desks (DOMAIN.md: c13 people a day in and out, 8 beds a
+# night, messages passed on, the odd exclusion, merge or erasure): staff actions of the chaos run's mix.
+DERBY_ACTIONS_PER_DAY = 60
+
+
+def offline_week(server_database: str | None, work: Path, scale: int = 1) -> None:
+    from datetime import UTC, datetime
+
+    from tests.support.offline_week import OfflineWeek
+
+    template = work / "week-template"
+    _fresh_desk(template).close()
+    note(f"A week at {scale}x Derby's volume: two desks work and sync, the third works offline ...")
+    week = OfflineWeek(work / "week", template, server_database, ("Bench Manager", PASSWORD), seed=11,
+                       start=datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0),
+                       per_day=DERBY_ACTIONS_PER_DAY * scale)
+    try:
+        week.week()
+        online = week.online[0].context
+        code = enrol.make_join_code(online)
+        started = time.perf_counter()
+        joined = enrol.join(work / "week-joined", code, "Bench Manager", PASSWORD, SystemClock())
+        try:
+            assert DeskSync(joined).sync_now().caught_up
+            join_s = time.perf_counter() - started
+        finally:
+            joined.close()
+        outcome = week.come_back()
+        assert outcome.caught_up, outcome.describe()
+        divergences = week.settle_and_check()
+        assert divergences == [], divergences
+    finally:
+        week.close()
+    figures = week.figures
+    note(f"  {figures.actions_online:,} actions at the online desks, {figures.actions_away:,} at the offline one; "
+         f"on its return it sent {figures.pushed:,} and read {figures.pulled:,} operations; "
+         f"{figures.conflicts} of its operations refused, changed or flagged (all on its Needs attention)")
+    suffix = "" if scale == 1 else f"_x{scale}"
+    report(f"sync_offline_week{suffix}_catch_up_s", figures.catch_up_s, "s", 60 * scale)
+    report(f"sync_offline_week{suffix}_join_instead_s", join_s, "s", 60 * scale)
+    note(f"  ratio of catching up to joining afresh: {figures.catch_up_s / join_s:.2f}x")
+
+
 def _progress(step: str, done: int, total: int) -> None:
     if done == total or done % 200_000 < 5000:
         note(f"  {step}: {done:,} of {total:,}")
 
 
 def main(argv: list[str]) -> None:
-    """``python bench/sync.py`` runs every figure; ``push`` or ``join`` runs one part; ``--ops N`` pushes
+    """``python bench/sync.py`` runs every figure; ``push``, ``join`` or ``week`` runs one part; ``--ops N`` pushes
     and pulls N operations instead of 10,000 (quicker to iterate with; budgets scale); ``--sqlite`` runs
     the server on its embedded SQLite file instead of PostgreSQL."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("parts", nargs="*", help="push, join (default: both)")
+    parser.add_argument("parts", nargs="*", help="push, join, week (default: all)")
     parser.add_argument("--ops", type=int, default=OPS)
     parser.add_argument("--sqlite", action="store_true", help="the server on SQLite, not PostgreSQL")
     parser.add_argument("--site-years", type=int, default=BENCH_YEARS,
                         help="join a site with this many years of history (quicker; the budget scales)")
+    parser.add_argument("--week-scale", type=int, default=1, help="the offline week at N times Derby's volume")
     args = parser.parse_args(argv)
-    parts = set(args.parts) or {"push", "join"}
-    if parts - {"push", "join"}:
-        parser.error(f"unknown part(s): {', '.join(sorted(parts - {'push', 'join'}))} (push, join)")
+    known = {"push", "join", "week"}
+    parts = set(args.parts) or known
+    if parts - known:
+        parser.error(f"unknown part(s): {', '.join(sorted(parts - known))} (push, join, week)")
     note(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     work = Path(tempfile.mkdtemp(prefix="safespace-bench-sync-"))
     try:
@@ -241,6 +290,9 @@ def main(argv: list[str]) -> None:
                 join_url = None if args.sqlite else create_database(cluster.url(), "bench_join")
                 with process_server(work / "server-join", join_url) as server:
                     join_bench_site(server, work, args.site_years)
+            if "week" in parts:
+                offline_week(None if args.sqlite else create_database(cluster.url(), "bench_week"), work,
+                             args.week_scale)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     note(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")

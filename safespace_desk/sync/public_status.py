@@ -3,11 +3,11 @@
 The store opens only with a staff member's password, yet whoever looks after a desk (an IT volunteer on
 the phone at 3am) should be able to see whether it syncs without signing in as staff, and a sign-in
 would put their name in the audit log for nothing. So after every sync attempt the desk writes
-``sync-status.json`` (0600) in its data folder: whether it is enrolled, the hub's name, the server's
-address and key pins (public: they are in every code), this desk's id, when it last synced, since when
-it has been failing and why (the program's own sentences: the server's errors never quote what a desk
-sent), how many changes were waiting then, and the epoch and position it has read. Never a guest's or
-a staff member's name, never the token or a key. ``sync status`` reads it and asks the server whether
+``sync-status.json`` (0600) in its data folder: whether it is enrolled, the server's address and key
+pins (needed to ask whether it answers; the pins are in every code), this desk's id, when it last
+synced, since when it has been failing and why (the program's own sentences: the server's errors never
+quote what a desk sent), how many changes were waiting then, and the epoch and position it has read.
+Never a guest's or a staff member's name, nor the hub's, never the token or a key. ``sync status`` reads it and asks the server whether
 it answers (its health check needs no token, and the certificate is checked against the pins).
 """
 
@@ -25,7 +25,7 @@ from safespace_desk.sync.client import ServerClient, SyncError
 from safespace_desk.sync.state import SyncState
 
 FILE_NAME = "sync-status.json"
-FIELDS = ("enrolled", "site_name", "address", "pins", "device_id", "last_ok_at", "failing_since", "last_error",
+FIELDS = ("enrolled", "address", "pins", "device_id", "last_ok_at", "failing_since", "last_error",
           "stopped", "epoch", "cursor")
 
 
@@ -60,7 +60,7 @@ def reachability(address: str, pins: list[str], timeout: float = 10.0) -> str:
 def lines(record: dict[str, Any], reach: str | None) -> list[str]:
     if not record.get("enrolled"):
         return ["This desk is not enrolled with a sync server (it works on its own)."]
-    out = [f"Hub: {record.get('site_name', '')} on {record.get('address', '')}" + (f" ({reach})" if reach else ""),
+    out = [f"Sync server: {record.get('address', '')}" + (f" ({reach})" if reach else ""),
            f"This desk: {record.get('device_id', '')}",
            f"Waiting to send: {record.get('waiting', 0)} (at {record.get('written_at', '?')})",
            f"Last synced: {record.get('last_ok_at') or 'never'}",
