@@ -245,6 +245,14 @@ def waiting_for(desk: DeskContext, guest_id: str) -> list[MessageView]:
     return views
 
 
+def note_waiting_shown(desk: DeskContext, guest_id: str, waiting: int) -> None:
+    """Staff were shown how many messages wait for this guest, from counts a search already read
+    (the search panel's banner for the highlighted guest): recorded as ``waiting_for`` records its
+    list, without reading the messages again on every keystroke."""
+    desk.require(Permission.MESSAGES, "read messages")
+    record_list_view(desk, "messages_waiting", waiting, about=guest_id)
+
+
 def waiting_counts(desk: DeskContext, guest_ids: list[str]) -> dict[str, tuple[int, int]]:
     """(waiting, urgent) per guest id, for search results and the who-is-in list."""
     if not guest_ids or desk.actor is None:

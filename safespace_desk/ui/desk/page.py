@@ -9,6 +9,7 @@ nights begin without anyone pressing a key.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
@@ -48,6 +49,8 @@ class FrontDeskPage(QWidget):
         self.actions = DeskActions(desk, self)
         self.context = StatusContext(self.actions)
         self._last_emitted: Changes | None = None
+        self._filtered: QWidget | None = None  # the focus widget carrying the Alt+number filter
+        self._following_focus = False
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
 
         self.status_strip = StatusStrip(self.actions, self.context, self)
@@ -184,10 +187,12 @@ class FrontDeskPage(QWidget):
     # --- keys and style ---------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Alt+1..8 choose "arrived via" while focus is anywhere on the desk. They are filtered at the
-        # application (only while this page is shown, only for its own widgets) because they must
-        # beat both the shell's Alt+number page shortcuts (hence accepting the ShortcutOverride) and
-        # the search box, which would otherwise type the digit.
+        # Alt+1..8 choose "arrived via" while focus is anywhere on the desk. They are filtered on the
+        # widget that has the focus (only while this page is shown, only for its own widgets: a key
+        # goes to the focus widget first) because they must beat both the shell's Alt+number page
+        # shortcuts (hence accepting the ShortcutOverride) and the search box, which would otherwise
+        # type the digit. Not at the application: every event of every widget (each paint of each
+        # keystroke) would pass through Python for it.
         if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
                 and isinstance(watched, QWidget) and (watched is self or self.isAncestorOf(watched)):
             assert isinstance(event, QKeyEvent)
@@ -203,8 +208,19 @@ class FrontDeskPage(QWidget):
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
         app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        if isinstance(app, QApplication) and self._following_focus:
+            app.focusChanged.disconnect(self._filter_focus_widget)
+            self._following_focus = False
+        self._filter_focus_widget(None, None)
+
+    def _filter_focus_widget(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Keep this page's key filter on the focus widget, when it is one of the page's own."""
+        if self._filtered is not None and shiboken6.isValid(self._filtered):
+            self._filtered.removeEventFilter(self)
+        self._filtered = None
+        if new is not None and (new is self or self.isAncestorOf(new)):
+            new.installEventFilter(self)
+            self._filtered = new
 
     def _action_done(self, tone: str, text: str) -> None:
         """An action finished (sign out, exclude, give bed, ...): say so, and put the cursor back in
@@ -235,8 +251,10 @@ class FrontDeskPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        if isinstance(app, QApplication) and not self._following_focus:
+            app.focusChanged.connect(self._filter_focus_widget)
+            self._following_focus = True
+            self._filter_focus_widget(None, app.focusWidget())
         if self._own_ticker and not self.ticker.isActive():
             self.ticker.start()
         self.focus_search()

@@ -6,8 +6,8 @@ darkness, so painted rows and label badges always agree.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from safespace_desk.ui.desk.results_model import ResultRole
@@ -30,17 +30,56 @@ def _name_font(base: QFont) -> QFont:
     return font
 
 
+class _Fonts:
+    """The fonts and measures a row needs for one base font. Built once per base font (a text
+    size or theme change brings a new one), not for every row painted or measured: each keystroke
+    measures and paints every row shown."""
+
+    def __init__(self, base: QFont) -> None:
+        self.base = QFont(base)
+        self.base_metrics = QFontMetrics(self.base)
+        self.name = _name_font(base)
+        self.name_metrics = QFontMetrics(self.name)
+        self.regular = QFont(base)  # a pill's text: bold only for an exclusion or an urgent message
+        self.regular.setBold(False)
+        self.regular_metrics = QFontMetrics(self.regular)
+        self.bold = QFont(base)
+        self.bold.setBold(True)
+        self.bold_metrics = QFontMetrics(self.bold)
+        self.pill_height = self.base_metrics.height() + 6
+        self.hint_room = self.base_metrics.horizontalAdvance("Enter or Ctrl+N") + 24
+
+    def pill(self, bold: bool) -> tuple[QFont, QFontMetrics]:
+        return (self.bold, self.bold_metrics) if bold else (self.regular, self.regular_metrics)
+
+
 class GuestResultDelegate(QStyledItemDelegate):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._fonts: _Fonts | None = None
+        self._colours: tuple[int, Colours] | None = None
+
+    def _fonts_for(self, base: QFont) -> _Fonts:
+        if self._fonts is None or self._fonts.base != base:  # Large text on or off
+            self._fonts = _Fonts(base)
+        return self._fonts
+
+    def _colours_for(self, palette: QPalette) -> Colours:
+        # Day and night set a new palette with the scheme, so the palette says when to look again.
+        key = palette.cacheKey()
+        if self._colours is None or self._colours[0] != key:
+            self._colours = (key, current_colours())
+        return self._colours[1]
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        name_height = QFontMetrics(_name_font(option.font)).height()
-        pill_height = QFontMetrics(option.font).height() + 6
+        fonts = self._fonts_for(option.font)
         has_badges = bool(index.data(ResultRole.BADGES))
-        height = PAD_Y * 2 + name_height + ((LINE_GAP + pill_height) if has_badges else 0)
+        height = PAD_Y * 2 + fonts.name_metrics.height() + ((LINE_GAP + fonts.pill_height) if has_badges else 0)
         return QSize(1, height)  # the view gives each row its full width; never scroll sideways
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        colours = current_colours()
+        colours = self._colours_for(option.palette)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = option.rect
@@ -56,8 +95,8 @@ class GuestResultDelegate(QStyledItemDelegate):
             painter.drawLine(rect.left() + PAD_X, rect.bottom(), rect.right() - PAD_X, rect.bottom())
         text_colour = QColor(colours.text)
         muted = QColor(colours.muted)
-        name_font = _name_font(option.font)
-        name_metrics = QFontMetrics(name_font)
+        fonts = self._fonts_for(option.font)
+        name_font, name_metrics = fonts.name, fonts.name_metrics
         x = rect.left() + PAD_X
         y = rect.top() + PAD_Y
         kind = index.data(ResultRole.KIND)
@@ -67,9 +106,8 @@ class GuestResultDelegate(QStyledItemDelegate):
         shown = ("+  " + name) if kind == "add" else name
         # Leave room for the hint on the right ("Enter or Ctrl+N", "Enter: sign in"): a long name is
         # cut short with "…" rather than written over it.
-        hint_room = QFontMetrics(option.font).horizontalAdvance("Enter or Ctrl+N") + 24
         shown = name_metrics.elidedText(shown, Qt.TextElideMode.ElideRight,
-                                        max(40, rect.width() - 2 * PAD_X - hint_room))
+                                        max(40, rect.width() - 2 * PAD_X - fonts.hint_room))
         painter.drawText(QRect(x, y, rect.width() - 2 * PAD_X, name_metrics.height()),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
         after_name = x + name_metrics.horizontalAdvance(shown) + 12
@@ -89,19 +127,17 @@ class GuestResultDelegate(QStyledItemDelegate):
             painter.drawText(QRect(x, y, rect.width() - 2 * PAD_X, name_metrics.height()),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, hint)
         badges: list[Badge] = index.data(ResultRole.BADGES) or []
-        self._paint_pills(painter, option.font, badges, x, y + name_metrics.height() + LINE_GAP,
+        self._paint_pills(painter, fonts, badges, x, y + name_metrics.height() + LINE_GAP,
                           rect.right() - PAD_X, colours)
         painter.restore()
 
     @staticmethod
-    def _paint_pills(painter: QPainter, font: QFont, badges: list[Badge], x: int, y: int, right: int,
+    def _paint_pills(painter: QPainter, fonts: _Fonts, badges: list[Badge], x: int, y: int, right: int,
                      colours: Colours) -> None:
-        height = QFontMetrics(font).height() + 6
+        height = fonts.pill_height
         for badge in badges:
             bg, fg, _edge = colours.kind(badge.kind)
-            font_for_pill = QFont(font)
-            font_for_pill.setBold(badge.kind in ("excluded", "urgent"))
-            metrics = QFontMetrics(font_for_pill)
+            font_for_pill, metrics = fonts.pill(badge.kind in ("excluded", "urgent"))
             text = badge.text
             width = metrics.horizontalAdvance(text) + 2 * PILL_PAD_X
             if x + width > right:

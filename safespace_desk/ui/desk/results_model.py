@@ -63,31 +63,39 @@ class GuestResultsModel(QAbstractListModel):
         return len(self._hits) + (1 if self._add_text is not None else 0)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self.rowCount():
-            return None
+        # Asked a few dozen times for each keystroke's rows (measuring and painting): plain
+        # comparisons, no dictionaries built per call.
         row = index.row()
-        if self.is_add_row(row):
-            return {
-                Qt.ItemDataRole.DisplayRole: f"Add “{self._add_text}” as a new guest",
-                Qt.ItemDataRole.ToolTipRole: "Add a new guest with this name (Ctrl+N)",
-                ResultRole.KIND: "add",
-                ResultRole.BADGES: [],
-            }.get(role)
+        if row < 0 or row >= self.rowCount() or not index.isValid():
+            return None
+        if row == len(self._hits):  # the "add" row
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"Add “{self._add_text}” as a new guest"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Add a new guest with this name (Ctrl+N)"
+            if role == ResultRole.KIND:
+                return "add"
+            if role == ResultRole.BADGES:
+                return []
+            return None
         hit = self._hits[row]
-        badges = self._badges[row] if row < len(self._badges) else []
         if role == Qt.ItemDataRole.DisplayRole:
             return hit.name
+        if role == ResultRole.BADGES:
+            return self._badges[row] if row < len(self._badges) else []
+        if role == ResultRole.KIND:
+            return "guest"
+        if role == ResultRole.ALSO_KNOWN_AS:
+            return hit.also_known_as
+        if role == ResultRole.HIT:
+            return hit
+        if role == ResultRole.GUEST_ID:
+            return hit.guest_id
         if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
             parts = [hit.name + (f" (also known as {hit.also_known_as})" if hit.also_known_as else "")]
-            parts.extend(b.text for b in badges)
+            parts.extend(b.text for b in (self._badges[row] if row < len(self._badges) else []))
             return " — ".join(parts)
-        return {
-            ResultRole.HIT: hit,
-            ResultRole.KIND: "guest",
-            ResultRole.ALSO_KNOWN_AS: hit.also_known_as,
-            ResultRole.BADGES: badges,
-            ResultRole.GUEST_ID: hit.guest_id,
-        }.get(role)
+        return None
 
     def roleNames(self) -> dict[int, bytes]:
         names = dict(super().roleNames())

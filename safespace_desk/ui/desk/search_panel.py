@@ -143,7 +143,8 @@ class SearchPanel(QWidget):
 
     def _show_waiting_messages(self, hit: GuestHit | None) -> None:
         if hit is not None and hit.messages_waiting:
-            self.messages_banner.show_for(hit.guest_id)
+            # The counts the search read a moment ago: typing never waits on the messages themselves.
+            self.messages_banner.show_counts(hit.guest_id, hit.name, hit.messages_waiting, hit.urgent_messages)
         elif hit is not None or self.messages_banner.guest_id is None:
             self.messages_banner.show_for(None)
 

@@ -113,7 +113,10 @@ class FittingLineEdit(QLineEdit):
 
 
 def set_state(widget: QWidget, name: str, value: object) -> None:
-    """Set a dynamic property the stylesheet selects on (e.g. ``[badge="excluded"]``) and re-apply style."""
+    """Set a dynamic property the stylesheet selects on (e.g. ``[badge="excluded"]``) and re-apply style.
+    The same value again changes nothing: no re-polish (a whole style pass on every keystroke)."""
+    if widget.property(name) == value:
+        return
     widget.setProperty(name, value)
     repolish(widget)
 

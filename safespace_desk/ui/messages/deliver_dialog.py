@@ -299,11 +299,23 @@ class MessagesWaitingBanner(QFrame):
             self.hide()
             return 0
         urgent = sum(1 for m in waiting if m.urgent)
-        name = waiting[0].guest_name or "this guest"
-        self.text.setText(messages_text(len(waiting), urgent, name))
+        self._show_count(len(waiting), urgent, waiting[0].guest_name)
+        return len(waiting)
+
+    def show_counts(self, guest_id: str, name: str, waiting: int, urgent: int) -> None:
+        """Show counts a search has just read (the highlighted guest): no second read of the
+        messages while staff type. The view is audited as ``show_for``'s is."""
+        self._guest_id = guest_id
+        if not waiting:
+            self.hide()
+            return
+        messages.note_waiting_shown(self._desk, guest_id, waiting)
+        self._show_count(waiting, urgent, name)
+
+    def _show_count(self, waiting: int, urgent: int, name: str | None) -> None:
+        self.text.setText(messages_text(waiting, urgent, name or "this guest"))
         set_state(self, "tone", "warning" if urgent else "info")
         self.show()
-        return len(waiting)
 
     def refresh(self) -> None:
         self.show_for(self._guest_id)

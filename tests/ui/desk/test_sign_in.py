@@ -7,8 +7,10 @@ from pytestqt.qtbot import QtBot
 
 from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.guests import ArrivedVia
-from safespace_desk.services import guests, visits
+from safespace_desk.services import guests, messages, visits
 from safespace_desk.services.context import DeskContext
+from safespace_desk.services.view_audit import flush_views
+from safespace_desk.ui.kit.formatting import messages_text
 from tests.services.frontdesk_helpers import add, at_local
 
 
@@ -86,3 +88,30 @@ def test_a_sign_in_leaves_the_duplicates_list_alone_and_a_new_guest_refreshes_it
     guests.add_guest(desk, GuestDetails(preferred_name="Jo Bloggs"))  # on another page, say
     page.apply_changes(Changes(frozenset({"guest"})))
     assert reviews == [1] and page.duplicates.model.rowCount() == 3
+
+
+def test_highlighted_guest_with_messages_shows_the_search_counts_and_the_view_is_audited(
+        qtbot: QtBot, desk: DeskContext, make_page) -> None:
+    """The banner for the highlighted guest takes the counts the search has just read (no second
+    read of the messages on each keystroke), says what the messages themselves would, and is
+    audited as the messages' own list is."""
+    from tests.ui.messages.test_passing_messages_on import two_messages_for_kez
+
+    kez, _gp, _housing = two_messages_for_kez(desk)
+    add(desk, "Kevin")
+    page = make_page(desk)
+    head = int(desk.store.raw_connection_sql("SELECT coalesce(max(seq), 0) FROM audit_log")[0][0])
+    qtbot.keyClicks(page.search_panel.search_box, "kez")
+
+    banner = page.search_panel.messages_banner
+    assert banner.isVisible() and banner.guest_id == kez
+    assert banner.text.text() == "2 messages waiting for Kez (1 urgent)"
+    flush_views(desk)
+    details = [tuple(r) for r in desk.store.raw_connection_sql(
+        f"SELECT entity_kind, entity_id, detail FROM audit_log WHERE seq > {head} AND action = 'viewed_list'")]
+    assert ("guest", kez, "list=messages_waiting;shown=2") in details
+    assert banner.text.text() == messages_text(len(messages.waiting_for(desk, kez)), 1, "Kez")
+
+    page.search_panel.search_box.clear()
+    qtbot.keyClicks(page.search_panel.search_box, "kevin")
+    assert not banner.isVisible()
