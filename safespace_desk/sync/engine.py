@@ -236,16 +236,19 @@ class DeskSync:
                     .values(pushed_at=bindparam("when"), decision=bindparam("d"), reason=bindparam("r"),
                             position=bindparam("p")), acknowledged)
             audit_moved = answer.audit_head.seq != state.audit_pushed
+            # The server holds fewer of this desk's entries than it took: it was restored from a backup,
+            # not handed a rewritten chain. Send again from where it stands; nothing for a lead.
+            audit_lost = answer.audit_head.seq < state.audit_pushed
             state.server_audit_seq, state.server_audit_hash = answer.audit_head.seq, answer.audit_head.hash
             if answer.audit_error:
-                if not session.scalar(select(func.count()).select_from(SyncProblem).where(
+                if not audit_lost and not session.scalar(select(func.count()).select_from(SyncProblem).where(
                         SyncProblem.kind == "audit", SyncProblem.resolved_at.is_(None))):
                     session.add(SyncProblem(id=new_id(), at=now, kind="audit", reason="chain not accepted"))
                 state.audit_pushed = answer.audit_head.seq
             elif batch.audit:
                 state.audit_pushed = max(answer.audit_head.seq, state.audit_pushed)
             save(session, state, "audit_pushed", "server_audit_seq", "server_audit_hash")
-        blocked_audit = bool(answer.audit_error)
+        blocked_audit = bool(answer.audit_error) and not audit_lost
         return bool(answer.results) or (audit_moved and not blocked_audit)
 
     def _handle_stop(self, client: ServerClient, state: SyncState, stopped: protocol.Stopped, epoch: int,
@@ -276,27 +279,30 @@ class DeskSync:
         return max(0, (newest or 0) - state.seq_offset)
 
     def _send_again_from(self, state: SyncState, server_seq: int) -> int:
+        with self.desk.store.write() as session:
+            return self._mark_again(session, state, server_seq)
+
+    def _mark_again(self, session: Any, state: SyncState, server_seq: int) -> int:
         """Mark this desk's operations from ``server_seq`` on to be sent again (the server lost them).
         Those it had refused keep that decision and are sent as refused before; the others are decided
         anew. Returns how many."""
         first = server_seq + state.seq_offset
-        with self.desk.store.write() as session:
-            newest = session.scalar(select(func.max(OutboxOp.seq))) or 0
-            kept = session.scalar(select(func.count()).select_from(OutboxOp).where(
-                OutboxOp.seq >= first, OutboxOp.rows.is_not(None))) or 0
-            if newest < first:
-                return 0
-            if kept != newest - first + 1:
-                state.stopped = "lost_ops"
-                save(session, state, "stopped")
-                raise SyncError("The hub's server has lost changes this desk sent too long ago to keep a copy (the "
-                                "records on this desk still have them). Tell the hub's manager: see “When the "
-                                "server was restored” in the README.")
-            again = OutboxOp.seq >= first
-            session.execute(update(OutboxOp).where(again, OutboxOp.decision == "rejected").values(pushed_at=None))
-            session.execute(update(OutboxOp).where(again, OutboxOp.decision.is_distinct_from("rejected"))
-                            .values(pushed_at=None, decision=None, reason=None, position=None))
-            return int(kept)
+        newest = session.scalar(select(func.max(OutboxOp.seq))) or 0
+        kept = session.scalar(select(func.count()).select_from(OutboxOp).where(
+            OutboxOp.seq >= first, OutboxOp.rows.is_not(None))) or 0
+        if newest < first:
+            return 0
+        if kept != newest - first + 1:
+            state.stopped = "lost_ops"
+            save(session, state, "stopped")
+            raise SyncError("The hub's server has lost changes this desk sent too long ago to keep a copy (the "
+                            "records on this desk still have them). Tell the hub's manager: see “When the "
+                            "server was restored” in the README.")
+        again = OutboxOp.seq >= first
+        session.execute(update(OutboxOp).where(again, OutboxOp.decision == "rejected").values(pushed_at=None))
+        session.execute(update(OutboxOp).where(again, OutboxOp.decision.is_distinct_from("rejected"))
+                        .values(pushed_at=None, decision=None, reason=None, position=None))
+        return int(kept)
 
     def _server_behind(self, client: ServerClient, state: SyncState, out: Outcome) -> None:
         """Show the server it is behind what it told this desk: it starts a new epoch (or an operator
@@ -325,14 +331,15 @@ class DeskSync:
         head = protocol.AuditHead.model_validate(client.call("GET", "/v1/audit-head"))
         devices = protocol.DeviceList.model_validate(client.call("GET", "/v1/devices")).devices
         held = next((d.last_seq for d in devices if d.this_device), 0)
-        with self.desk.store.write() as session:
+        acknowledged = self._acknowledged_seq(state)
+        with self.desk.store.write() as session:  # all or nothing: a desk cut off here starts this again
             state.epoch, state.cursor = state.epoch + 1, 0
             if head.seq < state.audit_pushed:  # its audit entries since then, too
                 state.audit_pushed, state.server_audit_seq, state.server_audit_hash = head.seq, head.seq, head.hash
             save(session, state, "epoch", "cursor", "audit_pushed", "server_audit_seq", "server_audit_hash")
             session.add(SyncProblem(id=new_id(), at=self._now(), kind="new_epoch", reason=f"epoch {state.epoch}"))
-        if held < self._acknowledged_seq(state):
-            out.resent += self._send_again_from(state, held + 1)
+            if held < acknowledged:
+                out.resent += self._mark_again(session, state, held + 1)
         out.new_epoch = True
 
     def _carry_on_as_new_device(self, client: ServerClient, state: SyncState) -> None:

@@ -206,6 +206,12 @@ def check_converged(live: LiveServer, hub_desks: list[DeskContext], expected: se
         assert names(d) == first
         assert DeskSync(d).waiting() == 0 and DeskSync(d).state().epoch == epoch
         assert epoch_notes(d) == ["new_epoch"] * (epoch - 1)
+        with d.store.read() as session:
+            # Neither the audit chain sent again (taken for a rewritten one) nor another desk's change
+            # sent again (taken for a replay) alarms a lead.
+            alarms = session.scalar(select(func.count()).select_from(SyncProblem).where(
+                SyncProblem.kind.in_(("audit", "replayed"))))
+        assert alarms == 0
         assert any("restored from a backup" in p.text for p in problems.problems(d))
         assert "epoch" in " ".join(sync_status(d).lines())
 
