@@ -75,9 +75,10 @@ def describe(kind: str, op_kind: str | None, reason: str) -> str:
         return ("The server did not accept this desk's audit log as a continuation of what it holds: the log on "
                 "this desk may have been rewritten. Run “audit verify” and tell the hub's manager.")
     if kind == "new_epoch":
-        return ("The hub's sync server was restored from a backup or replaced. This desk sent it again what it "
-                "had lost and read what the other desks sent again; nothing on this desk was removed. Any desk "
-                "that has been switched off since should sync soon, so the server gets its changes back too.")
+        return ("The hub's sync server was restored from a backup or replaced. This desk sent the server again "
+                "the changes it had lost, and read what the other desks sent again; nothing on this desk was "
+                "removed. Any desk that has been switched off since should sync soon, so the server gets its "
+                "changes back too.")
     if kind == "restored":
         return ("This desk's records were restored from a backup (or its folder was copied): it carries on as a "
                 "new desk of the hub; nothing it had not sent is lost.")

@@ -76,3 +76,31 @@ def test_nothing_to_resolve_says_so(qtbot: QtBot, desk: DeskContext) -> None:
     assert isinstance(page, AttentionPage)
     assert page.empty.isVisible() and not page.table.isVisible() and not page.resolve_button.isEnabled()
     shell.stop()
+
+
+def test_a_long_outcome_wraps_onto_rows_as_tall_as_it_needs(qtbot: QtBot, desk: DeskContext) -> None:
+    """The server-restored note is several lines: rows follow their text when the page's width or the
+    text size changes after it was filled (they were sized once, so Large text cut every sentence
+    short and crowded the rows)."""
+    from PySide6.QtWidgets import QApplication
+
+    from safespace_desk.ui.kit.theme import Theme, ThemeController
+
+    _with_outcomes(desk)
+    with desk.store.write() as session:
+        outcomes.problem(session, desk.clock.now(), "new_epoch", "epoch 2")
+    shell = _shell(qtbot, desk)
+    page = shell.page("attention")
+    assert isinstance(page, AttentionPage)
+    theme = ThemeController(QApplication.instance())  # type: ignore[arg-type]
+    try:
+        theme.set_scheme(Theme.NIGHT, large_text=True)
+        qtbot.wait(20)
+        rows = {page.table.item(r, 2).text(): r for r in range(page.table.rowCount())}
+        note = next(r for text, r in rows.items() if "restored from a backup" in text)
+        line = page.table.fontMetrics().height()
+        assert page.table.rowHeight(note) >= 4 * line
+        assert all(page.table.rowHeight(r) >= line for r in rows.values())
+    finally:
+        theme.set_scheme(Theme.DAY, large_text=False)
+        shell.stop()

@@ -55,6 +55,9 @@ class AttentionPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
+        # Rows follow the wrapped text as the last column takes its width (resizing them once, before
+        # the page was laid out, cut every long sentence short and crowded Large text).
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
