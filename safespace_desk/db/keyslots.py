@@ -492,6 +492,19 @@ def on_top_of_hub(store_salt: str, slots: list[Slot], hub_chain: dict[str, dict[
     return out
 
 
+def chain_holds(chain: dict[str, dict[str, Any]], version: int, master: bytes) -> bool:
+    """Whether ``master`` is the key of ``version`` in the set whose chain this is: a link sealed under
+    that version opens with it. (False too when no link is sealed under it.)"""
+    for old, entry in chain.items():
+        if int(entry["under"]) == version:
+            try:
+                open_bytes(master, slotcrypto.unb64(entry["blob"]), _chain_ad(int(old), version))
+                return True
+            except SealBroken:
+                return False
+    return False
+
+
 def down_the_chain(masters: dict[int, bytes], chain: dict[str, dict[str, Any]]) -> dict[int, bytes]:
     """``masters`` and every older version reached from them down ``chain`` (each older version is
     sealed under the one after it), or KeySlotsTampered when a link does not open."""

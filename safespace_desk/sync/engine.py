@@ -17,6 +17,7 @@ import httpx
 from sqlalchemy import bindparam, func, select, update
 
 from safespace_desk.db.errors import StoreError
+from safespace_desk.db.keyslots import chain_holds
 from safespace_desk.db.models import AuditEntry, OutboxOp, Setting, SyncProblem
 from safespace_desk.db.types import utc_text
 from safespace_desk.domain.audit_chain import GENESIS
@@ -41,6 +42,8 @@ KEY_CHANGED = ("Another desk changed the hub's key (someone left, or a manager r
 KEY_FORKED = ("Two desks rotated the hub's key while apart, and the hub took the other desk's. This desk sends "
               "nothing until it rotates again on top of the hub's key, which needs someone whose account the hub's "
               "key reaches: sign out, and have a manager sign in here; then it syncs.")
+KEY_NOT_TAKEN = ("This desk rotated the hub's key and the server has not taken it yet (another desk changed the key "
+                 "slots at the same moment): it tries again shortly.")
 UPDATE = "Update this desk: another desk sent changes that only a newer SafeSpace Desk understands."
 NEW_EPOCH = ("The hub's sync server was restored from a backup or replaced: this desk sent again what the server "
              "had lost ({resent} change(s)) and read what the other desks sent again. Nothing on this desk was "
@@ -192,6 +195,12 @@ class DeskSync:
 
     # --- push ------------------------------------------------------------------------------------
     def _push_all(self, client: ServerClient, state: SyncState, out: Outcome) -> None:
+        if state.key_version and site_keys(self.desk).current_version > state.key_version:
+            # A rotation made here that the hub has not taken yet (its slot set was refused or its answer
+            # lost): nothing is sealed with that key until the hub holds it, or no other desk could read it.
+            self._sync_slots(client, state)
+            if site_keys(self.desk).current_version > state.key_version:
+                raise SyncError(KEY_NOT_TAKEN)
         while True:
             # Made again each round: after "rekey needed" the desk holds a newer key to seal with.
             sealer = Sealer(state.site_id, site_keys(self.desk), site_keys(self.desk).current_version)
@@ -434,7 +443,7 @@ class DeskSync:
         pending = self.desk.keyslots.pending
         return pending is not None and pending not in self.desk.keys.versions
 
-    def _sync_slots(self, client: ServerClient, state: SyncState) -> None:
+    def _sync_slots(self, client: ServerClient, state: SyncState, tries: int = 3) -> None:
         """Take the hub's key-slot set (merged with what changed here), take a key rotated at another
         desk, then send what changed here: compare and set on the set's version, and on the key version
         this desk last had from the hub (``key_base``), so a rotation is taken only on top of it."""
@@ -446,6 +455,9 @@ class DeskSync:
             _, remote_slots, remote_key, remote_chain = slotsync.open_set_keys(key, remote.blob)
             base_key = state.key_version or min(remote_key, _own_key_version(desk))
             merged = slotsync.merge(slotsync.slots_from_json(state.slot_base), desk.keyslots.slots, remote_slots)
+            if remote_key == _own_key_version(desk) and remote_key in desk.keys.versions \
+                    and chain_holds(remote_chain, remote_key, desk.keys.master(remote_key)):
+                base_key = remote_key  # the hub holds this desk's own rotation (its answer was lost)
             if remote_key > base_key and _own_key_version(desk) > base_key:
                 # Rotated here and at another desk while apart: the hub took the other. Rotate again on
                 # top of it (sent below); nothing sealed with this desk's own version was ever sent.
@@ -474,8 +486,10 @@ class DeskSync:
                 expected_version=state.slot_version, blob=slotsync.seal(key, desk.keyslots, state.slot_version + 1),
                 key_version=_own_key_version(desk), key_base=state.key_version or base_key).model_dump()))
         except ServerRefused as error:
-            if error.code == "slot_conflict":
-                return  # another desk changed them meanwhile: merged on the next round
+            if error.code == "slot_conflict":  # another desk changed them meanwhile: merge theirs too
+                if tries > 1:
+                    self._sync_slots(client, state, tries - 1)
+                return
             if error.code == "key_conflict":
                 raise SyncError(KEY_FORKED) from None
             raise

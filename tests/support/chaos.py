@@ -8,7 +8,9 @@ the invariants are checked:
 - every desk's synced records equal the server's (a canonical dump of each, compared field by field);
 - no bed is held twice on one night (at the server and at each desk);
 - no message seen delivered anywhere went back;
-- no erased guest came back.
+- no erased guest came back;
+- every desk holds the hub's key version (keys are rotated at random desks, two of them apart at
+  times) and no desk met an operation it could not open.
 
 Used by tests/sync/test_chaos.py (short, in the suite) and bench/sync_chaos.py (long runs, a seed).
 """
@@ -33,11 +35,11 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from safespace_desk.db.models import SYNCED_SETTING_KEYS, Base, Guest, Message, OutboxOp
+from safespace_desk.db.models import SYNCED_SETTING_KEYS, Base, Guest, Message, OutboxOp, SyncProblem
 from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.domain.guests import GuestDetails
-from safespace_desk.services import auth, beds, data_rights, exclusions, guests, messages, visits
+from safespace_desk.services import auth, beds, data_rights, exclusions, guests, keyrotation, messages, visits
 from safespace_desk.services.context import DeskContext
 from safespace_desk.services.row_capture import wire_value
 from safespace_desk.sync import enrol, registry
@@ -46,7 +48,7 @@ from safespace_desk.sync.keys import site_keys
 from safespace_desk.sync.outcomes import open_changes
 from safespace_desk.sync.sealing import Opener
 from safespace_desk.sync.server.db import make_engine
-from safespace_desk.sync.server.models import LoggedOp, SiteRecord, Tombstone
+from safespace_desk.sync.server.models import LoggedOp, ServerSite, SiteRecord, Tombstone
 from safespace_desk.sync.state import load
 from tests.support.sync_server import LiveServer, _wait_for, free_port, make_server_folder
 
@@ -65,6 +67,7 @@ class Figures:
     server_kills: int = 0
     desk_kills: int = 0
     rejected: int = 0
+    rotations: int = 0
     amended: int = 0
     divergences: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -75,7 +78,7 @@ class Figures:
                 f"{self.acknowledged} acknowledged ({self.rejected} refused, {self.amended} changed by the server), "
                 f"{self.syncs} syncs",
                 f"faults injected: {sum(self.faults.values())} ({faults}); server killed {self.server_kills}, "
-                f"desks killed {self.desk_kills}",
+                f"desks killed {self.desk_kills}; key rotated {self.rotations} times",
                 f"divergences found: {len(self.divergences)}; {self.seconds:.1f} s"]
 
 
@@ -236,6 +239,10 @@ class Chaos:
                 visits.undo_sign_in(d, self.rng.choice(inside).visit_id)
             elif choice < 0.98:
                 data_rights.erase_guest(d, self.rng.choice(known), "synthetic request")
+            elif choice < 0.99:
+                # The hub's key rotated at this desk (two desks may do it apart: the later rotates on top).
+                keyrotation.rotate_keys(d)
+                self.figures.rotations += 1
         except DeskError:
             pass  # refused at this desk (full, excluded, already in): staff would see why and move on
 
@@ -349,6 +356,12 @@ class Chaos:
             missing = [(kind, decision) for op_id, kind, decision in acknowledged if logged[op_id] != 1]
             if missing:
                 found.append(f"{desk.name}: acknowledged operation(s) not in the log exactly once: {missing}")
+        with self.server.engine.connect() as conn:
+            hub_key = conn.execute(select(ServerSite.key_version)).scalar_one()
+        held = {(d.context.keys.current_version, d.context.keys.current) for d in self.desks}
+        if held != {(hub_key, self.desks[0].context.keys.current)}:
+            found.append(f"the desks do not all hold the hub's key version {hub_key}: "
+                         f"{sorted(v for v, _ in held)} ({len({k for _, k in held})} different keys)")
         opener = Opener(load_state(self.desks[0].context).site_id, site_keys(self.desks[0].context))
         server = {}
         for tbl, rid, changes in records:
@@ -367,6 +380,11 @@ class Chaos:
                     found.append(f"{desk.name}: {slot[0]} {slot[1]} differs in {', '.join(differ)} "
                                  f"(server {[theirs.get(k) for k in differ]}, desk {[ours.get(k) for k in differ]})")
             _beds_once(found, desk.name, [v for (t, _), v in mine.items() if t == "bed_assignment"])
+            with desk.context.store.read() as session:  # every key a desk was sent opened what it sealed
+                unopened = session.scalar(select(func.count()).select_from(SyncProblem).where(
+                    SyncProblem.kind == "integrity"))
+            if unopened:
+                found.append(f"{desk.name}: {unopened} operation(s) failed their checks (a key not held?)")
             back = [m for m in self.delivered if (mine.get(("message", json.dumps(m))) or {}).get("delivered_at") is None
                     and ("message", json.dumps(m)) in mine]
             if back:

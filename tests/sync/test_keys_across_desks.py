@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -18,7 +19,7 @@ from safespace_desk.db.rekey import key_opens
 from safespace_desk.domain.clock import FixedClock
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.domain.guests import GuestDetails
-from safespace_desk.services import auth, guests, staff
+from safespace_desk.services import auth, guests, keyrotation, staff
 from safespace_desk.services.context import DeskContext
 from safespace_desk.sync import decisions, enrol, protocol
 from safespace_desk.sync.client import ServerClient, ServerRefused
@@ -260,3 +261,36 @@ def test_a_password_changed_at_one_desk_survives_a_rotation_at_the_other_in_eith
             assert other.keys.current_version == 2
         finally:
             other.close()
+
+
+class _LosesTheSlotAnswer(httpx.BaseTransport):
+    """The server takes this desk's slot set, and its answer is lost on the way back (once)."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport(verify=False)  # key pinning is tested elsewhere
+        self.lost = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.method == "PUT" and request.url.path == "/v1/slots" and not self.lost:
+            response.read()
+            self.lost += 1
+            raise httpx.ReadError("the answer was lost")
+        return response
+
+
+def test_a_rotation_whose_answer_was_lost_is_not_taken_for_another_desks(
+        hub: tuple[DeskContext, DeskContext], sqlite_server: LiveServer) -> None:
+    """The hub took this desk's rotation but the desk never heard: next time it finds its own key at
+    the hub, not a rotation made apart (no rotation on top), and sends what it sealed with it."""
+    first, second = hub
+    keyrotation.rotate_keys(first)
+    made = guests.add_guest(first, GuestDetails(preferred_name="Sealed After The Rotation"))[0].id
+    transport = _LosesTheSlotAnswer()
+    assert not DeskSync(first, transport=transport).sync_now().caught_up and transport.lost == 1
+    with sqlite_server.engine.connect() as conn:
+        assert not conn.execute(select(LoggedOp.op_id)).first()  # nothing sealed while the answer was lost
+    _sync(first, second)
+    assert _hub_key_version(sqlite_server) == 2 and first.keys.current_version == 2
+    assert second.keys.current_version == 2
+    assert guests.get_guest(second, made).preferred_name == "Sealed After The Rotation"
