@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -32,20 +33,39 @@ class SiteInfo:
         return ZoneInfo(self.timezone)
 
 
+_SITE_SQL = "SELECT id, name, timezone, settings FROM site LIMIT 1"
+_PARSED_MAX = 8
+
+
 def get_site(desk: DeskContext, session: Session | None = None) -> SiteInfo:
     """The site and its rules; read in ``session`` when the caller has one open (a sign-in's unit
-    of work), rather than in a read transaction of its own."""
+    of work), rather than in a read transaction of its own.
+
+    Every front-desk call asks for it (a sign-in and the page's refresh after it, half a dozen
+    times), so it is one statement through the driver with no transaction of its own (a single
+    statement reads one snapshot), and the same row read again is not parsed again."""
+    rows: list[tuple[Any, ...]]
     if session is not None:
-        return _site_in(session)
-    with desk.store.read() as reading:
-        return _site_in(reading)
-
-
-def _site_in(session: Session) -> SiteInfo:
-    row = session.execute(select(Site.id, Site.name, Site.timezone, Site.settings).limit(1)).first()
-    if row is None:
+        rows = [tuple(r) for r in session.connection().exec_driver_sql(_SITE_SQL).fetchall()]
+    else:
+        rows = desk.store.query(_SITE_SQL)
+    if not rows:
         raise NotFound("This store has no site set up.")
-    return SiteInfo(row.id, row.name, row.timezone, SiteSettings.from_json(json.loads(row.settings)))
+    return _parsed(tuple(rows[0]))
+
+
+_parsed_sites: dict[tuple[str, str, str, str], SiteInfo] = {}
+
+
+def _parsed(row: tuple[str, str, str, str]) -> SiteInfo:
+    """The row's SiteInfo (frozen: safe to share), parsed once per distinct row."""
+    site = _parsed_sites.get(row)
+    if site is None:
+        if len(_parsed_sites) >= _PARSED_MAX:
+            _parsed_sites.clear()
+        site_id, name, timezone, settings = row
+        site = _parsed_sites[row] = SiteInfo(site_id, name, timezone, SiteSettings.from_json(json.loads(settings)))
+    return site
 
 
 def update_settings(desk: DeskContext, settings: SiteSettings) -> Changes:

@@ -36,8 +36,9 @@ from safespace_desk.services.frontdesk_common import (
 )
 from safespace_desk.services.guests import GUEST, guest_index, identity_ids, resolve_live
 from safespace_desk.services.keep_apart import others_of, sign_in_warning
-from safespace_desk.services.outcomes import has_died, note_departure
+from safespace_desk.services.outcomes import note_departure
 from safespace_desk.services.overrides import Override, OverrideAction, override_detail, use_override
+from safespace_desk.services.sign_in_checks import sign_in_checks
 from safespace_desk.services.site import get_site
 from safespace_desk.services.view_audit import record_list_view
 
@@ -117,23 +118,29 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
     with use_override(desk, override, OverrideAction.SIGN_IN) as lead, desk.unit_of_work() as uow:
         m = moment(desk, uow.session)  # the site read in this transaction, not in one of its own
         guest = resolve_live(uow.session, guest_id)
-        ids = identity_ids(uow.session, guest.id)
-        if has_died(uow.session, ids):
+        local_day = m.now.astimezone(m.site.zone).date()
+        day_end = datetime.combine(local_day + timedelta(days=1), time(0), tzinfo=m.site.zone).astimezone(UTC)
+        bed_night = m.window.night_of if in_building and m.window.period.beds else None
+        # One statement for what the rules ask; the rare things found are read in full below.
+        checks = sign_in_checks(uow.session, guest.id, m.now, night_of=bed_night,
+                                since=m.now - timedelta(hours=1), day_end=day_end)
+        ids = checks.ids
+        if checks.died:
             raise RuleViolation(f"{guest.preferred_name} is recorded as having died. If this is the wrong "
                                 "record, a manager can correct it.")
-        already = open_visit_for(uow.session, ids)
+        already = open_visit_for(uow.session, ids) if checks.in_now else None
         if already is not None:
             raise RuleViolation(f"{guest.preferred_name} is already signed in (since "
                                 f"{local_time_text(already.signed_in_at, m.site, m.now)}).")
         blocks = []
-        exclusion = active_exclusion(uow.session, ids, m.now) if in_building else None
+        exclusion = active_exclusion(uow.session, ids, m.now) if in_building and checks.excluded else None
         if exclusion is not None:
             blocks.append(SignInBlocked(
                 f"{guest.preferred_name} is excluded until "
                 f"{local_time_text(exclusion.ends_at, m.site, m.now)} "
                 f"({format_time_left(exclusion.time_left(m.now))}). Reason: {exclusion.reason}",
                 kind="excluded"))
-        used = open_visit_count(uow.session)
+        used = checks.places_used
         if in_building and used >= m.window.period.places:
             blocks.append(SignInBlocked(
                 f"The hub is full: {used} of {m.window.period.places} places in use "
@@ -149,8 +156,8 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
         uow.session.flush()
         given_bed = None
         no_bed = False
-        if in_building and m.window.period.beds and m.window.night_of:
-            given_bed = _bed_for_new_visit(uow.session, m.site.settings.bed_labels, m.window.night_of, bed)
+        if bed_night:
+            given_bed = _bed_for_new_visit(checks.beds_held, m.site.settings.bed_labels, bed)
             if given_bed is None:
                 if override is None or lead is None:
                     raise SignInBlocked("Every bed is taken tonight.", kind="full")
@@ -176,14 +183,13 @@ def sign_in(desk: DeskContext, guest_id: str, arrived_via: ArrivedVia | str, *,
                    override_reason=visit.override_reason, override_by=visit.override_by, **extra)
         uow.changed(VISIT, visit.id)
         uow.changed(GUEST, guest.id)
-        expected = link_on_sign_in(uow, ids, visit)
+        expected = link_on_sign_in(uow, ids, visit) if checks.expected else None
         apart = sign_in_warning(others_of(uow.session, guest.id, m.window.night_of or (
-            m.bed_window.night_of if m.bed_window else None), ids=ids))
+            m.bed_window.night_of if m.bed_window else None), ids=ids)) if checks.kept_apart else None
         if apart:
             uow.audit("keep_apart_warned", VISIT, visit.id)
-        local_day = m.now.astimezone(m.site.zone).date()
-        day_end = datetime.combine(local_day + timedelta(days=1), time(0), tzinfo=m.site.zone).astimezone(UTC)
-        today = appointments_today(uow.session, ids, m.now - timedelta(hours=1), day_end)
+        today = appointments_today(uow.session, ids, m.now - timedelta(hours=1), day_end) if checks.appointments \
+            else []
         booked = "; ".join(f"{a.what} {a.starts_at.astimezone(m.site.zone):%H:%M}, "
                            f"{m.site.settings.room_list.current_name(a.room)}" for a in today) or None
         name = guest.preferred_name
@@ -349,9 +355,7 @@ def open_visit_of(desk: DeskContext, guest_id: str) -> str | None:
         return visit.id if visit else None
 
 
-def _bed_for_new_visit(session: Session, labels: tuple[str, ...], night_of: str,
-                       wanted: str | None) -> str | None:
-    taken = held_beds(session, night_of)
+def _bed_for_new_visit(taken: frozenset[str], labels: tuple[str, ...], wanted: str | None) -> str | None:
     if wanted is not None:
         if wanted not in labels:
             raise ValidationError(f"There is no bed called “{wanted}”.", field="bed")

@@ -102,6 +102,10 @@ class BedBoardPanel(QWidget):
         select_row(self.table, labels.index(current.label) if current and current.label in labels else 0)
         self._update_buttons()
 
+    def guests_changed(self) -> None:
+        """Someone came in or left and no bed moved: only the list of guests to give a bed to changes."""
+        self._update_buttons()
+
     def selected(self) -> BedRow | None:
         return self.model.record(selected_row(self.table))
 

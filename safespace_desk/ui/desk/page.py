@@ -15,6 +15,7 @@ from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from safespace_desk.domain.profile import Part, ServiceKind
+from safespace_desk.services.arrivals import EXPECTED
 from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.frontdesk_common import BED, VISIT
 from safespace_desk.services.guests import GUEST, GuestRecord
@@ -141,18 +142,28 @@ class FrontDeskPage(QWidget):
             self.refresh(changes)
 
     def refresh(self, changes: Changes | None = None, *, own: bool = False) -> None:
+        # This page's own sign-ins, sign-outs, undos and beds re-read only what they can change (the
+        # sign-in's path from Enter to the In now list painted, issue 9): never the exclusions or the
+        # duplicates, the expected arrivals when one was linked, the bed board's beds when a bed moved
+        # (its list of guests in follows who is in). Anything else, and changes from elsewhere, re-read all.
+        visits_only = own and changes is not None and _only_visits(changes)
         if changes is not None and changes.touches(SITE):
             self.context.reload_site()
         self.context.reload_in_now()
         self.status_strip.refresh()
         self.night_banner.refresh()
         self.in_now.refresh()
-        self.bed_board.refresh()
-        self.exclusions.refresh()
+        if visits_only and changes is not None and not changes.touches(BED):
+            self.bed_board.guests_changed()
+        else:
+            self.bed_board.refresh()
+        if not visits_only:
+            self.exclusions.refresh()
         self.details.refresh()
-        if not (own and changes is not None and _only_visits(changes)):
+        if not visits_only:
             self.duplicates.refresh()
-        self.expected.refresh()
+        if not visits_only or (changes is not None and changes.touches(EXPECTED)):
+            self.expected.refresh()
         self.search_panel.refresh()
         self._update_tab_titles()
 
@@ -326,7 +337,8 @@ def build_front_desk_page(desk: DeskContext, shell: QWidget) -> FrontDeskPage:
 
 
 def _only_visits(changes: Changes) -> bool:
-    """This page's own sign-in, sign-out, undo or bed: they move a guest's last visit, never a name,
-    so the duplicates list (every live guest read and compared: two seconds of each sign-in at the
-    bench scale, issue 9) stays as it is. Changes from elsewhere (an import, a sync pull) refresh it."""
-    return changes.touches(VISIT) and changes.kinds <= {VISIT, GUEST, BED}
+    """This page's own sign-in (which may link an expected arrival), sign-out, undo or bed: they move
+    a guest's last visit, never a name, so the duplicates list (every live guest read and compared:
+    two seconds of each sign-in at the bench scale, issue 9) stays as it is, and so do the exclusions.
+    Changes from elsewhere (an import, a sync pull) refresh them."""
+    return changes.touches(VISIT) and changes.kinds <= {VISIT, GUEST, BED, EXPECTED}

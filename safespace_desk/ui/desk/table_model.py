@@ -34,8 +34,14 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self._records: list[R] = []
 
     def set_records(self, records: Sequence[R]) -> None:
+        records = list(records)
+        if records == self._records:
+            # The same rows (a refresh after a change elsewhere): repaint them, as a tick does, and keep
+            # the selection; a reset would measure every cell again for the columns sized to contents.
+            self.refresh_text()
+            return
         self.beginResetModel()
-        self._records = list(records)
+        self._records = records
         self.endResetModel()
 
     def refresh_text(self) -> None:
