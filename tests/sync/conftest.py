@@ -13,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from safespace_desk.domain.clock import FixedClock
+from safespace_desk.services.context import DeskContext
+from safespace_desk.sync import enrol
+from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD, START
 from tests.support.postgres import (
     ENV_DATA,
     ENV_URL,
@@ -81,3 +85,16 @@ def server(tmp_path: Path, server_database: str | None) -> Iterator[LiveServer]:
 def sqlite_server(tmp_path: Path) -> Iterator[LiveServer]:
     with thread_server(tmp_path / "server", None) as live:
         yield live
+
+
+@pytest.fixture
+def hub(desk: DeskContext, sqlite_server: LiveServer, tmp_path: Path) -> Iterator[tuple[DeskContext, DeskContext]]:
+    """A hub of its own, for a test that breaks something on the server or changes its keys: the
+    template desk enrolled as the hub's first desk, and a second desk joined empty."""
+    enrol.enrol(desk, sqlite_server.first_code())
+    second = enrol.join(tmp_path / "second", enrol.make_join_code(desk), MANAGER_NAME, MANAGER_PASSWORD,
+                        FixedClock(START))
+    try:
+        yield desk, second
+    finally:
+        second.close()

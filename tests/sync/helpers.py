@@ -8,14 +8,23 @@ from typing import Any
 from safespace_desk.db.types import utc_text
 from safespace_desk.domain.audit_chain import GENESIS
 from safespace_desk.ids import new_id
+from safespace_desk.services.context import DeskContext
 from safespace_desk.sync import codes, protocol
 from safespace_desk.sync.client import ServerClient
+from safespace_desk.sync.engine import DeskSync
 from safespace_desk.sync.keys import keys_from_master
 from safespace_desk.sync.sealing import Sealer
 from tests.conftest import START
 from tests.support.sync_server import LiveServer
 
 AT = utc_text(START)
+
+
+def sync_caught_up(*desks: DeskContext) -> None:
+    """Each desk syncs in turn, and must end caught up."""
+    for d in desks:
+        outcome = DeskSync(d).sync_now()
+        assert outcome.caught_up, outcome.error
 
 
 class ScriptedDesk:

@@ -7,7 +7,6 @@ leaver's name at a desk that had not heard is flagged for a lead."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -30,27 +29,13 @@ from safespace_desk.sync.server.models import LoggedOp, ServerSite
 from safespace_desk.sync.state import load
 from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD, START
 from tests.support.sync_server import LiveServer
+from tests.sync.helpers import sync_caught_up as _sync
 
 NADIA = ("Nadia Night", "a long synthetic passphrase 42")
 OMAR = ("Omar Owl", "another long synthetic passphrase 7")
 NEW_MANAGER_PASSWORD = "the manager's new synthetic passphrase 3"
 
 
-@pytest.fixture
-def hub(desk: DeskContext, sqlite_server: LiveServer, tmp_path: Path) -> Iterator[tuple[DeskContext, DeskContext]]:
-    enrol.enrol(desk, sqlite_server.first_code())
-    second = enrol.join(tmp_path / "second", enrol.make_join_code(desk), MANAGER_NAME, MANAGER_PASSWORD,
-                        FixedClock(START))
-    try:
-        yield desk, second
-    finally:
-        second.close()
-
-
-def _sync(*desks: DeskContext) -> None:
-    for d in desks:
-        outcome = DeskSync(d).sync_now()
-        assert outcome.caught_up, outcome.error
 
 
 def _add(desk: DeskContext, name: str, password: str, role: str = "desk") -> str:

@@ -22,6 +22,7 @@ from safespace_desk.sync.server.models import LoggedOp, SiteRecord
 from safespace_desk.sync.state import load
 from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD, START
 from tests.support.sync_server import LiveServer, thread_server
+from tests.sync.helpers import sync_caught_up as _sync
 
 
 @pytest.fixture(scope="module")
@@ -43,23 +44,6 @@ def shared_hub(tmp_path_factory: pytest.TempPathFactory,
             first.close()
 
 
-@pytest.fixture
-def hub(desk: DeskContext, sqlite_server: LiveServer, tmp_path: Path) -> Iterator[tuple[DeskContext, DeskContext]]:
-    """A hub of its own, for a test that breaks something on the server: the template desk enrolled
-    as the hub's first desk, and a second desk joined empty."""
-    enrol.enrol(desk, sqlite_server.first_code())
-    second = enrol.join(tmp_path / "second", enrol.make_join_code(desk), MANAGER_NAME, MANAGER_PASSWORD,
-                        FixedClock(START))
-    try:
-        yield desk, second
-    finally:
-        second.close()
-
-
-def _sync(*desks: DeskContext) -> None:
-    for d in desks:
-        outcome = DeskSync(d).sync_now()
-        assert outcome.caught_up, outcome.error
 
 
 def test_a_guest_added_at_one_desk_is_found_at_the_other(shared_hub: tuple[DeskContext, DeskContext]) -> None:
