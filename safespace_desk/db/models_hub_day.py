@@ -140,3 +140,15 @@ class Appointment(Base):
     created_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
     outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     outcome_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class GuestFeedback(Base):
+    """A guest's own short feedback, anonymous: nothing names the guest or who wrote it down, and only
+    the local date is kept, so it cannot be matched to a sign-in. The id is random (not time-ordered)."""
+
+    __tablename__ = "guest_feedback"
+    __table_args__ = {"sqlite_with_rowid": False}
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    given_on: Mapped[str] = mapped_column(String(10))
+    words: Mapped[str | None] = mapped_column(Text, nullable=True)
+    rating: Mapped[str | None] = mapped_column(String(16), nullable=True)

@@ -108,6 +108,9 @@ def hub_day_rows(h: HubDayFigures) -> Iterator[tuple[str, str, object]]:
     yield from _section("enquiries_by_basis", **h.enquiries_by_basis)
     yield from _section("enquiries", enquiries_beyond_default=h.enquiries_beyond_default)
     yield from _section("appointments", **h.appointments)
+    yield from _section("feedback", **h.feedback)
+    # The guests' own words, keyed "<date>.<how welcome>" (never a time: feedback is kept by its date).
+    yield from (("feedback_words", f"{day}.{rating}", words) for day, rating, words in h.feedback_words)
 
 
 def _section(name: str, **values: object) -> Iterator[tuple[str, str, object]]:

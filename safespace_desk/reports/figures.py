@@ -164,7 +164,7 @@ def compute_figures(desk: DeskContext, rng: ReportRange) -> Figures:
         bed_nights = _bed_nights(session, rng, site, live)
         shown = shown_sections(site)
         casework = compute_casework(session, rng, now, live) if "casework" in shown else None
-        hub_day = compute_hub_day(session, lo, hi, live)
+        hub_day = compute_hub_day(session, rng, live)
     daily = _daily_present(visits, rng)
     return Figures(
         site_name=site.name, range_label=rng.label(), first_day=rng.first_day, last_day=rng.last_day,

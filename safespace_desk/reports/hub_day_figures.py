@@ -1,10 +1,10 @@
 """The hub's day beyond sign-in in the figures (issue 13): where people went, hostel swaps, expected
-arrivals, debriefs after hard moments. docs/figures.md defines each one. Counts only, never content."""
+arrivals, debriefs after hard moments, the guests' own feedback. docs/figures.md defines each one. Counts
+only, never content, except the guests' anonymous feedback in their own words."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,7 +13,10 @@ from safespace_desk.db.models import ShiftLogEntry, Visit
 from safespace_desk.db.models_hub_day import Appointment, Enquiry, ExpectedArrival, HostelSwap
 from safespace_desk.domain.destinations import DestinationKind
 from safespace_desk.domain.enquiries import EnquiryAnswer, LegalBasis
+from safespace_desk.domain.feedback import NOT_GIVEN
 from safespace_desk.domain.staff_care import HARD_MOMENTS
+from safespace_desk.reports.period import ReportRange
+from safespace_desk.services.feedback import feedback_rows, rating_counts
 
 # A sign-out whose "where to" was not on the site's list (typed words), or not given at all.
 OTHER_PLACE = "other"
@@ -30,9 +33,14 @@ class HubDayFigures:
     enquiries_by_basis: dict[str, int] = field(default_factory=dict)
     enquiries_beyond_default: int = 0
     appointments: dict[str, int] = field(default_factory=dict)
+    # The guests' own feedback (anonymous): how many gave it and how welcome they felt; and their words,
+    # (date, rating or "not_given", words), the only thing here that is what was written.
+    feedback: dict[str, int] = field(default_factory=dict)
+    feedback_words: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def compute_hub_day(session: Session, lo: datetime, hi: datetime, live: dict[str, str]) -> HubDayFigures:
+def compute_hub_day(session: Session, rng: ReportRange, live: dict[str, str]) -> HubDayFigures:
+    lo, hi = rng.starts_at, rng.ends_at
     departures = {kind.value: 0 for kind in DestinationKind} | {OTHER_PLACE: 0, NOT_RECORDED: 0}
     moved_on: set[str] = set()
     for kind, words, guest, n in session.execute(
@@ -68,5 +76,8 @@ def compute_hub_day(session: Session, lo: datetime, hi: datetime, live: dict[str
             Appointment.starts_at >= lo, Appointment.starts_at < hi, Appointment.guest_id.is_not(None))
             .group_by(Appointment.state)):
         booked[state] = booked.get(state, 0) + n
+    given = feedback_rows(session, rng)
+    feedback = {"given": len(given)} | rating_counts(given)
+    said = [(e.given_on.isoformat(), e.rating.value if e.rating else NOT_GIVEN, e.words) for e in given if e.words]
     return HubDayFigures(departures, len(moved_on), swaps, {"arrived": arrived, "did_not_arrive": not_arrived},
-                         debriefs, by_basis, beyond, booked)
+                         debriefs, by_basis, beyond, booked, feedback, said)

@@ -123,6 +123,8 @@ TABLES: dict[str, SyncedTable] = {t.name: t for t in [
        guest="guest_id"),
     # a swap's hostel (where a guest went) is sealed
     _t("hostel_swap", "id out_visit_id expected_id at created_by"),
+    # guests' anonymous feedback: only its random id is clear; its date, words and rating are sealed
+    _t("guest_feedback", "id"),
 ]}
 
 _GUEST = {"guest", "guest_alias"}
@@ -242,6 +244,8 @@ OPS: dict[str, OpKind] = {k.name: k for k in [
     _op("appointment.book", {"appointment"}),
     _op("appointment.message", {"appointment"}),
     _op("appointment.mark", {"appointment"}),
+    _op("feedback.give", {"guest_feedback"}),
+    _op("feedback.delete", {"guest_feedback"}),
 ]}
 
 # What the services call a change to these tables (services' Changes kinds), so pages refresh when
