@@ -265,6 +265,7 @@ def apply_page(session: Session, state: SyncState, opener: Opener, page: protoco
     # This desk's changes placed after the first of the others' in this page (usually none, or a few).
     later_here = _own_changes_after(session, log_order(page.epoch, foreign[0])) if foreign else {}
     writer.later_beds = {json.loads(k) for t, k in later_here if t == "bed_assignment"}
+    flagged: list[dict[str, Any]] = []
     for entry in entries:
         op = entry.op
         if op.id in own:
@@ -287,7 +288,7 @@ def apply_page(session: Session, state: SyncState, opener: Opener, page: protoco
             applied.refused += 1
             continue
         rows = _upgrade(kind, op.v, [r for r in decisions.amended_rows(rows, entry.x) if r is not None])
-        outcomes.flags_of_others(session, entry, rows, now)
+        outcomes.flags_of_others(session, entry, rows, now, into=flagged)
         if op.kind == "guest.erase":
             writer.flush()
             rows = rows + _not_in_erasure(session, rows)
@@ -300,6 +301,7 @@ def apply_page(session: Session, state: SyncState, opener: Opener, page: protoco
         origins[op.device] = op.seq
         applied.operations += 1
     writer.flush()
+    outcomes.write_problems(session, flagged)
     if writer.gone:
         state.repair = [*state.repair, *(["bed_assignment", json.dumps(k)] for k in writer.gone)]
         save(session, state, "repair")

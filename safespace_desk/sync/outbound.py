@@ -18,7 +18,10 @@ from safespace_desk.sync import protocol, registry, sets
 from safespace_desk.sync.sealing import Sealer
 from safespace_desk.sync.state import SyncState
 
-MAX_BATCH_OPS = 500
+# As many as the server takes in one push (protocol.MAX_OPS_PER_PUSH): each push is a transaction and
+# a commit (an fsync) on the server and a few look-ups per table, whatever its size, so a day's queue
+# goes in a few pushes rather than tens.
+MAX_BATCH_OPS = protocol.MAX_OPS_PER_PUSH
 MAX_BATCH_BYTES = 4 * 1024 * 1024
 MAX_AUDIT = 2000
 

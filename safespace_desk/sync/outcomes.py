@@ -52,12 +52,21 @@ def guest_of(changes: Iterable[dict[str, Any]], session: Session | None = None) 
 
 def problem(session: Session, now: datetime, kind: str, reason: str, *, op_kind: str | None = None,
             op_seq: int | None = None, op_id: str | None = None, about: str | None = None,
-            detail: str | None = None) -> None:
-    # An insert, not an object for the session to flush: a day offline over the hub's places can
-    # bring thousands of flags in one answer or page.
-    session.execute(insert(SyncProblem), [{
-        "id": new_id(), "at": now, "kind": kind, "op_kind": op_kind, "op_seq": op_seq, "reason": reason[:64],
-        "op_id": op_id, "about": about, "detail": (detail or None) and detail[:200]}])
+            detail: str | None = None, into: list[dict[str, Any]] | None = None) -> None:
+    """Record a sync problem; with ``into``, only add it to that list, for ``write_problems`` (a day
+    offline over the hub's places brings thousands of flags in one answer or page)."""
+    row = {"id": new_id(), "at": now, "kind": kind, "op_kind": op_kind, "op_seq": op_seq, "reason": reason[:64],
+           "op_id": op_id, "about": about, "detail": (detail or None) and detail[:200]}
+    if into is not None:
+        into.append(row)
+    else:
+        write_problems(session, [row])
+
+
+def write_problems(session: Session, rows: list[dict[str, Any]]) -> None:
+    """One insert for them all, not objects for the session to flush one by one."""
+    if rows:
+        session.execute(insert(SyncProblem), rows)
 
 
 def needs_action(result: protocol.OpResult) -> bool:
@@ -72,6 +81,7 @@ def take_decisions(session: Session, state: SyncState, rows: dict[int, Any],
     right what it did not take. Returns rejections."""
     rejected = 0
     repair = [tuple(k) for k in state.repair]
+    found: list[dict[str, Any]] = []
     for result in results:
         seq = result.seq + state.seq_offset
         row = rows.get(seq)
@@ -79,7 +89,7 @@ def take_decisions(session: Session, state: SyncState, rows: dict[int, Any],
             continue
         changes = json.loads(row.rows or "[]")
         about = guest_of(changes, session)
-        common = {"op_kind": row.op, "op_seq": seq, "op_id": row.op_id, "about": about}
+        common = {"op_kind": row.op, "op_seq": seq, "op_id": row.op_id, "about": about, "into": found}
         if result.status == "rejected":
             rejected += 1
             problem(session, now, "rejected", result.reason or "rejected", **common)
@@ -105,6 +115,7 @@ def take_decisions(session: Session, state: SyncState, rows: dict[int, Any],
             problem(session, now, "changed", amend["r"], **common)
         for flag in amend.get("flags") or ():
             problem(session, now, "flag", flag, **common)
+    write_problems(session, found)
     state.repair = [list(k) for k in dict.fromkeys(repair)]
     save(session, state, "repair", "bed_follow")
     return rejected
@@ -127,13 +138,13 @@ def _take_back(session: Session, changes: list[dict[str, Any]]) -> list[tuple[st
 
 
 def flags_of_others(session: Session, entry: protocol.PullEntry, rows: list[tuple[str, Any, str, dict[str, Any]]],
-                    now: datetime) -> None:
-    """Another desk's operation the server flagged: a lead here is told too."""
+                    now: datetime, into: list[dict[str, Any]] | None = None) -> None:
+    """Another desk's operation the server flagged: a lead here is told too (``into``: see ``problem``)."""
     if not entry.x:
         return
     about = guest_of({"t": t, "k": k, "v": v} for t, k, _, v in rows)
     for flag in entry.x.get("flags") or ():
-        problem(session, now, "flag", flag, op_kind=entry.op.kind, op_id=entry.op.id, about=about)
+        problem(session, now, "flag", flag, op_kind=entry.op.kind, op_id=entry.op.id, about=about, into=into)
 
 
 def _write(session: Session, table: str, key: Any, values: dict[str, Any]) -> None:

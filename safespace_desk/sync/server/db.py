@@ -18,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import ARRAY, Connection, Engine, any_, create_engine, event, literal, text
 from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -41,8 +41,12 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
             conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("readonly") else "BEGIN IMMEDIATE")
 
         return engine
+    # Every statement planned for its own values (psycopg prepares a statement run five times, and
+    # PostgreSQL may then keep one generic plan): a push looks up hundreds of keys with ``= ANY(array)``,
+    # and a generic plan, not knowing the array's length, chose a scan comparing every row with every
+    # key (0.4 s a look-up on a 10,000-record site). Planning each time costs far less.
     return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True,
-                         connect_args={"connect_timeout": 10})
+                         connect_args={"connect_timeout": 10, "options": "-c plan_cache_mode=force_custom_plan"})
 
 
 def is_postgres(engine: Engine | Connection) -> bool:
@@ -82,6 +86,15 @@ def migrate(engine: Engine) -> None:
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def among(conn: Connection, column: Any, values: list[Any]) -> Any:
+    """``column IN values``. On PostgreSQL as ``= ANY(array)``, one parameter: the statement's text is
+    then the same for any number of values, so psycopg parses it once (a push asks hundreds of these;
+    parsing the IN list's placeholders again each time was a tenth of a push's time)."""
+    if is_postgres(conn):
+        return column == any_(literal(list(values), ARRAY(column.type)))
+    return column.in_(values)
 
 
 def site_lock_key(site_id: str) -> int:

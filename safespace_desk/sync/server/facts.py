@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
+from safespace_desk.sync.server.db import among
 from safespace_desk.sync.server.models import BedHold, OpenVisit, Tombstone
 
 
@@ -81,7 +82,7 @@ class Facts:
             chunk = missing[start:start + 500]
             for visit_id, guest_id, in_b, signed_in_at in self.conn.execute(
                     select(OpenVisit.visit_id, OpenVisit.guest_id, OpenVisit.in_building, OpenVisit.signed_in_at)
-                    .where(OpenVisit.site_id == self.site_id, OpenVisit.guest_id.in_(chunk))):
+                    .where(OpenVisit.site_id == self.site_id, among(self.conn, OpenVisit.guest_id, chunk))):
                 self._known_visit(visit_id, (guest_id, bool(in_b), signed_in_at))
             self._guests_loaded.update(chunk)
 
@@ -92,7 +93,7 @@ class Facts:
             found = {visit_id: (guest_id, bool(in_b), signed_in_at) for visit_id, guest_id, in_b, signed_in_at
                      in self.conn.execute(
                          select(OpenVisit.visit_id, OpenVisit.guest_id, OpenVisit.in_building, OpenVisit.signed_in_at)
-                         .where(OpenVisit.site_id == self.site_id, OpenVisit.visit_id.in_(chunk)))}
+                         .where(OpenVisit.site_id == self.site_id, among(self.conn, OpenVisit.visit_id, chunk)))}
             for visit_id in chunk:
                 self._known_visit(visit_id, found.get(visit_id))
 
@@ -109,7 +110,7 @@ class Facts:
         for start in range(0, len(missing), 500):
             chunk = missing[start:start + 500]
             found = set(self.conn.execute(select(Tombstone.guest_id).where(
-                Tombstone.site_id == self.site_id, Tombstone.guest_id.in_(chunk))).scalars())
+                Tombstone.site_id == self.site_id, among(self.conn, Tombstone.guest_id, chunk))).scalars())
             self._erased.update((g, g in found) for g in chunk)
 
     def _load_beds(self, keys: list[BedKey]) -> None:
@@ -215,7 +216,7 @@ class Facts:
         beds = [k for k, holder in self._beds.items() if holder != self._stored_beds[k]]
         for start in range(0, len(visits), 500):
             self.conn.execute(delete(OpenVisit).where(OpenVisit.site_id == self.site_id,
-                                                      OpenVisit.visit_id.in_(visits[start:start + 500])))
+                                                      among(self.conn, OpenVisit.visit_id, visits[start:start + 500])))
         opened = [{"site_id": self.site_id, "visit_id": v, "guest_id": row[0], "in_building": row[1],
                    "signed_in_at": row[2]} for v in visits if (row := self._visits[v]) is not None]
         if opened:

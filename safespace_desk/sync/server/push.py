@@ -109,7 +109,7 @@ def _apply_ops(conn: Connection, caller: Caller, ops: list[protocol.Op], epoch: 
         for op_id, decision, reason, position, amend, at_epoch in conn.execute(
                 select(LoggedOp.op_id, LoggedOp.decision, LoggedOp.reason, LoggedOp.position, LoggedOp.amend,
                        LoggedOp.epoch)
-                .where(LoggedOp.site_id == site_id, LoggedOp.op_id.in_(fresh_ids[start:start + 500]))):
+                .where(LoggedOp.site_id == site_id, db.among(conn, LoggedOp.op_id, fresh_ids[start:start + 500]))):
             seen_by_id[op_id] = (decision, reason, position if at_epoch == epoch else None, amend)
 
     facts = Facts(conn, site_id)

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, delete, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from safespace_desk.sync import registry
+from safespace_desk.sync.server.db import among
 from safespace_desk.sync.server.models import SiteRecord
 
 RecordKey = tuple[str, str]  # (table, key as text)
@@ -82,16 +83,21 @@ class RecordBatch:
         self._whole: dict[str, set[str]] = {}  # a small table read whole: its records' keys
 
     def load(self, keys: Iterable[RecordKey]) -> None:
-        wanted = [k for k in dict.fromkeys(keys) if k not in self._state]
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            for k in chunk:
-                self._state[k] = None
-            rows = self.conn.execute(
-                select(SiteRecord.tbl, SiteRecord.rid, SiteRecord.changes, SiteRecord.guest_id)
-                .where(SiteRecord.site_id == self.site_id, tuple_(SiteRecord.tbl, SiteRecord.rid).in_(chunk)))
-            for tbl, rid, changes, guest_id in rows:
-                self._state[(tbl, rid)] = (json.loads(changes), guest_id)
+        by_table: dict[str, list[str]] = {}
+        for table, rid in dict.fromkeys(keys):
+            if (table, rid) not in self._state:
+                by_table.setdefault(table, []).append(rid)
+        for table, wanted in by_table.items():
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                for rid in chunk:
+                    self._state[(table, rid)] = None
+                rows = self.conn.execute(
+                    select(SiteRecord.rid, SiteRecord.changes, SiteRecord.guest_id)
+                    .where(SiteRecord.site_id == self.site_id, SiteRecord.tbl == table,
+                           among(self.conn, SiteRecord.rid, chunk)))
+                for rid, changes, guest_id in rows:
+                    self._state[(table, rid)] = (json.loads(changes), guest_id)
 
     def load_about(self, table: str, guest_ids: Iterable[str]) -> None:
         """Read the records of ``table`` about these guests (many guests a query)."""
@@ -102,7 +108,7 @@ class RecordBatch:
             for rid, changes, guest_id in self.conn.execute(
                     select(SiteRecord.rid, SiteRecord.changes, SiteRecord.guest_id)
                     .where(SiteRecord.site_id == self.site_id, SiteRecord.tbl == table,
-                           SiteRecord.guest_id.in_(chunk))):
+                           among(self.conn, SiteRecord.guest_id, chunk))):
                 self._state.setdefault((table, rid), (json.loads(changes), guest_id))  # this batch's changes win
                 self._about.setdefault((table, str(guest_id)), set()).add(rid)
 
