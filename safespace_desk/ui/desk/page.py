@@ -1,5 +1,6 @@
 """The front desk page: status strip, night check, search and sign-in on the left, and the
-In now / Beds / Exclusions / Guest / Duplicates tabs on the right.
+In now / Beds / Exclusions / Guest / Duplicates / Expected tabs on the right. A guest's feedback
+(anonymous) takes the left column when asked for.
 
 Every mutation goes through DeskActions, whose Changes refresh the page and are re-emitted for the
 shell (``changes_applied``); the shell's own Changes come in through ``apply_changes``. A timer
@@ -27,6 +28,7 @@ from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.duplicates_panel import DuplicatesPanel
 from safespace_desk.ui.desk.exclusions_panel import ExclusionsPanel
 from safespace_desk.ui.desk.expected_panel import ExpectedPanel
+from safespace_desk.ui.desk.feedback_panel import FeedbackPanel
 from safespace_desk.ui.desk.guest_details import GuestDetailsPanel
 from safespace_desk.ui.desk.in_now import InNowPanel
 from safespace_desk.ui.desk.night_banner import NightCheckBanner
@@ -61,6 +63,9 @@ class FrontDeskPage(QWidget):
         self.left = QStackedWidget(self)
         self.left.addWidget(self.search_panel)
         self.left.addWidget(self.add_guest)
+        # A guest's feedback takes the column (not a seventh tab: six already fill the tab bar's width).
+        self.feedback = FeedbackPanel(self.actions, self)
+        self.left.addWidget(self.feedback)
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("sidePanel")
@@ -112,8 +117,11 @@ class FrontDeskPage(QWidget):
         self.add_guest.guest_saved.connect(self._guest_saved)
         self.add_guest.existing_chosen.connect(self._existing_chosen)
         self.add_guest.closed.connect(self.focus_search)
+        self.feedback.closed.connect(self.focus_search)
+        self.search_panel.feedback_requested.connect(self.start_feedback)
         self.details.edit_requested.connect(self.start_edit_guest)
-        for panel in (self.in_now, self.bed_board, self.exclusions, self.details, self.duplicates, self.expected):
+        for panel in (self.in_now, self.bed_board, self.exclusions, self.details, self.duplicates, self.expected,
+                      self.feedback):
             panel.message.connect(self._action_done)
         self.night_banner.message_for_page.connect(self._action_done)
         self.night_banner.visibility_changed.connect(self._make_room)
@@ -283,6 +291,10 @@ class FrontDeskPage(QWidget):
 
     def show_message(self, tone: str, text: str) -> None:
         self.search_panel.banner.show_message(tone, text)
+
+    def start_feedback(self) -> None:
+        self.left.setCurrentWidget(self.feedback)
+        self.feedback.start()
 
     def start_add_guest(self, name: str | None = None) -> None:
         typed = self.search_panel.search_box.text().strip() if name is None else name

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from safespace_desk.domain.casework import VisitMode
 from safespace_desk.domain.errors import DeskError
@@ -31,6 +31,7 @@ from safespace_desk.ui.desk.results_delegate import GuestResultDelegate
 from safespace_desk.ui.desk.results_model import GuestResultsModel
 from safespace_desk.ui.desk.status_context import StatusContext
 from safespace_desk.ui.kit.formatting import hit_badges, messages_text
+from safespace_desk.ui.kit.shortcuts import shortcut_button
 from safespace_desk.ui.kit.widgets import muted_label
 from safespace_desk.ui.messages.deliver_dialog import MessagesWaitingBanner
 
@@ -39,6 +40,7 @@ _MOVE_KEYS = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_Page
 
 class SearchPanel(QWidget):
     add_guest_requested = Signal(str)  # the name typed so far
+    feedback_requested = Signal()
     details_requested = Signal(str)  # guest id
     signed_in = Signal(str)  # guest id, once their sign-in is saved
 
@@ -94,6 +96,14 @@ class SearchPanel(QWidget):
         self.results.setAccessibleName("Guests found")
         self.results.setMinimumHeight(60)
         layout.addWidget(self.results, 1)
+        # A guest's own feedback (anonymous) is not about anyone found here: its way in sits apart.
+        feedback_row = QHBoxLayout()
+        feedback_row.addStretch(1)
+        self.feedback_button = shortcut_button("Guest feedback…", "Ctrl+G", self.feedback_requested.emit,
+                                               parent=self, kind="quiet",
+                                               tooltip="A guest's own short feedback, anonymous")
+        feedback_row.addWidget(self.feedback_button)
+        layout.addLayout(feedback_row)
 
         self.search_box.textChanged.connect(self._on_text_changed)
         self.search_box.returnPressed.connect(self.activate_selected)

@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 
 from safespace_desk.domain.guests import arrivals_offered
 from safespace_desk.domain.profile import ServiceKind
+from safespace_desk.domain.roles import Permission, can
 from safespace_desk.reports.cohort import Cohort, cohort_file_name, cohort_report
 from safespace_desk.reports.figures import Figures, compute_figures
 from safespace_desk.reports.period import ReportRange
+from safespace_desk.services import feedback
 from safespace_desk.services.context import DeskContext
 from safespace_desk.services.site import get_site
 from safespace_desk.ui.kit.flow import FlowLayout
@@ -36,6 +38,7 @@ from safespace_desk.ui.kit.widgets import heading
 from safespace_desk.ui.reports import casework_rows, charts, hub_day_rows
 from safespace_desk.ui.reports import formatting as fmt
 from safespace_desk.ui.reports.exports import FORMATS, export_cohort_csv, export_figures, suggested_name
+from safespace_desk.ui.reports.feedback_section import FeedbackSection
 from safespace_desk.ui.reports.range_picker import RangePicker
 from safespace_desk.ui.reports.sections import FigureTable, HeadlineTile, TileGrid, grid_of
 from safespace_desk.ui.shell import MainShell
@@ -167,6 +170,10 @@ class ReportsPage(QWidget):
         for col in range(2):
             day_grid.setColumnStretch(col, 1)
         column.addLayout(day_grid)
+        # The guests' own feedback, anonymous: counts from the figures, their words read for the range.
+        self.feedback = FeedbackSection(self._may_delete_feedback())
+        self.feedback.delete_requested.connect(self.delete_feedback)
+        column.addWidget(self.feedback)
         definitions = QLabel(fmt.DEFINITIONS_NOTE)
         definitions.setObjectName("hint")
         definitions.setWordWrap(True)
@@ -255,11 +262,34 @@ class ReportsPage(QWidget):
             self.day_table.set_rows(["", "Number"], hub_day_rows.day_rows(f.hub_day, hub))
             self.day_table.set_title("Expected arrivals and debriefs" if hub else "Debriefs after hard moments")
             self.enquiries_table.set_rows(["", "Enquiries"], hub_day_rows.enquiry_rows(f.hub_day))
+            self.feedback.show_counts(f.hub_day)
+        self._show_feedback_words()
         self.cohort_table.set_rows(["", "People"], [("Not counted yet", "")])
         self.cohort = None
         self.cohort_csv_button.setEnabled(False)
         for button in self.export_buttons.values():
             button.setEnabled(True)
+
+    def _may_delete_feedback(self) -> bool:
+        actor = self._desk.actor
+        return actor is not None and can(actor.role, Permission.DATA_RIGHTS)
+
+    def _show_feedback_words(self) -> None:
+        try:
+            self.feedback.show_entries(feedback.feedback_in(self._desk, self.picker.current_range()))
+        except Exception as error:
+            self.banner.show_message(describe_error(error))
+
+    def delete_feedback(self, feedback_id: str) -> None:
+        """A manager deletes an entry (a name written by mistake); the figures are counted again."""
+        try:
+            changes = feedback.delete_feedback(self._desk, feedback_id)
+        except Exception as error:
+            self.banner.show_message(describe_error(error))
+            return
+        self._shell.apply_changes(changes)  # sync sends the deletion on
+        self.refresh()
+        self.banner.show_message("The feedback entry is deleted.", "success")
 
     def count_cohort(self) -> None:
         """The cohort report for the dates chosen (on demand: it reads every first visit)."""
