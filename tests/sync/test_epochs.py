@@ -306,6 +306,13 @@ def test_the_server_starts_an_epoch_only_on_evidence_it_can_check(server: LiveSe
         with pytest.raises(ServerRefused) as refused:
             desk.pull(after=3)
         assert refused.value.code == "cursor_ahead"
+        for position, op_id in ((3, answer.results[1].id), (2, answer.results[0].id)):  # past the head; another
+            with pytest.raises(ServerRefused) as refused:
+                desk.client.call("GET", "/v1/pull", params={"epoch": 1, "after": 0, "check_p": position,
+                                                            "check_id": op_id})
+            assert refused.value.code == "log_diverged"
+        assert desk.client.call("GET", "/v1/pull", params={"epoch": 1, "after": 0, "check_p": 2,
+                                                           "check_id": answer.results[1].id})["head"] == 2
         started = desk.client.call("POST", "/v1/restored", body={"epoch": 1, "cursor": 3})
         assert started == {"epoch": 2, "started": True}
         assert desk.client.call("POST", "/v1/restored", body={"epoch": 1, "cursor": 3}) == {"epoch": 2,

@@ -51,7 +51,7 @@ def pull(engine: Engine, caller: Caller, epoch: int, after: int, limit: int, min
         elif after > head:
             raise conflict("cursor_ahead", "This desk has read further than the server's log goes: the server "
                                            "may have been restored from a backup.")
-        elif check is not None and check[0] <= head and epochs.mismatch(conn, caller.site_id, epoch, *check):
+        elif check is not None and (check[0] > head or epochs.mismatch(conn, caller.site_id, epoch, *check)):
             raise conflict("log_diverged", "The server's log no longer holds this desk's change where it said "
                                            "it put it: the server may have been restored from a backup.")
         # Every position up to the head read above is committed (the head is written in the same
