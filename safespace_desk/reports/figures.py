@@ -224,8 +224,11 @@ def _overlapping_visits(session: Session, lo: datetime, hi: datetime, live: dict
             # (through the time indexes this read every visit on one side of the period: seconds
             # for a month years back).
             index_hint, where = "INDEXED BY visit_long_stay", f"{LONG_STAY} AND {_SPANNING}"
-        rows = session.execute(text(f"SELECT id, guest_id, signed_in_at, signed_out_at, mode FROM visit "
-                                    f"{index_hint} WHERE {where} AND voided_at IS NULL"), params)
+        # Through the driver and fetched whole: iterating a SQLAlchemy result row by row cost more
+        # than the query for a month of ten thousand visits.
+        rows = session.connection().exec_driver_sql(
+            f"SELECT id, guest_id, signed_in_at, signed_out_at, mode FROM visit "
+            f"{index_hint} WHERE {where} AND voided_at IS NULL", params).fetchall()
         for visit_id, guest_id, start, end, mode in rows:
             if visit_id not in found:
                 found[visit_id] = _Visit(live.get(guest_id, guest_id), parse_utc(start),

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from safespace_desk.db import migrate
@@ -211,9 +210,11 @@ class UnitOfWork:
         """Append to the hash chain. ``detail`` names fields or reasons' kinds, never note text.
 
         ``at`` and ``as_staff`` are for a view recorded earlier by whoever was signed in then."""
-        last = self.session.execute(
-            select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-        ).first()
+        # Flushed first (an entry added earlier in this unit of work is the one to chain to), then
+        # read through the driver: on every sign-in the ORM's statement cost more than the read.
+        self.session.flush()
+        last = self.session.connection().exec_driver_sql(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").first()
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
         fields = AuditFields(seq=seq, at=utc_text(at or self.now), staff_id=as_staff or self.staff_id,
                              device_id=self.device_id, action=action, entity_kind=entity_kind,
@@ -233,7 +234,7 @@ class UnitOfWork:
         (row_capture.write_inserts): ``written`` are their changes, sent after the session's own."""
         self.session.flush()
         rows = row_capture.for_kind(op, self._capture.take()) + written
-        last = self.session.execute(select(OutboxOp.seq).order_by(OutboxOp.seq.desc()).limit(1)).scalar()
+        last = self.session.connection().exec_driver_sql("SELECT seq FROM outbox ORDER BY seq DESC LIMIT 1").scalar()
         row = OutboxOp(seq=(last or 0) + 1, device_id=self.device_id, op=op,
                        args=json.dumps(args, sort_keys=True, ensure_ascii=False, default=_json_default),
                        staff_id=self.staff_id, at=self.now, schema_version=migrate.schema_version(),
