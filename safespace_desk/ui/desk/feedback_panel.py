@@ -8,10 +8,11 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QHBoxLayout,
+    QFrame,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -38,22 +39,33 @@ class FeedbackPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("feedbackPanel")
         self._actions = actions
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # In a scroll area, as the add-guest form: a night check and a handover banner above leave the
+        # column little height, and the words box must not shrink over its counter.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget(scroll)
+        body.setObjectName("feedbackBody")
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 8, 0)
         layout.setSpacing(8)
-        layout.addWidget(heading("A guest's feedback", parent=self))
-        self.note = Banner(self)
+        layout.addWidget(heading("A guest's feedback", parent=body))
+        self.note = Banner(body)
         self.note.show_message(ANONYMOUS_NOTE, "info")
         layout.addWidget(self.note)
 
-        layout.addWidget(QLabel("How welcome did you feel here?", self))
+        layout.addWidget(QLabel("How welcome did you feel here?", body))
         self.ratings = QButtonGroup(self)
         self.ratings.setExclusive(True)
         # Toggle buttons as the desk's "Arrived via"; they wrap in Large text rather than widen the column.
         choices = FlowLayout(spacing=6)
         self.rating_buttons: dict[str, QPushButton] = {}
         for value, text in [(w.value, w.label) for w in Welcome] + [(NO_ANSWER, "No answer")]:
-            button = QPushButton(text, self)
+            button = QPushButton(text, body)
             button.setProperty("toggle", True)
             button.setCheckable(True)
             button.setAutoDefault(False)
@@ -64,9 +76,9 @@ class FeedbackPanel(QWidget):
         self.rating_buttons[NO_ANSWER].setChecked(True)
         layout.addLayout(choices)
 
-        words_label = QLabel("In their own words", self)
+        words_label = QLabel("In their own words", body)
         layout.addWidget(words_label)
-        self.words = QPlainTextEdit(self)
+        self.words = QPlainTextEdit(body)
         self.words.setAccessibleName("Feedback in their own words")
         self.words.setPlaceholderText("What went well, what could be better…")
         self.words.setTabChangesFocus(True)
@@ -74,20 +86,19 @@ class FeedbackPanel(QWidget):
         self.words.textChanged.connect(self._count)
         words_label.setBuddy(self.words)
         layout.addWidget(self.words, 1)
-        self.counter = muted_label("", self)
+        self.counter = muted_label("", body)
         layout.addWidget(self.counter)
-        general = QLabel(self)
+        general = QLabel(body)
         self.errors = FieldErrors(general)
         layout.addWidget(self.errors.bind("words", self.words))
         layout.addWidget(self.errors.bind("rating", self.rating_buttons[Welcome.WELCOME.value]))
         layout.addWidget(general)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.close_button = shortcut_button("Close · Esc", None, self.close_panel, parent=self, kind="quiet")
-        self.save_button = shortcut_button("Save feedback", "Ctrl+Return", self.save, parent=self, kind="primary",
+        buttons = FlowLayout(spacing=8)  # side by side they are wider than the column in Large text
+        self.close_button = shortcut_button("Close · Esc", None, self.close_panel, parent=body, kind="quiet")
+        self.save_button = shortcut_button("Save feedback", "Ctrl+Return", self.save, parent=body, kind="primary",
                                            page=self)
-        buttons.addWidget(self.close_button)
         buttons.addWidget(self.save_button)
+        buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
         add_shortcut(self, "Esc", self.close_panel)
         chain = [*self.rating_buttons.values(), self.words, self.close_button, self.save_button]

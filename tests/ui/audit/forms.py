@@ -79,6 +79,14 @@ def sign_out_form(window: MainWindow) -> None:
     desk.in_now.start_sign_out()
 
 
+@screen("desk guest feedback too long", "desk", roles=FRONT_DESK)
+def feedback_too_long(window: MainWindow) -> None:
+    desk = _desk(window)
+    press(desk.search_panel.search_box, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    desk.feedback.words.setPlainText("Ça va — " + "x" * 600)
+    desk.feedback.save()  # the length, under the box
+
+
 @screen("desk keep without a bed", "desk", roles=LEADS)
 def keep_without_bed(window: MainWindow) -> None:
     banner = _desk(window).night_banner
