@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +30,7 @@ from safespace_desk.services.guests import GuestRecord
 from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.kit.forms import FieldErrors
 from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
-from safespace_desk.ui.kit.widgets import clear_layout, heading, muted_label
+from safespace_desk.ui.kit.widgets import clear_layout, heading, muted_label, scrolled_body
 
 _DATE_FORMS = (r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
@@ -63,15 +62,7 @@ class AddGuestPanel(QFrame):
         self.setObjectName("addGuestPanel")
         self._actions = actions
         self._editing: str | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget(scroll)
-        body.setObjectName("addGuestBody")
-        scroll.setWidget(body)
+        body = scrolled_body(self, "addGuestBody")
         layout = QVBoxLayout(body)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(10)

@@ -8,11 +8,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFrame,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +22,7 @@ from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.forms import Banner, FieldErrors
 from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
-from safespace_desk.ui.kit.widgets import heading, muted_label
+from safespace_desk.ui.kit.widgets import heading, muted_label, scrolled_body
 
 ANONYMOUS_NOTE = ("Anonymous: not linked to anyone, and only today's date is kept. "
                   "Please write no names, yours or anyone else's.")
@@ -41,15 +39,7 @@ class FeedbackPanel(QWidget):
         self._actions = actions
         # In a scroll area, as the add-guest form: a night check and a handover banner above leave the
         # column little height, and the words box must not shrink over its counter.
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget(scroll)
-        body.setObjectName("feedbackBody")
-        scroll.setWidget(body)
+        body = scrolled_body(self, "feedbackBody")
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 8, 0)
         layout.setSpacing(8)

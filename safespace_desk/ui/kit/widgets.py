@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLayout, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from safespace_desk.domain.wording import wording_prompts
 from safespace_desk.ui.kit.forms import set_state
@@ -86,6 +95,21 @@ def panel(parent: QWidget | None = None) -> tuple[QFrame, QVBoxLayout]:
     layout.setContentsMargins(14, 12, 14, 12)
     layout.setSpacing(8)
     return frame, layout
+
+
+def scrolled_body(owner: QWidget, name: str) -> QWidget:
+    """Fill ``owner`` with a frameless scroll area and return the widget inside it, for a form in a
+    column whose height (banners above) or width (Large text) it must never force on the page."""
+    outer = QVBoxLayout(owner)
+    outer.setContentsMargins(0, 0, 0, 0)
+    scroll = QScrollArea(owner)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    outer.addWidget(scroll)
+    body = QWidget(scroll)
+    body.setObjectName(name)
+    scroll.setWidget(body)
+    return body
 
 
 def clear_layout(layout: QLayout) -> None:
