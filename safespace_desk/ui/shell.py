@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QBoxLayout,
     QButtonGroup,
     QCheckBox,
@@ -137,6 +138,23 @@ class PageScroll(QScrollArea):
         self.setWidget(page)
         self.setWidgetResizable(False)
         page.installEventFilter(self)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._follow_focus)
+
+    def _follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """A page taller than the screen (Large text, a form opened in a banner) scrolls to the field
+        that takes the focus, however it got there: a form focuses its first box from code, where
+        QScrollArea follows only Tab. After the page's layout has placed a form just opened."""
+        page = self.widget()
+        if new is not None and page is not None and self.isVisible() and page.isAncestorOf(new):
+            QTimer.singleShot(0, self._show_focus)
+
+    def _show_focus(self) -> None:
+        page = self.widget()
+        focused = QApplication.focusWidget()
+        if page is not None and focused is not None and page.isAncestorOf(focused) and focused.isVisible():
+            self.ensureWidgetVisible(focused, 0, 24)
 
     def _fit(self) -> None:
         page = self.widget()
@@ -152,6 +170,8 @@ class PageScroll(QScrollArea):
         if height > self.viewport().height():  # a scroll bar will show: leave it its room
             width = self.width() - self.verticalScrollBar().sizeHint().width()
         page.resize(width, height)
+        if height > self.viewport().height():
+            self._show_focus()  # the page grew (a form opened): keep the field being typed in in view
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)

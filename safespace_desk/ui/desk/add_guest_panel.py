@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,10 +27,13 @@ from safespace_desk.domain.guests import GuestDetails, GuestFlag
 from safespace_desk.services import guests
 from safespace_desk.services.guests import GuestRecord
 from safespace_desk.ui.desk.desk_actions import DeskActions
+from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.forms import FieldErrors
 from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
 from safespace_desk.ui.kit.widgets import clear_layout, heading, muted_label, scrolled_body
 
+# A check box does not wrap: the longest flag's own words (475 px in Large text) are said shorter here.
+_BOX_TEXT = {GuestFlag.NOT_DISCUSSED: "Not for partnership meetings"}
 _DATE_FORMS = (r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
@@ -81,23 +83,24 @@ class AddGuestPanel(QFrame):
         self.duplicates_box = QVBoxLayout()
         self.duplicates_box.setSpacing(4)
         form.addRow("", self.duplicates_box)
-        self.aliases = self._line(form, "aliases", "Other names", "Other names they use, separated by commas")
+        self.aliases = self._line(form, "aliases", "Other names", "Separated by commas")
         self.legal_name = self._line(form, "legal_name", "Legal name", "Only if they want to give it")
-        self.birth = self._line(form, "birth", "Born", "A year (1987) or a date (14/03/1987)")
+        self.birth = self._line(form, "birth", "Born", "1987, or 14/03/1987")
         self.gender = self._line(form, "gender", "Gender", "In their own words")
         layout.addLayout(form)
 
         layout.addWidget(QLabel("Flags", body))
-        flags_grid = QGridLayout()
-        flags_grid.setHorizontalSpacing(18)
-        flags_grid.setVerticalSpacing(6)
+        # The flags wrap to the column's width (two fixed columns needed 760 px in Large text, and the
+        # form scrolled sideways in the search column).
+        flags_flow = FlowLayout(spacing=10)
         self.flag_boxes: dict[GuestFlag, QCheckBox] = {}
-        for i, flag in enumerate(GuestFlag):
-            box = QCheckBox(flag.label, body)
+        for flag in GuestFlag:
+            box = QCheckBox(_BOX_TEXT.get(flag, flag.label), body)
+            box.setToolTip(flag.label)
             box.setObjectName(f"flag_{flag.value}")
             self.flag_boxes[flag] = box
-            flags_grid.addWidget(box, i // 2, i % 2)
-        layout.addLayout(flags_grid)
+            flags_flow.addWidget(box)
+        layout.addLayout(flags_flow)
 
         notes_label = QLabel("Support notes", body)
         self.notes = QPlainTextEdit(body)
@@ -113,12 +116,11 @@ class AddGuestPanel(QFrame):
         layout.addWidget(notes_error)
         layout.addWidget(general)
 
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.cancel_button = shortcut_button("Cancel · Esc", None, self.close_panel, parent=body, kind="quiet")
+        buttons = FlowLayout(spacing=8)  # one under the other when the column is narrow (Large text)
         self.save_button = shortcut_button("Add guest · Enter", None, self.save, parent=body, kind="primary")
-        buttons.addWidget(self.cancel_button)
+        self.cancel_button = shortcut_button("Cancel · Esc", None, self.close_panel, parent=body, kind="quiet")
         buttons.addWidget(self.save_button)
+        buttons.addWidget(self.cancel_button)
         layout.addLayout(buttons)
         layout.addStretch(1)
         add_shortcut(self, "Esc", self.close_panel)

@@ -46,7 +46,7 @@ class ArrivalSelector(QWidget):
         caption.setProperty("muted", True)
         caption.setToolTip(f"Alt+1 to Alt+{last} choose; it goes back to Self after each sign-in")
         layout.addWidget(caption)
-        flow = FlowLayout(spacing=6)
+        flow = FlowLayout(spacing=4)  # two rows of five in normal text beside six tabs
         layout.addLayout(flow)
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)

@@ -15,9 +15,10 @@ from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.status_context import StatusContext
 from safespace_desk.ui.desk.table_model import Column, RecordTableModel
 from safespace_desk.ui.desk.tables import desk_table, select_row, selected_row
+from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.formatting import clock_time
 from safespace_desk.ui.kit.shortcuts import shortcut_button
-from safespace_desk.ui.kit.widgets import heading, muted_label
+from safespace_desk.ui.kit.widgets import heading, muted_label, narrow_combo
 
 
 class BedBoardPanel(QWidget):
@@ -55,7 +56,7 @@ class BedBoardPanel(QWidget):
         give_row.setContentsMargins(0, 0, 0, 0)
         give_row.setSpacing(8)
         give_row.addWidget(QLabel("Give to", self.give_row))
-        self.guest_choice = QComboBox(self.give_row)
+        self.guest_choice = narrow_combo(QComboBox(self.give_row))
         self.guest_choice.setObjectName("bedGuestChoice")
         give_row.addWidget(self.guest_choice, 1)
         self.give_button = shortcut_button("Give", "Alt+B", self.give_selected_bed, parent=self.give_row,
@@ -65,14 +66,14 @@ class BedBoardPanel(QWidget):
         layout.addWidget(self.give_row)
 
         self.move_row = QWidget(self)
-        move_row = QHBoxLayout(self.move_row)
-        move_row.setContentsMargins(0, 0, 0, 0)
-        move_row.setSpacing(8)
+        # The choice on one line and its two buttons wrapping after it: on one line in Large text the
+        # buttons were squeezed narrower than their text.
+        move_row = FlowLayout(self.move_row, spacing=8)
         move_row.addWidget(QLabel("Move to", self.move_row))
-        self.move_choice = QComboBox(self.move_row)
+        self.move_choice = narrow_combo(QComboBox(self.move_row), 6)
         self.move_choice.setObjectName("bedMoveChoice")
         self.move_choice.setPlaceholderText("no bed free")
-        move_row.addWidget(self.move_choice, 1)
+        move_row.addWidget(self.move_choice)
         self.move_button = shortcut_button("Move", "Alt+M", self.move_selected_guest, parent=self.move_row)
         self.free_button = shortcut_button("Free bed", "Alt+F", self.free_selected_bed, parent=self.move_row)
         move_row.addWidget(self.move_button)

@@ -19,7 +19,7 @@ from safespace_desk.ui.desk.tables import desk_table, select_row, selected_row
 from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.formatting import day_and_time
 from safespace_desk.ui.kit.shortcuts import shortcut_button
-from safespace_desk.ui.kit.widgets import muted_label
+from safespace_desk.ui.kit.widgets import muted_label, narrow_combo
 
 
 def bed_text(guest: InNow) -> str:
@@ -82,7 +82,7 @@ class InNowPanel(QWidget):
                                            tooltip="A sign-in made by mistake (kept, marked undone)")
         self.record_button = shortcut_button("Record", "Alt+R", self.open_record, parent=self,
                                              tooltip="Open this guest's record")
-        self.bed_choice = QComboBox(self)
+        self.bed_choice = narrow_combo(QComboBox(self), 6)
         self.bed_choice.setObjectName("inNowBedChoice")
         self.bed_choice.setToolTip("A free bed for tonight")
         self.bed_button = shortcut_button("Give bed", "Alt+B", self.give_bed, parent=self,
@@ -133,6 +133,7 @@ class InNowPanel(QWidget):
         guest = self.selected()
         if guest is not None:
             self.sign_out_form.set_places(self._context.place_names())
+            self._show_actions(False)  # the form takes the buttons' place, as the swap form does
             self.sign_out_form.start()
 
     def _sign_out(self, where: str) -> None:
@@ -154,7 +155,7 @@ class InNowPanel(QWidget):
         self.table.setFocus()
 
     def _show_actions(self, shown: bool) -> None:
-        # The swap form takes the buttons' place while it is open (the desk is held to the screen).
+        # A form (sign-out, hostel swap) takes the buttons' place while it is open: the desk's height is short.
         for widget in (self.sign_out_button, self.swap_button, self.undo_button, self.record_button):
             widget.setVisible(shown and (widget is not self.swap_button or self.offers_swap))
         for widget in (self.bed_label, self.bed_choice, self.bed_button):

@@ -6,8 +6,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from safespace_desk.domain.errors import DeskError
+from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.forms import FieldErrors
 from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
+from safespace_desk.ui.kit.widgets import narrow_combo
 
 
 class TextPromptForm(QWidget):
@@ -38,21 +40,27 @@ class TextPromptForm(QWidget):
         caption.setBuddy(self.editor)
         row.addWidget(caption)
         row.addWidget(self.editor, 1)
+        # The buttons under the box, wrapping: beside it in the side panel (half the desk) they were
+        # squeezed narrower than their text.
+        buttons = FlowLayout(spacing=8)
         self.submit_button = shortcut_button(f"{submit_text} · Enter", None, self.submit, parent=self,
                                              kind="primary")
         self.cancel_button = shortcut_button(f"{cancel_text} · Esc", None, self.cancelled.emit, parent=self,
                                              kind="quiet")
-        row.addWidget(self.submit_button)
-        row.addWidget(self.cancel_button)
+        buttons.addWidget(self.submit_button)
+        buttons.addWidget(self.cancel_button)
         layout.addLayout(row)
         self._row = row
         error = QLabel(self)
+        error.setWordWrap(True)
         general = QLabel(self)
+        general.setWordWrap(True)
         self.errors = FieldErrors(general)
         self.errors.bind(field, self.editor, error)
         self._field = field
         layout.addWidget(error)
         layout.addWidget(general)
+        layout.addLayout(buttons)
         self.editor.returnPressed.connect(self.submit)
         add_shortcut(self, "Esc", self.cancelled.emit)
 
@@ -87,6 +95,7 @@ class DestinationPromptForm(TextPromptForm):
         self.places.setAccessibleName("Where to")
         self.places.setEditable(True)
         self.places.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        narrow_combo(self.places)  # the longest place pushed "Sign out · Enter" narrower than its text
         # The combo's own line edit takes the old one's place, name and behaviour (Enter signs out).
         old = self.editor
         # Out of the row with removeWidget first, so PySide forgets its wrapper of the row's item for

@@ -108,10 +108,11 @@ class NightCheckBanner(Banner):
             grid.addWidget(out, row, 2)
             grid.addWidget(keep, row, 3)
         if len(guests) > shown:
-            more = QLabel(f"…and {len(guests) - shown} more in In now (Ctrl+1), where each can be given a bed.",
-                          rows)
-            more.setWordWrap(True)
-            grid.addWidget(more, shown, 0, 1, 4)
+            # Beside the last guest's buttons, not on a line of its own: the desk's height is short.
+            more = QLabel(f"…and {len(guests) - shown} more: In now (Ctrl+1)", rows)
+            more.setObjectName("nightCheckMore")
+            more.setToolTip("Each can be given a bed, signed out or kept in the In now tab")
+            grid.addWidget(more, min(shown, len(guests)) - 1, 4)
         grid.setColumnStretch(4, 1)
         return rows
 

@@ -9,12 +9,13 @@ desk account. Either way the service gets a single-use grant for this one action
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCompleter, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from safespace_desk.domain.errors import DeskError
 from safespace_desk.services import overrides, staff
 from safespace_desk.services.overrides import Override, OverrideAction
 from safespace_desk.ui.desk.desk_actions import DeskActions
+from safespace_desk.ui.kit.flow import FlowLayout
 from safespace_desk.ui.kit.forms import FieldErrors
 from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
 from safespace_desk.ui.kit.wait_countdown import WaitCountdown
@@ -39,59 +40,55 @@ class OverrideForm(QWidget):
         layout.addWidget(muted_label(
             f"Recorded as an override by {who}." if self._lead_here
             else "The shift lead types their own name and PIN or password.", self))
-        # Name and PIN side by side, the reason below: the form sits in a banner in the left column
-        # and must fit at 768 high together with the search box and "arrived via".
+        # Each caption above its box: the form sits in a banner in the search column (a third of the
+        # screen in Large text), where captions beside the boxes were cut ("Lead's na…", "PIN or pa…").
         self.lead_name = QLineEdit(self)
         self.lead_name.setObjectName("leadName")
-        self.lead_name.setPlaceholderText("Lead's name")
+        self.lead_name.setPlaceholderText("As on the staff list")
         if not self._lead_here:
             self._offer_lead_names()
         self.lead_secret = QLineEdit(self)
         self.lead_secret.setObjectName("leadSecret")
         self.lead_secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.lead_secret.setPlaceholderText("PIN or password")
         self.reason = QLineEdit(self)
         self.reason.setObjectName("overrideReason")
         self.reason.setPlaceholderText(reason_hint)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(4)
         general = QLabel(self)
+        general.setWordWrap(True)
         self.errors = FieldErrors(general)
         self._error_labels: dict[str, QLabel] = {}
         # After too many wrong tries for the lead's name: "Wait N seconds" under the PIN box, counting down.
         self.countdown = WaitCountdown(self._show_wait, self)
-        placements = {"lead_name": (0, 0, 1), "lead_secret": (0, 2, 1), "reason": (2, 0, 3)}
         for field, label_text, editor in (("lead_name", "Lead's name", self.lead_name),
                                           ("lead_secret", "PIN or password", self.lead_secret),
-                                          ("reason", "Reason", self.reason)):
+                                          ("reason", "Reason (recorded)", self.reason)):
             if field != "reason" and self._lead_here:
                 editor.hide()
                 continue
-            row, column, span = placements[field]
             error = QLabel(self)
+            error.setWordWrap(True)
             self.errors.bind(field, editor, error)
             self._error_labels[field] = error
             label = QLabel(label_text, self)
             label.setBuddy(editor)
-            grid.addWidget(label, row, column)
-            grid.addWidget(editor, row, column + 1, 1, span)
-            grid.addWidget(error, row + 1, column, 1, span + 1)
+            fields = QVBoxLayout()
+            fields.setSpacing(2)
+            fields.addWidget(label)
+            fields.addWidget(editor)
+            fields.addWidget(error)
+            layout.addLayout(fields)
             editor.returnPressed.connect(self.submit)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
-        layout.addLayout(grid)
         layout.addWidget(general)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        # The buttons wrap under each other where the column is narrow.
+        buttons = FlowLayout(spacing=8)
         # Enter and Esc act while focus is in this form only: as window shortcuts they would
         # steal Enter from the search box and Esc from other panels.
-        self.cancel_button = shortcut_button("Cancel · Esc", None, self.cancel, parent=self, kind="quiet")
         self.submit_button = shortcut_button(f"{submit_text} · Enter", None, self.submit, parent=self,
                                              kind="primary")
+        self.cancel_button = shortcut_button("Cancel · Esc", None, self.cancel, parent=self, kind="quiet")
         add_shortcut(self, "Esc", self.cancel)
-        buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.submit_button)
+        buttons.addWidget(self.cancel_button)
         layout.addLayout(buttons)
 
     def _offer_lead_names(self) -> None:

@@ -11,7 +11,7 @@ nights begin without anyone pressing a key.
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
@@ -41,9 +41,19 @@ TICK_MS = 30_000
 TAB_IN_NOW, TAB_BEDS, TAB_EXCLUSIONS, TAB_GUEST, TAB_DUPLICATES, TAB_EXPECTED = range(6)
 
 
+class SidePanel(QTabWidget):
+    """The desk's tabs, never narrower than the tabs themselves (six for a lead): a tab bar that
+    scrolls hides a tab behind its arrows. The search column gives way (its buttons wrap)."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        bar = self.tabBar()
+        tabs = sum(bar.tabSizeHint(i).width() for i in range(bar.count()) if bar.isTabVisible(i))
+        return QSize(max(hint.width(), tabs + 4), hint.height())
+
+
 class FrontDeskPage(QWidget):
     changes_applied = Signal(object)  # Changes made on this page, for the shell to pass to other pages
-    fits_screen = True  # laid out for 1366x768: the shell gives it the screen, not Qt's taller estimate
 
     def __init__(self, desk: DeskContext, *, ticker: QTimer | None = None,
                  parent: QWidget | None = None) -> None:
@@ -67,7 +77,7 @@ class FrontDeskPage(QWidget):
         self.feedback = FeedbackPanel(self.actions, self)
         self.left.addWidget(self.feedback)
 
-        self.tabs = QTabWidget(self)
+        self.tabs = SidePanel(self)
         self.tabs.setObjectName("sidePanel")
         self.tabs.setDocumentMode(False)
         self.in_now = InNowPanel(self.actions, self.context, self.tabs)
@@ -96,11 +106,11 @@ class FrontDeskPage(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.status_strip)
         content = QVBoxLayout()
-        content.setContentsMargins(20, 14, 20, 16)
-        content.setSpacing(12)
+        content.setContentsMargins(16, 12, 16, 12)
+        content.setSpacing(10)
         content.addWidget(self.night_banner)
         columns = QHBoxLayout()
-        columns.setSpacing(20)
+        columns.setSpacing(16)
         columns.addWidget(self.left, 1)
         columns.addWidget(self.tabs, 1)
         content.addLayout(columns, 1)
@@ -202,6 +212,7 @@ class FrontDeskPage(QWidget):
         self.tabs.setTabText(TAB_DUPLICATES, f"Duplicates ({dupes})" if dupes else "Duplicates")
         due = self.expected.due_count()
         self.tabs.setTabText(TAB_EXPECTED, f"Expected ({due})" if due else "Expected")
+        self.tabs.updateGeometry()  # a count in a title changes the tabs' width
 
     # --- keys and style ---------------------------------------------------------------------------
 

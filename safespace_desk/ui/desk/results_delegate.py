@@ -53,6 +53,15 @@ class _Fonts:
         return (self.bold, self.bold_metrics) if bold else (self.regular, self.regular_metrics)
 
 
+def _height(fonts: _Fonts, has_badges: bool) -> int:
+    return PAD_Y * 2 + fonts.name_metrics.height() + ((LINE_GAP + fonts.pill_height) if has_badges else 0)
+
+
+def row_height(font: QFont, *, has_badges: bool = True) -> int:
+    """A result's height: its name, and under it the pills (when it has any)."""
+    return _height(_Fonts(font), has_badges)
+
+
 class GuestResultDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -72,9 +81,7 @@ class GuestResultDelegate(QStyledItemDelegate):
         return self._colours[1]
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        fonts = self._fonts_for(option.font)
-        has_badges = bool(index.data(ResultRole.BADGES))
-        height = PAD_Y * 2 + fonts.name_metrics.height() + ((LINE_GAP + fonts.pill_height) if has_badges else 0)
+        height = _height(self._fonts_for(option.font), bool(index.data(ResultRole.BADGES)))
         return QSize(1, height)  # the view gives each row its full width; never scroll sideways
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,

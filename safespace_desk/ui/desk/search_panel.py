@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLineEdit, QListView, QVBoxLayout, QWidget
 
@@ -27,7 +27,7 @@ from safespace_desk.ui.desk.desk_actions import DeskActions
 from safespace_desk.ui.desk.inline_forms import DestinationPromptForm, TextPromptForm
 from safespace_desk.ui.desk.mode_selector import ModeSelector
 from safespace_desk.ui.desk.override_form import OverrideForm
-from safespace_desk.ui.desk.results_delegate import GuestResultDelegate
+from safespace_desk.ui.desk.results_delegate import GuestResultDelegate, row_height
 from safespace_desk.ui.desk.results_model import GuestResultsModel
 from safespace_desk.ui.desk.status_context import StatusContext
 from safespace_desk.ui.kit.formatting import hit_badges, messages_text
@@ -36,6 +36,18 @@ from safespace_desk.ui.kit.widgets import muted_label
 from safespace_desk.ui.messages.deliver_dialog import MessagesWaitingBanner
 
 _MOVE_KEYS = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
+
+
+class ResultsList(QListView):
+    """Never shorter than one whole guest (name and pills), and asking for no more: it takes the
+    rest of the column. Qt's default wish (192 px) made the desk's height for its width taller than
+    the screen, so the page scrolled when it did not need to; the old 60 px floor showed half a name."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(super().minimumSizeHint().width(), row_height(self.font()) + 2 * self.frameWidth())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(super().sizeHint().width(), self.minimumSizeHint().height())
 
 
 class SearchPanel(QWidget):
@@ -55,7 +67,7 @@ class SearchPanel(QWidget):
 
         self.search_box = QLineEdit(self)
         self.search_box.setObjectName("guestSearch")
-        self.search_box.setPlaceholderText("Find a guest: name or card")
+        self.search_box.setPlaceholderText("Find: name or card")  # fits half the desk in Large text
         self.search_box.setToolTip("Find a guest (Ctrl+F or F2). Enter signs in the highlighted guest.")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setAccessibleName("Find a guest")
@@ -85,7 +97,7 @@ class SearchPanel(QWidget):
         layout.addWidget(self.hint)
 
         self.model = GuestResultsModel(self)
-        self.results = QListView(self)
+        self.results = ResultsList(self)
         self.results.setObjectName("guestResults")
         self.results.setModel(self.model)
         self.results.setItemDelegate(GuestResultDelegate(self.results))
@@ -94,7 +106,6 @@ class SearchPanel(QWidget):
         self.results.setUniformItemSizes(False)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.setAccessibleName("Guests found")
-        self.results.setMinimumHeight(60)
         layout.addWidget(self.results, 1)
         # A guest's own feedback (anonymous) is not about anyone found here: its way in sits apart.
         feedback_row = QHBoxLayout()
@@ -281,7 +292,10 @@ class SearchPanel(QWidget):
         self.banner.setProperty("blocked_guest", hit.guest_id)
         self.banner.add_action("Override (lead)…", "Ctrl+O", lambda: self.show_override_form(hit),
                                kind="danger" if tone == "danger" else None)
-        self.banner.add_action("Not now", "Ctrl+Esc", self._back_to_search, kind="quiet")
+        # Esc in the search box (where focus stays) clears the name and with it this banner. Not a
+        # shortcut of the button's own: Esc is every inline form's Cancel, and Ctrl+Esc is the Start
+        # menu on Windows.
+        self.banner.add_action("Not now · Esc", None, self._back_to_search, kind="quiet")
 
     def show_override_form(self, hit: GuestHit) -> OverrideForm:
         form = OverrideForm(self._actions, action=OverrideAction.SIGN_IN, submit_text="Sign in with override",

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from safespace_desk.ui.desk.table_model import RecordTableModel
 
 
+class DeskTable(QTableView):
+    """Asks for room for its heading and three rows and takes whatever more the page gives: Qt's
+    default wish (192 px) made the desk's height for its width (what the page scrolls by in Large
+    text) taller than what the desk needs."""
+
+    ROWS_WANTED = 3
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().sizeHint()
+        rows = self.verticalHeader().defaultSectionSize() * self.ROWS_WANTED
+        frame = 2 * self.frameWidth()
+        return QSize(hint.width(), self.horizontalHeader().sizeHint().height() + rows + frame)
+
+
 def desk_table(model: RecordTableModel, parent: QWidget, *, stretch_column: int = 0,
                name: str = "") -> QTableView:
-    view = QTableView(parent)
+    view = DeskTable(parent)
     if name:
         view.setObjectName(name)
     view.setModel(model)

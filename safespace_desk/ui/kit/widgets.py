@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -199,3 +200,13 @@ def button_row(*buttons: QWidget, stretch_first: bool = False) -> QHBoxLayout:
     if not stretch_first:
         row.addStretch(1)
     return row
+
+
+def narrow_combo(combo: QComboBox, characters: int = 8) -> QComboBox:
+    """A choice as wide as its row leaves it (at least ``characters`` wide), not as its longest entry:
+    beside buttons in a half-screen column the longest bed, place or agency squeezed the buttons
+    narrower than their text."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+    return combo
+

@@ -51,6 +51,13 @@ def excluded(window: MainWindow) -> None:
     press(box, Qt.Key.Key_Return)
 
 
+@screen("desk override form", "desk", roles=FRONT_DESK)
+def override_form(window: MainWindow) -> None:
+    """A lead lets an excluded guest in: at a desk account, their name and PIN (finding 10: cut)."""
+    excluded(window)
+    press(_desk(window).search_panel.search_box, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+
+
 @screen("desk guest record", "desk", roles=FRONT_DESK)
 def guest_record(window: MainWindow) -> None:
     _desk(window).open_guest(_find(window, "Kez"))

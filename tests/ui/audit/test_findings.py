@@ -4,7 +4,7 @@ the night colours, the guest panel, focus after every action, banners, and what 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QCheckBox
+from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from safespace_desk.domain.roles import Role
@@ -124,9 +124,9 @@ def test_focus_is_on_the_search_box_after_every_desk_action(hub_copy: AuditHub, 
 
 
 def test_banners_leave_the_desk_its_room(hub_copy: AuditHub, open_window: OpenWindow) -> None:
-    """Finding 6: with the handover banner and the 20:10 night check both up, nothing overlaps.
-    (Large text: see tests/ui/audit/known_problems.py.)"""
-    for large in (False,):
+    """Finding 6: with the handover banner and the 20:10 night check both up, nothing overlaps, in
+    either text size (in Large text the desk scrolls up and down rather than squash)."""
+    for large in (False, True):
         window = open_window(hub_copy, Role.DESK, large_text=large)
         desk = window.shell.page("desk")  # type: ignore[union-attr]
         assert desk.night_banner.isVisible()
@@ -135,6 +135,23 @@ def test_banners_leave_the_desk_its_room(hub_copy: AuditHub, open_window: OpenWi
         buttons = [arrival.button(v) for v in type(arrival.value())]
         assert all(b.visibleRegion().boundingRect().size() == b.size() for b in buttons)
         window.close()
+
+
+def test_a_form_opened_below_the_fold_is_scrolled_into_view(hub_copy: AuditHub, open_window: OpenWindow,
+                                                            qtbot: QtBot) -> None:
+    """In Large text at night the desk is taller than the screen: the lead's override form, opened
+    in the banner under the arrival buttons, is scrolled to so its first box is seen and typed in."""
+    window = open_window(hub_copy, Role.DESK, large_text=True)
+    desk = window.shell.page("desk")  # type: ignore[union-attr]
+    box = desk.search_panel.search_box
+    qtbot.keyClicks(box, "Sam")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.keyClick(box, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    lead_name = desk.search_panel.banner.findChild(QLineEdit, "leadName")
+    assert lead_name is not None and lead_name.hasFocus()
+    qtbot.wait(20)
+    assert lead_name.visibleRegion().boundingRect().size() == lead_name.size()
+    window.close()
 
 
 def test_the_screens_say_what_is_so(hub_copy: AuditHub, open_window: OpenWindow) -> None:

@@ -108,3 +108,23 @@ def test_the_override_form_counts_down_after_wrong_tries(
     assert form.errors.text_for("lead_secret").endswith("Wait 4 seconds before trying again.")
     assert visits.who_is_in(desk) == []
     desk_user.close()
+
+
+def test_not_now_is_esc_in_the_search_box(qtbot: QtBot, desk: DeskContext, clock: FixedClock, make_page) -> None:
+    """The blocked banner's "Not now" is Esc where focus already is (it was Ctrl+Esc: the Start-menu
+    key on Windows), and Esc leaves the desk ready for the next name."""
+    _exclude_robin(desk, clock)
+    page = make_page(desk)
+    panel = page.search_panel
+    box = panel.search_box
+    qtbot.keyClicks(box, "rob")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    banner = panel.banner
+    assert banner.isVisible() and banner.property("tone") == "danger"
+    labels = [b.text() for b in banner.buttons()]
+    assert "Not now · Esc" in labels and not any("Ctrl+Esc" in text for text in labels)
+    assert box.hasFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert not banner.isVisible()
+    assert box.text() == "" and box.hasFocus()
+    assert visits.who_is_in(desk) == []
