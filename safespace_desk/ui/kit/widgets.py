@@ -5,9 +5,13 @@ every page at once."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QCursor, QFont
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -210,3 +214,13 @@ def narrow_combo(combo: QComboBox, characters: int = 8) -> QComboBox:
     combo.setMinimumContentsLength(characters)
     return combo
 
+
+@contextmanager
+def busy_cursor() -> Iterator[None]:
+    """The wait cursor while a page reads on the main thread (the paramedic's page took seconds to
+    open on a big store with no sign that anything was happening: issue 8, finding 13)."""
+    QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()

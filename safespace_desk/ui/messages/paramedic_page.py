@@ -46,6 +46,7 @@ from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
 from safespace_desk.ui.kit.widgets import (
     InlineBanner,
     apply_page_style,
+    busy_cursor,
     label,
     page_title,
     panel,
@@ -350,7 +351,8 @@ class ParamedicPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.refresh()
+        with busy_cursor():  # the triage records are read and decrypted here
+            self.refresh()
 
 
 def _flags_text(flags: frozenset[GuestFlag]) -> str:

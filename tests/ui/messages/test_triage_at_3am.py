@@ -55,3 +55,26 @@ def test_triage_follows_the_chosen_guest_and_saves_at_the_first_ctrl_s(
         assert page.need.text() == "" and page.notes.toPlainText() == ""
     finally:
         paramedic.close()
+
+
+def test_the_page_shows_the_wait_cursor_while_it_reads(
+        qtbot: Any, desk: DeskContext, data_dir: Any, clock: FixedClock, shown: Any) -> None:
+    """Finding 13: opening the page reads and decrypts the triage records on the main thread (seconds
+    on a big store): the wait cursor shows meanwhile, and is gone after."""
+    paramedic = desk_as(desk, data_dir, clock, "Pat Paramedic", "paramedic")
+    try:
+        page = ParamedicPage(paramedic)
+        cursors: list[object] = []
+        read = page.refresh
+
+        def refresh_noting_the_cursor() -> None:
+            cursor = QApplication.overrideCursor()
+            cursors.append(cursor.shape() if cursor is not None else None)
+            read()
+
+        page.refresh = refresh_noting_the_cursor  # type: ignore[method-assign]
+        shown(page)
+        assert cursors and set(cursors) == {Qt.CursorShape.WaitCursor}
+        assert QApplication.overrideCursor() is None
+    finally:
+        paramedic.close()
