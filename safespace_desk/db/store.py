@@ -315,14 +315,7 @@ class Store:
         # A folder made loose (by hand, another program, an older version) is tightened first.
         tighten_data_folder(data_dir)
         try:
-            if not _is_open_here(paths.db):
-                check_file_shape(paths.db, expected_salt)
-                problem = check_log_files(paths.db)
-                if problem is not None and problem.kind == "missing":
-                    raise LogMissing(problem.frames, health.restore_advice(data_dir) + health.accept_log_advice(data_dir))
-                if problem is not None:
-                    raise StoreDamaged(problem.detail(),
-                                       health.restore_advice(data_dir) + health.accept_log_advice(data_dir))
+            _check_files(paths, expected_salt)
             connect_raw(paths.db, master).close()
         except BaseException as error:
             raise _advised(translate(error, paths) or error, paths) from None
@@ -467,6 +460,30 @@ class Store:
                     _open_here[self._key] = left
                 else:
                     _open_here.pop(self._key, None)
+
+
+def _check_files(paths: StorePaths, expected_salt: bytes | None) -> None:
+    """The checks that need no key: the file's shape and its write-ahead log (skipped while this
+    process has the store open: the log is in use then)."""
+    if _is_open_here(paths.db):
+        return
+    check_file_shape(paths.db, expected_salt)
+    problem = check_log_files(paths.db)
+    advice = health.restore_advice(paths.data_dir) + health.accept_log_advice(paths.data_dir)
+    if problem is not None and problem.kind == "missing":
+        raise LogMissing(problem.frames, advice)
+    if problem is not None:
+        raise StoreDamaged(problem.detail(), advice)
+
+
+def check_unopened(data_dir: Path, expected_salt: bytes | None) -> None:
+    """What can be told about the store before anyone types a password (the sign-in screen says it
+    at once, not after a name and password: issue 8, finding 13). Raises what ``Store.open`` would."""
+    paths = StorePaths(data_dir)
+    try:
+        _check_files(paths, expected_salt)
+    except BaseException as error:
+        raise _advised(translate(error, paths) or error, paths) from None
 
 
 def _advised(error: BaseException, paths: StorePaths) -> BaseException:

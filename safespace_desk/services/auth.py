@@ -8,11 +8,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
+from safespace_desk.db import health
 from safespace_desk.db.errors import LogMissing, StoreDamaged, UnknownStaffName
 from safespace_desk.db.keyslots import KeySlots
 from safespace_desk.db.models import Setting, Staff
 from safespace_desk.db.sealing import Keyring
-from safespace_desk.db.store import Store, StorePaths
+from safespace_desk.db.store import Store, StorePaths, check_unopened
 from safespace_desk.domain.clock import Clock, ZoneCheckedClock
 from safespace_desk.domain.errors import AuthenticationFailed, ValidationError
 from safespace_desk.domain.pin_lock import PinAttempts
@@ -36,6 +37,16 @@ _pin_hasher = PasswordHasher()
 
 def _load_slots(data_dir: Path) -> KeySlots:
     return KeySlots.load(StorePaths(data_dir).keyslots)
+
+
+def check_before_sign_in(data_dir: Path) -> str | None:
+    """A missing or unreadable key-slot file, a missing, cut or foreign store, a damaged log: each
+    raised while the sign-in screen is shown, before a name and password are typed (issue 8,
+    finding 13). Damage recorded earlier is returned as the message to show: signing in still
+    works, read-only. Reads only."""
+    slots = _load_slots(data_dir)
+    check_unopened(data_dir, bytes.fromhex(slots.store_salt))
+    return health.damage_message(data_dir)
 
 
 def _open(data_dir: Path, slots: KeySlots, keys: Keyring) -> keyrotation.Opened:

@@ -201,4 +201,19 @@ class SignInScreen(QWidget):
 
     def showEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)  # type: ignore[arg-type]
+        self.check_store()
         (self.name if self.pages.currentIndex() == 0 else self.recovery_key).setFocus()
+
+    def check_store(self) -> None:
+        """Say at once what is wrong with the files (a missing key-slot file, a cut or damaged
+        store), not after a name and password have been typed (finding 13). Quick: files' sizes
+        and the log's frames are read, nothing is decrypted."""
+        if self._runner.busy:
+            return  # a sign-in is under way: its own answer comes
+        try:
+            recorded_damage = auth.check_before_sign_in(self._data_dir)
+        except Exception as error:  # noqa: BLE001 (every problem is shown, as a sign-in would show it)
+            self.banner.show_message(describe_error(error))
+            return
+        if recorded_damage:
+            self.banner.show_message(recorded_damage, "warning")

@@ -70,3 +70,31 @@ def test_the_recovery_key_adds_a_manager_and_signs_them_in(qtbot: QtBot, make_wi
     assert window.desk is not None and window.desk.actor is not None
     assert window.desk.actor.name == "Rita Rescue" and window.desk.actor.role == Role.MANAGER
     assert window.shell is not None and window.shell.who_label.text() == "Rita Rescue · Manager"
+
+
+def test_a_missing_key_slot_file_is_said_before_anything_is_typed(qtbot: QtBot, make_window: WindowFactory,
+                                                                  data_dir: Path) -> None:
+    """Finding 13: the sign-in screen says at once what is wrong with the files, not after a name
+    and a password (each costing a key derivation) have been typed."""
+    (data_dir / "keyslots.json").unlink()
+    window = make_window(data_dir)
+    screen = window.sign_in
+    assert window.current_screen is screen and screen.banner.isVisible()
+    assert "is missing from the data folder" in screen.banner.text()
+    assert screen.name.hasFocus() and screen.name.text() == ""
+
+
+def test_a_cut_store_is_said_before_anything_is_typed(qtbot: QtBot, make_window: WindowFactory,
+                                                      data_dir: Path) -> None:
+    store = data_dir / "store.db"
+    with open(store, "r+b") as fh:
+        fh.truncate(store.stat().st_size - 100)  # ends part way through a page
+    window = make_window(data_dir)
+    screen = window.sign_in
+    assert screen.banner.isVisible() and "cut short" in screen.banner.text()
+
+
+def test_a_sound_store_shows_no_message_on_the_sign_in_screen(qtbot: QtBot, make_window: WindowFactory,
+                                                              data_dir: Path) -> None:
+    window = make_window(data_dir)
+    assert window.sign_in.banner.text() == ""
