@@ -36,9 +36,21 @@ IMPORT_CACHE_KIB = 160 * 1024  # the page cache while an import runs (the store'
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """An existing guest a name in the file may be, with what tells two of one name apart (finding 7:
+    "May be: Jonno, Jonno"): only what the desk shows about a guest anyway."""
+
+    name: str
+    other_names: tuple[str, ...]
+    last_seen_at: datetime | None
+    card_code: str
+
+
+@dataclass(frozen=True)
 class UncertainMatch:
     name: str
     candidates: list[str]  # names of existing guests it may be
+    details: tuple[Candidate, ...] = ()  # the same guests, in the same order
 
 
 @dataclass
@@ -275,7 +287,10 @@ def match_names(index: GuestIndex, lines: Sequence[NamedLine],
         report.new_guests.append(line.name)
         close = exact or index.similar(line.name)
         if close:
-            report.uncertain.append(UncertainMatch(line.name, [g.name for g in close]))
+            details = tuple(Candidate(g.name, tuple(shown for shown, _ in g.names if shown != g.name),
+                                      datetime.fromtimestamp(g.last_seen_ts, UTC) if g.last_seen_ts else None,
+                                      g.card_code) for g in close)
+            report.uncertain.append(UncertainMatch(line.name, [g.name for g in close], details))
             hints.extend((new_guest, g.id, f"imported “{line.name}”") for g in close)
     return matches, hints
 

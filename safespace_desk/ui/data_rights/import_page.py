@@ -6,7 +6,9 @@ problems, so what is written is exactly what the manager has just reviewed.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,8 +29,10 @@ from PySide6.QtWidgets import (
 from safespace_desk.domain.sign_in_sheet import REQUIRED
 from safespace_desk.services import importer
 from safespace_desk.services.context import Changes, DeskContext
-from safespace_desk.services.importer import ImportReport
+from safespace_desk.services.importer import ImportReport, UncertainMatch
+from safespace_desk.services.site import get_site
 from safespace_desk.ui.data_rights.column_mapping import LABELS, SKIP_COLUMN, ColumnMappingForm, read_header
+from safespace_desk.ui.kit.formatting import tell_apart
 from safespace_desk.ui.kit.forms import PAGE_MARGINS, Banner, describe_error, primary_button
 from safespace_desk.ui.kit.widgets import explanation, heading
 from safespace_desk.ui.shell import MainShell
@@ -201,6 +205,9 @@ class ImportPage(QWidget):
             lambda report: self._finished(report, dry_run, fingerprint),
             self._failed)
 
+    def _may_be(self, match: UncertainMatch) -> str:
+        return may_be_text(match, get_site(self._desk).zone, self._desk.clock.now())
+
     def _finished(self, report: ImportReport, dry_run: bool, fingerprint: object) -> None:
         self.report = report
         self.choose_button.setEnabled(True)
@@ -212,7 +219,7 @@ class ImportPage(QWidget):
         self.uncertain.setRowCount(len(report.uncertain))
         for row, match in enumerate(report.uncertain):
             self.uncertain.setItem(row, 0, _item(match.name))
-            self.uncertain.setItem(row, 1, _item(", ".join(match.candidates)))
+            self.uncertain.setItem(row, 1, _item(self._may_be(match)))
         self.problems.resizeRowsToContents()
         self.uncertain.resizeRowsToContents()
         if report.errors:
@@ -249,6 +256,15 @@ class ImportPage(QWidget):
         self.uncertain.setRowCount(0)
         self.progress.setValue(0)
         self._checked = None
+
+
+def may_be_text(match: UncertainMatch, zone: ZoneInfo, now: datetime) -> str:
+    """One line per guest it may be, with what tells them apart: two "Jonno"s were shown as
+    "Jonno, Jonno" (finding 7)."""
+    if not match.details:
+        return ", ".join(match.candidates)
+    return "\n".join(f"{c.name} · {tell_apart(c.other_names, None, c.last_seen_at, c.card_code, zone, now)}"
+                     for c in match.details)
 
 
 def _table(header: list[str], name: str) -> QTableWidget:
