@@ -14,7 +14,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QEvent, QMargins, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QFrame, QSizePolicy, QWidget
 
 from safespace_desk.reports.figures import Figures
@@ -22,6 +22,9 @@ from safespace_desk.ui.kit.theme import current_colours
 from safespace_desk.ui.reports import formatting as fmt
 
 BLUE, GREEN, ORANGE, RED, GREY = "#1f5fa8", "#2e8b57", "#c77c1e", "#b3362a", "#8d98a5"
+CHART_HEIGHT = 236
+CHART_FURNITURE = 130  # title, legend, value axis and margins, in pixels
+ROW_LINES = 1.6  # a category label's line and the gap Qt leaves between labels
 
 
 class ChartPanel(QChartView):
@@ -31,8 +34,9 @@ class ChartPanel(QChartView):
     def __init__(self, title: str, accessible: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        # Fixed height: four charts and the headline tiles fit a 1366x768 screen without scrolling.
-        self.setFixedHeight(236)
+        # Fixed height: four charts and the headline tiles fit a 1366x768 screen without scrolling;
+        # a chart with a bar per agency or source grows to give each its label (fit_rows).
+        self.setFixedHeight(CHART_HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName(accessible)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -67,6 +71,12 @@ class ChartPanel(QChartView):
 
     def new_chart(self) -> QChart:
         return self._blank()
+
+    def fit_rows(self, rows: int) -> None:
+        """Room for a label per bar of a horizontal bar chart: Qt drops the category labels that do
+        not fit (finding 8: four of nine agencies were named), so the chart grows instead."""
+        line = QFontMetrics(chart_font(0.75)).height()
+        self.setFixedHeight(max(CHART_HEIGHT, CHART_FURNITURE + round(rows * line * ROW_LINES)))
 
 
 def paint_chart(view: QChartView, chart: QChart | None) -> None:
@@ -162,6 +172,7 @@ def arrivals(panel: ChartPanel, f: Figures) -> None:
     chart.addSeries(series)
     y_axis = _axis_font(QBarCategoryAxis())
     y_axis.append([fmt.source_label(s) for s, _ in items])
+    panel.fit_rows(len(items))
     chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(y_axis)
     x_axis = _value_axis(max((n for _, n in items), default=0))
@@ -205,6 +216,7 @@ def messages(panel: ChartPanel, f: Figures) -> None:
     chart.addSeries(series)
     y_axis = _axis_font(QBarCategoryAxis())
     y_axis.append([name for name, _ in agencies] or ["No messages"])
+    panel.fit_rows(len(agencies))
     chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(y_axis)
     totals = [a.delivered + a.expired + a.not_passed_on for _, a in agencies]

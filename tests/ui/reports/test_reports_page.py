@@ -167,3 +167,35 @@ def test_a_crisis_services_page_leaves_out_a_hubs_arrivals_and_swaps(qtbot: QtBo
     assert page.day_table.heading.text() == "Debriefs after hard moments"
     # The CSV keeps the documented layout (zeros), so a spreadsheet reads every site's alike.
     assert page.figures is not None and "moves,hostel_swaps,0" in figures_to_csv(page.figures)
+
+
+def test_every_agency_has_room_for_its_label(qtbot: QtBot, shell: MainShell, october: DeskContext) -> None:  # noqa: F811
+    """Finding 8: with nine agencies the chart named four (Qt hides the category labels that do not
+    fit); the chart grows so each bar has room for its name, in Large text too."""
+    from collections import Counter
+    from dataclasses import replace
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from safespace_desk.reports.figures import AgencyFigures
+    from safespace_desk.ui.reports import charts
+
+    page = _page(qtbot, shell, october)
+    assert page.figures is not None
+    nine = {f"Agency number {i}": AgencyFigures(received=i, delivered=i) for i in range(1, 10)}
+    app_font = QApplication.font()
+    large = QApplication.font()
+    large.setPointSize(15)  # Large text: where the labels have least room
+    QApplication.setFont(large)
+    try:
+        charts.messages(page.messages_chart, replace(page.figures, messages_by_agency=nine))
+    finally:
+        QApplication.setFont(app_font)
+    qtbot.wait(50)
+    # Each axis label is an item of the chart's scene, all of one height (the labels' font), and
+    # those with no room are hidden: the nine agencies' and every value label must show.
+    ticks = page.messages_chart.chart().axes(Qt.Orientation.Horizontal)[0].tickCount()
+    heights = Counter(round(item.boundingRect().height()) for item in page.messages_chart.scene().items()
+                      if type(item).__name__ == "QGraphicsItem" and item.isVisible())
+    assert max(heights.values()) >= len(nine) + ticks, heights
