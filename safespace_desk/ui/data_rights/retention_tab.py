@@ -49,8 +49,10 @@ class RetentionTab(QWidget):
         self.banner = Banner()
         layout.addWidget(self.banner)
 
-        columns = QHBoxLayout()
-        columns.setSpacing(20)
+        # The periods, then what purges removed under them: side by side the record's three columns
+        # had a fifth of the width and scrolled sideways in Large text.
+        columns = QVBoxLayout()
+        columns.setSpacing(14)
         left = QVBoxLayout()
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
@@ -72,7 +74,7 @@ class RetentionTab(QWidget):
             grid.addWidget(forever, row, 2)
             self.months[kind] = spin
             self.forever[kind] = forever
-        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(3, 1)  # the periods stay together on the left; the room is to their right
         left.addLayout(grid)
         buttons = QHBoxLayout()
         self.save_button = primary_button("&Save retention periods")
@@ -84,8 +86,7 @@ class RetentionTab(QWidget):
         buttons.addWidget(self.purge_button)
         buttons.addStretch(1)
         left.addLayout(buttons)
-        left.addStretch(1)
-        columns.addLayout(left, 3)
+        columns.addLayout(left)
 
         right = QVBoxLayout()
         right.addWidget(heading("What purges removed"))
@@ -101,8 +102,9 @@ class RetentionTab(QWidget):
         self.history.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.history.setMinimumHeight(self.history.fontMetrics().height() * 8)  # heading and a few purges
         right.addWidget(self.history, 1)
-        columns.addLayout(right, 2)
+        columns.addLayout(right, 1)
         layout.addLayout(columns, 1)
 
     # -- data -----------------------------------------------------------------------------------
