@@ -86,14 +86,16 @@ class RoomsPage(QWidget):
             marks.addWidget(shortcut_button(text, keys, lambda _=False, s=state: self.mark(s), page=self))
         marks.addStretch(1)
         left.addLayout(marks)
-        body.addLayout(left, 3)
-        body.addWidget(self._build_form(), 2)
+        body.addLayout(left, 1)
+        body.addWidget(self._build_form(), 1)
         outer.addLayout(body, 1)
         self.refresh()
 
     def _build_form(self) -> QWidget:
         frame, layout = panel()
-        frame.setMaximumWidth(440)  # the calendar gets the rest of the width
+        # The calendar gets the rest of the width; at 440 px the agency and the placeholders were cut
+        # in Large text.
+        frame.setMaximumWidth(520)
         layout.addWidget(section_title("Book a room"))
         general = label()
         self.errors = FieldErrors(general)
@@ -125,13 +127,13 @@ class RoomsPage(QWidget):
         self.room = QComboBox()
         self.room.setAccessibleName("Room")
         self._fill_rooms()
+        # The length on a row of its own: three fields on one row cut the day short in Large text.
         when = QHBoxLayout()
         when.addWidget(self.when_day, 1)
         when.addWidget(self.when_time)
-        when.addWidget(self.minutes)
         rows: list[tuple[str, QWidget | QHBoxLayout, str]] = [
             ("What", self.what, "what"), ("Agency", self.agency, "agency"), ("Guest", self.guest, "guest"),
-            ("When", when, "starts_at"), ("Room", self.room, "room")]
+            ("When", when, "starts_at"), ("How long", self.minutes, "minutes"), ("Room", self.room, "room")]
         for row, (caption, widget, field) in enumerate(rows):
             text = QLabel(caption)
             grid.addWidget(text, row * 2, 0)
