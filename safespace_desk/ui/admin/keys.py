@@ -28,7 +28,7 @@ from safespace_desk.services import keyrotation
 from safespace_desk.services.context import DeskContext
 from safespace_desk.ui.kit.forms import Banner, describe_error
 from safespace_desk.ui.kit.secrets import copy_secret
-from safespace_desk.ui.kit.widgets import explanation, heading
+from safespace_desk.ui.kit.widgets import explanation, heading, roomy
 from safespace_desk.ui.tasks import TaskRunner
 
 ROTATE_TEXT = (
@@ -185,7 +185,7 @@ class KeysSection(QWidget):
 
     def _confirm(self, title: str, text: str, action: str, go: Callable[[], None]) -> None:
         self._banner.clear_message()
-        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, self)
+        box = roomy(QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, self))
         confirm = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter alone never starts it
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

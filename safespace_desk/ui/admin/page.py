@@ -25,7 +25,7 @@ from safespace_desk.ui.admin.dialogs import AddStaffDialog, ChangeRoleDialog, Fo
 from safespace_desk.ui.admin.keys import KeysSection, run_with_progress
 from safespace_desk.ui.admin.staff_model import StaffTableModel
 from safespace_desk.ui.kit.forms import PAGE_MARGINS, Banner, describe_error, primary_button
-from safespace_desk.ui.kit.widgets import explanation, heading
+from safespace_desk.ui.kit.widgets import explanation, heading, roomy
 from safespace_desk.ui.shell import MainShell
 
 
@@ -181,12 +181,12 @@ class AdminPage(QWidget):
         member = self.selected_member()
         if member is None or not self.deactivate_button.isEnabled():
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, "Deactivate account",
+        box = roomy(QMessageBox(QMessageBox.Icon.Warning, "Deactivate account",
                           f"Deactivate {member.name}'s account?\n\nThey will no longer be able to sign "
                           "in. Everything they recorded stays. You can bring the account back later "
                           "with Reset password.\n\nThe store's key is changed too, so a copy of the key file "
                           "they may have kept no longer opens it: this takes a moment.",
-                          QMessageBox.StandardButton.Cancel, self)
+                          QMessageBox.StandardButton.Cancel, self))
         confirm = box.addButton("Deactivate", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter alone never deactivates
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -33,7 +33,7 @@ from safespace_desk.services.search import GuestHit
 from safespace_desk.ui.data_rights.backup_tab import local_time
 from safespace_desk.ui.data_rights.subject_pdf import write_subject_access_pdf
 from safespace_desk.ui.kit.forms import Banner, FieldRow, FormErrors, primary_button
-from safespace_desk.ui.kit.widgets import explanation, heading
+from safespace_desk.ui.kit.widgets import explanation, heading, roomy
 from safespace_desk.ui.shell import MainShell
 
 
@@ -186,10 +186,10 @@ class GuestDataTab(QWidget):
         if not self.reason.text().strip():
             self.errors.show_field("reason", "Give the reason for erasing: it is kept with the erased record.")
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, "Erase a guest's data",
+        box = roomy(QMessageBox(QMessageBox.Icon.Warning, "Erase a guest's data",
                           f"Erase everything that identifies {hit.name}?\n\nTheir names, aliases, notes, flags, "
                           "card and message texts are removed for good. Visit dates stay, without a name. "
-                          "This cannot be undone.", QMessageBox.StandardButton.Cancel, self)
+                          "This cannot be undone.", QMessageBox.StandardButton.Cancel, self))
         confirm = box.addButton(f"Erase {hit.name}", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter alone never erases
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

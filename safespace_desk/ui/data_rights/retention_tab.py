@@ -27,7 +27,7 @@ from safespace_desk.services.context import Changes, DeskContext
 from safespace_desk.services.data_rights import PurgeResult
 from safespace_desk.ui.data_rights.backup_tab import local_time
 from safespace_desk.ui.kit.forms import Banner, describe_error, primary_button
-from safespace_desk.ui.kit.widgets import explanation, heading
+from safespace_desk.ui.kit.widgets import explanation, heading, roomy
 from safespace_desk.ui.shell import MainShell
 
 
@@ -147,10 +147,10 @@ class RetentionTab(QWidget):
         self.banner.show_message("Retention periods saved. The next purge uses them.", "success")
 
     def ask_to_purge(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Run the purge now",
+        box = roomy(QMessageBox(QMessageBox.Icon.Warning, "Run the purge now",
                           "Remove every record older than its retention period now?\n\nThis uses the periods "
                           "saved (not any changes you have not saved) and cannot be undone.",
-                          QMessageBox.StandardButton.Cancel, self)
+                          QMessageBox.StandardButton.Cancel, self))
         confirm = box.addButton("Run purge", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter alone never purges
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

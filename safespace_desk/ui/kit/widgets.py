@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QMessageBox,
     QPlainTextEdit,
     QScrollArea,
     QVBoxLayout,
@@ -224,3 +225,12 @@ def busy_cursor() -> Iterator[None]:
         yield
     finally:
         QApplication.restoreOverrideCursor()
+
+
+def roomy(box: QMessageBox) -> QMessageBox:
+    """A confirmation with room for its sentences: Qt's own message box wraps them to about 300 px,
+    a tall thin column in Large text. About 50 characters a line (never wider than 640 px)."""
+    text = box.findChild(QLabel, "qt_msgbox_label")
+    if text is not None:
+        text.setMinimumWidth(min(box.fontMetrics().averageCharWidth() * 50, 640))
+    return box

@@ -23,7 +23,7 @@ from safespace_desk.sync.protocol import DeviceInfo
 from safespace_desk.sync.status import SyncStatus, sync_status
 from safespace_desk.ui.kit.formatting import full_date_time
 from safespace_desk.ui.kit.forms import PAGE_MARGINS, Banner, describe_error, primary_button
-from safespace_desk.ui.kit.widgets import button_row, explanation, heading, label, panel, section_title
+from safespace_desk.ui.kit.widgets import button_row, explanation, heading, label, panel, roomy, section_title
 from safespace_desk.ui.shell import MainShell
 from safespace_desk.ui.sync.widgets import DevicesTable, JoinCodePanel, ProblemsList
 
@@ -218,10 +218,10 @@ class SyncPage(QWidget):
                                lambda devices: self.devices.show_devices(devices, self._zone), self._failed)
 
     def _confirm_remove(self, device: DeviceInfo) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Remove a desk",
+        box = roomy(QMessageBox(QMessageBox.Icon.Warning, "Remove a desk",
                           f"Remove the desk “{device.name}” from the hub?\n\nThe server will refuse it from its "
                           "next request. Changes it has not sent yet stay on it.", QMessageBox.StandardButton.Cancel,
-                          self)
+                          self))
         confirm = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
