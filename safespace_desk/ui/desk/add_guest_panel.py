@@ -33,7 +33,7 @@ from safespace_desk.ui.kit.shortcuts import add_shortcut, shortcut_button
 from safespace_desk.ui.kit.widgets import clear_layout, heading, muted_label, scrolled_body
 
 # A check box does not wrap: the longest flag's own words (475 px in Large text) are said shorter here.
-_BOX_TEXT = {GuestFlag.NOT_DISCUSSED: "Not for partnership meetings"}
+_BOX_TEXT = {GuestFlag.NOT_DISCUSSED: "Not discussed at meetings"}
 _DATE_FORMS = (r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
@@ -66,7 +66,7 @@ class AddGuestPanel(QFrame):
         self._editing: str | None = None
         body = scrolled_body(self, "addGuestBody")
         layout = QVBoxLayout(body)
-        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setContentsMargins(14, 14, 14, 14)
         layout.setSpacing(10)
         self.title = heading("Add a guest", parent=body)
         layout.addWidget(self.title)
@@ -77,6 +77,9 @@ class AddGuestPanel(QFrame):
         form.setHorizontalSpacing(14)
         form.setVerticalSpacing(8)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # Each caption above its box: the form shares the search column (a third of the screen in
+        # Large text beside a lead's six tabs), where boxes beside captions cut their placeholders.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         general = QLabel(body)
         self.errors = FieldErrors(general)
         self.name = self._line(form, "preferred_name", "Name", "What they like to be called")

@@ -298,7 +298,7 @@ class SearchPanel(QWidget):
         self.banner.add_action("Not now · Esc", None, self._back_to_search, kind="quiet")
 
     def show_override_form(self, hit: GuestHit) -> OverrideForm:
-        form = OverrideForm(self._actions, action=OverrideAction.SIGN_IN, submit_text="Sign in with override",
+        form = OverrideForm(self._actions, action=OverrideAction.SIGN_IN, submit_text="Let them in",
                             reason_hint="Why they are let in (recorded)", parent=self.banner)
         form.authorised.connect(lambda override: self.sign_in(hit, override, on_error=form.show_error))
         form.cancelled.connect(self._back_to_search)
