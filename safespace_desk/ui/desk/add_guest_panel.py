@@ -66,7 +66,7 @@ class AddGuestPanel(QFrame):
         self._editing: str | None = None
         body = scrolled_body(self, "addGuestBody")
         layout = QVBoxLayout(body)
-        layout.setContentsMargins(14, 14, 14, 14)
+        layout.setContentsMargins(8, 12, 8, 12)  # the widest flag, "No recourse to public funds", fits Large text
         layout.setSpacing(10)
         self.title = heading("Add a guest", parent=body)
         layout.addWidget(self.title)
@@ -81,6 +81,7 @@ class AddGuestPanel(QFrame):
         # Large text beside a lead's six tabs), where boxes beside captions cut their placeholders.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         general = QLabel(body)
+        general.setWordWrap(True)  # errors wrap in the narrow column rather than widen the form
         self.errors = FieldErrors(general)
         self.name = self._line(form, "preferred_name", "Name", "What they like to be called")
         self.duplicates_box = QVBoxLayout()
@@ -113,6 +114,7 @@ class AddGuestPanel(QFrame):
         self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 3 + 20)
         notes_label.setBuddy(self.notes)
         notes_error = QLabel(body)
+        notes_error.setWordWrap(True)
         self.errors.bind("support_notes", self.notes, notes_error)
         layout.addWidget(notes_label)
         layout.addWidget(self.notes)
@@ -136,6 +138,7 @@ class AddGuestPanel(QFrame):
         editor.setObjectName(f"guest_{field}")
         editor.setPlaceholderText(placeholder)
         error = QLabel(self)
+        error.setWordWrap(True)
         self.errors.bind(field, editor, error)
         box = QVBoxLayout()
         box.setSpacing(2)

@@ -299,7 +299,7 @@ class SearchPanel(QWidget):
 
     def show_override_form(self, hit: GuestHit) -> OverrideForm:
         form = OverrideForm(self._actions, action=OverrideAction.SIGN_IN, submit_text="Let them in",
-                            reason_hint="Why they are let in (recorded)", parent=self.banner)
+                            reason_hint="Why they are let in", parent=self.banner)
         form.authorised.connect(lambda override: self.sign_in(hit, override, on_error=form.show_error))
         form.cancelled.connect(self._back_to_search)
         # The form has its own Cancel: hide the banner's buttons and hint to leave room for it.
