@@ -45,7 +45,7 @@ class RetentionTab(QWidget):
         layout.addWidget(explanation(
             "Records older than these periods are removed once a day while SafeSpace Desk is open. Guests "
             "not seen for their period are anonymised rather than deleted, so past figures stay the same. "
-            "Every purge is written to the record on the right."))
+            "Every purge is written to the record below them."))
         self.banner = Banner()
         layout.addWidget(self.banner)
 
