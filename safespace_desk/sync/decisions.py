@@ -22,6 +22,7 @@ INSERT_ONLY = "insert_only"
 MERGE_CYCLE = "merge_cycle"
 # Amendments (accepted with a change).
 VISIT_MERGED = "visit_merged"
+ERASURE_KEPT = "erasure_kept"
 # Flags (accepted as sent; a lead should look).
 OVER_CAPACITY = "over_capacity"
 EXCLUDED_SIGNED_IN = "excluded_signed_in"
@@ -38,6 +39,7 @@ REASONS = {
     INSERT_ONLY: "messages are only ever added, never replaced or removed",
     MERGE_CYCLE: "the two records were already merged the other way",
     VISIT_MERGED: "the guest was already signed in at another desk: the two sign-ins are one visit",
+    ERASURE_KEPT: "the erasure kept what another desk had done meanwhile (a message passed on, a visit closed)",
     OVER_CAPACITY: "the hub is over its places with the sign-ins of every desk together",
     EXCLUDED_SIGNED_IN: "the guest was signed in while excluded",
     TWO_EXCLUSIONS: "two exclusions were issued for the guest: the later end applies until a lead lifts one",
@@ -45,8 +47,29 @@ REASONS = {
                           "that had not heard yet): check it",
 }
 
-# What the server may set on a record of an operation it amends (clear fields only).
-SERVER_FIELDS = {"visit": frozenset({"voided_at", "merged_into"})}
+# What an erasure keeps of a record as the hub holds it (server/rules.py): the times and names of
+# what happened to it (passed on, signed out, lifted, done...), clear, none of them personal. The
+# erasing desk sends each record about the guest whole as it stands there; one of these another desk
+# set that it had not heard of yet would otherwise go back everywhere.
+ERASURE_KEEPS: dict[str, frozenset[str]] = {table: frozenset(fields.split()) for table, fields in {
+    "message": "linked_at delivered_at delivered_by not_passed_at not_passed_by withdrawn_at withdrawn_by",
+    "visit": "signed_out_at staff_out voided_at voided_by no_bed_night no_bed_by merged_into",
+    "bed_assignment": "released_at",
+    "exclusion": "lifted_at lifted_by",
+    "expected_arrival": "visit_id arrived_at not_arrived_at closed_by",
+    "follow_up": "done_at done_by done_contact_id cancelled_at cancelled_by",
+    "keep_apart": "ended_at ended_by",
+    "case_episode": "closed_at closed_by",
+    "appointment": "outcome_at outcome_by",
+    "contact": "voided_at voided_by",
+    "support_given": "voided_at voided_by",
+    "circle_member": "removed_at removed_by",
+}.items()}
+
+# What the server may set on a record of an operation it amends (clear fields only): a second
+# sign-in's merge into the open visit, and what an erasure keeps.
+SERVER_FIELDS = {table: fields | ({"voided_at", "merged_into"} if table == "visit" else frozenset())
+                 for table, fields in ERASURE_KEEPS.items()}
 SERVER_KIND = "server"
 
 

@@ -97,11 +97,17 @@ def whole_records(session: Session, changes: list[dict[str, Any]]) -> list[dict[
     """An erasure travels with every record this desk holds about the guest, and every record it
     scrubbed (a log entry or handover naming them), whole, as it stands now: the server then drops
     every older change of those records, so nothing sealed about the guest is left there but what the
-    erasure kept (sync/server/erasure.py)."""
+    erasure kept (sync/server/erasure.py).
+
+    The operation's own changes keep their places; the records added follow in table and key order,
+    so the same records give the same list again: the server's amendment of an erasure names rows by
+    index (what it kept of a record changed elsewhere, server/rules.py) and this desk reads it
+    against this list (sync/outcomes.py)."""
     erased = sorted({str(c["k"]) for c in changes if c["t"] == "guest" and c["v"].get("erased_at")})
     if not erased:
         return changes
     out = {(c["t"], json.dumps(c["k"])): c for c in changes}
+    added: dict[tuple[str, str], dict[str, Any]] = {}
     conn = session.connection()
     declared = registry.op_kind("guest.erase").writes
     for name, synced in registry.TABLES.items():
@@ -124,8 +130,10 @@ def whole_records(session: Session, changes: list[dict[str, Any]]) -> list[dict[
             for found in conn.execute(query).mappings():
                 values = {k: wire_value(v) for k, v in found.items()}
                 key: Any = str(values[keys[0]]) if len(keys) == 1 else [str(values[k]) for k in keys]
-                out[(name, json.dumps(key))] = {"t": name, "k": key, "a": "i", "v": values}
-    return list(out.values())
+                slot = (name, json.dumps(key))
+                (out if slot in out else added)[slot] = {"t": name, "k": key, "a": "i", "v": values}
+    order = {name: i for i, name in enumerate(registry.TABLES)}
+    return [*out.values(), *(added[slot] for slot in sorted(added, key=lambda s: (order[s[0]], s[1])))]
 
 
 def pending_count(session: Session) -> int:

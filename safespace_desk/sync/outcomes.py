@@ -107,6 +107,10 @@ def take_decisions(session: Session, state: SyncState, rows: dict[int, Any],
                     if visit_id and visit_id not in state.bed_follow:
                         state.bed_follow.append(visit_id)
                     common["detail"] = change["v"].get("bed_label")
+        if amend.get("set") and row.op == "guest.erase":
+            from safespace_desk.sync.outbound import whole_records
+
+            changes = whole_records(session, changes)  # the rows as sent, which the indexes name
         for index, values in amend.get("set") or ():
             if 0 <= index < len(changes):
                 change = changes[index]

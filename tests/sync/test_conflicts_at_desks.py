@@ -206,6 +206,39 @@ def test_an_erasure_reaches_the_other_desk_and_nothing_about_the_guest_comes_bac
     assert problems(second, guest)[0] == ("rejected", decisions.ERASED)
 
 
+def test_an_erasure_keeps_a_delivery_and_a_sign_out_made_at_a_desk_that_had_not_heard(
+        hub: Desks, tmp_path: Path) -> None:
+    """The chaos run's seed 23 ("delivered went back"): the erasing desk sends each record about the
+    guest whole, as it stands there; a delivery and a sign-out made at the other desk that it had not
+    heard of yet were undone at the server and at every desk. They stand; the guest's name is gone."""
+    first, second = hub
+    name = "Oriel Blackthorn-Vane"
+    guest = add(first, name)
+    visit = visits.sign_in(first, guest, "self").visit_id
+    message_id, _ = messages.post_message(first, agency_id=messages.list_agencies(first)[0].id,
+                                          body="synthetic: ring the outreach team", guest_id=guest, for_name=name)
+    sync(first, second)
+    messages.deliver(second, message_id)
+    visits.sign_out(second, visit)
+    sync(second)
+    data_rights.erase_guest(first, guest, "asked to be forgotten")  # the first desk has not synced since
+    sync(first, second, first)
+    third = enrol.join(tmp_path / "third", enrol.make_join_code(first), MANAGER_NAME, MANAGER_PASSWORD,
+                       FixedClock(START))  # joins from the hub's records: what the server holds
+    try:
+        for desk in (*hub, third):
+            where = desk.store.paths.data_dir.name
+            with desk.store.read() as session:
+                message = session.get(Message, message_id)
+                stay = session.get(Visit, visit)
+                assert message is not None and message.delivered_at is not None, where
+                assert stay is not None and stay.signed_out_at is not None, where
+                assert name not in (message.for_name or ""), where
+            assert guests.get_guest(desk, guest).preferred_name != name, where
+    finally:
+        third.close()
+
+
 def test_erasing_a_guest_leaves_another_guest_of_the_same_name_alone_at_every_desk(hub: Desks) -> None:
     """The chaos run's seed 7: the erasure scrubbed the erased guest's names out of every operation
     not yet sent, the other Tamsin Wren's own record and message among them, so the erasing desk kept

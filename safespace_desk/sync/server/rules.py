@@ -82,6 +82,8 @@ class _Rules:
 
     def run(self) -> Decision:
         op = self.op
+        if op.kind == "guest.erase":
+            self._erasure_keeps()
         for index, row in enumerate(op.rows):
             if row.t == "message" and self._message(row):
                 return self.d
@@ -111,6 +113,25 @@ class _Rules:
     def _flag(self, flag: str) -> None:
         if flag not in self.d.flags:
             self.d.flags.append(flag)
+
+    # --- erasure: what happened to a record elsewhere stands ------------------------------------------
+    def _erasure_keeps(self) -> None:
+        """The erasing desk sends each record about the guest whole, as it stands there, so the
+        record's older sealed changes are dropped (server/erasure.py). A delivery, a sign-out or a
+        lift made at a desk it had not heard from yet is in the hub's record and not in that row: the
+        hub's value is set again on it (clear, not personal), at the server and at every desk."""
+        for index, row in enumerate(self.op.rows):
+            keeps = decisions.ERASURE_KEEPS.get(row.t)
+            if not keeps or row.a != "i":
+                continue
+            before = self.records.clear(row.t, row.k)
+            if before is None:
+                continue
+            kept = {f: before[f] for f in sorted(keeps)
+                    if before.get(f) is not None and row.c.get(f) is None}
+            if kept:
+                self.d.sets[index] = kept
+                self._amend(decisions.ERASURE_KEPT)
 
     # --- messages: added once, passed on only forward -----------------------------------------------
     def _message(self, row: protocol.RowChange) -> bool:
