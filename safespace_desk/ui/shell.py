@@ -6,8 +6,10 @@ of staff never sees a page that would only tell them "not allowed".
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
@@ -140,7 +142,16 @@ class PageScroll(QScrollArea):
         page.installEventFilter(self)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            app.focusChanged.connect(self._follow_focus)
+            # Through a weak reference, not a bound method: the application outlives every page, and
+            # the signal reached scroll areas Qt had deleted ("Internal C++ object already deleted").
+            me = weakref.ref(self)
+
+            def follow(old: QWidget | None, new: QWidget | None) -> None:
+                scroll = me()
+                if scroll is not None and shiboken6.isValid(scroll):
+                    scroll._follow_focus(old, new)
+
+            app.focusChanged.connect(follow)
 
     def _follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
         """A page taller than the screen (Large text, a form opened in a banner) scrolls to the field
@@ -151,6 +162,8 @@ class PageScroll(QScrollArea):
             QTimer.singleShot(0, self._show_focus)
 
     def _show_focus(self) -> None:
+        if not shiboken6.isValid(self):
+            return  # the timer outlived a scroll area Qt deleted (a shell dropped at sign-out)
         page = self.widget()
         focused = QApplication.focusWidget()
         if page is not None and focused is not None and page.isAncestorOf(focused) and focused.isVisible():
