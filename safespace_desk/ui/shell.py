@@ -159,7 +159,7 @@ class PageScroll(QScrollArea):
         QScrollArea follows only Tab. After the page's layout has placed a form just opened."""
         page = self.widget()
         if new is not None and page is not None and self.isVisible() and page.isAncestorOf(new):
-            QTimer.singleShot(0, self._show_focus)
+            QTimer.singleShot(0, self, self._show_focus)  # with self: dropped if the page goes first
 
     def _show_focus(self) -> None:
         if not shiboken6.isValid(self):

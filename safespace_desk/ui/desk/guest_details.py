@@ -283,7 +283,7 @@ class GuestDetailsPanel(QFrame):
                 for button in form.findChildren(QPushButton):
                     self.scroll.ensureWidgetVisible(button, 0, 8)
 
-        QTimer.singleShot(0, show_it)
+        QTimer.singleShot(0, self, show_it)  # with self: dropped if the panel goes first
 
     def start_merge(self) -> MergeForm | None:
         if self.record is None:

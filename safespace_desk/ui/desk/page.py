@@ -257,7 +257,7 @@ class FrontDeskPage(QWidget):
         the search box, where the next person is looked up (finding 3)."""
         self.show_message(tone, text)
         self.focus_search()
-        QTimer.singleShot(0, self._refocus_if_lost)
+        QTimer.singleShot(0, self, self._refocus_if_lost)  # with self: dropped if the page goes first
 
     def _refocus_if_lost(self) -> None:
         focused = QApplication.focusWidget()

@@ -144,7 +144,7 @@ class HandoverBanner(QFrame):
             set_state(self, "tone", "success")
             self.read_button.hide()
             self.show()
-            QTimer.singleShot(ACK_SHOWN_MS, self._hide_confirmation)
+            QTimer.singleShot(ACK_SHOWN_MS, self, self._hide_confirmation)  # dropped if the banner goes first
         self.acknowledged.emit(handover_id)
 
     def _hide_confirmation(self) -> None:
